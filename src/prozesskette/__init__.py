@@ -1,0 +1,1 @@
+"""prozesskette: process chains as swimlane diagrams with contact QR codes."""
