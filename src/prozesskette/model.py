@@ -245,5 +245,3 @@ class Chain(_Frozen):
         from prozesskette.api import to_svg
 
         return to_svg(self)
-
-Kind = Literal["start", "task", "decision", "document", "end"]
