@@ -8,7 +8,7 @@ loaded from YAML (see :mod:`prozesskette.load`).
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -50,7 +50,7 @@ def check_url(value: str) -> str:
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-class StepKind(str, Enum):
+class StepKind(StrEnum):
     """The shape of a step in the chart."""
 
     start = "start"
@@ -59,7 +59,7 @@ class StepKind(str, Enum):
     document = "document"
     end = "end"
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """lr: lanes are rows and time runs left to right; tb: lanes are columns, time runs down."""
 
     lr = "lr"
@@ -164,7 +164,9 @@ class Step(_Frozen):
     )
     legal_basis: Text | None = Field(None, description="Legal basis, e.g. '§ 44 AufenthG'.")
     service: Identifier | None = Field(
-        None, description="The offer this step provides; same service by different actors = overlap."
+        None,
+        description="The offer this step provides; the same service by different actors is "
+        "an overlap.",
     )
     url: str | None = Field(None, description="Further information about this step.")
 

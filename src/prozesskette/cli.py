@@ -1,0 +1,127 @@
+"""Command-line front end: thin; every stage lives in its own module.
+
+Exit codes: 0 clean, 1 errors in an input file, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="prozesskette", description="Process chains as swimlane diagrams "
+                     "with contact QR codes.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for bugs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="check chain files and summarise their interfaces")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+
+    commands.add_parser("schema", help="print the JSON Schema of the chain format")
+    return parser
+
+
+def _summary(chain: object, out: TextIO) -> None:
+    from prozesskette.analysis import analyse
+    from prozesskette.model import Chain
+
+    assert isinstance(chain, Chain)
+    analysis = analyse(chain)
+    names = {actor.id: actor.short or actor.name for actor in chain.actors}
+    out.write(f"  {chain.title}: {len(chain.steps)} steps, {len(chain.actors)} actors, "
+              f"{len(chain.phases)} phases\n")
+    out.write(f"  interfaces: {len(analysis.handoffs)} hand-offs, "
+              f"{len(analysis.shared_steps)} shared steps\n")
+    for (source, target), count in analysis.handoff_pairs().items():
+        times = f" ({count}×)" if count > 1 else ""
+        out.write(f"    {names[source]} → {names[target]}{times}\n")
+    for shared in analysis.shared_steps:
+        out.write(f"    {shared.step}: " + " + ".join(names[a] for a in shared.actors) + "\n")
+    out.write(f"  overlaps: {len(analysis.overlaps)}\n")
+    for overlap in analysis.overlaps:
+        out.write(f"    {overlap.title}: " + ", ".join(names[a] for a in overlap.actors)
+                  + " (" + ", ".join(overlap.steps) + ")\n")
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from prozesskette.load import load_with_issues
+
+    status = EXIT_OK
+    for file in args.files:
+        chain, issues = load_with_issues(file)
+        for issue in issues:
+            if args.quiet and issue.severity == "note":
+                continue
+            err.write(issue.format() + "\n")
+        errors = sum(issue.is_error for issue in issues)
+        warnings = sum(issue.severity == "warning" for issue in issues)
+        if errors or chain is None:
+            status = EXIT_ERRORS
+            err.write(f"{file}: {errors} error(s), {warnings} warning(s)\n")
+            continue
+        if not args.quiet:
+            out.write(f"{file}: ok" + (f", {warnings} warning(s)" if warnings else "") + "\n")
+            _summary(chain, out)
+    return status
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from prozesskette.schema import schema_json
+
+    out.write(schema_json())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run the CLI in-process and return its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(err)
+        return EXIT_USAGE
+    handlers = {"check": _cmd_check, "schema": _cmd_schema}
+    from prozesskette.errors import ProzessketteError
+
+    try:
+        return handlers[args.command](args, out, err)
+    except ProzessketteError as exc:
+        for issue in exc.issues:
+            err.write(issue.format() + "\n")
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return 130
+    except Exception as exc:  # a bug, not the user's mistake
+        if args.debug:
+            raise
+        err.write(f"prozesskette: internal error: {type(exc).__name__}: {exc}\n"
+                  "    this is a bug in prozesskette; run again with --debug for details\n")
+        return 3
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,331 @@
+"""The chain as a directed graph, and the structural checks.
+
+Each check is a plain function ``check_*(graph) -> list[Issue]``; :func:`check_chain` runs
+them all. Ties are always broken by declared (file) order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from prozesskette.errors import Issue, did_you_mean
+from prozesskette.load import SourceMap, unlocated
+from prozesskette.model import Chain, Step, StepKind
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A transition between two known steps, with its position in the file."""
+
+    source: str
+    target: str
+    label: str | None
+    index: int  # position within the source step's `next`
+
+
+class ChainGraph:
+    """A chain plus its transition graph, in declared order."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.source: SourceMap = chain.source or unlocated()
+        self.order: dict[str, int] = {}
+        for index, step in enumerate(chain.steps):
+            self.order.setdefault(step.id, index)
+        self.steps: dict[str, Step] = {}
+        for step in chain.steps:
+            self.steps.setdefault(step.id, step)
+        self.edges: list[Edge] = [
+            Edge(step.id, transition.to, transition.label, index)
+            for step in self.steps.values()
+            for index, transition in enumerate(step.next)
+            if transition.to in self.steps
+        ]
+
+    @cached_property
+    def nx(self) -> nx.DiGraph:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.steps)
+        for edge in self.edges:
+            graph.add_edge(edge.source, edge.target, label=edge.label)
+        return graph
+
+    def successors(self, step_id: str) -> list[str]:
+        return [edge.target for edge in self.edges if edge.source == step_id]
+
+    @cached_property
+    def cycles(self) -> list[list[str]]:
+        """Elementary cycles, each rotated to start at its earliest step, in file order."""
+        import networkx as nx
+
+        found: list[list[str]] = []
+        for cycle in nx.simple_cycles(self.nx):
+            if len(found) >= 1000:
+                break
+            first = min(range(len(cycle)), key=lambda i: self.order[cycle[i]])
+            found.append(cycle[first:] + cycle[:first])
+        return sorted(found, key=lambda c: [self.order[s] for s in c])
+
+    @cached_property
+    def cycle_edges(self) -> set[tuple[str, str]]:
+        """Transitions that lie on some cycle (inside a strongly connected component)."""
+        import networkx as nx
+
+        component_of: dict[str, int] = {}
+        for number, component in enumerate(nx.strongly_connected_components(self.nx)):
+            for node in component:
+                component_of[node] = number
+        return {(e.source, e.target) for e in self.edges
+                if component_of[e.source] == component_of[e.target]}
+
+    def path(self, step_id: str, *parts: str | int) -> tuple[str | int, ...]:
+        return ("steps", self.order[step_id], *parts)
+
+    def at(self, step_id: str, *parts: str | int) -> tuple[int, int]:
+        return self.source.where(self.path(step_id, *parts))
+
+
+def _steps_with_index(chain: Chain) -> Iterable[tuple[int, Step]]:
+    return enumerate(chain.steps)
+
+
+def check_unique_ids(graph: ChainGraph) -> list[Issue]:
+    """Ids of actors, phases, services and steps are unique within their kind."""
+    issues: list[Issue] = []
+    chain, source = graph.chain, graph.source
+    groups: list[tuple[str, str, Iterable[str]]] = [
+        ("actors", "actor", (a.id for a in chain.actors)),
+        ("phases", "phase", (p.id for p in chain.phases)),
+        ("services", "service", (s.id for s in chain.services)),
+        ("steps", "step", (s.id for s in chain.steps)),
+    ]
+    for section, noun, ids in groups:
+        seen: dict[str, int] = {}
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                first_line = source.where((section, seen[item_id], "id"))[0]
+                issues.append(source.issue(
+                    (section, index, "id"), "error", f"duplicate {noun} id '{item_id}'",
+                    f"the same id is used at line {first_line}; give each {noun} its own id",
+                    code="duplicate-id"))
+            else:
+                seen[item_id] = index
+    return issues
+
+
+def _unknown(source: SourceMap, path: tuple[str | int, ...], noun: str, value: str,
+             known: list[str], section: str) -> Issue:
+    guess = did_you_mean(value, known)
+    hint = f"did you mean '{guess}'?" if guess else (
+        f"known {noun} ids: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+        if known else f"declare it under '{section}:'")
+    return source.issue(path, "error", f"unknown {noun} '{value}'", hint, code=f"unknown-{noun}")
+
+
+def check_references(graph: ChainGraph) -> list[Issue]:
+    """Every actor, phase, service and step a step names exists."""
+    issues: list[Issue] = []
+    chain, source = graph.chain, graph.source
+    actors = [a.id for a in chain.actors]
+    phases = [p.id for p in chain.phases]
+    services = [s.id for s in chain.services]
+    steps = [s.id for s in chain.steps]
+    for index, step in _steps_with_index(chain):
+        if step.actor is not None and step.actor not in actors:
+            issues.append(_unknown(source, ("steps", index, "actor"), "actor", step.actor,
+                                   actors, "actors"))
+        for position, actor_id in enumerate(step.actors or ()):
+            if actor_id not in actors:
+                issues.append(_unknown(source, ("steps", index, "actors", position), "actor",
+                                       actor_id, actors, "actors"))
+        if step.phase is not None and step.phase not in phases:
+            issues.append(_unknown(source, ("steps", index, "phase"), "phase", step.phase,
+                                   phases, "phases"))
+        if step.phase is None and phases:
+            issues.append(source.issue(("steps", index), "error",
+                                       f"step '{step.id}' has no phase",
+                                       "add `phase: …` with one of: " + ", ".join(phases),
+                                       code="missing-phase"))
+        if step.service is not None and services and step.service not in services:
+            issues.append(_unknown(source, ("steps", index, "service"), "service", step.service,
+                                   services, "services"))
+        for position, transition in enumerate(step.next):
+            if transition.to not in steps:
+                issues.append(_unknown(source, ("steps", index, "next", position), "step",
+                                       transition.to, steps, "steps"))
+            elif transition.to == step.id:
+                issues.append(source.issue(("steps", index, "next", position), "error",
+                                           f"step '{step.id}' leads to itself",
+                                           "a repeated activity is a loop over two steps, e.g. "
+                                           "a decision and the step to repeat",
+                                           code="self-loop"))
+        seen_targets: set[str] = set()
+        for position, transition in enumerate(step.next):
+            if transition.to in seen_targets:
+                issues.append(source.issue(("steps", index, "next", position), "error",
+                                           f"step '{step.id}' leads to '{transition.to}' twice",
+                                           "keep one of the two transitions",
+                                           code="duplicate-transition"))
+            seen_targets.add(transition.to)
+    return issues
+
+
+def check_responsible(graph: ChainGraph) -> list[Issue]:
+    """Every step has a responsible actor (a gap otherwise)."""
+    return [
+        graph.source.issue(("steps", index), "error",
+                           f"step '{step.id}' has no responsible actor (a gap in the chain)",
+                           "add `actor: …` or `actors: [a, b]`", code="gap")
+        for index, step in _steps_with_index(graph.chain) if not step.responsible
+    ]
+
+
+def check_start_end(graph: ChainGraph) -> list[Issue]:
+    """At least one start and one end; starts have no predecessors, ends no successors."""
+    chain, source = graph.chain, graph.source
+    issues: list[Issue] = []
+    kinds = [step.kind for step in chain.steps]
+    if StepKind.start not in kinds:
+        issues.append(source.issue(("steps",), "error", "the chain has no start step",
+                                   "mark the first step with `kind: start`", code="no-start"))
+    if StepKind.end not in kinds:
+        issues.append(source.issue(("steps",), "error", "the chain has no end step",
+                                   "mark the last step(s) with `kind: end`", code="no-end"))
+    targets = {edge.target for edge in graph.edges}
+    for index, step in _steps_with_index(chain):
+        if step.kind is StepKind.end and step.next:
+            issues.append(source.issue(("steps", index, "next"), "error",
+                                       f"end step '{step.id}' has following steps",
+                                       "remove `next`, or make it a task", code="end-has-next"))
+        if step.kind is StepKind.start and step.id in targets:
+            issues.append(source.issue(("steps", index, "kind"), "warning",
+                                       f"start step '{step.id}' is reached from other steps",
+                                       "make it a task, or add a start step before it",
+                                       code="start-has-predecessor"))
+        if step.kind is not StepKind.end and not step.next:
+            issues.append(source.issue(("steps", index), "error",
+                                       f"step '{step.id}' leads nowhere",
+                                       "add `next: [...]`, or mark it `kind: end`",
+                                       code="dead-end"))
+    return issues
+
+
+def check_reachability(graph: ChainGraph) -> list[Issue]:
+    """Every step is reachable from a start and can reach an end."""
+    import networkx as nx
+
+    chain = graph.chain
+    starts = [s.id for s in chain.steps if s.kind is StepKind.start]
+    ends = [s.id for s in chain.steps if s.kind is StepKind.end]
+    if not starts or not ends:
+        return []  # reported by check_start_end
+    reached: set[str] = set(starts)
+    for start in starts:
+        reached |= nx.descendants(graph.nx, start)
+    reaches_end: set[str] = set(ends)
+    for end in ends:
+        reaches_end |= nx.ancestors(graph.nx, end)
+    issues: list[Issue] = []
+    for index, step in _steps_with_index(chain):
+        if step.id not in graph.steps or graph.order[step.id] != index:
+            continue
+        if step.id not in reached:
+            issues.append(graph.source.issue(("steps", index), "error",
+                                             f"step '{step.id}' cannot be reached from a start",
+                                             "name it in the `next` of an earlier step",
+                                             code="unreachable"))
+        if step.id not in reaches_end and step.next:
+            issues.append(graph.source.issue(("steps", index), "error",
+                                             f"no end can be reached from step '{step.id}'",
+                                             "lead it (or the loop it is in) on to a step that "
+                                             "reaches an end", code="no-way-to-end"))
+    return issues
+
+
+def check_decisions(graph: ChainGraph) -> list[Issue]:
+    """Decisions have at least two outgoing transitions, each labelled."""
+    issues: list[Issue] = []
+    for index, step in _steps_with_index(graph.chain):
+        if step.kind is not StepKind.decision:
+            continue
+        if len(step.next) < 2:
+            issues.append(graph.source.issue(("steps", index, "next") if step.next
+                                             else ("steps", index), "error",
+                                             f"decision '{step.id}' needs at least two branches",
+                                             "e.g. next: [{to: a, label: ja}, {to: b, label: "
+                                             "nein}]", code="decision-branches"))
+        for position, transition in enumerate(step.next):
+            if not transition.label:
+                issues.append(graph.source.issue(
+                    ("steps", index, "next", position), "error",
+                    f"branch '{transition.to}' of decision '{step.id}' has no label",
+                    f"write it as {{to: {transition.to}, label: ja}}", code="decision-label"))
+    return issues
+
+
+def check_cycles(graph: ChainGraph) -> list[Issue]:
+    """Loops are allowed (a repeated exam is real) but listed as notes."""
+    return [
+        Issue(graph.source.file, *graph.at(cycle[0]), "note",
+              "loop: " + " → ".join([*cycle, cycle[0]]),
+              "loops are fine; this note lists them so none is accidental", "loop")
+        for cycle in graph.cycles[:20]
+    ]
+
+
+def check_phase_order(graph: ChainGraph) -> list[Issue]:
+    """Transitions that run backwards through the phase order outside a loop."""
+    chain = graph.chain
+    phase_rank = {phase.id: rank for rank, phase in enumerate(chain.phases)}
+    issues: list[Issue] = []
+    for edge in graph.edges:
+        source_phase = graph.steps[edge.source].phase
+        target_phase = graph.steps[edge.target].phase
+        if source_phase not in phase_rank or target_phase not in phase_rank:
+            continue
+        if phase_rank[target_phase] < phase_rank[source_phase] and \
+                (edge.source, edge.target) not in graph.cycle_edges:
+            issues.append(graph.source.issue(
+                graph.path(edge.source, "next", edge.index), "warning",
+                f"'{edge.source}' (phase '{source_phase}') leads back to '{edge.target}' "
+                f"(phase '{target_phase}')",
+                "phases run in the order they are listed; check the phase of either step",
+                code="backwards"))
+    return issues
+
+
+def check_unused(graph: ChainGraph) -> list[Issue]:
+    """Actors and phases that no step uses."""
+    chain, source = graph.chain, graph.source
+    used_actors = {a for s in chain.steps for a in s.responsible}
+    used_phases = {s.phase for s in chain.steps}
+    issues = [source.issue(("actors", i, "id"), "warning", f"actor '{a.id}' has no steps",
+                           "remove it, or give it a step", code="unused-actor")
+              for i, a in enumerate(chain.actors) if a.id not in used_actors]
+    issues += [source.issue(("phases", i, "id"), "warning", f"phase '{p.id}' has no steps",
+                            "remove it, or put a step into it", code="unused-phase")
+               for i, p in enumerate(chain.phases) if p.id not in used_phases]
+    return issues
+
+
+CHECKS: tuple[Callable[[ChainGraph], list[Issue]], ...] = (
+    check_unique_ids, check_references, check_responsible, check_start_end,
+    check_reachability, check_decisions, check_cycles, check_phase_order, check_unused,
+)
+
+
+def check_chain(chain: Chain) -> list[Issue]:
+    """Run every structural check; issues sorted by position."""
+    graph = ChainGraph(chain)
+    issues: list[Issue] = []
+    for check in CHECKS:
+        issues.extend(check(graph))
+    return sorted(issues)
