@@ -1,0 +1,438 @@
+"""vCard text and QR matrices: every code must decode (zxing-cpp) to exactly its vCard."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prozesskette.model import Contact
+from prozesskette.qr import (
+    QrDataTooLongError,
+    QrMatrix,
+    min_printed_size_mm,
+    module_size_mm,
+    qr_matrix,
+    split_address,
+    split_name,
+    vcard,
+)
+
+np = pytest.importorskip("numpy")
+zxingcpp = pytest.importorskip("zxingcpp")
+
+PX = 6  # pixels per module in the test images
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def render(matrix: QrMatrix, px: int = PX) -> Any:
+    """The code as a grayscale image: black modules, white quiet zone."""
+    dark = np.array(matrix.rows, dtype=bool)
+    dark = np.pad(dark, matrix.quiet_zone, constant_values=False)
+    image = np.where(dark, 0, 255).astype(np.uint8)
+    return np.kron(image, np.ones((px, px), dtype=np.uint8))
+
+
+def decode(matrix: QrMatrix) -> Any:
+    results = zxingcpp.read_barcodes(render(matrix), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert len(results) == 1, "exactly one QR code must be found"
+    return results[0]
+
+
+def assert_round_trip(text: str) -> None:
+    result = decode(qr_matrix(text))
+    assert result.text == text
+    # The raw payload is the UTF-8 encoding and carries no ECI ("]Q1" = model 2, no ECI):
+    # the reader guessed UTF-8 from the bytes alone, as common readers do.
+    assert result.bytes == text.encode("utf-8")
+    assert result.symbology_identifier == "]Q1"
+
+
+def unescape_components(value: str) -> list[str]:
+    """Split a vCard 3.0 value at unescaped ';' and undo RFC 2426 escapes."""
+    parts, current, chars = [], [], iter(value)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars)
+            current.append("\n" if nxt in "nN" else nxt)
+        elif ch == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def parse_vcard(text: str) -> dict[str, list[str]]:
+    lines = text.split("\r\n")
+    assert lines[0] == "BEGIN:VCARD"
+    assert lines[1] == "VERSION:3.0"
+    assert lines[-1] == "END:VCARD"
+    fields: dict[str, list[str]] = {}
+    for line in lines[2:-1]:
+        assert "\r" not in line and "\n" not in line
+        name, _, value = line.partition(":")
+        assert name not in fields, f"{name} twice"
+        fields[name] = [value] if name == "URL" else unescape_components(value)
+    return fields
+
+
+# ------------------------------------------------------------------------------ vCard text
+
+
+def test_vcard_full_contact() -> None:
+    contact = Contact(
+        name="Jürgen Müller-Lüdenscheidt",
+        role="Integrationsfachkraft U25",
+        phone="+49 3931 0000-12",
+        email="juergen.mueller@example.org",
+        url="https://example.org/kontakt",
+        address="Musterstraße 1, 39576 Stendal",
+    )
+    assert vcard(contact, "Jobcenter Stendal") == "\r\n".join(
+        [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            "N:Müller-Lüdenscheidt;Jürgen;;;",
+            "FN:Jürgen Müller-Lüdenscheidt",
+            "ORG:Jobcenter Stendal",
+            "TITLE:Integrationsfachkraft U25",
+            "TEL;TYPE=WORK,VOICE:+49 3931 0000-12",
+            "EMAIL;TYPE=INTERNET:juergen.mueller@example.org",
+            "URL:https://example.org/kontakt",
+            "ADR;TYPE=WORK:;;Musterstraße 1;Stendal;;39576;",
+            "END:VCARD",
+        ]
+    )
+
+
+def test_vcard_only_name() -> None:
+    text = vcard(Contact(name="Erika"))
+    assert text == "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Erika;;;;\r\nFN:Erika\r\nEND:VCARD"
+    assert_round_trip(text)
+
+
+def test_vcard_escapes_rfc2426() -> None:
+    contact = Contact(
+        name="Beispiel, Erika",
+        role="Beratung; Vermittlung, Coaching\\Leitung\nTeam Nord\r\nHaus 2",
+        organization="Stadt; Amt, Büro",
+    )
+    text = vcard(contact, "Ignored because the contact names its own")
+    lines = text.split("\r\n")
+    assert "N:Beispiel;Erika;;;" in lines
+    assert "FN:Beispiel\\, Erika" in lines
+    assert "ORG:Stadt\\; Amt\\, Büro" in lines
+    assert "TITLE:Beratung\\; Vermittlung\\, Coaching\\\\Leitung\\nTeam Nord\\nHaus 2" in lines
+    fields = parse_vcard(text)
+    assert fields["TITLE"] == ["Beratung; Vermittlung, Coaching\\Leitung\nTeam Nord\nHaus 2"]
+    assert fields["ORG"] == ["Stadt; Amt, Büro"]
+    assert_round_trip(text)
+
+
+def test_vcard_organization_fallback() -> None:
+    plain = Contact(name="Erika Beispiel")
+    own = Contact(name="Erika Beispiel", organization="Sprachschule")
+    assert "ORG:" not in vcard(plain)
+    assert "ORG:Landkreis Stendal" in vcard(plain, "Landkreis Stendal").split("\r\n")
+    assert "ORG:Sprachschule" in vcard(own).split("\r\n")
+    assert "ORG:Sprachschule" in vcard(own, "Landkreis Stendal").split("\r\n")
+    assert "ORG:" not in vcard(plain, "  ")
+
+
+def test_vcard_is_deterministic_and_utf8() -> None:
+    contact = Contact(name="Jürgen Müller", address="Straße des Friedens 3, 39576 Stendal")
+    assert vcard(contact) == vcard(contact)
+    assert "ß" in vcard(contact)
+    assert "=C3" not in vcard(contact)  # no quoted-printable
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "given", "prefixes", "suffixes"),
+    [
+        ("Erika", "Erika", "", "", ""),
+        ("Erika Beispiel", "Beispiel", "Erika", "", ""),
+        ("Hans  Peter Meier", "Meier", "Hans Peter", "", ""),
+        ("Anna von Beispiel", "von Beispiel", "Anna", "", ""),
+        ("Beispiel, Erika", "Beispiel", "Erika", "", ""),
+        ("Prof. Dr. Erika Beispiel", "Beispiel", "Erika", "Prof. Dr.", ""),
+        ("Frau Beispiel", "Beispiel", "", "Frau", ""),
+        ("Erika Beispiel, M.A.", "Beispiel", "Erika", "", "M.A."),
+        ("Иван Петров", "Петров", "Иван", "", ""),
+    ],
+)
+def test_split_name(name: str, family: str, given: str, prefixes: str, suffixes: str) -> None:
+    parts = split_name(name)
+    assert (parts.family, parts.given, parts.prefixes, parts.suffixes) == (
+        family,
+        given,
+        prefixes,
+        suffixes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "street", "postcode", "city", "country"),
+    [
+        ("Musterstraße 1, 39576 Stendal", "Musterstraße 1", "39576", "Stendal", ""),
+        ("Musterstraße 1 39576 Stendal", "Musterstraße 1", "39576", "Stendal", ""),
+        ("Am Markt 1, Zimmer 3, D-39576 Stendal", "Am Markt 1, Zimmer 3", "39576", "Stendal", ""),
+        ("Hauptplatz 2, 1010 Wien, Österreich", "Hauptplatz 2", "1010", "Wien", "Österreich"),
+        ("39576 Stendal", "", "39576", "Stendal", ""),
+        ("Rathaus, Zimmer 12", "Rathaus, Zimmer 12", "", "", ""),
+    ],
+)
+def test_split_address(address: str, street: str, postcode: str, city: str, country: str) -> None:
+    parts = split_address(address)
+    assert (parts.street, parts.postcode, parts.city, parts.country) == (
+        street,
+        postcode,
+        city,
+        country,
+    )
+
+
+def test_unparsed_address_goes_to_street() -> None:
+    text = vcard(Contact(name="A B", address="Rathaus; Eingang B, Zimmer 12"))
+    assert "ADR;TYPE=WORK:;;Rathaus\\; Eingang B\\, Zimmer 12;;;;" in text.split("\r\n")
+
+
+# ------------------------------------------------------------------------------ decoding
+
+
+def test_umlauts_and_sharp_s_decode_as_utf8() -> None:
+    contact = Contact(
+        name="Jürgen Müller-Lüdenscheidt",
+        role="Sachgebietsleiter Ausländerbehörde",
+        phone="+49 3931 0000-12",
+        email="j.mueller@example.org",
+        address="Straße der Jugend 5, 39576 Stendal",
+    )
+    text = vcard(contact, "Landkreis Stendal – Ordnungsamt")
+    assert_round_trip(text)
+
+
+def test_commas_semicolons_and_backslashes_decode() -> None:
+    contact = Contact(
+        name="Müller, Jürgen",
+        role="Beratung; Vermittlung, Coaching \\ Team",
+        address="Rathaus; Eingang B, Zimmer 12, 39576 Stendal",
+        url="https://example.org/a,b;c?x=1&y=2",
+    )
+    assert_round_trip(vcard(contact, "Stadt; Amt, Büro"))
+
+
+@pytest.mark.parametrize("level", ["L", "M", "Q", "H", "m"])
+def test_error_correction_levels_decode(level: str) -> None:
+    text = vcard(Contact(name="Jürgen Müller", phone="+49 3931 0000-12"))
+    matrix = qr_matrix(text, level)
+    assert decode(matrix).text == text
+    assert decode(matrix).ec_level == level.upper()
+
+
+def test_cyrillic_and_four_byte_characters_decode() -> None:
+    assert_round_trip(vcard(Contact(name="Иван Петров", role="Переводчик 🙂")))
+
+
+LATIN1_LETTERS = "".join(chr(c) for c in range(0xC0, 0x100) if chr(c) not in "×÷")
+CYRILLIC_LETTERS = "".join(chr(c) for c in range(0x410, 0x450)) + "Ёё"
+ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+NAME_ALPHABET = ASCII_LETTERS + LATIN1_LETTERS + CYRILLIC_LETTERS
+
+words = st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=12)
+names = st.lists(words, min_size=1, max_size=4).map(" ".join)
+free_text = st.text(
+    alphabet=st.one_of(
+        st.characters(categories=("L", "N", "P", "S", "Zs"), codec="utf-8"),
+        st.sampled_from(",;\\\n:"),
+    ),
+    min_size=1,
+    max_size=40,
+).filter(lambda text: text.strip() != "")
+phones = st.builds(
+    lambda area, number, extension: f"+49 {area} {number}" + (f"-{extension}" if extension else ""),
+    st.from_regex(r"[1-9][0-9]{2,4}", fullmatch=True),
+    st.from_regex(r"[0-9]{3,8}", fullmatch=True),
+    st.one_of(st.none(), st.from_regex(r"[0-9]{1,3}", fullmatch=True)),
+)
+emails = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,19}", fullmatch=True).map(
+    lambda local: f"{local}@example.org"
+)
+urls = st.from_regex(r"[a-z0-9/,;=&?._-]{0,30}", fullmatch=True).map(
+    lambda path: f"https://example.org/{path}"
+)
+structured_addresses = st.builds(
+    lambda street, number, code, city: (f"{street} {number}, {code} {city}", street, number,
+                                        code, city),
+    words,
+    st.integers(1, 300),
+    st.from_regex(r"[0-9]{5}", fullmatch=True),
+    words,
+)
+# Free-form addresses without digits cannot look like "postcode city": they stay whole.
+free_addresses = st.text(alphabet=NAME_ALPHABET + " ,;\\-.", min_size=1, max_size=40).filter(
+    lambda text: text.strip(" ,") != "" and text == text.strip()
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=names,
+    role=st.one_of(st.none(), free_text),
+    phone=st.one_of(st.none(), phones),
+    email=st.one_of(st.none(), emails),
+    url=st.one_of(st.none(), urls),
+    address=st.one_of(st.none(), structured_addresses, free_addresses),
+    organization=st.one_of(st.none(), free_text),
+)
+def test_random_contacts_round_trip(
+    name: str,
+    role: str | None,
+    phone: str | None,
+    email: str | None,
+    url: str | None,
+    address: tuple[str, str, int, str, str] | str | None,
+    organization: str | None,
+) -> None:
+    address_text = address[0] if isinstance(address, tuple) else address
+    contact = Contact(
+        name=name, role=role, phone=phone, email=email, url=url, address=address_text
+    )
+    text = vcard(contact, organization)
+    assert_round_trip(text)
+
+    fields = parse_vcard(text)
+    assert fields["FN"] == [contact.name]
+    family, given_names, additional, prefixes, suffixes = fields["N"]
+    assert additional == suffixes == ""
+    assert " ".join(part for part in (prefixes, given_names, family) if part) == name
+    assert fields.get("TITLE") == ([contact.role] if contact.role else None)
+    org = organization.strip() if organization else None
+    assert fields.get("ORG") == ([org] if org else None)
+    assert fields.get("TEL;TYPE=WORK,VOICE") == ([phone] if phone else None)
+    assert fields.get("EMAIL;TYPE=INTERNET") == ([email] if email else None)
+    assert fields.get("URL") == ([url] if url else None)
+    if isinstance(address, tuple):
+        _, street, number, code, city = address
+        assert fields["ADR;TYPE=WORK"] == ["", "", f"{street} {number}", city, "", code, ""]
+    elif address is not None:
+        assert fields["ADR;TYPE=WORK"] == ["", "", address, "", "", "", ""]
+    else:
+        assert "ADR;TYPE=WORK" not in fields
+
+
+# ------------------------------------------------------------------------------ the matrix
+
+
+def _coverage(matrix: QrMatrix) -> list[list[int]]:
+    counts = [[0] * matrix.size for _ in range(matrix.size)]
+    for x, y, w, h in matrix.dark_rects():
+        assert w > 0 and h > 0
+        assert x >= 0 and x + w <= matrix.size and y >= 0 and y + h <= matrix.size
+        for yy in range(y, y + h):
+            for xx in range(x, x + w):
+                counts[yy][xx] += 1
+    return counts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "A", "https://example.org", vcard(Contact(name="Jürgen Müller-Lüdenscheidt",
+                                                    address="Straße 1, 39576 Stendal"))],
+)
+def test_dark_rects_cover_exactly_the_dark_modules(text: str) -> None:
+    matrix = qr_matrix(text)
+    counts = _coverage(matrix)
+    for y, row in enumerate(matrix.rows):
+        for x, dark in enumerate(row):
+            assert counts[y][x] == (1 if dark else 0), (x, y)
+    rects = matrix.dark_rects()
+    assert rects == sorted(rects, key=lambda r: (r[1], r[0]))
+    # Merging pays: far fewer shapes than dark modules.
+    assert len(rects) < sum(map(sum, matrix.rows)) / 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=7, max_size=7))
+def test_dark_rects_on_arbitrary_grids(grid: list[list[bool]]) -> None:
+    matrix = QrMatrix(size=7, rows=tuple(tuple(row) for row in grid), version=0)
+    counts = _coverage(matrix)
+    assert counts == [[1 if dark else 0 for dark in row] for row in grid]
+
+
+def test_dark_rects_merge_vertically() -> None:
+    rows = (
+        (True, True, False, True),
+        (True, True, False, True),
+        (False, True, True, True),
+        (False, False, False, False),
+    )
+    matrix = QrMatrix(size=4, rows=rows, version=0)
+    assert matrix.dark_rects() == [(0, 0, 2, 2), (3, 0, 1, 2), (1, 2, 3, 1)]
+
+
+def test_svg_path_data() -> None:
+    matrix = qr_matrix(vcard(Contact(name="Erika Beispiel", phone="+49 3931 0000-00")))
+    rects = matrix.dark_rects()
+    data = matrix.svg_path_data(10, 20, 0.5, lambda v: f"{v:g}")
+    assert data.count("M") == data.count("z") == len(rects)
+    subpaths = re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-([\d.]+)z", data)
+    assert len(subpaths) == len(rects)
+    assert "".join(f"M{a} {b}h{c}v{d}h-{e}z" for a, b, c, d, e in subpaths) == data
+    for (x, y, w, h), (a, b, c, d, e) in zip(rects, subpaths, strict=True):
+        assert (float(a), float(b)) == (10 + x * 0.5, 20 + y * 0.5)
+        assert float(c) == float(e) == w * 0.5
+        assert float(d) == h * 0.5
+    # The default number format is compact.
+    assert matrix.svg_path_data(0, 0, 1).startswith("M0 0h7v1h-7z")
+
+
+def test_matrix_shape_and_version() -> None:
+    matrix = qr_matrix("BEGIN:VCARD")
+    assert matrix.size == 17 + 4 * matrix.version
+    assert len(matrix.rows) == matrix.size
+    assert all(len(row) == matrix.size for row in matrix.rows)
+    assert matrix.quiet_zone == 4
+    # Finder pattern in the top left corner, the symbol starts at (0, 0).
+    assert matrix.rows[0][:7] == (True,) * 7
+    assert matrix.rows[1][:7] == (True, False, False, False, False, False, True)
+    with pytest.raises(ValueError):
+        QrMatrix(size=3, rows=((True,),), version=1)
+
+
+def test_qr_matrix_is_cached_and_validates_level() -> None:
+    assert qr_matrix("abc") is qr_matrix("abc")
+    assert qr_matrix("abc", "m") is qr_matrix("abc", "M")
+    assert qr_matrix("abc", "H") is not qr_matrix("abc", "L")
+    with pytest.raises(ValueError, match="error correction"):
+        qr_matrix("abc", "X")
+
+
+def test_too_much_data() -> None:
+    with pytest.raises(QrDataTooLongError):
+        qr_matrix("ü" * 1500)
+
+
+def test_printed_size_helpers() -> None:
+    matrix = qr_matrix("abc")
+    assert matrix.size == 21
+    assert min_printed_size_mm(matrix) == pytest.approx((21 + 8) * 0.4)
+    assert min_printed_size_mm(matrix, 0.5) == pytest.approx(29 * 0.5)
+    assert module_size_mm(matrix, 29.0) == pytest.approx(1.0)
+
+
+def test_import_is_cheap() -> None:
+    """The CLI imports this module on start: qrcode must only be imported when needed."""
+    code = "import sys, prozesskette.qr; print('qrcode' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
