@@ -59,11 +59,11 @@ class Analysis:
     def interface_count(self) -> int:
         return len(self.handoffs) + len(self.shared_steps)
 
-    def handoff_pairs(self) -> dict[tuple[str, str], int]:
-        """How often each (from actor, to actor) pair hands over, lead actors only."""
-        counts: dict[tuple[str, str], int] = {}
+    def handoff_pairs(self) -> dict[tuple[tuple[str, ...], tuple[str, ...]], int]:
+        """How often each (from actors, to actors) pair hands over, in order of appearance."""
+        counts: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
         for handoff in self.handoffs:
-            pair = (handoff.from_actors[0], handoff.to_actors[0])
+            pair = (handoff.from_actors, handoff.to_actors)
             counts[pair] = counts.get(pair, 0) + 1
         return counts
 

@@ -47,7 +47,8 @@ def _summary(chain: object, out: TextIO) -> None:
               f"{len(analysis.shared_steps)} shared steps\n")
     for (source, target), count in analysis.handoff_pairs().items():
         times = f" ({count}×)" if count > 1 else ""
-        out.write(f"    {names[source]} → {names[target]}{times}\n")
+        out.write("    " + " + ".join(names[a] for a in source) + " → "
+                  + " + ".join(names[a] for a in target) + f"{times}\n")
     for shared in analysis.shared_steps:
         out.write(f"    {shared.step}: " + " + ".join(names[a] for a in shared.actors) + "\n")
     out.write(f"  overlaps: {len(analysis.overlaps)}\n")

@@ -58,39 +58,104 @@ class ChainGraph:
             graph.add_edge(edge.source, edge.target, label=edge.label)
         return graph
 
-    def successors(self, step_id: str) -> list[str]:
-        return [edge.target for edge in self.edges if edge.source == step_id]
+    @cached_property
+    def components(self) -> list[list[str]]:
+        """Strongly connected components with more than one step (the loops), in file order."""
+        return [c for c in strongly_connected(self.steps, self.successors_map) if len(c) > 1]
 
     @cached_property
-    def cycles(self) -> list[list[str]]:
-        """Elementary cycles, each rotated to start at its earliest step, in file order."""
-        import networkx as nx
-
-        found: list[list[str]] = []
-        for cycle in nx.simple_cycles(self.nx):
-            if len(found) >= 1000:
-                break
-            first = min(range(len(cycle)), key=lambda i: self.order[cycle[i]])
-            found.append(cycle[first:] + cycle[:first])
-        return sorted(found, key=lambda c: [self.order[s] for s in c])
+    def successors_map(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {step_id: [] for step_id in self.steps}
+        for edge in self.edges:
+            result[edge.source].append(edge.target)
+        return result
 
     @cached_property
     def cycle_edges(self) -> set[tuple[str, str]]:
-        """Transitions that lie on some cycle (inside a strongly connected component)."""
-        import networkx as nx
-
-        component_of: dict[str, int] = {}
-        for number, component in enumerate(nx.strongly_connected_components(self.nx)):
-            for node in component:
-                component_of[node] = number
+        """Transitions that lie on some loop (inside a strongly connected component)."""
+        component_of = {node: number for number, component in enumerate(self.components)
+                        for node in component}
         return {(e.source, e.target) for e in self.edges
-                if component_of[e.source] == component_of[e.target]}
+                if e.source in component_of
+                and component_of[e.source] == component_of.get(e.target)}
+
+    def loop_through(self, component: list[str]) -> list[str]:
+        """One elementary loop inside a component, starting at its earliest step."""
+        members = set(component)
+        start = component[0]
+        parent: dict[str, str] = {}
+        queue = [start]
+        for node in queue:  # breadth-first: the shortest way back to start
+            for nxt in self.successors_map[node]:
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return list(reversed(path))
+                if nxt in members and nxt not in parent and nxt != start:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        return [start]
 
     def path(self, step_id: str, *parts: str | int) -> tuple[str | int, ...]:
         return ("steps", self.order[step_id], *parts)
 
     def at(self, step_id: str, *parts: str | int) -> tuple[int, int]:
         return self.source.where(self.path(step_id, *parts))
+
+
+def _closure(roots: list[str], neighbours: dict[str, list[str]]) -> set[str]:
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        for nxt in neighbours[stack.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def strongly_connected(nodes: Iterable[str], successors: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components listed in file order of their first node."""
+    order = {node: i for i, node in enumerate(nodes)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    for root in order:
+        if root in index:
+            continue
+        work = [(root, iter(successors[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    result.append(sorted(component, key=order.__getitem__))
+    return sorted(result, key=lambda c: order[c[0]])
 
 
 def _steps_with_index(chain: Chain) -> Iterable[tuple[int, Step]]:
@@ -220,19 +285,16 @@ def check_start_end(graph: ChainGraph) -> list[Issue]:
 
 def check_reachability(graph: ChainGraph) -> list[Issue]:
     """Every step is reachable from a start and can reach an end."""
-    import networkx as nx
-
     chain = graph.chain
     starts = [s.id for s in chain.steps if s.kind is StepKind.start]
     ends = [s.id for s in chain.steps if s.kind is StepKind.end]
     if not starts or not ends:
         return []  # reported by check_start_end
-    reached: set[str] = set(starts)
-    for start in starts:
-        reached |= nx.descendants(graph.nx, start)
-    reaches_end: set[str] = set(ends)
-    for end in ends:
-        reaches_end |= nx.ancestors(graph.nx, end)
+    reached = _closure(starts, graph.successors_map)
+    predecessors: dict[str, list[str]] = {step_id: [] for step_id in graph.steps}
+    for edge in graph.edges:
+        predecessors[edge.target].append(edge.source)
+    reaches_end = _closure(ends, predecessors)
     issues: list[Issue] = []
     for index, step in _steps_with_index(chain):
         if step.id not in graph.steps or graph.order[step.id] != index:
@@ -277,7 +339,7 @@ def check_cycles(graph: ChainGraph) -> list[Issue]:
         Issue(graph.source.file, *graph.at(cycle[0]), "note",
               "loop: " + " → ".join([*cycle, cycle[0]]),
               "loops are fine; this note lists them so none is accidental", "loop")
-        for cycle in graph.cycles[:20]
+        for cycle in (graph.loop_through(c) for c in graph.components[:20])
     ]
 
 

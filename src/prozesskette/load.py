@@ -213,157 +213,215 @@ def _looks_like_path(text: str) -> bool:
     return text.endswith((".yaml", ".yml", ".json")) or os.path.exists(text)
 
 
-def _model_issues(exc: Any, source: SourceMap, data: Any) -> list[Issue]:
-    """Turn pydantic's validation errors into located, actionable issues."""
-    from prozesskette.model import Actor, Chain, Contact, Phase, Service, Step, StepKind
+_HINTS = {
+    "id": "ids use letters, digits, '_' and '-' and start with a letter, e.g. 'jobcenter'",
+    "lang": "use a tag such as 'de', 'en' or 'ar'",
+    "color": "e.g. color: \"#e8f1fb\" (with quotes, since # starts a comment)",
+    "url": "e.g. https://example.org/beratung, mailto:name@example.org or tel:+4939310",
+    "phone": "e.g. phone: \"+49 3931 123-45\"",
+    "email": "e.g. email: name@example.org",
+}
 
-    models: dict[str, type[Any]] = {"actors": Actor, "phases": Phase, "steps": Step,
-                                    "services": Service, "contacts": Contact}
-    issues: list[Issue] = []
-    for error in exc.errors():
-        loc: Path_ = tuple(error["loc"])
-        kind = error["type"]
-        # model_validator errors have no field in loc; pydantic adds nothing, fine.
-        field_name = next((part for part in reversed(loc) if isinstance(part, str)), "")
-        owner: type[Any] = Chain
-        for part in loc:
-            if isinstance(part, str) and part in models:
-                owner = models[part]
-        hint: str | None = None
-        as_key = False
-        value = error.get("input")
-        if kind == "missing":
-            message = f"missing required field '{field_name}'"
-            hint = f"add `{field_name}: …`"
-            loc = loc[:-1]
-        elif kind == "extra_forbidden":
-            message = f"unknown field '{field_name}'"
-            known = [name for name in owner.model_fields]
-            guess = did_you_mean(field_name, known)
-            hint = f"did you mean '{guess}'?" if guess else "allowed here: " + ", ".join(known)
-            as_key = True
-        elif (kind == "string_pattern_mismatch" and field_name in {"id", "actor", "actors", "phase",
-                                                                   "to", "service"}) or (
-            kind == "string_pattern_mismatch" and isinstance(loc[-1], int)
-        ):
-            message = f"'{value}' is not a valid id"
-            hint = "ids use letters, digits, '_' and '-' and start with a letter, e.g. 'jobcenter'"
-        elif kind == "string_pattern_mismatch" and field_name == "language":
-            message = f"'{value}' is not a language tag"
-            hint = "use a tag such as 'de', 'en' or 'ar'"
-        elif kind == "enum":
-            choices = ([member.value for member in StepKind] if field_name == "kind"
-                       else ["lr", "tb"])
-            message = f"'{value}' is not a valid {field_name}"
-            guess = did_you_mean(str(value), choices)
-            hint = (f"did you mean '{guess}'? " if guess else "") + "choose one of " + \
-                ", ".join(choices)
-        elif kind in {"string_type", "model_type", "dict_type", "tuple_type", "list_type"}:
-            expected = {"string_type": "a text", "model_type": "a mapping of fields",
-                        "dict_type": "a mapping of fields"}.get(kind, "a list")
-            message = f"'{field_name or 'value'}' must be {expected}"
+
+class _Builder:
+    """Validates plain data against :data:`model.FIELDS`, collecting located issues, and
+    builds the model objects of every part that is valid."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.issues: list[Issue] = []
+        self.invalid_items: set[str] = set()  # sections with an item that failed
+
+    def error(self, path: Path_, message: str, hint: str | None = None, *, key: bool = False,
+              code: str = "") -> None:
+        self.issues.append(self.source.issue(path, "error", message, hint, key=key, code=code))
+
+    def build(self, class_name: str, data: Any, path: Path_) -> Any:
+        from prozesskette.model import FIELDS, MODELS, FieldSpec, value_problem
+
+        spec = FIELDS[class_name]
+        noun = class_name.lower()
+        if not isinstance(data, dict):
+            shown = "empty" if data is None else f"'{data}'" if isinstance(data, str) else "a list"
+            self.error(path, f"expected the fields of a {noun}, but it is {shown}",
+                       "indent the fields below the '- ', e.g. `- id: …` then `  title: …`"
+                       if class_name != "Chain" else "start with `title: …`", code="type")
+            return None
+        ok = True
+        values: dict[str, Any] = {}
+        for key in data:
+            if key not in spec:
+                guess = did_you_mean(str(key), list(spec))
+                self.error((*path, key), f"unknown field '{key}' in a {noun}",
+                           f"did you mean '{guess}'?" if guess else
+                           "allowed here: " + ", ".join(spec), key=True, code="unknown-field")
+                ok = False
+        for name, field_spec in spec.items():
+            value = data.get(name)
+            here = (*path, name)
             if value is None:
-                message += ", but it is empty"
-            hint = {"a text": "write the text after the colon, in quotes if it contains ': '",
-                    "a mapping of fields": "indent the fields below it, e.g. `- id: …` then "
-                    "`  name: …`",
-                    "a list": "write a list: `- item` lines, or [a, b]"}[expected]
-        elif kind == "too_short":
-            message = f"'{field_name}' needs at least one entry"
-            hint = f"add `{field_name}:` with `- id: …` items"
-        elif kind == "string_too_short":
-            message = f"'{field_name}' must not be empty"
-        elif kind == "string_too_long":
-            message = f"'{field_name}' is too long ({len(str(value)):,} characters)"
-            hint = "shorten it; put details into 'description'"
-        elif kind == "value_error":
-            message = str(error.get("ctx", {}).get("error", error["msg"]))
+                if field_spec.required:
+                    self.error(path, f"{noun} has no '{name}'", f"add `{name}: …`",
+                               code="missing")
+                    ok = False
+                continue
+            if field_spec.kind == "list":
+                if not isinstance(value, list):
+                    self.error(here, f"'{name}' must be a list",
+                               "write each item on its own line starting with '- '",
+                               code="type")
+                    ok = False
+                    continue
+                if len(value) < field_spec.min_items:
+                    self.error(here, f"'{name}' needs at least one entry",
+                               f"add items under `{name}:`", code="too-short")
+                    ok = False
+                assert field_spec.item is not None
+                items = [self.build(field_spec.item, item, (*here, index))
+                         for index, item in enumerate(value)]
+                if any(item is None for item in items):
+                    self.invalid_items.add(name)
+                    ok = False
+                values[name] = items
+            elif field_spec.kind == "next":
+                entries = value if isinstance(value, list) else [value]
+                built = []
+                for index, entry in enumerate(entries):
+                    entry_path = (*here, index) if isinstance(value, list) else here
+                    built.append(self.build("Transition", {"to": entry}
+                                            if isinstance(entry, str) else entry, entry_path))
+                if any(item is None for item in built):
+                    ok = False
+                values[name] = built
+            elif field_spec.kind == "ids":
+                entries = value if isinstance(value, list) else [value]
+                for index, entry in enumerate(entries):
+                    problem = value_problem(FieldSpec("id"), entry)
+                    if problem:
+                        self.error((*here, index) if isinstance(value, list) else here,
+                                   problem if problem.startswith("'") else f"'{name}' {problem}",
+                                   _HINTS["id"], code="id")
+                        ok = False
+                values[name] = [entry.strip() if isinstance(entry, str) else entry
+                                for entry in entries]
+            else:
+                if isinstance(value, str):
+                    value = value.strip()
+                problem = value_problem(field_spec, value)
+                if problem:
+                    ok = False
+                    self._value_error(here, name, field_spec, value, problem)
+                values[name] = value
+        if class_name == "Step" and data.get("actor") is not None and \
+                data.get("actors") is not None:
+            self.error((*path, "actors"), "give either 'actor' or 'actors', not both",
+                       "use `actors: [a, b]` for a step that several actors share",
+                       key=True, code="actor-and-actors")
+            ok = False
+        if not ok:
+            return None
+        try:
+            return MODELS[class_name](**values)
+        except (ValueError, TypeError) as exc:  # a rule the field checks did not catch
+            self.error(path, str(exc), code="invalid")
+            return None
+
+    def _value_error(self, here: Path_, name: str, field_spec: Any, value: Any,
+                     problem: str) -> None:
+        if field_spec.kind == "enum":
+            guess = did_you_mean(str(value), list(field_spec.choices))
+            hint = (f"did you mean '{guess}'? " if guess else "") + \
+                "choose one of " + ", ".join(field_spec.choices)
+            self.error(here, f"'{value}' is not a valid {name}", hint, code="enum")
+        elif problem.startswith("'"):
+            self.error(here, problem, _HINTS.get(field_spec.kind), code=field_spec.kind)
         else:
-            message = f"{field_name or 'value'}: {error['msg']}"
-        issues.append(source.issue(loc, "error", message, hint, key=as_key, code=kind))
+            text_hint: str | None = None
+            if problem == "must be a text":
+                text_hint = "write the text after the colon, in quotes if it contains ': '"
+            elif problem.startswith("is too long"):
+                text_hint = "shorten it; put details into 'description'"
+            self.error(here, f"'{name}' {problem}", text_hint, code=field_spec.kind)
+
+
+def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
+    """Reference checks on the parts of an invalid file that are valid on their own, so that
+    one wrong field does not hide the other mistakes of the file."""
+    from prozesskette.graph import (
+        ChainGraph,
+        check_decisions,
+        check_references,
+        check_start_end,
+    )
+    from prozesskette.model import Actor, Chain, Step
+
+    def valid(name: str, class_name: str) -> list[Any]:
+        items = data.get(name)
+        if not isinstance(items, list):
+            return []
+        quiet = _Builder(builder.source)
+        return [quiet.build(class_name, item, (name, index)) for index, item in
+                enumerate(items)]
+
+    steps = valid("steps", "Step")
+    if not steps:
+        return []
+    placeholder = Step(id="_invalid", title="-")
+    actors = tuple(a for a in valid("actors", "Actor") if a) or (Actor("_", "-"),)
+    chain = Chain(title="-", actors=actors, steps=tuple(step or placeholder for step in steps),
+                  phases=tuple(p for p in valid("phases", "Phase") if p),
+                  services=tuple(s for s in valid("services", "Service") if s),
+                  source=builder.source)
+    graph = ChainGraph(chain)
+    # An invalid actor/phase/step/service item would make references to it look unknown.
+    skipped = {f"unknown-{section[:-1]}" for section in ("actors", "phases", "steps", "services")
+               if section in builder.invalid_items or not isinstance(data.get(section), list)}
+    if "phases" in builder.invalid_items:
+        skipped.add("missing-phase")
+    issues = [*check_decisions(graph),
+              *(issue for issue in check_references(graph) if issue.code not in skipped)]
+    if "steps" not in builder.invalid_items:
+        issues += check_start_end(graph)
     return issues
+
+
+def build_chain(data: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
+    """Plain data → Chain (or None) and every problem found, located through ``source``."""
+    builder = _Builder(source)
+    if not isinstance(data, dict):
+        line, col = source.where(())
+        return None, [Issue(source.file, line or 1, col or 1, "error",
+                            "a chain file must be a mapping of fields",
+                            "start with `title: …`, then `actors:` and `steps:`", "type")]
+    chain = builder.build("Chain", data, ())
+    if chain is None:
+        return None, sorted([*builder.issues, *_partial_checks(builder, data)])
+    object.__setattr__(chain, "source", source)
+    return chain, builder.issues
 
 
 def parse(source: str | os.PathLike[str] | Mapping[str, Any], *,
           filename: str | None = None) -> tuple[Any, list[Issue]]:
-    """Parse and validate the model; returns (Chain or None, issues). Raises nothing for
-    problems in the input itself."""
-    from pydantic import ValidationError
-
-    from prozesskette.model import Chain
-
+    """Parse and validate a chain; returns (Chain or None, issues). Problems in the input are
+    returned as issues, never raised."""
     if isinstance(source, Mapping):
-        data: Any = dict(source)
         smap = SourceMap(filename or "<dict>")
-        issues: list[Issue] = []
+        return build_chain(dict(source), smap)
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(os.fspath(source))
+        try:
+            text = read_text(path)
+        except ProzessketteError as exc:
+            return None, exc.issues
+        name = filename or str(source)
     else:
-        if isinstance(source, os.PathLike) or (isinstance(source, str)
-                                               and _looks_like_path(source)):
-            path = Path(os.fspath(source))
-            try:
-                text = read_text(path)
-            except ProzessketteError as exc:
-                return None, exc.issues
-            name = filename or str(source)
-        else:
-            text = str(source)
-            name = filename or "<text>"
-        data, smap, issues = parse_yaml(text, name)
-        if data is None:
-            return None, issues
-    if not isinstance(data, dict):
-        line, col = smap.where(())
-        return None, [*issues, Issue(smap.file, line or 1, col or 1, "error",
-                                     "a chain file must be a mapping of fields",
-                                     "start with `title: …`, then `actors:` and `steps:`")]
-    try:
-        chain = Chain.model_validate(data)
-    except ValidationError as exc:
-        issues = [*issues, *_model_issues(exc, smap, data)]
-        return None, sorted([*issues, *_partial_checks(data, smap)])
-    chain._source = smap
-    return chain, issues
-
-
-def _partial_checks(data: dict[str, Any], smap: SourceMap) -> list[Issue]:
-    """Reference checks on the parts of an invalid file that are valid on their own, so that
-    one wrong field does not hide the other mistakes of the file."""
-    from pydantic import ValidationError
-
-    from prozesskette.graph import ChainGraph, check_decisions, check_references
-    from prozesskette.model import Actor, Chain, Phase, Service, Step
-
-    sections: dict[str, type[Any]] = {"actors": Actor, "phases": Phase, "steps": Step,
-                                      "services": Service}
-    valid: dict[str, list[Any]] = {}
-    for name, model in sections.items():
-        items = data.get(name) or []
-        valid[name] = []
-        if not isinstance(items, list):
-            continue
-        for item in items:
-            try:
-                valid[name].append(model.model_validate(item))
-            except (ValidationError, TypeError):
-                # keep the index aligned with the file, so positions stay right
-                valid[name].append(None)
-    if not valid["steps"]:
-        return []
-    placeholder = Step(id="_invalid", title="-", actor=None)
-    steps = [step or placeholder for step in valid["steps"]]
-    chain = Chain.model_construct(
-        title="-", actors=tuple(a for a in valid["actors"] if a), phases=tuple(
-            p for p in valid["phases"] if p), services=tuple(s for s in valid["services"] if s),
-        steps=tuple(steps), language="de")
-    chain._source = smap
-    graph = ChainGraph(chain)
-    issues = check_decisions(graph)
-    # An invalid actor/phase/step/service item would make references to it look unknown.
-    skipped = {f"unknown-{noun[:-1]}" for noun, items in valid.items() if None in items}
-    if not valid["phases"]:
-        skipped.add("missing-phase")
-    issues += [issue for issue in check_references(graph) if issue.code not in skipped]
-    return issues
+        text = str(source)
+        name = filename or "<text>"
+    data, smap, issues = parse_yaml(text, name)
+    if data is None or any(issue.is_error for issue in issues):
+        return None, issues
+    chain, more = build_chain(data, smap)
+    return chain, sorted([*issues, *more])
 
 
 def load_with_issues(source: str | os.PathLike[str] | Mapping[str, Any], *,

@@ -1,19 +1,64 @@
-"""The JSON Schema of the chain format, for editor completion (VS Code YAML extension)."""
+"""The JSON Schema of the chain format, from the one declaration in :data:`model.FIELDS`.
+
+Editors use it for completion and checks while typing (VS Code's YAML extension reads the
+``# yaml-language-server: $schema=…`` line).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-SCHEMA_ID = "https://example.org/prozesskette/schema/prozesskette.schema.json"
+from prozesskette.model import FIELDS, ID_RE, MAX_LONG_TEXT, MAX_TEXT, FieldSpec
+
+_ID = {"type": "string", "pattern": ID_RE.pattern, "maxLength": 80}
+
+
+def _field(spec: FieldSpec) -> dict[str, Any]:
+    kind = spec.kind
+    result: dict[str, Any]
+    if kind == "list":
+        result = {"type": "array", "items": {"$ref": f"#/$defs/{spec.item}"}}
+        if spec.min_items:
+            result["minItems"] = spec.min_items
+    elif kind == "next":
+        item = {"anyOf": [dict(_ID), {"$ref": "#/$defs/Transition"}]}
+        result = {"anyOf": [item, {"type": "array", "items": item}]}
+    elif kind == "ids":
+        result = {"anyOf": [dict(_ID), {"type": "array", "items": dict(_ID), "minItems": 1}]}
+    elif kind == "id":
+        result = dict(_ID)
+    elif kind == "enum":
+        result = {"enum": list(spec.choices)}
+    elif kind == "url":
+        result = {"type": "string", "pattern": r"^(https?://|mailto:|tel:)"}
+    elif kind == "color":
+        result = {"type": "string", "pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}
+    elif kind == "longtext":
+        result = {"type": "string", "maxLength": MAX_LONG_TEXT}
+    else:
+        result = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
+    if spec.description:
+        result["description"] = spec.description
+    return result
+
+
+def _object(name: str) -> dict[str, Any]:
+    fields = FIELDS[name]
+    return {
+        "type": "object",
+        "title": name,
+        "additionalProperties": False,
+        "required": [key for key, spec in fields.items() if spec.required],
+        "properties": {key: _field(spec) for key, spec in fields.items()},
+    }
 
 
 def chain_schema() -> dict[str, Any]:
-    from prozesskette.model import Chain
-
-    schema = Chain.model_json_schema()
+    schema = _object("Chain")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "prozesskette chain"
+    schema["$defs"] = {name: _object(name) for name in FIELDS if name != "Chain"}
     return schema
 
 

@@ -1,0 +1,239 @@
+"""The Layout: pure geometry, in points, top-left origin, y downwards.
+
+Everything a renderer draws is positioned here — boxes, text lines (baseline positions),
+edge routes, QR code squares, legend and title. Renderers never decide a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Point = tuple[float, float]
+Anchor = Literal["start", "middle", "end"]
+
+
+def fmt(value: float) -> str:
+    """The one number formatter for all outputs: 2 decimals, no trailing zeros, no -0."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def contains(self, other: Rect, tolerance: float = 0.01) -> bool:
+        return (other.x >= self.x - tolerance and other.y >= self.y - tolerance
+                and other.right <= self.right + tolerance
+                and other.bottom <= self.bottom + tolerance)
+
+    def overlaps(self, other: Rect, tolerance: float = 0.01) -> bool:
+        """True if the interiors intersect (touching edges do not count)."""
+        return (self.x < other.right - tolerance and other.x < self.right - tolerance
+                and self.y < other.bottom - tolerance and other.y < self.bottom - tolerance)
+
+    def inflate(self, by: float) -> Rect:
+        return Rect(self.x - by, self.y - by, self.w + 2 * by, self.h + 2 * by)
+
+    def as_dict(self) -> dict[str, float]:
+        return {"x": round(self.x, 2), "y": round(self.y, 2),
+                "w": round(self.w, 2), "h": round(self.h, 2)}
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text; (x, y) is the baseline point at the anchor."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool = False
+    anchor: Anchor = "middle"
+    href: str | None = None  # http(s), mailto or tel link for this line
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    lines: tuple[TextLine, ...]
+    rect: Rect  # the measured extent of the lines (ascent to descent, widest line)
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A small round marker with a short text, e.g. the number of an overlap."""
+
+    rect: Rect
+    text: TextLine
+    kind: Literal["overlap", "shared"]
+    title: str  # what it means, for tooltips and screen readers
+
+
+@dataclass(frozen=True)
+class NodeBox:
+    id: str
+    kind: Literal["start", "task", "decision", "document", "end"]
+    rect: Rect
+    text_area: Rect  # where text may go inside the shape
+    title: TextBlock
+    actors: tuple[str, ...]
+    phase: str | None
+    lane_parts: tuple[tuple[str, Rect], ...]  # for a shared step: its part in each lane
+    badges: tuple[Badge, ...] = ()
+    note: TextBlock | None = None  # legal basis, small, inside the box below the title
+    interface: bool = False  # takes part in a hand-off or is shared
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactSpot:
+    actor: str
+    index: int
+    qr: Rect | None  # the square including the quiet zone; None when QR codes are off
+    payload: str  # the vCard the QR code encodes
+    text: TextBlock  # name, role, phone, e-mail lines (phone and e-mail carry links)
+
+
+@dataclass(frozen=True)
+class LaneBox:
+    actor: str
+    band: Rect  # the whole lane, header included
+    header: Rect
+    title: TextBlock
+    contacts: tuple[ContactSpot, ...]
+    color: str  # fill, #rrggbb
+
+
+@dataclass(frozen=True)
+class PhaseBox:
+    id: str
+    column: Rect  # the phase's column range over all lanes
+    header: Rect
+    title: TextBlock
+
+
+@dataclass(frozen=True)
+class EdgeLabel:
+    rect: Rect
+    text: TextBlock
+
+
+@dataclass(frozen=True)
+class EdgeRoute:
+    source: str
+    target: str
+    points: tuple[Point, ...]  # orthogonal polyline; the arrow head is at the last point
+    label: EdgeLabel | None = None
+    handoff: bool = False  # passes the case to another actor (an interface)
+    back: bool = False  # runs back in time (a loop)
+    marker: Point | None = None  # where the interface marker sits on the route
+
+    @property
+    def bends(self) -> int:
+        return max(0, len(self.points) - 2)
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    kind: str  # start | task | decision | document | end | shared | handoff | overlap
+    swatch: Rect
+    text: TextBlock
+
+
+@dataclass(frozen=True)
+class Legend:
+    rect: Rect
+    items: tuple[LegendItem, ...]
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    rect: Rect
+    title: TextBlock
+    subtitle: TextBlock | None
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes the layout used; renderers read stroke widths and the font from here."""
+
+    font_family: str = "Noto Sans"
+    font_size: float = 9.0
+    small_font_size: float = 7.0
+    line_width: float = 1.0
+    edge_width: float = 1.0
+    corner_radius: float = 4.0
+    arrow_size: float = 6.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    width: float
+    height: float
+    direction: Literal["lr", "tb"]
+    nodes: dict[str, NodeBox]  # in reading order
+    lanes: dict[str, LaneBox]  # in drawing order
+    phases: dict[str, PhaseBox]
+    edges: tuple[EdgeRoute, ...]
+    title: TitleBlock | None
+    legend: Legend | None
+    style: Style = field(default_factory=Style)
+    language: str = "de"
+    chain: Any = None  # the Chain drawn (for metadata: title, descriptions, links)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented geometry JSON (points, top-left origin, y down)."""
+        def block(text: TextBlock | None) -> list[dict[str, Any]] | None:
+            if text is None:
+                return None
+            return [{"text": line.text, "x": round(line.x, 2), "y": round(line.y, 2),
+                     "size": line.size, "bold": line.bold, "anchor": line.anchor}
+                    for line in text.lines]
+
+        return {
+            "width": round(self.width, 2),
+            "height": round(self.height, 2),
+            "direction": self.direction,
+            "nodes": {node_id: {**node.rect.as_dict(), "kind": node.kind,
+                                "actors": list(node.actors), "phase": node.phase,
+                                "lines": block(node.title), "note": block(node.note)}
+                      for node_id, node in self.nodes.items()},
+            "lanes": {actor: {**lane.band.as_dict(), "header": lane.header.as_dict(),
+                              "lines": block(lane.title),
+                              "qr": [{**spot.qr.as_dict(), "contact": spot.index}
+                                     for spot in lane.contacts if spot.qr is not None]}
+                      for actor, lane in self.lanes.items()},
+            "phases": {phase_id: {**phase.column.as_dict(), "header": phase.header.as_dict(),
+                                  "lines": block(phase.title)}
+                       for phase_id, phase in self.phases.items()},
+            "edges": [{"from": edge.source, "to": edge.target,
+                       "points": [[round(x, 2), round(y, 2)] for x, y in edge.points],
+                       "label": ({**edge.label.rect.as_dict(), "text": edge.label.text.text}
+                                 if edge.label else None),
+                       "handoff": edge.handoff, "back": edge.back}
+                      for edge in self.edges],
+        }
