@@ -23,6 +23,7 @@ TYPE_CHECKING = False  # avoids importing typing at run time; mypy treats it as 
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable, Iterable
+    from importlib.resources.abc import Traversable
     from pathlib import Path
 
 __all__ = [
@@ -73,7 +74,7 @@ def font_path(bold: bool = False) -> Path:
     return _font_path(bool(bold))
 
 
-def _font_resource(bold: bool) -> object:
+def _font_resource(bold: bool) -> Traversable:
     from importlib import resources
 
     return resources.files(__package__ or "prozesskette") / "fonts" / _FONT_FILES[bold]
@@ -113,11 +114,7 @@ def _font_bytes(bold: bool) -> bytes:
         else:
             if isinstance(data, bytes):
                 return data
-    from importlib.abc import Traversable
-
-    res = _font_resource(bold)
-    assert isinstance(res, Traversable)
-    return res.read_bytes()
+    return _font_resource(bold).read_bytes()
 
 
 # --------------------------------------------------------------------------- font parsing
@@ -412,7 +409,12 @@ def _paragraphs(text: str) -> list[list[str]]:
 
 
 def _pieces(word: str) -> list[_Piece]:
-    """Split a word at its break opportunities into unbreakable pieces."""
+    """Split a word at its break opportunities into unbreakable pieces.
+
+    A word may break after ``-``, ``/``, ``‐`` or ``–`` that follows something other
+    than such a character and is followed by something other than a digit, and at a
+    soft hyphen or zero-width space (which are removed from the drawn text).
+    """
     pieces: list[_Piece] = []
     buf: list[str] = []
     n = len(word)
@@ -430,6 +432,7 @@ def _pieces(word: str) -> list[_Piece]:
             ch in _BREAK_AFTER
             and i + 1 < n
             and word[i + 1] not in _BREAK_AFTER
+            and not word[i + 1].isdigit()  # keep "24/7", "0800-123", "2010–2020" whole
             and any(c not in _BREAK_AFTER and c not in _INVISIBLE for c in buf)
         ):
             mid = "".join(buf)
