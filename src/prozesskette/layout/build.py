@@ -1,0 +1,1080 @@
+"""From the grid of :mod:`engine` to final geometry: sizes, ports, channel tracks, routes,
+coordinates, headers, title and legend.
+
+Work happens in the abstract axes (t: time, l: lanes); :class:`Frame` maps them to x/y.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Literal
+
+from prozesskette import text as tx
+from prozesskette.analysis import Analysis, analyse, interface_steps
+from prozesskette.graph import ChainGraph
+from prozesskette.layout.engine import Grid, Item, make_grid
+from prozesskette.layout.geometry import (
+    Badge,
+    ContactSpot,
+    EdgeLabel,
+    EdgeRoute,
+    LaneBox,
+    Layout,
+    Legend,
+    LegendItem,
+    NodeBox,
+    PhaseBox,
+    Point,
+    Rect,
+    Style,
+    TextBlock,
+    TextLine,
+    TitleBlock,
+)
+from prozesskette.model import Chain, Step, StepKind
+
+PALETTE = ("#eef4fb", "#f3f8ee", "#fbf3ea", "#f2eefa", "#eaf6f6", "#fbeef2", "#f6f5e8",
+           "#edf1f5", "#f4efe9", "#eef7f1", "#f7eef8", "#eef0fa")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the layout may be asked for."""
+
+    direction: Literal["lr", "tb"] | None = None  # None: the chain's own
+    lane_order: Literal["file", "auto"] = "file"
+    qr: bool = True
+    qr_size: float = 64.0  # side of a QR square incl. quiet zone, in points
+    contacts: bool = True
+    font_size: float = 9.0
+    small_size: float = 7.0
+    box_width: float = 132.0
+    title: bool = True
+    legend: bool = True
+    language: str | None = None
+
+
+# spacing, in points
+PAD_X, PAD_Y = 7.0, 6.0
+ROW_GAP = 22.0
+LANE_PAD = 14.0
+CHANNEL_MIN = 30.0
+TRACK = 7.0
+TRACK_MARGIN = 9.0
+PORT_GAP = 8.0
+HEADER_PAD = 8.0
+NUDGE = 3.5
+
+LEGEND_TEXT = {
+    "de": {"start": "Beginn", "end": "Ende", "task": "Schritt", "decision": "Entscheidung",
+           "document": "Dokument", "shared": "gemeinsam verantwortet",
+           "handoff": "Übergabe an andere Stelle (Schnittstelle)",
+           "overlap": "gleiches Angebot bei mehreren Stellen (Überschneidung)",
+           "stand": "Stand", "phase": "Phase", "legal": "Rechtsgrundlage"},
+    "en": {"start": "Start", "end": "End", "task": "Step", "decision": "Decision",
+           "document": "Document", "shared": "shared responsibility",
+           "handoff": "hand-off to another institution (interface)",
+           "overlap": "same offer from several institutions (overlap)",
+           "stand": "As of", "phase": "Phase", "legal": "Legal basis"},
+}
+
+
+# --- sizes ----------------------------------------------------------------------------------
+
+@dataclass
+class NodeText:
+    lines: list[str]
+    note: list[str]
+    w: float
+    h: float
+    text_w: float  # width of the text area
+    text_h: float  # height of the text block
+
+
+def _block_height(lines: int, notes: int, size: float, small: float) -> float:
+    height = lines * tx.line_height(size)
+    if notes:
+        height += 2.0 + notes * tx.line_height(small)
+    return height
+
+
+def node_text(step: Step, options: Options, badge: bool) -> NodeText:
+    """Wrap a step's title (and legal basis) and choose its box size."""
+    size, small = options.font_size, options.small_size
+    title = step.title
+    word = tx.longest_word_width(title, size)
+    if step.kind is StepKind.decision:
+        text_w = min(max(96.0, min(word, 150.0)), 150.0)
+    else:
+        text_w = min(max(options.box_width - 2 * PAD_X, min(word, 190.0)), 190.0)
+        if step.kind in (StepKind.start, StepKind.end):
+            text_w -= 10.0
+    if badge:
+        text_w -= 6.0
+    lines = tx.wrap(title, text_w, size)
+    note = tx.wrap(step.legal_basis, text_w, small) if step.legal_basis else []
+    block_h = _block_height(len(lines), len(note), size, small)
+    widest = max([tx.text_width(line, size) for line in lines]
+                 + [tx.text_width(line, small) for line in note] + [1.0])
+    if step.kind is StepKind.decision:
+        used_w = max(widest, 40.0)
+        w = max(options.box_width, used_w * 1.7 + 8.0)
+        h = max(44.0, block_h / (1.0 - (used_w + 4.0) / w) + 6.0)
+        return NodeText(lines, note, w, h, used_w + 4.0, block_h)
+    w = max(options.box_width, widest + 2 * PAD_X + (10.0 if step.kind in (
+        StepKind.start, StepKind.end) else 0.0))
+    h = max(38.0, block_h + 2 * PAD_Y + (6.0 if step.kind is StepKind.document else 0.0))
+    return NodeText(lines, note, w, h, w - 2 * PAD_X, block_h)
+
+
+# --- routing data ---------------------------------------------------------------------------
+
+@dataclass
+class Seg:
+    """A run of one edge inside a channel: vertical in a column channel (``axis == 'v'``,
+    spanning l) or horizontal in a row gap (``axis == 'h'``, spanning t)."""
+
+    edge: int
+    a: float  # start coordinate along the channel
+    b: float
+    a_side: int  # -1: the stub at a leaves towards smaller t (v) / l (h); +1 the other way
+    b_side: int
+    track: int = 0
+    pos: float = 0.0  # final coordinate across the channel
+
+    @property
+    def lo(self) -> float:
+        return min(self.a, self.b)
+
+    @property
+    def hi(self) -> float:
+        return max(self.a, self.b)
+
+
+def _pair_crossings(first: Seg, second: Seg) -> int:
+    """Crossings if ``first`` takes the track nearer the low side of the channel."""
+    count = 0
+    for end, side in ((first.a, first.a_side), (first.b, first.b_side)):
+        if side > 0 and second.lo < end < second.hi:
+            count += 1
+    for end, side in ((second.a, second.a_side), (second.b, second.b_side)):
+        if side < 0 and first.lo < end < first.hi:
+            count += 1
+    return count
+
+
+def _must_precede(first: Seg, second: Seg) -> bool:
+    """``first`` must be nearer the low side: a stub of first towards the high side and a stub
+    of second towards the low side meet at the same place (they would lie on each other)."""
+    for end, side in ((first.a, first.a_side), (first.b, first.b_side)):
+        if side > 0:
+            for other, other_side in ((second.a, second.a_side), (second.b, second.b_side)):
+                if other_side < 0 and abs(end - other) < 0.5:
+                    return True
+    return False
+
+
+def assign_tracks(segs: list[Seg]) -> int:
+    """Order the runs of one channel (few crossings; stubs never on top of each other) and give
+    overlapping runs different tracks. Returns the number of tracks."""
+    if not segs:
+        return 0
+    segs.sort(key=lambda s: (s.lo, s.hi, s.edge))
+
+    def compare(x: Seg, y: Seg) -> int:
+        if x.hi < y.lo - 0.5 or y.hi < x.lo - 0.5:
+            return -1 if x.lo < y.lo else (1 if x.lo > y.lo else 0)
+        cx, cy = _pair_crossings(x, y), _pair_crossings(y, x)
+        if cx != cy:
+            return -1 if cx < cy else 1
+        return -1 if (x.lo, x.edge) < (y.lo, y.edge) else 1
+
+    soft = sorted(segs, key=functools.cmp_to_key(compare))
+    rank = {id(s): i for i, s in enumerate(soft)}
+    # hard constraints, then Kahn's algorithm with the soft order as priority
+    after: dict[int, list[Seg]] = {id(s): [] for s in segs}
+    indegree = {id(s): 0 for s in segs}
+    for x in segs:
+        for y in segs:
+            if x is not y and x.lo <= y.hi + 0.5 and y.lo <= x.hi + 0.5 and _must_precede(x, y):
+                after[id(x)].append(y)
+                indegree[id(y)] += 1
+    order: list[Seg] = []
+    remaining = {id(s): s for s in segs}
+    import heapq
+
+    heap = [(rank[id(s)], id(s)) for s in segs if indegree[id(s)] == 0]
+    heapq.heapify(heap)
+    while remaining:
+        if not heap:  # a cycle of hard constraints: break it at the best-ranked run
+            sid = min(remaining, key=lambda k: rank[k])
+            indegree[sid] = 0
+            heapq.heappush(heap, (rank[sid], sid))
+        _, sid = heapq.heappop(heap)
+        if sid not in remaining:
+            continue
+        seg = remaining.pop(sid)
+        order.append(seg)
+        for nxt in after[sid]:
+            indegree[id(nxt)] -= 1
+            if indegree[id(nxt)] == 0 and id(nxt) in remaining:
+                heapq.heappush(heap, (rank[id(nxt)], id(nxt)))
+    placed: list[Seg] = []
+    for seg in order:
+        seg.track = 1 + max((p.track for p in placed
+                             if p.lo <= seg.hi + 0.5 and seg.lo <= p.hi + 0.5), default=-1)
+        placed.append(seg)
+    return 1 + max(s.track for s in order)
+
+
+# --- the builder ----------------------------------------------------------------------------
+
+@dataclass
+class Port:
+    item: str
+    side: str  # "L", "R", "T", "B" in abstract axes: L/R along t, T/B along l
+    edge: int
+    other: float = 0.0  # where the other end lies (for ordering ports)
+    offset: float = 0.0  # along the side, from the centre
+
+
+@dataclass
+class Route:
+    edge: int
+    kind: str  # "fwd", "vert", "loopU", "loopB"
+    items: list[Item] = field(default_factory=list)
+    gap: tuple[int, int] | None = None  # (lane, gap index) for loops
+    gap_side: int = 1  # loopU: +1 below the row, -1 above
+    points: list[tuple[float, float]] = field(default_factory=list)  # (t, l)
+
+
+class Builder:
+    def __init__(self, chain: Chain, options: Options) -> None:
+        self.chain = chain
+        self.options = options
+        self.graph = ChainGraph(chain)
+        self.analysis: Analysis = analyse(self.graph)
+        direction = options.direction or chain.direction.value
+        self.direction: Literal["lr", "tb"] = "tb" if direction == "tb" else "lr"
+        self.language = options.language or chain.language
+        self.words = LEGEND_TEXT.get(self.language.split("-")[0], LEGEND_TEXT["de"])
+        self.texts: dict[str, NodeText] = {}
+        overlap_badges: dict[str, int] = {}
+        for number, overlap in enumerate(self.analysis.overlaps, start=1):
+            for step_id in overlap.steps:
+                overlap_badges.setdefault(step_id, number)
+        self.overlap_number = overlap_badges
+        for step in self.graph.steps.values():
+            self.texts[step.id] = node_text(step, options, step.id in overlap_badges)
+        sizes = {sid: self._ext(t.w, t.h) for sid, t in self.texts.items()}
+        self.grid: Grid = make_grid(self.graph, sizes, options.lane_order)
+
+    # abstract extents (t, l) of a final (w, h)
+    def _ext(self, w: float, h: float) -> tuple[float, float]:
+        return (w, h) if self.direction == "lr" else (h, w)
+
+    def _xy(self, t: float, l_: float) -> Point:
+        return (t, l_) if self.direction == "lr" else (l_, t)
+
+    def _rect(self, t0: float, l0: float, t_ext: float, l_ext: float) -> Rect:
+        if self.direction == "lr":
+            return Rect(t0, l0, t_ext, l_ext)
+        return Rect(l0, t0, l_ext, t_ext)
+
+    # ---------------------------------------------------------------------------------------
+    def build(self) -> Layout:
+        grid = self.grid
+        self._plan_routes()
+        self._lane_headers()
+        self._l_coordinates()
+        self._ports_l()
+        self._channels_v()
+        self._t_coordinates()
+        self._ports_t()
+        self._gaps_h()
+        self._polylines()
+        return self._geometry(grid)
+
+    # --- routes ----------------------------------------------------------------------------
+    def _plan_routes(self) -> None:
+        grid = self.grid
+        self.routes: list[Route] = []
+        for link in grid.links:
+            self.routes.append(Route(link.index, "vert" if link.vertical else "fwd",
+                                     list(link.items)))
+        self.blocked: set[tuple[int, int, int]] = set()  # (column, lane, gap index)
+        for item in grid.items.values():
+            if item.real and item.hi > item.lo:
+                self.blocked.add((item.col, item.lo, grid.rows[item.lo]))
+                self.blocked.add((item.col, item.hi, 0))
+                for lane in range(item.lo + 1, item.hi):
+                    for gap in range(grid.rows[lane] + 1):
+                        self.blocked.add((item.col, lane, gap))
+        for index in grid.back:
+            edge = self.graph.edges[index]
+            u, v = grid.items[edge.source], grid.items[edge.target]
+            route = Route(index, "loopB", [u, v])
+            if u.lo == u.hi and v.lo == v.hi and u.lo == v.lo and u.row == v.row:
+                lane = u.lo
+                for side, gap in ((1, u.row + 1), (-1, u.row)):
+                    cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
+                    if not any((c, lane, gap) in self.blocked for c in cols):
+                        route = Route(index, "loopU", [u, v], (lane, gap), side)
+                        break
+            if route.kind == "loopB":
+                route.gap = self._free_gap(u, v)
+            self.routes.append(route)
+        self.routes.sort(key=lambda r: r.edge)
+
+    def _free_gap(self, u: Item, v: Item) -> tuple[int, int]:
+        grid = self.grid
+        cols = range(min(u.col, v.col) - 1, max(u.col, v.col) + 2)
+        candidates = [(u.hi, u.row_hi + 1 if u.hi > u.lo else u.row + 1), (u.lo, u.row),
+                      (v.hi, (v.row_hi if v.hi > v.lo else v.row) + 1), (v.lo, v.row)]
+        for lane in range(len(grid.lanes)):
+            candidates += [(lane, gap) for gap in range(grid.rows[lane] + 1)]
+        for lane, gap in candidates:
+            if not any((c, lane, gap) in self.blocked for c in cols):
+                return (lane, gap)
+        return candidates[0]  # pragma: no cover - every gap blocked cannot happen in practice
+
+    # --- lane headers: sizes along l -------------------------------------------------------
+    def _header_content(self, actor_id: str, width: float) -> tuple[float, list[
+            tuple[str, float, float, bool]], list[tuple[int, float, float, list[tuple[
+                str, bool, str | None]]]]]:
+        """Lines of the header at a given width: (height, title lines, contacts)."""
+        actor = self.chain.actor(actor_id)
+        opts = self.options
+        size = opts.font_size + 0.5
+        inner = width - 2 * HEADER_PAD
+        title = [(line, 0.0, 0.0, True) for line in tx.wrap(actor.name, inner, size, True)]
+        height = HEADER_PAD + len(title) * tx.line_height(size)
+        contacts: list[tuple[int, float, float, list[tuple[str, bool, str | None]]]] = []
+        if opts.contacts:
+            qr = opts.qr_size if opts.qr else 0.0
+            text_w = inner - (qr + 5.0 if qr else 0.0)
+            for index, contact in enumerate(actor.contacts):
+                lines: list[tuple[str, bool, str | None]] = []
+                for line in tx.wrap(contact.name, text_w, opts.small_size, True):
+                    lines.append((line, True, None))
+                if contact.role:
+                    lines += [(line, False, None) for line in tx.wrap(contact.role, text_w,
+                                                                      opts.small_size)]
+                if contact.phone:
+                    href = "tel:" + "".join(ch for ch in contact.phone if ch.isdigit()
+                                            or ch == "+")
+                    lines += [(line, False, href) for line in tx.wrap(contact.phone, text_w,
+                                                                      opts.small_size)]
+                if contact.email:
+                    lines += [(line, False, "mailto:" + contact.email)
+                              for line in tx.wrap(contact.email, text_w, opts.small_size)]
+                text_h = len(lines) * tx.line_height(opts.small_size)
+                cell = max(qr, text_h)
+                contacts.append((index, height + 6.0, cell, lines))
+                height += 6.0 + cell
+        return height + HEADER_PAD, title, contacts
+
+    def _lane_headers(self) -> None:
+        opts = self.options
+        qr = opts.qr_size if (opts.qr and opts.contacts) else 0.0
+        has_contacts = opts.contacts and any(a.contacts for a in self.chain.actors)
+        base = 120.0 + ((qr + 5.0 + 96.0 - 120.0 + 2 * HEADER_PAD) if has_contacts and qr
+                        else (30.0 if has_contacts else 0.0))
+        self.header_width = max(130.0, base)
+        if self.direction == "lr":
+            self.header_need = {a: self._header_content(a, self.header_width)[0]
+                                for a in self.grid.lanes}
+        else:
+            self.header_need = {a: self.header_width for a in self.grid.lanes}
+
+    # --- l coordinates ---------------------------------------------------------------------
+    def _gap_segments(self) -> dict[tuple[int, int], list[Seg]]:
+        """Horizontal runs of loops in the row gaps, with t measured in column units."""
+        gaps: dict[tuple[int, int], list[Seg]] = {}
+        for route in self.routes:
+            if route.kind == "loopU":
+                u, v = route.items
+                assert route.gap is not None
+                side = -route.gap_side  # legs reach back towards the row
+                gaps.setdefault(route.gap, []).append(
+                    Seg(route.edge, float(u.col), float(v.col), side, side))
+            elif route.kind == "loopB":
+                u, v = route.items
+                assert route.gap is not None
+                gaps.setdefault(route.gap, []).append(
+                    Seg(route.edge, u.col + 0.5, v.col - 0.5, 0, 0))
+        return gaps
+
+    def _l_coordinates(self) -> None:
+        grid = self.grid
+        opts = self.options
+        gap_segs = self._gap_segments()
+        self.gap_tracks = {key: assign_tracks(segs) for key, segs in gap_segs.items()}
+        self.gap_segs = gap_segs
+        # row extents
+        row_ext: list[list[float]] = [[0.0] * rows for rows in grid.rows]
+        for item in grid.items.values():
+            if item.real and item.lo == item.hi:
+                row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], item.l_ext)
+            elif not item.real:
+                row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], 12.0)
+        self.row_ext = row_ext
+        label_room = tx.line_height(opts.small_size) + 6.0
+
+        def gap_size(lane: int, gap: int) -> float:
+            base = LANE_PAD if gap in (0, grid.rows[lane]) else ROW_GAP
+            base = max(base, label_room + 4.0) if gap not in (0, grid.rows[lane]) else base
+            tracks = self.gap_tracks.get((lane, gap), 0)
+            return max(base, 2 * 6.0 + (tracks - 1) * TRACK + 2.0) if tracks else base
+
+        self.phase_band = self._phase_band()
+        self.lane_top: list[float] = []
+        self.lane_ext: list[float] = []
+        self.row_top: list[list[float]] = []
+        self.gap_pos: dict[tuple[int, int], tuple[float, float]] = {}
+        cursor = self.phase_band
+        for lane, actor in enumerate(grid.lanes):
+            sizes = [gap_size(lane, g) for g in range(grid.rows[lane] + 1)]
+            content = sum(sizes) + sum(row_ext[lane])
+            need = self.header_need[actor]
+            extra = max(0.0, need - content)
+            sizes[0] += extra / 2
+            sizes[-1] += extra / 2
+            top = cursor
+            self.lane_top.append(top)
+            rows_top: list[float] = []
+            at = top
+            for r in range(grid.rows[lane]):
+                self.gap_pos[(lane, r)] = (at, sizes[r])
+                at += sizes[r]
+                rows_top.append(at)
+                at += row_ext[lane][r]
+            self.gap_pos[(lane, grid.rows[lane])] = (at, sizes[-1])
+            at += sizes[-1]
+            self.row_top.append(rows_top)
+            self.lane_ext.append(at - top)
+            cursor = at
+        self.l_total = cursor
+        # item l positions (centres) and multi-lane extents
+        for item in grid.items.values():
+            if item.lo == item.hi:
+                top = self.row_top[item.lo][item.row]
+                item.l = top + self.row_ext[item.lo][item.row] / 2
+            else:
+                top = self.row_top[item.lo][item.row]
+                bottom = self.row_top[item.hi][item.row_hi] + self.row_ext[item.hi][item.row_hi]
+                item.l = (top + bottom) / 2
+                item.l_ext = bottom - top
+        # gaps: track positions along l
+        for key, segs in gap_segs.items():
+            at, size = self.gap_pos[key]
+            tracks = self.gap_tracks[key]
+            first = at + size / 2 - (tracks - 1) * TRACK / 2
+            for seg in segs:
+                seg.pos = first + seg.track * TRACK
+
+    def _phase_band(self) -> float:
+        opts = self.options
+        if not self.chain.phases:
+            return 0.0
+        if self.direction == "lr":
+            lines = max(len(tx.wrap(p.title, 200.0, opts.font_size, True))
+                        for p in self.chain.phases)
+            return 2 * PAD_Y + lines * tx.line_height(opts.font_size)
+        return 96.0
+
+    # --- ports along l (left/right sides) ---------------------------------------------------
+    def _ports_l(self) -> None:
+        grid = self.grid
+        sides: dict[tuple[str, str], list[Port]] = {}
+        self.port_of: dict[tuple[int, str], Port] = {}  # (edge, "src"|"dst") -> port
+
+        def add(item: Item, side: str, edge: int, other: float, end: str) -> None:
+            port = Port(item.key, side, edge, other)
+            sides.setdefault((item.key, side), []).append(port)
+            self.port_of[(edge, end)] = port
+
+        for route in self.routes:
+            if route.kind == "fwd":
+                first, second = route.items[0], route.items[1]
+                last, before = route.items[-1], route.items[-2]
+                add(first, "R", route.edge, second.l, "src")
+                add(last, "L", route.edge, before.l, "dst")
+            elif route.kind == "loopB":
+                u, v = route.items
+                assert route.gap is not None
+                gap_l = next(s.pos for s in self.gap_segs[route.gap] if s.edge == route.edge)
+                add(u, "R", route.edge, gap_l, "src")
+                add(v, "L", route.edge, gap_l, "dst")
+        self.sides = sides
+        for (key, side), ports in sides.items():
+            item = grid.items[key]
+            half = item.l_ext / 2 - 5.0
+            ports.sort(key=lambda p: (p.other, p.edge))
+            aligned = [i for i, p in enumerate(ports) if abs(p.other - item.l) < 0.5]
+            centre = aligned[0] if aligned else None
+            if centre is None:
+                # no straight neighbour: spread symmetrically around the centre
+                n = len(ports)
+                step = min(PORT_GAP, 2 * half / max(n, 1)) if n > 1 else 0.0
+                for i, port in enumerate(ports):
+                    port.offset = (i - (n - 1) / 2) * step
+            else:
+                above, below = centre, len(ports) - centre - 1
+                step = min(PORT_GAP, half / max(above, below, 1))
+                for i, port in enumerate(ports):
+                    port.offset = (i - centre) * step
+        del side
+
+    def _port_l(self, edge: int, end: str) -> float:
+        port = self.port_of[(edge, end)]
+        return self.grid.items[port.item].l + port.offset
+
+    # --- vertical channels -----------------------------------------------------------------
+    def _channels_v(self) -> None:
+        """Runs in the channels between columns; channel k lies right of column k (-1: left of
+        the first column)."""
+        grid = self.grid
+        channels: dict[int, list[Seg]] = {}
+        self.fwd_jogs: dict[tuple[int, int], Seg] = {}  # (edge, channel) -> seg
+        for route in self.routes:
+            if route.kind == "fwd":
+                items = route.items
+                for i in range(len(items) - 1):
+                    a, b = items[i], items[i + 1]
+                    la = self._port_l(route.edge, "src") if i == 0 else a.l
+                    lb = self._port_l(route.edge, "dst") if i == len(items) - 2 else b.l
+                    if abs(la - lb) > 0.01:
+                        seg = Seg(route.edge, la, lb, -1, 1)
+                        channels.setdefault(a.col, []).append(seg)
+                        self.fwd_jogs[(route.edge, a.col)] = seg
+            elif route.kind == "loopB":
+                u, v = route.items
+                assert route.gap is not None
+                gap_l = next(s.pos for s in self.gap_segs[route.gap] if s.edge == route.edge)
+                s1 = Seg(route.edge, self._port_l(route.edge, "src"), gap_l, -1, -1)
+                s2 = Seg(route.edge, gap_l, self._port_l(route.edge, "dst"), 1, 1)
+                channels.setdefault(u.col, []).append(s1)
+                channels.setdefault(v.col - 1, []).append(s2)
+                self.fwd_jogs[(route.edge, u.col)] = s1
+                self.fwd_jogs[(route.edge, v.col - 1)] = s2
+        self._nudge_stubs(channels)
+        self.channel_tracks = {k: assign_tracks(segs) for k, segs in channels.items()}
+        self.channels = channels
+        del grid
+
+    def _nudge_stubs(self, channels: dict[int, list[Seg]]) -> None:
+        """Where two runs of a channel would need each other on both sides (two edges swapping
+        rows at the same port heights), move one port a little so no stubs lie on top of each
+        other."""
+        for segs in channels.values():
+            for x in segs:
+                for y in segs:
+                    if x is y or not (_must_precede(x, y) and _must_precede(y, x)):
+                        continue
+                    port = self.port_of.get((y.edge, "dst"))
+                    if port is not None and abs(y.b - (self.grid.items[port.item].l
+                                                       + port.offset)) < 0.01:
+                        port.offset += NUDGE
+                        y.b += NUDGE
+                    else:
+                        y.a += NUDGE  # rare: a dummy; its run in this channel starts lower
+
+    # --- t coordinates ---------------------------------------------------------------------
+    def _t_coordinates(self) -> None:
+        grid = self.grid
+        opts = self.options
+        width = [0.0] * grid.columns
+        for item in grid.items.values():
+            width[item.col] = max(width[item.col], item.t_ext)
+        for k in range(grid.columns):
+            width[k] = max(width[k], 20.0)
+        label_need = self._label_needs(width)
+        header_t = self.header_width if self.direction == "lr" else self._header_height_tb()
+        self.header_t = header_t
+        cursor = header_t
+        self.col_t: list[float] = []
+        self.channel_t: dict[int, tuple[float, float]] = {}
+        for k in range(-1, grid.columns):
+            tracks = self.channel_tracks.get(k, 0)
+            lead = label_need.get(k, 0.0)
+            size = max(CHANNEL_MIN if 0 <= k < grid.columns - 1 else 18.0,
+                       lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
+            self.channel_t[k] = (cursor, size)
+            first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
+                                                    - max(0, tracks - 1) * TRACK) / 2
+            for seg in self.channels.get(k, []):
+                seg.pos = first + seg.track * TRACK
+            cursor += size
+            if k + 1 < grid.columns:
+                self.col_t.append(cursor)
+                cursor += width[k + 1]
+        self.col_width = width
+        self.t_total = cursor
+        for item in grid.items.values():
+            item.t = self.col_t[item.col] + width[item.col] / 2
+        del opts
+
+    def _label_needs(self, width: list[float]) -> dict[int, float]:
+        """Room a branch label needs between a box and the first track of its channel."""
+        needs: dict[int, float] = {}
+        grid = self.grid
+        size = self.options.small_size
+        for route in self.routes:
+            edge = self.graph.edges[route.edge]
+            if not edge.label or route.kind not in ("fwd", "loopB"):
+                continue
+            source = grid.items[edge.source]
+            label_t, _ = self._ext(tx.text_width(edge.label, size) + 6.0,
+                                   tx.line_height(size) + 2.0)
+            slack = (width[source.col] - source.t_ext) / 2
+            needs[source.col] = max(needs.get(source.col, 0.0), label_t + 8.0 - slack)
+        return needs
+
+    def _header_height_tb(self) -> float:
+        best = 0.0
+        for lane, actor in enumerate(self.grid.lanes):
+            width = max(self.lane_ext[lane], 10.0)
+            best = max(best, self._header_content(actor, width)[0])
+        return best
+
+    # --- ports along t (top/bottom sides) and gap runs --------------------------------------
+    def _ports_t(self) -> None:
+        grid = self.grid
+        sides: dict[tuple[str, str], list[Port]] = {}
+        for route in self.routes:
+            if route.kind == "vert":
+                a, b = route.items[0], route.items[-1]
+                down = b.lo > a.hi
+                for item, side, end in ((a, "B" if down else "T", "src"),
+                                        (b, "T" if down else "B", "dst")):
+                    port = Port(item.key, side, route.edge, 0.0)
+                    sides.setdefault((item.key, side), []).append(port)
+                    self.port_of[(route.edge, end)] = port
+            elif route.kind == "loopU":
+                u, v = route.items
+                side = "B" if route.gap_side > 0 else "T"
+                for item, end, other in ((u, "src", v.t), (v, "dst", u.t)):
+                    port = Port(item.key, side, route.edge, other)
+                    sides.setdefault((item.key, side), []).append(port)
+                    self.port_of[(route.edge, end)] = port
+        for (key, _side), ports in sides.items():
+            item = grid.items[key]
+            half = item.t_ext / 2 - 8.0
+            ports.sort(key=lambda p: (p.other - item.t, p.edge))
+            n = len(ports)
+            step = min(PORT_GAP * 1.5, 2 * half / max(n, 1)) if n > 1 else 0.0
+            for i, port in enumerate(ports):
+                port.offset = (i - (n - 1) / 2) * step
+        # a vertical hand-off keeps the source's port position at the target, if it fits
+        for route in self.routes:
+            if route.kind == "vert":
+                src = self.port_of[(route.edge, "src")]
+                dst = self.port_of[(route.edge, "dst")]
+                target = grid.items[dst.item]
+                if abs(src.offset) <= target.t_ext / 2 - 6.0 and len(
+                        sides[(dst.item, dst.side)]) == 1:
+                    dst.offset = src.offset
+
+    def _gaps_h(self) -> None:
+        """Final t positions of loop runs in the row gaps."""
+        for route in self.routes:
+            if route.kind not in ("loopU", "loopB"):
+                continue
+            assert route.gap is not None
+            seg = next(s for s in self.gap_segs[route.gap] if s.edge == route.edge)
+            u, v = route.items
+            if route.kind == "loopU":
+                seg.a = u.t + self.port_of[(route.edge, "src")].offset
+                seg.b = v.t + self.port_of[(route.edge, "dst")].offset
+            else:
+                seg.a = self.fwd_jogs[(route.edge, u.col)].pos
+                seg.b = self.fwd_jogs[(route.edge, v.col - 1)].pos
+
+    # --- polylines -------------------------------------------------------------------------
+    def _side_t(self, item: Item, side: str, offset_l: float) -> float:
+        """Where a left/right port meets the shape's outline (diamonds are not rectangles)."""
+        half_t = item.t_ext / 2
+        if item.real and self.graph.steps[item.key].kind is StepKind.decision:
+            ratio = min(1.0, abs(offset_l) / max(item.l_ext / 2, 1.0))
+            half_t *= 1.0 - ratio
+        return item.t + (half_t if side == "R" else -half_t)
+
+    def _side_l(self, item: Item, side: str, offset_t: float) -> float:
+        half_l = item.l_ext / 2
+        if item.real and self.graph.steps[item.key].kind is StepKind.decision:
+            ratio = min(1.0, abs(offset_t) / max(item.t_ext / 2, 1.0))
+            half_l *= 1.0 - ratio
+        return item.l + (half_l if side == "B" else -half_l)
+
+    def _polylines(self) -> None:
+        for route in self.routes:
+            pts: list[tuple[float, float]] = []
+            if route.kind == "fwd":
+                items = route.items
+                l0 = self._port_l(route.edge, "src")
+                pts.append((self._side_t(items[0], "R", l0 - items[0].l), l0))
+                current = l0
+                for i in range(len(items) - 1):
+                    a = items[i]
+                    b = items[i + 1]
+                    lb = self._port_l(route.edge, "dst") if i == len(items) - 2 else b.l
+                    jog = self.fwd_jogs.get((route.edge, a.col))
+                    if jog is not None:
+                        pts.append((jog.pos, current))
+                        pts.append((jog.pos, lb))
+                        current = lb
+                last = items[-1]
+                pts.append((self._side_t(last, "L", current - last.l), current))
+            elif route.kind == "vert":
+                a, b = route.items[0], route.items[-1]
+                src, dst = self.port_of[(route.edge, "src")], self.port_of[(route.edge, "dst")]
+                ta, tb = a.t + src.offset, b.t + dst.offset
+                pts.append((ta, self._side_l(a, src.side, src.offset)))
+                if abs(ta - tb) > 0.01:  # offsets differ: jog in the gap between the lanes
+                    gap = self._between_lanes(a, b)
+                    pts.append((ta, gap))
+                    pts.append((tb, gap))
+                pts.append((tb, self._side_l(b, dst.side, dst.offset)))
+            elif route.kind == "loopU":
+                u, v = route.items
+                assert route.gap is not None
+                seg = next(s for s in self.gap_segs[route.gap] if s.edge == route.edge)
+                src, dst = self.port_of[(route.edge, "src")], self.port_of[(route.edge, "dst")]
+                pts.append((seg.a, self._side_l(u, src.side, src.offset)))
+                pts.append((seg.a, seg.pos))
+                pts.append((seg.b, seg.pos))
+                pts.append((seg.b, self._side_l(v, dst.side, dst.offset)))
+            else:  # loopB
+                u, v = route.items
+                assert route.gap is not None
+                seg = next(s for s in self.gap_segs[route.gap] if s.edge == route.edge)
+                l0, l1 = self._port_l(route.edge, "src"), self._port_l(route.edge, "dst")
+                j1 = self.fwd_jogs[(route.edge, u.col)].pos
+                j2 = self.fwd_jogs[(route.edge, v.col - 1)].pos
+                pts += [(self._side_t(u, "R", l0 - u.l), l0), (j1, l0), (j1, seg.pos),
+                        (j2, seg.pos), (j2, l1), (self._side_t(v, "L", l1 - v.l), l1)]
+            route.points = _simplify(pts)
+
+    def _between_lanes(self, a: Item, b: Item) -> float:
+        if b.lo > a.hi:
+            return (a.l + a.l_ext / 2 + b.l - b.l_ext / 2) / 2
+        return (b.l + b.l_ext / 2 + a.l - a.l_ext / 2) / 2
+
+    # --- geometry --------------------------------------------------------------------------
+    def _geometry(self, grid: Grid) -> Layout:
+        opts = self.options
+        size, small = opts.font_size, opts.small_size
+        title_block, top = self._title_block()
+        offset_y = top
+        # In lr the chart origin is (0, top); in tb likewise: shift everything down by `top`.
+
+        def rect(t0: float, l0: float, t_ext: float, l_ext: float) -> Rect:
+            r = self._rect(t0, l0, t_ext, l_ext)
+            return Rect(r.x, r.y + offset_y, r.w, r.h)
+
+        def point(t: float, l_: float) -> Point:
+            x, y = self._xy(t, l_)
+            return (x, y + offset_y)
+
+        interface = interface_steps(self.analysis)
+        lanes: dict[str, LaneBox] = {}
+        for lane, actor_id in enumerate(grid.lanes):
+            actor = self.chain.actor(actor_id)
+            band = rect(0.0, self.lane_top[lane], self.t_total, self.lane_ext[lane])
+            header = rect(0.0, self.lane_top[lane], self.header_t, self.lane_ext[lane])
+            title, spots = self._header_geometry(actor_id, header)
+            color = actor.color or PALETTE[self.chain.actors.index(actor) % len(PALETTE)]
+            lanes[actor_id] = LaneBox(actor_id, band, header, title, spots, color)
+        phases: dict[str, PhaseBox] = {}
+        for phase in self.chain.phases:
+            first, last = grid.phase_cols.get(phase.id, (0, 0))
+            t0 = self.channel_t[first - 1][0] + self.channel_t[first - 1][1] / 2 \
+                if first > 0 else self.header_t
+            t1 = self.channel_t[last][0] + self.channel_t[last][1] / 2 \
+                if last < grid.columns - 1 else self.t_total
+            column = rect(t0, self.phase_band, t1 - t0, self.l_total - self.phase_band)
+            header = rect(t0, 0.0, t1 - t0, self.phase_band)
+            phases[phase.id] = PhaseBox(phase.id, column, header,
+                                        _centred_block(phase.title, header, size, True))
+        nodes: dict[str, NodeBox] = {}
+        order = sorted((item for item in grid.items.values() if item.real),
+                       key=lambda it: (it.col, it.lo, it.row, self.graph.order[it.key]))
+        for item in order:
+            step = self.graph.steps[item.key]
+            text = self.texts[item.key]
+            box = rect(item.t - item.t_ext / 2, item.l - item.l_ext / 2, item.t_ext, item.l_ext)
+            area = Rect(box.cx - text.text_w / 2, box.cy - text.text_h / 2 - (
+                3.0 if step.kind is StepKind.document else 0.0), text.text_w, text.text_h)
+            title_lines, note_block = _node_lines(text, area, size, small)
+            parts = tuple((grid.lanes[lane], _clip_to_lane(box, lanes[grid.lanes[lane]].band))
+                          for lane in range(item.lo, item.hi + 1)) if item.hi > item.lo else ()
+            badges: list[Badge] = []
+            number = self.overlap_number.get(item.key)
+            if number is not None:
+                overlap = self.analysis.overlaps[number - 1]
+                badges.append(_badge(box, str(number), "overlap",
+                                     f"{self.words['overlap']}: {overlap.title}", small))
+            if item.key in grid.badge_shared:
+                others = [self.chain.actor(a).short or self.chain.actor(a).name
+                          for a in step.responsible[1:]]
+                badges.append(_badge(box, "+" + str(len(others)), "shared",
+                                     f"{self.words['shared']}: " + ", ".join(others), small,
+                                     left=True))
+            nodes[item.key] = NodeBox(
+                item.key, step.kind.value, box, area, title_lines, step.responsible,
+                step.phase, parts, tuple(badges), note_block, item.key in interface,
+                step.description)
+        edges: list[EdgeRoute] = []
+        handoffs = {(h.source, h.target) for h in self.analysis.handoffs}
+        placed_labels: list[Rect] = []
+        for route in self.routes:
+            edge = self.graph.edges[route.edge]
+            points = tuple(point(t, l_) for t, l_ in route.points)
+            label = None
+            if edge.label:
+                label = self._label(edge.label, points, nodes, placed_labels, small)
+                if label is not None:
+                    placed_labels.append(label.rect)
+            is_handoff = (edge.source, edge.target) in handoffs
+            marker = _boundary_marker(points, [lanes[a].band for a in grid.lanes]) \
+                if is_handoff else None
+            edges.append(EdgeRoute(edge.source, edge.target, points, label, is_handoff,
+                                   route.kind in ("loopU", "loopB"), marker))
+        width, height = self._xy(self.t_total, self.l_total)
+        legend = self._legend(width, height + offset_y) if opts.legend else None
+        total_h = (legend.rect.bottom + 4.0) if legend else height + offset_y
+        return Layout(width=width, height=total_h, direction=self.direction, nodes=nodes,
+                      lanes=lanes, phases=phases, edges=tuple(edges), title=title_block,
+                      legend=legend, style=Style(font_size=size, small_font_size=small),
+                      language=self.language, chain=self.chain)
+
+    def _header_geometry(self, actor_id: str, header: Rect) -> tuple[TextBlock, tuple[
+            ContactSpot, ...]]:
+        from prozesskette.qr import vcard
+
+        opts = self.options
+        height, title, contacts = self._header_content(actor_id, header.w)
+        size = opts.font_size + 0.5
+        top = header.y + max(0.0, (header.h - height) / 2)
+        lines: list[TextLine] = []
+        y = top + HEADER_PAD
+        for text, _, _, bold in title:
+            lines.append(TextLine(text, header.x + HEADER_PAD, y + tx.ascent(size, bold), size,
+                                  bold, "start"))
+            y += tx.line_height(size)
+        width = max([tx.text_width(t, size, True) for t, *_ in title] + [0.0])
+        title_block = TextBlock(tuple(lines), Rect(header.x + HEADER_PAD, top + HEADER_PAD,
+                                                   width, y - top - HEADER_PAD))
+        actor = self.chain.actor(actor_id)
+        spots: list[ContactSpot] = []
+        qr = opts.qr_size if opts.qr else 0.0
+        for index, cell_top, cell_h, text_lines in contacts:
+            contact = actor.contacts[index]
+            y0 = top + cell_top
+            qr_rect = Rect(header.x + HEADER_PAD, y0 + (cell_h - qr) / 2, qr, qr) if qr else None
+            text_x = header.x + HEADER_PAD + (qr + 5.0 if qr else 0.0)
+            text_h = len(text_lines) * tx.line_height(opts.small_size)
+            ty = y0 + (cell_h - text_h) / 2
+            tl: list[TextLine] = []
+            widest = 0.0
+            for text, bold, href in text_lines:
+                tl.append(TextLine(text, text_x, ty + tx.ascent(opts.small_size, bold),
+                                   opts.small_size, bold, "start", href))
+                widest = max(widest, tx.text_width(text, opts.small_size, bold))
+                ty += tx.line_height(opts.small_size)
+            spots.append(ContactSpot(actor_id, index, qr_rect,
+                                     vcard(contact, contact.organization or actor.name),
+                                     TextBlock(tuple(tl), Rect(text_x, y0 + (cell_h - text_h) / 2,
+                                                               widest, text_h))))
+        return title_block, tuple(spots)
+
+    def _label(self, text: str, points: tuple[Point, ...], nodes: dict[str, NodeBox],
+               placed: list[Rect], size: float) -> EdgeLabel | None:
+        """A branch label beside the first run of its edge, where it hides nothing."""
+        w = tx.text_width(text, size) + 6.0
+        h = tx.line_height(size) + 2.0
+        boxes = [n.rect for n in nodes.values()]
+        candidates: list[Rect] = []
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if abs(y0 - y1) < 0.01:  # horizontal run
+                direction = 1 if x1 > x0 else -1
+                start = x0 + 3.0 * direction
+                x = start if direction > 0 else start - w
+                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+            else:
+                direction = 1 if y1 > y0 else -1
+                y = y0 + 3.0 * direction if direction > 0 else y0 - 3.0 - h
+                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+            if len(candidates) >= 4:
+                break
+        for candidate in candidates:
+            if any(candidate.overlaps(b) for b in boxes) or any(
+                    candidate.overlaps(p) for p in placed):
+                continue
+            return EdgeLabel(candidate, _centred_block(text, candidate, size, False))
+        if candidates:  # nothing free: keep the first, verify() reports it
+            return EdgeLabel(candidates[0], _centred_block(text, candidates[0], size, False))
+        return None
+
+    def _title_block(self) -> tuple[TitleBlock | None, float]:
+        if not self.options.title:
+            return None, 0.0
+        chain = self.chain
+        size = 16.0
+        width, _ = self._xy(self.t_total, self.l_total)
+        title_lines = tx.wrap(chain.title, max(200.0, width - 20), size, True)
+        y = 6.0
+        lines = []
+        for line in title_lines:
+            lines.append(TextLine(line, 0.0, y + tx.ascent(size, True), size, True, "start"))
+            y += tx.line_height(size)
+        title = TextBlock(tuple(lines), Rect(0.0, 6.0, max(tx.text_width(t, size, True)
+                                                             for t in title_lines), y - 6.0))
+        parts = [p for p in (chain.region, f"{self.words['stand']}: {chain.version}"
+                             if chain.version else None) if p]
+        subtitle = None
+        if parts:
+            text = " · ".join(parts)
+            sub = 10.0
+            subtitle = TextBlock((TextLine(text, 0.0, y + 2.0 + tx.ascent(sub), sub, False,
+                                           "start"),),
+                                 Rect(0.0, y + 2.0, tx.text_width(text, sub), tx.line_height(sub)))
+            y += 2.0 + tx.line_height(sub)
+        return TitleBlock(Rect(0.0, 0.0, width, y + 8.0), title, subtitle), y + 14.0
+
+    def _legend(self, width: float, top: float) -> Legend:
+        small = self.options.small_size
+        words = self.words
+        kinds = ["start", "task", "decision", "document", "end"]
+        used = {s.kind.value for s in self.graph.steps.values()}
+        entries = [k for k in kinds if k in used]
+        if any(len(s.responsible) > 1 for s in self.graph.steps.values()):
+            entries.append("shared")
+        if self.analysis.handoffs:
+            entries.append("handoff")
+        if self.analysis.overlaps:
+            entries.append("overlap")
+        items: list[LegendItem] = []
+        x, y = 0.0, top + 12.0
+        row_h = 16.0
+        for kind in entries:
+            label = words[kind]
+            text_w = tx.text_width(label, small)
+            swatch_w = 24.0 if kind not in ("overlap",) else 12.0
+            item_w = swatch_w + 5.0 + text_w + 16.0
+            if x + item_w > width and x > 0:
+                x, y = 0.0, y + row_h
+            swatch = Rect(x, y + 2.0, swatch_w, 12.0)
+            text_rect = Rect(x + swatch_w + 5.0, y + 2.0, text_w, 12.0)
+            items.append(LegendItem(kind, swatch, TextBlock((TextLine(
+                label, text_rect.x, text_rect.y + 6.0 + (tx.ascent(small) - tx.descent(small))
+                / 2, small, False, "start"),), text_rect)))
+            x += item_w
+        return Legend(Rect(0.0, top + 8.0, width, y + row_h - top - 4.0), tuple(items))
+
+
+def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Drop repeated and collinear middle points."""
+    out: list[tuple[float, float]] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 0.01 and abs(out[-1][1] - p[1]) < 0.01:
+            continue
+        out.append(p)
+    result: list[tuple[float, float]] = []
+    for p in out:
+        if len(result) >= 2:
+            a, b = result[-2], result[-1]
+            if (abs(a[0] - b[0]) < 0.01 and abs(b[0] - p[0]) < 0.01) or (
+                    abs(a[1] - b[1]) < 0.01 and abs(b[1] - p[1]) < 0.01):
+                result[-1] = p
+                continue
+        result.append(p)
+    return result
+
+
+def _centred_block(text: str, area: Rect, size: float, bold: bool) -> TextBlock:
+    lines = tx.wrap(text, max(area.w - 4.0, 10.0), size, bold)
+    height = len(lines) * tx.line_height(size)
+    y = area.cy - height / 2
+    out = []
+    widest = 0.0
+    for line in lines:
+        out.append(TextLine(line, area.cx, y + _baseline(size, bold), size, bold, "middle"))
+        widest = max(widest, tx.text_width(line, size, bold))
+        y += tx.line_height(size)
+    return TextBlock(tuple(out), Rect(area.cx - widest / 2, area.cy - height / 2, widest, height))
+
+
+def _baseline(size: float, bold: bool = False) -> float:
+    """Baseline below the top of a line box, centring ascent and descent in the line."""
+    lead = tx.line_height(size) - tx.ascent(size, bold) - tx.descent(size, bold)
+    return lead / 2 + tx.ascent(size, bold)
+
+
+def _node_lines(text: NodeText, area: Rect, size: float, small: float) -> tuple[
+        TextBlock, TextBlock | None]:
+    y = area.y
+    lines = []
+    widest = 0.0
+    for line in text.lines:
+        lines.append(TextLine(line, area.cx, y + _baseline(size), size, False, "middle"))
+        widest = max(widest, tx.text_width(line, size))
+        y += tx.line_height(size)
+    title = TextBlock(tuple(lines), Rect(area.cx - widest / 2, area.y, widest, y - area.y))
+    if not text.note:
+        return title, None
+    y += 2.0
+    top = y
+    notes = []
+    widest = 0.0
+    for line in text.note:
+        notes.append(TextLine(line, area.cx, y + _baseline(small), small, False, "middle"))
+        widest = max(widest, tx.text_width(line, small))
+        y += tx.line_height(small)
+    return title, TextBlock(tuple(notes), Rect(area.cx - widest / 2, top, widest, y - top))
+
+
+def _clip_to_lane(box: Rect, band: Rect) -> Rect:
+    top = max(box.y, band.y)
+    bottom = min(box.bottom, band.bottom)
+    left = max(box.x, band.x)
+    right = min(box.right, band.right)
+    return Rect(left, top, max(0.0, right - left), max(0.0, bottom - top))
+
+
+def _badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str, size: float,
+           left: bool = False) -> Badge:
+    r = 6.5 if len(text) < 2 else 8.0
+    cx = box.x + r + 2.0 if left else box.right - r - 2.0
+    rect = Rect(cx - r, box.y + 2.0, 2 * r, 2 * r)
+    return Badge(rect, TextLine(text, rect.cx, rect.cy + (tx.ascent(size, True)
+                                                          - tx.descent(size, True)) / 2,
+                                size, True, "middle"), kind, title)
+
+
+def _boundary_marker(points: tuple[Point, ...], bands: list[Rect]) -> Point | None:
+    """The first place where a route crosses from one lane into another."""
+    bounds = sorted({b.y for b in bands[1:]} | {b.x for b in bands[1:]})
+    del bounds
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        for band in bands:
+            for edge_value, vertical in ((band.y, True), (band.x, False)):
+                if vertical and abs(x0 - x1) < 0.01 and min(y0, y1) < edge_value < max(y0, y1) \
+                        and band.x <= x0 <= band.right and band.y > bands[0].y + 0.01:
+                    return (x0, edge_value)
+                if not vertical and abs(y0 - y1) < 0.01 and min(x0, x1) < edge_value < max(
+                        x0, x1) and band.y <= y0 <= band.bottom and band.x > bands[0].x + 0.01:
+                    return (edge_value, y0)
+    return None
+
+
+def layout_chain(chain: Chain, **options: object) -> Layout:
+    """Lay out a checked chain: pure geometry, see :class:`Layout`.
+
+    Options: direction ('lr' | 'tb'), lane_order ('file' | 'auto'), qr (bool), qr_size (pt),
+    contacts, font_size, small_size, box_width, title, legend, language.
+    """
+    opts = Options(**options)  # type: ignore[arg-type]
+    return Builder(chain, opts).build()
