@@ -49,7 +49,7 @@ class Options:
     contacts: bool = True
     font_size: float = 9.0
     small_size: float = 7.0
-    box_width: float = 132.0
+    box_width: float = 116.0
     title: bool = True
     legend: bool = True
     language: str | None = None
@@ -59,7 +59,7 @@ class Options:
 PAD_X, PAD_Y = 7.0, 6.0
 ROW_GAP = 22.0
 LANE_PAD = 14.0
-CHANNEL_MIN = 30.0
+CHANNEL_MIN = 26.0
 TRACK = 7.0
 TRACK_MARGIN = 9.0
 PORT_GAP = 8.0
@@ -165,12 +165,13 @@ def _pair_crossings(first: Seg, second: Seg) -> int:
 
 
 def _must_precede(first: Seg, second: Seg) -> bool:
-    """``first`` must be nearer the low side: a stub of first towards the high side and a stub
-    of second towards the low side meet at the same place (they would lie on each other)."""
+    """``first`` must be nearer the low side: first has a stub towards the low side where
+    second has one towards the high side. Were first's track further out, the two stubs
+    would lie on top of each other between the tracks."""
     for end, side in ((first.a, first.a_side), (first.b, first.b_side)):
-        if side > 0:
+        if side < 0:
             for other, other_side in ((second.a, second.a_side), (second.b, second.b_side)):
-                if other_side < 0 and abs(end - other) < 0.5:
+                if other_side > 0 and abs(end - other) < 0.5:
                     return True
     return False
 
@@ -419,6 +420,10 @@ class Builder:
                 row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], item.l_ext)
             elif not item.real:
                 row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], 12.0)
+            elif item.hi == item.lo + 1:  # half of a two-lane step lies in each lane
+                half = max(item.l_ext / 2, 24.0)
+                row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], half)
+                row_ext[item.hi][item.row_hi] = max(row_ext[item.hi][item.row_hi], half)
         self.row_ext = row_ext
         label_room = tx.line_height(opts.small_size) + 6.0
 
@@ -462,8 +467,20 @@ class Builder:
                 top = self.row_top[item.lo][item.row]
                 item.l = top + self.row_ext[item.lo][item.row] / 2
             else:
+                # from the middle of its row in the first lane to the middle of its row in the
+                # last; two lanes: its own height, centred on the lane boundary
                 top = self.row_top[item.lo][item.row]
                 bottom = self.row_top[item.hi][item.row_hi] + self.row_ext[item.hi][item.row_hi]
+                if item.hi == item.lo + 1:
+                    boundary = self.lane_top[item.hi]
+                    half = max(item.l_ext / 2, 24.0)
+                    top, bottom = max(top, boundary - half), min(bottom, boundary + half)
+                else:
+                    top += self.row_ext[item.lo][item.row] / 2 - item.l_ext / 2
+                    bottom -= self.row_ext[item.hi][item.row_hi] / 2 - item.l_ext / 2
+                    top = max(top, self.row_top[item.lo][item.row])
+                    bottom = min(bottom, self.row_top[item.hi][item.row_hi]
+                                 + self.row_ext[item.hi][item.row_hi])
                 item.l = (top + bottom) / 2
                 item.l_ext = bottom - top
         # gaps: track positions along l
@@ -829,12 +846,16 @@ class Builder:
         edges: list[EdgeRoute] = []
         handoffs = {(h.source, h.target) for h in self.analysis.handoffs}
         placed_labels: list[Rect] = []
+        all_runs = [(route.edge, self._xy_run(a, offset_y), self._xy_run(b, offset_y))
+                    for route in self.routes
+                    for a, b in zip(route.points, route.points[1:], strict=False)]
         for route in self.routes:
             edge = self.graph.edges[route.edge]
             points = tuple(point(t, l_) for t, l_ in route.points)
             label = None
             if edge.label:
-                label = self._label(edge.label, points, nodes, placed_labels, small)
+                others = [(a, b) for e, a, b in all_runs if e != route.edge]
+                label = self._label(edge.label, points, nodes, placed_labels, others, small)
                 if label is not None:
                     placed_labels.append(label.rect)
             is_handoff = (edge.source, edge.target) in handoffs
@@ -849,6 +870,10 @@ class Builder:
                       lanes=lanes, phases=phases, edges=tuple(edges), title=title_block,
                       legend=legend, style=Style(font_size=size, small_font_size=small),
                       language=self.language, chain=self.chain)
+
+    def _xy_run(self, point: tuple[float, float], offset_y: float) -> Point:
+        x, y = self._xy(*point)
+        return (x, y + offset_y)
 
     def _header_geometry(self, actor_id: str, header: Rect) -> tuple[TextBlock, tuple[
             ContactSpot, ...]]:
@@ -891,32 +916,44 @@ class Builder:
         return title_block, tuple(spots)
 
     def _label(self, text: str, points: tuple[Point, ...], nodes: dict[str, NodeBox],
-               placed: list[Rect], size: float) -> EdgeLabel | None:
-        """A branch label beside the first run of its edge, where it hides nothing."""
-        w = tx.text_width(text, size) + 6.0
-        h = tx.line_height(size) + 2.0
-        boxes = [n.rect for n in nodes.values()]
+               placed: list[Rect], others: list[tuple[Point, Point]],
+               size: float) -> EdgeLabel | None:
+        """A branch label beside a run of its edge, near the start, where it hides no step and
+        no other label, and crosses as few other edges as possible."""
+        lines = tx.wrap(text, 72.0, size)
+        w = max(tx.text_width(line, size) for line in lines) + 6.0
+        h = len(lines) * tx.line_height(size) + 2.0
         candidates: list[Rect] = []
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-            if abs(y0 - y1) < 0.01:  # horizontal run
-                direction = 1 if x1 > x0 else -1
-                start = x0 + 3.0 * direction
-                x = start if direction > 0 else start - w
-                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+        runs = list(zip(points, points[1:], strict=False))
+        for (x0, y0), (x1, y1) in runs:
+            if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
+                forward = x1 > x0
+                starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
+                          x1 - 3.0 - w if forward else x1 + 3.0]
+                for x in starts:
+                    candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
             else:
-                direction = 1 if y1 > y0 else -1
-                y = y0 + 3.0 * direction if direction > 0 else y0 - 3.0 - h
-                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
-            if len(candidates) >= 4:
-                break
-        for candidate in candidates:
-            if any(candidate.overlaps(b) for b in boxes) or any(
+                down = y1 > y0
+                starts = [y0 + 3.0 if down else y0 - 3.0 - h, y1 - 3.0 - h if down else y1 + 3.0]
+                for y in starts:
+                    candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+        best: tuple[int, int] | None = None
+        chosen: Rect | None = None
+        for order, candidate in enumerate(candidates):
+            if any(shape_overlaps(n, candidate) for n in nodes.values()) or any(
                     candidate.overlaps(p) for p in placed):
                 continue
-            return EdgeLabel(candidate, _centred_block(text, candidate, size, False))
-        if candidates:  # nothing free: keep the first, verify() reports it
-            return EdgeLabel(candidates[0], _centred_block(text, candidates[0], size, False))
-        return None
+            crossed = sum(1 for a, b in others if _segment_hits(a, b, candidate))
+            score = (crossed, order)
+            if best is None or score < best:
+                best, chosen = score, candidate
+            if crossed == 0:
+                break
+        if chosen is None:
+            if not candidates:
+                return None
+            chosen = candidates[0]  # nothing free: verify() reports it
+        return EdgeLabel(chosen, _centred_block(text, chosen, size, False))
 
     def _title_block(self) -> tuple[TitleBlock | None, float]:
         if not self.options.title:
@@ -973,6 +1010,25 @@ class Builder:
                 / 2, small, False, "start"),), text_rect)))
             x += item_w
         return Legend(Rect(0.0, top + 8.0, width, y + row_h - top - 4.0), tuple(items))
+
+
+def shape_overlaps(node: NodeBox, rect: Rect) -> bool:
+    """Whether a rectangle overlaps a step's drawn shape (diamonds are not rectangles)."""
+    box = node.rect
+    if not box.overlaps(rect):
+        return False
+    if node.kind != "decision":
+        return True
+    # the point of the rectangle nearest the centre decides, for the diamond's L1 ball
+    px = min(max(box.cx, rect.x), rect.right)
+    py = min(max(box.cy, rect.y), rect.bottom)
+    return abs(px - box.cx) / (box.w / 2) + abs(py - box.cy) / (box.h / 2) < 0.999
+
+
+def _segment_hits(a: Point, b: Point, rect: Rect) -> bool:
+    x0, x1 = sorted((a[0], b[0]))
+    y0, y1 = sorted((a[1], b[1]))
+    return x0 < rect.right and rect.x < x1 + 0.01 and y0 < rect.bottom and rect.y < y1 + 0.01
 
 
 def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -211,9 +211,11 @@ def verify(layout: Layout) -> list[Violation]:
         violations.append(Violation("edge-overlap", f"edges {ea.source}→{ea.target} and "
                                     f"{eb.source}→{eb.target} lie on top of each other"))
     labels = [(i, e.label.rect) for i, e in enumerate(layout.edges) if e.label is not None]
+    from prozesskette.layout.build import shape_overlaps
+
     for i, rect in labels:
         for node in nodes:
-            if rect.overlaps(node.rect):
+            if shape_overlaps(node, rect):
                 violations.append(Violation("label", f"label of edge {layout.edges[i].source}→"
                                             f"{layout.edges[i].target} covers step '{node.id}'"))
         for j, other in labels:
