@@ -27,6 +27,7 @@ from prozesskette.layout.geometry import (
     PhaseBox,
     Point,
     Rect,
+    RectIndex,
     Style,
     TextBlock,
     TextLine,
@@ -131,6 +132,15 @@ def node_text(step: Step, options: Options, badge: bool) -> NodeText:
 # --- routing data ---------------------------------------------------------------------------
 
 @dataclass
+class Port:
+    item: str
+    side: str  # "L", "R", "T", "B" in abstract axes: L/R along t, T/B along l
+    edge: int
+    other: float = 0.0  # where the other end lies (for ordering ports)
+    offset: float = 0.0  # along the side, from the centre
+
+
+@dataclass
 class Seg:
     """A run of one edge inside a channel: vertical in a column channel (``axis == 'v'``,
     spanning l) or horizontal in a row gap (``axis == 'h'``, spanning t)."""
@@ -142,6 +152,8 @@ class Seg:
     b_side: int
     track: int = 0
     pos: float = 0.0  # final coordinate across the channel
+    a_port: Port | None = None  # the step port at end a, if the run starts at a step
+    b_port: Port | None = None
 
     @property
     def lo(self) -> float:
@@ -230,15 +242,6 @@ def assign_tracks(segs: list[Seg]) -> int:
 
 
 # --- the builder ----------------------------------------------------------------------------
-
-@dataclass
-class Port:
-    item: str
-    side: str  # "L", "R", "T", "B" in abstract axes: L/R along t, T/B along l
-    edge: int
-    other: float = 0.0  # where the other end lies (for ordering ports)
-    offset: float = 0.0  # along the side, from the centre
-
 
 @dataclass
 class Route:
@@ -563,15 +566,20 @@ class Builder:
                     la = self._port_l(route.edge, "src") if i == 0 else a.l
                     lb = self._port_l(route.edge, "dst") if i == len(items) - 2 else b.l
                     if abs(la - lb) > 0.01:
-                        seg = Seg(route.edge, la, lb, -1, 1)
+                        seg = Seg(route.edge, la, lb, -1, 1,
+                                  a_port=self.port_of[(route.edge, "src")] if i == 0 else None,
+                                  b_port=self.port_of[(route.edge, "dst")]
+                                  if i == len(items) - 2 else None)
                         channels.setdefault(a.col, []).append(seg)
                         self.fwd_jogs[(route.edge, a.col)] = seg
             elif route.kind == "loopB":
                 u, v = route.items
                 assert route.gap is not None
                 gap_l = next(s.pos for s in self.gap_segs[route.gap] if s.edge == route.edge)
-                s1 = Seg(route.edge, self._port_l(route.edge, "src"), gap_l, -1, -1)
-                s2 = Seg(route.edge, gap_l, self._port_l(route.edge, "dst"), 1, 1)
+                s1 = Seg(route.edge, self._port_l(route.edge, "src"), gap_l, -1, -1,
+                         a_port=self.port_of[(route.edge, "src")])
+                s2 = Seg(route.edge, gap_l, self._port_l(route.edge, "dst"), 1, 1,
+                         b_port=self.port_of[(route.edge, "dst")])
                 channels.setdefault(u.col, []).append(s1)
                 channels.setdefault(v.col - 1, []).append(s2)
                 self.fwd_jogs[(route.edge, u.col)] = s1
@@ -583,20 +591,22 @@ class Builder:
 
     def _nudge_stubs(self, channels: dict[int, list[Seg]]) -> None:
         """Where two runs of a channel would need each other on both sides (two edges swapping
-        rows at the same port heights), move one port a little so no stubs lie on top of each
-        other."""
+        rows at the same port heights), move one step port a little so that no stubs lie on
+        top of each other. Runs whose ends are all dummies are left as they are."""
         for segs in channels.values():
             for x in segs:
                 for y in segs:
                     if x is y or not (_must_precede(x, y) and _must_precede(y, x)):
                         continue
-                    port = self.port_of.get((y.edge, "dst"))
-                    if port is not None and abs(y.b - (self.grid.items[port.item].l
-                                                       + port.offset)) < 0.01:
-                        port.offset += NUDGE
-                        y.b += NUDGE
-                    else:
-                        y.a += NUDGE  # rare: a dummy; its run in this channel starts lower
+                    for seg in (y, x):
+                        if seg.b_port is not None:
+                            seg.b_port.offset += NUDGE
+                            seg.b += NUDGE
+                            break
+                        if seg.a_port is not None:
+                            seg.a_port.offset += NUDGE
+                            seg.a += NUDGE
+                            break
 
     # --- t coordinates ---------------------------------------------------------------------
     def _t_coordinates(self) -> None:
@@ -845,19 +855,25 @@ class Builder:
                 step.description)
         edges: list[EdgeRoute] = []
         handoffs = {(h.source, h.target) for h in self.analysis.handoffs}
-        placed_labels: list[Rect] = []
-        all_runs = [(route.edge, self._xy_run(a, offset_y), self._xy_run(b, offset_y))
-                    for route in self.routes
-                    for a, b in zip(route.points, route.points[1:], strict=False)]
+        shapes = list(nodes.values())
+        shape_index = RectIndex()
+        for node in shapes:
+            shape_index.add(node.rect)
+        runs = [(route.edge, self._xy_run(a, offset_y), self._xy_run(b, offset_y))
+                for route in self.routes
+                for a, b in zip(route.points, route.points[1:], strict=False)]
+        run_index = RectIndex()
+        for _, a, b in runs:
+            run_index.add(Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]),
+                               abs(a[1] - b[1])))
+        labels = RectIndex()
         for route in self.routes:
             edge = self.graph.edges[route.edge]
             points = tuple(point(t, l_) for t, l_ in route.points)
             label = None
             if edge.label:
-                others = [(a, b) for e, a, b in all_runs if e != route.edge]
-                label = self._label(edge.label, points, nodes, placed_labels, others, small)
-                if label is not None:
-                    placed_labels.append(label.rect)
+                label = self._label(edge.label, points, route.edge, shapes, shape_index, labels,
+                                    runs, run_index, small)
             is_handoff = (edge.source, edge.target) in handoffs
             marker = _boundary_marker(points, [lanes[a].band for a in grid.lanes]) \
                 if is_handoff else None
@@ -915,17 +931,16 @@ class Builder:
                                                                widest, text_h))))
         return title_block, tuple(spots)
 
-    def _label(self, text: str, points: tuple[Point, ...], nodes: dict[str, NodeBox],
-               placed: list[Rect], others: list[tuple[Point, Point]],
-               size: float) -> EdgeLabel | None:
+    def _label(self, text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
+               shape_index: RectIndex, labels: RectIndex, runs: list[tuple[int, Point, Point]],
+               run_index: RectIndex, size: float) -> EdgeLabel | None:
         """A branch label beside a run of its edge, near the start, where it hides no step and
         no other label, and crosses as few other edges as possible."""
         lines = tx.wrap(text, 72.0, size)
         w = max(tx.text_width(line, size) for line in lines) + 6.0
         h = len(lines) * tx.line_height(size) + 2.0
         candidates: list[Rect] = []
-        runs = list(zip(points, points[1:], strict=False))
-        for (x0, y0), (x1, y1) in runs:
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
             if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
                 forward = x1 > x0
                 starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
@@ -940,10 +955,11 @@ class Builder:
         best: tuple[int, int] | None = None
         chosen: Rect | None = None
         for order, candidate in enumerate(candidates):
-            if any(shape_overlaps(n, candidate) for n in nodes.values()) or any(
-                    candidate.overlaps(p) for p in placed):
+            if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
+                    or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
                 continue
-            crossed = sum(1 for a, b in others if _segment_hits(a, b, candidate))
+            crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
+                          and _segment_hits(runs[i][1], runs[i][2], candidate))
             score = (crossed, order)
             if best is None or score < best:
                 best, chosen = score, candidate
@@ -953,6 +969,7 @@ class Builder:
             if not candidates:
                 return None
             chosen = candidates[0]  # nothing free: verify() reports it
+        labels.add(chosen)
         return EdgeLabel(chosen, _centred_block(text, chosen, size, False))
 
     def _title_block(self) -> tuple[TitleBlock | None, float]:

@@ -237,3 +237,32 @@ class Layout:
                        "handoff": edge.handoff, "back": edge.back}
                       for edge in self.edges],
         }
+
+
+class RectIndex:
+    """Rectangles (or segments as thin rectangles) bucketed on a coarse grid, so that
+    "what is near this rectangle?" does not look at everything."""
+
+    def __init__(self, cell: float = 160.0) -> None:
+        self.cell = cell
+        self.buckets: dict[tuple[int, int], list[int]] = {}
+        self.rects: list[Rect] = []
+
+    def _cells(self, rect: Rect) -> list[tuple[int, int]]:
+        c = self.cell
+        return [(cx, cy) for cx in range(int(rect.x // c), int(rect.right // c) + 1)
+                for cy in range(int(rect.y // c), int(rect.bottom // c) + 1)]
+
+    def add(self, rect: Rect) -> int:
+        index = len(self.rects)
+        self.rects.append(rect)
+        for key in self._cells(rect):
+            self.buckets.setdefault(key, []).append(index)
+        return index
+
+    def near(self, rect: Rect) -> list[int]:
+        """Indices of rectangles sharing a grid cell with ``rect``, ascending."""
+        found: set[int] = set()
+        for key in self._cells(rect):
+            found.update(self.buckets.get(key, ()))
+        return sorted(found)
