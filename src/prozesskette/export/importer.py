@@ -125,10 +125,12 @@ def parse_xml(data: bytes | str, name: str) -> _Document:
     entity declarations (the ways to billion-laughs and external-entity attacks)."""
     from xml.parsers import expat
 
+    # A first look at the raw text (any ASCII-compatible encoding); the handlers below also
+    # catch declarations in other encodings, e.g. UTF-16.
     probe = data if isinstance(data, str) else data.decode("latin-1")
     for marker in ("<!DOCTYPE", "<!ENTITY"):
-        if marker.lower() in probe.lower():
-            offset = probe.lower().index(marker.lower())
+        offset = probe.find(marker)
+        if offset >= 0:
             line = probe.count("\n", 0, offset) + 1
             col = offset - (probe.rfind("\n", 0, offset) + 1) + 1
             raise ProzessketteError(Issue(
