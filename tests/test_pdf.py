@@ -446,3 +446,49 @@ def test_creation_date_given(ausbildung: Chain) -> None:
 def test_unknown_page_size(ausbildung: Chain) -> None:
     with pytest.raises(ValueError, match="A5"):
         build_pdf(ausbildung, grid_layout, page="A5")
+
+
+def test_title_block_when_the_layout_has_none(ausbildung: Chain) -> None:
+    result = build_pdf(ausbildung, grid_layout, appendix=False)
+    assert result.layout.title is None
+    reader = pypdf.PdfReader(io.BytesIO(result.data))
+    text = squash(reader.pages[0].extract_text())
+    assert squash(ausbildung.title) in text
+    assert squash(f"{ausbildung.region} · Stand: {ausbildung.version}") in text
+    assert "Seite1von1" in text
+
+
+def test_outline_points_at_the_sections(example: tuple[Chain, Any]) -> None:
+    _, result = example
+    reader = pypdf.PdfReader(io.BytesIO(result.data))
+    targets: dict[str, int] = {}
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                targets[item.title] = reader.get_destination_page_number(item)
+
+    walk(reader.outline)
+    assert targets["Prozesskette"] == 0
+    for title in ("Kontaktverzeichnis", "Verantwortlichkeiten", "Übergaben",
+                  "Überschneidungen"):
+        page = reader.pages[targets[title]]
+        assert squash(title) in squash(page.extract_text()), title
+
+
+def test_png_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from prozesskette.render.png import PngUnavailableError, render_png
+
+    data = build_pdf(load(ROOT / "chains" / "stendal-arbeit.yaml"), grid_layout,
+                     appendix=False).data
+    with pytest.raises(IndexError, match="1 page"):
+        render_png(data, page=1)
+    with pytest.raises(ValueError, match="dpi"):
+        render_png(data, dpi=0)
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    with pytest.raises(PngUnavailableError, match=r'pip install "prozesskette\[png\]"'):
+        render_png(data)
