@@ -1,1 +1,57 @@
-"""prozesskette: process chains as swimlane diagrams with contact QR codes."""
+"""prozesskette: process chains as swimlane diagrams with contact QR codes.
+
+    >>> import prozesskette
+    >>> chain = prozesskette.load("chains/stendal-ausbildung.yaml")
+    >>> svg = prozesskette.to_svg(chain)
+
+Names are imported on first use, so ``import prozesskette`` stays cheap for the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_API = ("load", "check", "layout_chain", "verify", "to_svg", "to_json", "to_pdf", "to_png",
+        "render")
+_OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
+          "Contact": "prozesskette.model", "Phase": "prozesskette.model",
+          "Step": "prozesskette.model", "Transition": "prozesskette.model",
+          "Service": "prozesskette.model", "Issue": "prozesskette.errors",
+          "ProzessketteError": "prozesskette.errors", "Layout": "prozesskette.layout.geometry",
+          "analyse": "prozesskette.analysis", "metrics": "prozesskette.layout.verify"}
+
+__all__ = [
+    "Actor", "Chain", "Contact", "Issue", "Layout", "Phase", "ProzessketteError", "Service",
+    "Step", "Transition", "analyse", "check", "layout_chain", "load", "metrics", "render",
+    "to_json", "to_pdf", "to_png", "to_svg", "verify",
+]
+
+if TYPE_CHECKING:
+    from prozesskette.analysis import analyse
+    from prozesskette.api import (
+        check,
+        layout_chain,
+        load,
+        render,
+        to_json,
+        to_pdf,
+        to_png,
+        to_svg,
+        verify,
+    )
+    from prozesskette.errors import Issue, ProzessketteError
+    from prozesskette.layout.geometry import Layout
+    from prozesskette.layout.verify import metrics
+    from prozesskette.model import Actor, Chain, Contact, Phase, Service, Step, Transition
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _API:
+        return getattr(importlib.import_module("prozesskette.api"), name)
+    if name in _OTHER:
+        return getattr(importlib.import_module(_OTHER[name]), name)
+    raise AttributeError(f"module 'prozesskette' has no attribute '{name}'")

@@ -31,6 +31,31 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="print problems only")
 
     commands.add_parser("schema", help="print the JSON Schema of the chain format")
+
+    render = commands.add_parser("render", help="draw chains as SVG, PDF, PNG or layout JSON")
+    render.add_argument("files", nargs="+", metavar="FILE")
+    render.add_argument("-o", "--output", metavar="DIR_OR_FILE", default=None,
+                        help="output folder (default: beside each input), or a file name when "
+                        "one chain is rendered to one format")
+    render.add_argument("-f", "--format", action="append", choices=("svg", "pdf", "png", "json"),
+                        help="output format; repeat for several (default: svg)")
+    render.add_argument("--direction", choices=("lr", "tb"), default=None,
+                        help="lr: lanes as rows, time left to right; tb: lanes as columns")
+    render.add_argument("--lane-order", choices=("file", "auto"), default="file",
+                        help="keep the file's actor order, or reorder lanes for shorter hand-offs")
+    render.add_argument("--no-qr", action="store_true", help="no contact QR codes")
+    render.add_argument("--no-legend", action="store_true", help="no legend")
+    render.add_argument("--page", default=None, metavar="SIZE",
+                        help="PDF page size A4…A0 (default: the smallest that keeps text >= 7 pt)")
+    render.add_argument("--landscape", action="store_true", default=None,
+                        help="PDF page in landscape (the default for the chart)")
+    render.add_argument("--portrait", dest="landscape", action="store_false",
+                        help="PDF page in portrait")
+    render.add_argument("--no-appendix", action="store_true",
+                        help="PDF: only the chart, no Schnittstellenpapier pages")
+    render.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    render.add_argument("-q", "--quiet", dest="quiet_output", action="store_true",
+                        help="print problems only")
     return parser
 
 
@@ -79,6 +104,78 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _render_options(args: argparse.Namespace) -> dict[str, object]:
+    options: dict[str, object] = {"lane_order": args.lane_order}
+    if args.direction:
+        options["direction"] = args.direction
+    if args.no_qr:
+        options["qr"] = False
+    if args.no_legend:
+        options["legend"] = False
+    return options
+
+
+def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pathlib import Path
+
+    from prozesskette import api
+    from prozesskette.errors import ProzessketteError
+    from prozesskette.load import load_with_issues
+
+    formats = list(dict.fromkeys(args.format or ["svg"]))
+    target = Path(args.output) if args.output else None
+    single_file = target is not None and target.suffix.lower() in (".svg", ".pdf", ".png",
+                                                                   ".json")
+    if single_file and (len(args.files) > 1 or len(formats) > 1):
+        err.write("prozesskette: error: -o names a file, but several outputs would be written;"
+                  " give a folder instead\n")
+        return EXIT_USAGE
+    if target is not None and not single_file and not target.is_dir():
+        err.write(f"prozesskette: error: output folder '{target}' does not exist\n"
+                  "    hint: create it first (mkdir), or name an existing folder\n")
+        return EXIT_USAGE
+    options = _render_options(args)
+    status = EXIT_OK
+    total = len(args.files)
+    for number, file in enumerate(args.files, start=1):
+        chain, issues = load_with_issues(file)
+        for issue in issues:
+            if issue.severity != "note":
+                err.write(issue.format() + "\n")
+        if chain is None or any(issue.is_error for issue in issues):
+            status = EXIT_ERRORS
+            continue
+        for kind in formats:
+            if single_file:
+                assert target is not None
+                path = target
+            else:
+                folder = target if target is not None else Path(file).parent
+                path = folder / (Path(file).stem + "." + kind)
+            extra: dict[str, object] = {}
+            if kind in ("pdf", "png"):
+                if args.page:
+                    extra["page"] = args.page
+                if args.landscape is not None:
+                    extra["landscape"] = args.landscape
+                if args.no_appendix or kind == "png":
+                    extra["appendix"] = False
+            if kind == "png":
+                extra["dpi"] = args.dpi
+            try:
+                api.render(chain, path, format=kind, **options, **extra)
+            except ProzessketteError as exc:
+                for issue in exc.issues:
+                    err.write(issue.format() + "\n")
+                status = EXIT_ERRORS
+                continue
+            if total > 1:
+                err.write(f"[{number}/{total}] ")
+            if total > 1 or not args.quiet_output:
+                err.write(f"{file} → {path}\n")
+    return status
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from prozesskette.schema import schema_json
 
@@ -99,7 +196,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     if args.command is None:
         parser.print_help(err)
         return EXIT_USAGE
-    handlers = {"check": _cmd_check, "schema": _cmd_schema}
+    handlers = {"check": _cmd_check, "schema": _cmd_schema, "render": _cmd_render}
     from prozesskette.errors import ProzessketteError
 
     try:

@@ -61,6 +61,8 @@ class _YamlBudgetError(Exception):
 
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
 def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
@@ -86,6 +88,11 @@ def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
                 "a chain needs only a few levels: check the indentation",
             )
         source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _PLAIN_TAGS:
+            raise _YamlBudgetError(
+                f"the tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+                node.start_mark.line + 1, node.start_mark.column + 1,
+                "chain files hold plain text, lists and mappings only; remove the '!' tag")
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.value in _NULLS:
                 return None
@@ -170,6 +177,11 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
         data, issues = _to_python(documents[0], source)
     except _YamlBudgetError as exc:
         return None, source, [Issue(file, exc.line, exc.col, "error", str(exc), exc.hint)]
+    if data is None:
+        mark = documents[0].start_mark
+        return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
+                                    "the file holds no chain",
+                                    "start with `title: …`, then `actors:` and `steps:`")]
     return data, source, issues
 
 

@@ -7,6 +7,7 @@ Work happens in the abstract axes (t: time, l: lanes); :class:`Frame` maps them 
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -528,7 +529,7 @@ class Builder:
                 add(u, "R", route.edge, gap_l, "src")
                 add(v, "L", route.edge, gap_l, "dst")
         self.sides = sides
-        for (key, side), ports in sides.items():
+        for (key, _side), ports in sides.items():
             item = grid.items[key]
             half = item.l_ext / 2 - 5.0
             ports.sort(key=lambda p: (p.other, p.edge))
@@ -545,7 +546,6 @@ class Builder:
                 step = min(PORT_GAP, half / max(above, below, 1))
                 for i, port in enumerate(ports):
                     port.offset = (i - centre) * step
-        del side
 
     def _port_l(self, edge: int, end: str) -> float:
         port = self.port_of[(edge, end)]
@@ -940,7 +940,7 @@ class Builder:
         w = max(tx.text_width(line, size) for line in lines) + 6.0
         h = len(lines) * tx.line_height(size) + 2.0
         candidates: list[Rect] = []
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
             if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
                 forward = x1 > x0
                 starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
@@ -1131,7 +1131,7 @@ def _boundary_marker(points: tuple[Point, ...], bands: list[Rect]) -> Point | No
     """The first place where a route crosses from one lane into another."""
     bounds = sorted({b.y for b in bands[1:]} | {b.x for b in bands[1:]})
     del bounds
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         for band in bands:
             for edge_value, vertical in ((band.y, True), (band.x, False)):
                 if vertical and abs(x0 - x1) < 0.01 and min(y0, y1) < edge_value < max(y0, y1) \

@@ -19,6 +19,7 @@ Stages, each a function over :class:`Grid`:
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -598,4 +599,4 @@ def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_ord
 
 
 def iter_pairs(items: list[Item]) -> Iterable[tuple[Item, Item]]:
-    return zip(items, items[1:], strict=False)
+    return itertools.pairwise(items)

@@ -1,0 +1,113 @@
+"""The command line, in-process through main(argv) and once as the installed script."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from paths import CHAINS, EXAMPLE
+
+from prozesskette.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_check_clean_chains_exits_0_and_lists_interfaces() -> None:
+    code, out, err = run("check", *map(str, CHAINS))
+    assert code == 0, err
+    assert out.count(": ok") == len(CHAINS)
+    assert "interfaces:" in out and "hand-offs" in out and "overlaps:" in out
+    assert "error" not in err
+
+
+def test_check_broken_chain_exits_1_with_located_errors(tmp_path: Path,
+                                                         example_text: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(example_text.replace("next: [beratung]", "next: [beratnug]"), "utf-8")
+    code, out, err = run("check", str(bad))
+    assert code == 1
+    assert f"{bad}:33:12: error: unknown step 'beratnug'" in err
+    assert "hint: did you mean 'beratung'?" in err
+    assert "Traceback" not in err
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run()[0] == 2
+    assert run("check")[0] == 2
+    assert run("render", str(EXAMPLE), "--format", "gif")[0] == 2
+    assert run("no-such-command")[0] == 2
+
+
+def test_missing_file_is_a_clear_error() -> None:
+    code, _, err = run("check", "does-not-exist.yaml")
+    assert code == 1
+    assert "does-not-exist.yaml: error: no such file" in err
+
+
+def test_schema_is_json_schema() -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["required"] == ["title", "actors", "steps"]
+    assert "Step" in schema["$defs"]
+
+
+def test_schema_copy_in_repo_is_current() -> None:
+    _, out, _ = run("schema")
+    shipped = Path(__file__).resolve().parent.parent / "schema" / "prozesskette.schema.json"
+    assert shipped.read_text("utf-8") == out, "run: prozesskette schema > schema/…"
+
+
+def test_render_svg_and_json(tmp_path: Path) -> None:
+    code, _, err = run("render", *map(str, CHAINS), "-o", str(tmp_path), "-f", "svg", "-f",
+                       "json")
+    assert code == 0, err
+    for chain in CHAINS:
+        svg = (tmp_path / f"{chain.stem}.svg").read_text("utf-8")
+        assert svg.startswith("<svg") or svg.startswith("<?xml")
+        data = json.loads((tmp_path / f"{chain.stem}.json").read_text("utf-8"))
+        assert data["nodes"]
+    assert "[2/2]" in err  # progress for batches
+
+
+def test_render_is_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    assert run("render", str(EXAMPLE), "-o", str(first))[0] == 0
+    assert run("render", str(EXAMPLE), "-o", str(second))[0] == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_render_into_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run("render", str(EXAMPLE), "-o", str(tmp_path / "nope" / ""))
+    assert code == 2
+    assert "does not exist" in err
+
+
+def test_render_keeps_previous_file_when_input_is_broken(tmp_path: Path,
+                                                         example_text: str) -> None:
+    good = tmp_path / "chain.yaml"
+    good.write_text(example_text, "utf-8")
+    assert run("render", str(good))[0] == 0
+    before = (tmp_path / "chain.svg").read_bytes()
+    good.write_text(example_text.replace("actor: person", "actor: persn", 1), "utf-8")
+    assert run("render", str(good))[0] == 1
+    assert (tmp_path / "chain.svg").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_installed_script_runs() -> None:
+    script = shutil.which("prozesskette", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the console script is not installed in this environment")
+    result = subprocess.run([script, "check", "-q", str(EXAMPLE)], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr

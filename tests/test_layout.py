@@ -1,0 +1,144 @@
+"""Layout invariants on the shipped chains and on generated ones, checked on the geometry."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paths import CHAINS, EXAMPLE
+from prozesskette.layout import layout_chain, metrics, verify
+from prozesskette.layout.geometry import Layout, Rect
+from prozesskette.load import load
+from prozesskette.samples import generate_chain
+
+VARIANTS = [{}, {"direction": "tb"}, {"lane_order": "auto"}, {"qr": False, "legend": False}]
+
+
+@pytest.mark.parametrize("path", [*CHAINS, EXAMPLE], ids=lambda p: Path(p).name)
+@pytest.mark.parametrize("options", VARIANTS, ids=lambda o: ",".join(o) or "default")
+def test_invariants_hold_on_shipped_chains(path: Path, options: dict[str, object]) -> None:
+    layout = layout_chain(load(path), **options)
+    assert verify(layout) == []
+    assert set(layout.nodes) == {s.id for s in load(path).steps}
+
+
+def _lane_of(layout: Layout, step: str) -> list[str]:
+    node = layout.nodes[step]
+    return [a for a, _ in node.lane_parts] or [node.actors[0]]
+
+
+def test_geometry_basics_on_example() -> None:
+    chain = load(EXAMPLE)
+    layout = layout_chain(chain)
+    lanes = list(layout.lanes.values())
+    assert [lane.actor for lane in lanes] == ["person", "jobcenter", "sprachkurs"]
+    for upper, lower in itertools.pairwise(lanes):  # lanes stack without gaps
+        assert upper.band.bottom == pytest.approx(lower.band.y)
+    # the shared step reaches into both of its lanes
+    shared = layout.nodes["beratung"]
+    assert {a for a, part in shared.lane_parts if part.h > 5} == {"jobcenter", "person"}
+    # a jobcenter contact gets a QR code in the lane header
+    (spot,) = layout.lanes["jobcenter"].contacts
+    assert spot.qr is not None and layout.lanes["jobcenter"].header.contains(spot.qr)
+    assert "FN:Erika Beispiel" in spot.payload
+    # time runs left to right: every forward edge ends right of or below its start
+    for edge in layout.edges:
+        if not edge.back:
+            (x0, _), (x1, _) = edge.points[0], edge.points[-1]
+            assert x1 >= x0 - 0.01
+    # the loop back is marked as such; branch labels are placed
+    back = [e for e in layout.edges if e.back]
+    assert [(e.source, e.target) for e in back] == [("kurs", "sprachstand")]
+    labels = {(e.source, e.target): e.label for e in layout.edges}
+    assert labels[("sprachstand", "ende")] is not None
+    assert labels[("sprachstand", "ende")].text.text == "ja"  # type: ignore[union-attr]
+
+
+def test_orthogonal_routes_and_arrow_ends_on_boxes() -> None:
+    for path in CHAINS:
+        layout = layout_chain(load(path))
+        for edge in layout.edges:
+            for (x0, y0), (x1, y1) in zip(edge.points, edge.points[1:], strict=False):
+                assert abs(x0 - x1) < 0.01 or abs(y0 - y1) < 0.01, edge
+            end = Rect(*edge.points[-1], 0, 0)
+            assert layout.nodes[edge.target].rect.inflate(0.6).contains(end)
+            start = Rect(*edge.points[0], 0, 0)
+            assert layout.nodes[edge.source].rect.inflate(0.6).contains(start)
+
+
+def test_tb_direction_swaps_the_axes() -> None:
+    chain = load(EXAMPLE)
+    lr, tb = layout_chain(chain), layout_chain(chain, direction="tb")
+    lr_lanes = [lane.band for lane in lr.lanes.values()]
+    tb_lanes = [lane.band for lane in tb.lanes.values()]
+    assert all(a.y < b.y for a, b in itertools.pairwise(lr_lanes))
+    assert all(a.x < b.x for a, b in itertools.pairwise(tb_lanes))
+
+
+def test_same_input_same_geometry() -> None:
+    chain = load(CHAINS[0])
+    first = json.dumps(layout_chain(chain).to_json(), sort_keys=True)
+    assert json.dumps(layout_chain(load(CHAINS[0])).to_json(), sort_keys=True) == first
+
+
+def test_json_has_the_documented_shape() -> None:
+    data = layout_chain(load(EXAMPLE)).to_json()
+    assert set(data) >= {"nodes", "lanes", "phases", "edges", "width", "height"}
+    node = data["nodes"]["ankunft"]
+    assert set(node) >= {"x", "y", "w", "h"}
+    edge = data["edges"][0]
+    assert set(edge) >= {"from", "to", "points", "label"}
+    assert all(len(p) == 2 for p in edge["points"])
+    json.dumps(data)
+
+
+def test_lane_order_auto_keeps_shared_lanes_adjacent() -> None:
+    chain = generate_chain(40, 8, 3, shared=0.3)
+    layout = layout_chain(chain, lane_order="auto")
+    assert verify(layout) == []
+    rank = {actor: i for i, actor in enumerate(layout.lanes)}
+    for node in layout.nodes.values():
+        if len(node.actors) > 1 and node.lane_parts:
+            ranks = sorted(rank[a] for a, _ in node.lane_parts)
+            assert ranks == list(range(ranks[0], ranks[-1] + 1))
+
+
+def test_metrics_count_crossings_and_bends() -> None:
+    layout = layout_chain(load(EXAMPLE))
+    m = metrics(layout)
+    assert m.nodes == 5 and m.edges == 5
+    assert m.bends == sum(len(e.points) - 2 for e in layout.edges)
+    assert m.crossings >= 0 and m.edge_length > 0
+
+
+def test_verify_catches_broken_geometry() -> None:
+    from dataclasses import replace
+
+    layout = layout_chain(load(EXAMPLE))
+    nodes = dict(layout.nodes)
+    moved = replace(nodes["kurs"], rect=nodes["sprachstand"].rect)
+    nodes["kurs"] = moved
+    kinds = {v.kind for v in verify(replace(layout, nodes=nodes))}
+    assert "box-overlap" in kinds
+    edges = list(layout.edges)
+    edges.append(replace(edges[0], source="kurs", target="ende"))
+    assert "edge-overlap" in {v.kind for v in verify(replace(layout, edges=tuple(edges)))}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.integers(3, 60), lanes=st.integers(2, 12), seed=st.integers(0, 10**6),
+       decisions=st.sampled_from([0.0, 0.15, 0.35]), shared=st.sampled_from([0.0, 0.1, 0.3]),
+       options=st.sampled_from(VARIANTS), contacts=st.booleans())
+def test_invariants_hold_on_generated_chains(steps: int, lanes: int, seed: int,
+                                             decisions: float, shared: float,
+                                             options: dict[str, object],
+                                             contacts: bool) -> None:
+    chain = generate_chain(steps, lanes, seed, decisions=decisions, shared=shared,
+                           contacts=contacts)
+    layout = layout_chain(chain, **options)
+    assert verify(layout) == []

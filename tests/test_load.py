@@ -1,0 +1,252 @@
+"""Loading chain files: every mistake comes back located, with a hint, never as a traceback."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paths import CHAINS, EXAMPLE
+from prozesskette.errors import ProzessketteError
+from prozesskette.load import load, load_with_issues, parse
+from prozesskette.model import Chain, Contact, Step, StepKind
+from prozesskette.samples import generate_chain
+
+
+def line_of(text: str, fragment: str, nth: int = 0) -> int:
+    """1-based number of the line holding the nth occurrence of fragment."""
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if fragment in line]
+    return lines[nth]
+
+
+def errors_of(text: str) -> list[tuple[int, int, str]]:
+    _, issues = load_with_issues(text, filename="t.yaml")
+    return [(i.line, i.col, i.message) for i in issues if i.is_error]
+
+
+def test_example_from_the_issue_loads_unchanged(example_text: str) -> None:
+    chain = load(EXAMPLE)
+    assert chain.title == "Integration von jungen Geflüchteten in Ausbildung"
+    assert chain.version == "2017-12"
+    assert chain.step("beratung").responsible == ("jobcenter", "person")
+    assert [t.label for t in chain.step("sprachstand").next] == ["ja", "nein"]
+    assert chain.actor("jobcenter").contacts[0].address == "Musterstraße 1, 39576 Stendal"
+    assert load(example_text) == chain  # text and path give the same chain
+
+
+@pytest.mark.parametrize("path", CHAINS, ids=lambda p: p.name)
+def test_shipped_chains_are_clean(path: object) -> None:
+    chain, issues = load_with_issues(path)  # type: ignore[arg-type]
+    assert chain is not None
+    assert [i for i in issues if i.severity != "note"] == []
+    assert len(chain.steps) >= 20 and len(chain.actors) >= 6
+
+
+def test_broken_copy_reports_every_error_with_position(example_text: str) -> None:
+    broken = (example_text
+              .replace("    actor: sprachkurs\n    phase: sprache\n    next:\n",
+                       "    actor: sprachkurss\n    phase: sprache\n    next:\n")
+              .replace("next: [beratung]", "next: [beratnug]")
+              .replace("kind: end", "kind: task")
+              .replace("{to: kurs, label: nein}", "{to: kurs}"))
+    found = errors_of(broken)
+    messages = [m for _, _, m in found]
+    assert (42, 12, "unknown actor 'sprachkurss'") in found
+    assert (33, 12, "unknown step 'beratnug'") in found
+    assert (46, 9, "branch 'kurs' of decision 'sprachstand' has no label") in found
+    assert "the chain has no end step" in messages
+    _, issues = load_with_issues(broken, filename="t.yaml")
+    hints = {i.message: i.hint for i in issues}
+    assert hints["unknown actor 'sprachkurss'"] == "did you mean 'sprachkurs'?"
+    assert hints["unknown step 'beratnug'"] == "did you mean 'beratung'?"
+
+
+def test_indentation_error_is_located(example_text: str) -> None:
+    broken = example_text.replace("    name: Jobcenter Stendal", "   name: Jobcenter Stendal")
+    (line, col, message), = errors_of(broken)
+    assert message.startswith("YAML syntax")
+    assert line in (10, 11) and col >= 1  # the mis-indented "name:" stands on line 10
+
+
+def test_wrong_field_and_unknown_id_together(example_text: str) -> None:
+    broken = example_text.replace("  - id: sprache\n    title: Sprache",
+                                  "  - id: sprache\n    titel: Sprache").replace(
+        "next: [sprachstand]", "next: [sprachstnd]")
+    found = errors_of(broken)
+    phase_line = line_of(broken, "  - id: sprache")
+    assert (phase_line, 5, "phase has no 'title'") in found
+    assert (phase_line + 1, 5, "unknown field 'titel' in a phase") in found
+    assert (line_of(broken, "next: [sprachstnd]"), 12, "unknown step 'sprachstnd'") in found
+
+
+@pytest.mark.parametrize(("field", "value", "fragment"), [
+    ("url", "javascript:alert(1)", "not an allowed link"),
+    ("url", "data:text/html,hi", "not an allowed link"),
+    ("phone", "call me", "does not look like a phone number"),
+    ("email", "nobody", "does not look like an e-mail address"),
+])
+def test_contact_values_are_checked(example_text: str, field: str, value: str,
+                                    fragment: str) -> None:
+    line = {"url": "        url: https://example.org/jobcenter",
+            "phone": '        phone: "+49 3931 0000-00"',
+            "email": "        email: e.beispiel@example.org"}[field]
+    broken = example_text.replace(line, f"        {field}: \"{value}\"")
+    found = errors_of(broken)
+    assert len(found) == 1
+    assert fragment in found[0][2]
+    assert found[0][1] == 8 + len(field) + 3  # the value's column
+    assert found[0][0] == line_of(broken, f"{field}: ")
+
+
+def test_only_safe_links_in_python_models() -> None:
+    with pytest.raises(ValueError, match="not an allowed link"):
+        Contact(name="x", url="javascript:alert(1)")
+    assert Contact(name="x", url="tel:+4939310").url == "tel:+4939310"
+
+
+def test_scalars_stay_text() -> None:
+    chain = load("title: T\nversion: 2017-12\nactors: [{id: a, name: A}]\nsteps:\n"
+                 "  - {id: s, title: S, kind: start, actor: a, next: [{to: d, label: no}]}\n"
+                 "  - {id: e, title: E, kind: end, actor: a}\n"
+                 "  - {id: d, title: D, kind: decision, actor: a,"
+                 " next: [{to: e, label: yes}, {to: s, label: no}]}\n")
+    assert chain.version == "2017-12"
+    assert chain.step("d").next[0].label == "yes"  # not True
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("", "the file is empty"),
+    ("- a\n- b\n", "must be a mapping"),
+    ("a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+     "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+     "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n", "too many values"),
+    ("a: " + "[" * 60 + "]" * 60 + "\n", "deeper than"),
+    ("title: a\ntitle: b\n", "duplicate key 'title'"),
+    ("title: x\n\tactors: []\n", "YAML syntax"),
+    ("title: Schritt 1: Ankunft\n", "YAML syntax"),
+    ("--- {title: a}\n--- {title: b}\n", "more than one YAML document"),
+    ("title: !!python/object:os.system x\n", "is not allowed"),
+    ("null\n", "holds no chain"),
+])
+def test_hostile_or_broken_yaml_gives_located_errors(text: str, fragment: str) -> None:
+    chain, issues = load_with_issues(text, filename="bad.yaml")
+    assert chain is None
+    assert any(fragment in i.message for i in issues), [i.format() for i in issues]
+    assert all(i.file == "bad.yaml" for i in issues)
+
+
+def test_unsafe_yaml_tag_constructs_nothing() -> None:
+    chain, issues = load_with_issues("title: !!python/object/apply:os.system [echo hi]\n")
+    assert chain is None and issues
+
+
+def test_non_utf8_and_missing_files(tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    latin = folder / "latin1.yaml"
+    latin.write_bytes("title: Straße\n".encode("latin-1"))
+    _, issues = load_with_issues(latin)
+    assert issues[0].message == "the file is not UTF-8 text"
+    assert (issues[0].line, issues[0].col) == (1, 12)
+    _, issues = load_with_issues(folder / "missing.yaml")
+    assert issues[0].message == "no such file"
+    _, issues = load_with_issues(folder)
+    assert "folder" in issues[0].message
+
+
+def test_load_raises_one_error_type_with_all_issues(example_text: str) -> None:
+    broken = example_text.replace("actor: person\n    phase: sprache",
+                                  "actor: persn\n    phase: sprache")
+    with pytest.raises(ProzessketteError) as info:
+        load(broken)
+    assert [i.message for i in info.value.issues] == ["unknown actor 'persn'"]
+    assert "did you mean 'person'?" in str(info.value)
+
+
+def test_models_build_in_python() -> None:
+    step = Step(id="a", title="A", kind="start", actor="x", next=["b", {"to": "c", "label": "ja"}])
+    assert step.kind is StepKind.start
+    assert step.next[1].label == "ja"
+    with pytest.raises(ValueError, match="either 'actor' or 'actors'"):
+        Step(id="a", title="A", actor="x", actors=("y",))
+    with pytest.raises(ValueError, match="not a valid id"):
+        Step(id="1a", title="A")
+
+
+def test_dict_round_trip_of_shipped_chains() -> None:
+    for path in CHAINS:
+        chain = load(path)
+        again, _issues = parse(chain.to_dict())
+        assert again == chain, path
+
+
+# --- generated chains --------------------------------------------------------------------------
+
+chain_params = st.tuples(st.integers(3, 40), st.integers(2, 9), st.integers(0, 10_000))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain_params)
+def test_generated_chains_load_cleanly(params: tuple[int, int, int]) -> None:
+    steps, lanes, seed = params
+    chain = generate_chain(steps, lanes, seed)
+    text = yaml.safe_dump(chain.to_dict(), allow_unicode=True, sort_keys=False)
+    loaded, issues = load_with_issues(text)
+    assert loaded == chain
+    assert not [i for i in issues if i.is_error]
+
+
+def _corrupt(data: object, path: list[object], value: object) -> object:
+    if not path:
+        return value
+    head, *rest = path
+    if isinstance(data, dict):
+        return {k: (_corrupt(v, rest, value) if k == head else v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [(_corrupt(v, rest, value) if i == head else v) for i, v in enumerate(data)]
+    return data
+
+
+def _paths(data: object, prefix: list[object]) -> list[list[object]]:
+    out = [prefix]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths(v, [*prefix, k])
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths(v, [*prefix, i])
+    return out
+
+
+junk = st.one_of(st.none(), st.integers(), st.text(max_size=30),
+                 st.lists(st.integers(), max_size=3),
+                 st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+                 st.just("javascript:alert(1)"), st.just("<script>x</script>"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chain_params, st.data(), junk)
+def test_corrupted_chains_give_issues_never_tracebacks(params: tuple[int, int, int],
+                                                       data: st.DataObject,
+                                                       value: object) -> None:
+    steps, lanes, seed = params
+    plain = generate_chain(steps, lanes, seed).to_dict()
+    path = data.draw(st.sampled_from(_paths(plain, [])))
+    broken = _corrupt(plain, path, value)
+    text = yaml.safe_dump(broken, allow_unicode=True, sort_keys=False)
+    chain, issues = load_with_issues(text, filename="g.yaml")
+    if chain is None:
+        assert any(i.is_error for i in issues)
+    for issue in issues:
+        assert issue.file == "g.yaml"
+        assert issue.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_never_raises(text: str) -> None:
+    chain, _issues = load_with_issues(text)
+    assert chain is None or isinstance(chain, Chain)
