@@ -244,7 +244,9 @@ def contact_directory(chain: Chain, qr: bool = True) -> list[Any]:
     side = _directory_qr_side(chain) if qr else 0.0
     widths = [side + 8, _TEXT_WIDTH - side - 8] if qr else [_TEXT_WIDTH]
     for actor in chain.actors:
-        heading = _e(actor.name) + (f" ({_e(actor.short)})" if actor.short else "")
+        heading = _e(actor.name)
+        if actor.short and actor.short != actor.name and f"({actor.short})" not in actor.name:
+            heading += f" ({_e(actor.short)})"
         block: list[Any] = [_p(heading, st.h2)]
         about: list[str] = []
         if actor.description:
