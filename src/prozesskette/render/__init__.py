@@ -1,0 +1,1 @@
+"""Renderers: each draws a :class:`prozesskette.layout.geometry.Layout` and decides no position."""
