@@ -33,6 +33,7 @@ from prozesskette.model import Chain
 from prozesskette.qr import qr_matrix, vcard
 from prozesskette.render.appendix import tel_href
 from prozesskette.render.pdf import (
+    MAX_QR_GROWTH,
     MIN_MODULE_MM,
     MM,
     PrintWarning,
@@ -387,18 +388,33 @@ def ausbildung() -> Chain:
     return chain
 
 
-def test_fixed_small_page_warns_and_fixes_qr(ausbildung: Chain) -> None:
+def test_fixed_small_page_warns_and_caps_qr_growth(ausbildung: Chain) -> None:
     with pytest.warns(PrintWarning) as caught:
         data = render_pdf(ausbildung, grid_layout, page="A4", appendix=False)
     messages = [str(w.message) for w in caught]
     assert any("body text prints at" in m for m in messages)
+    assert any("choose a larger page" in m for m in messages)
     assert data.startswith(b"%PDF")
+    result = build_pdf(ausbildung, grid_layout, page="A4", appendix=False)
+    assert result.qr_size == pytest.approx(48.0 * MAX_QR_GROWTH)
+    assert result.module_mm is not None and result.module_mm < MIN_MODULE_MM
+
+
+def test_layout_options_as_keywords(ausbildung: Chain) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def factory(chain: Chain, **options: Any) -> Layout:
+        seen.append(options)
+        return grid_layout(chain, **{k: v for k, v in options.items() if k != "direction"})
+
+    build_pdf(ausbildung, factory, appendix=False, direction="tb", qr=False)
+    assert seen == [{"direction": "tb", "qr": False}]
 
 
 def test_qr_enlarged_to_reach_minimum_module(ausbildung: Chain) -> None:
-    result = build_pdf(ausbildung, grid_layout, page="A2", appendix=False,
-                       layout_options={"qr_size": 20.0})
-    assert result.qr_size is not None and result.qr_size > 20.0
+    result = build_pdf(ausbildung, grid_layout, appendix=False,
+                       layout_options={"qr_size": 40.0, "column": 80.0})
+    assert result.qr_size is not None and result.qr_size > 40.0
     assert result.module_mm is not None and result.module_mm >= MIN_MODULE_MM
     assert any("enlarged" in note for note in result.warnings)
     image = rasterise(result.data, 0)

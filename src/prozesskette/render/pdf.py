@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CREATION_DATE",
+    "MAX_QR_GROWTH",
     "MIN_MODULE_MM",
     "MIN_TEXT_PT",
     "PAGE_ORDER",
@@ -72,6 +73,11 @@ DEFAULT_CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 FONT_REGULAR = "NotoSans"
 FONT_BOLD = "NotoSans-Bold"
+
+MAX_QR_GROWTH = 2.5
+"""When the chart's text prints below 7 pt anyway, QR codes are enlarged to at most this many
+times the layout's own size: beyond that the chart would become mostly QR codes, and a larger
+page is the real fix. Charts with readable text get whatever size the codes need."""
 
 _QR_ATTEMPTS = 5  # times the layout is redone with bigger QR codes
 _QR_HEADROOM = 1.03  # enlarge QR codes a little more than the bare minimum
@@ -814,12 +820,15 @@ def build_pdf(
     qr: bool = True,
     creation_date: datetime | None = None,
     layout_options: Mapping[str, Any] | None = None,
+    **more_layout_options: Any,
 ) -> PdfResult:
     """The chain as a print-ready PDF, with everything decided on the way.
 
     ``layout_factory(chain, qr=…, qr_size=…, **layout_options)`` makes the layout (default:
     :func:`prozesskette.layout.layout_chain`); it is called again with a bigger ``qr_size``
-    when QR modules would print smaller than 0.4 mm.
+    when QR modules would print smaller than 0.4 mm. Layout options come as the
+    ``layout_options`` mapping or as further keyword arguments (``direction="tb"``,
+    ``lane_order=…``, ``legend=False`` …); a ``qr_size`` among them is the starting size.
 
     ``page=None`` chooses the smallest landscape size from A4 to A0 at which body text prints
     at 7 pt or more, never enlarging the chart. A given ``page`` is filled: the chart is
@@ -832,7 +841,7 @@ def build_pdf(
         from prozesskette.layout import layout_chain
 
         layout_factory = layout_chain
-    options = dict(layout_options or {})
+    options = {**(layout_options or {}), **more_layout_options}
     if page is not None:
         page_size(page)  # validates the name
         page = page.strip().upper()
@@ -849,39 +858,46 @@ def build_pdf(
         return made, placed, text, (_smallest_module_mm(made, placed.scale) if qr else None)
 
     layout, placement, text_notes, module = attempt(qr_size)
-    enlarged = stuck = False
+    first: tuple[float, str, float] | None = None  # module, page, QR side before enlarging
+    stuck = False
     for _attempt in range(_QR_ATTEMPTS):
         if module is None or module >= MIN_MODULE_MM - 1e-9:
             break
-        needed = _needed_qr_size(layout, placement.scale)
-        current = max(spot.qr.w for spot in _spots(layout) if spot.qr is not None)
-        notes.append(f"QR modules would print at {module:.2f} mm on {_page_label(placement)} "
-                     f"(less than {MIN_MODULE_MM:g} mm): QR codes enlarged from "
-                     f"{current:.0f} pt to {needed:.0f} pt in the layout")
-        previous, qr_size, enlarged = module, needed, True
+        if first is None:
+            first = (module, _page_label(placement),
+                     max(spot.qr.w for spot in _spots(layout) if spot.qr is not None))
+        # a chart whose text is unreadable anyway does not become a chart of QR codes
+        readable = layout.style.font_size * placement.scale >= MIN_TEXT_PT - 1e-6
+        cap = math.inf if readable else first[2] * MAX_QR_GROWTH
+        previous, qr_size = module, min(_needed_qr_size(layout, placement.scale), cap)
         layout, placement, text_notes, module = attempt(qr_size)
-        if module is not None and module < MIN_MODULE_MM - 1e-9 and module <= previous * 1.01:
+        if module is not None and module < MIN_MODULE_MM - 1e-9 and (
+                module <= previous * 1.01 or qr_size >= cap - 1e-6):
             stuck = True
-            notes.append(f"QR modules print at {module:.2f} mm on {_page_label(placement)} "
-                         f"(less than {MIN_MODULE_MM:g} mm) and bigger codes do not help: "
-                         "choose a larger page")
             break
-    if module is not None and module < MIN_MODULE_MM - 1e-9 and not stuck:
-        notes.append(f"QR modules still print at {module:.2f} mm after {_QR_ATTEMPTS + 1} "
-                     "layouts: choose a larger page")
-    if enlarged and qr_size is not None and module is not None \
+    if first is not None and qr_size is not None and module is not None \
             and module > MIN_MODULE_MM * 1.1:
         # the codes were enlarged for a scale that changed on the way (usually because the
         # chart moved to a larger page): try codes just big enough for the final scale
         tighter = _needed_qr_size(layout, placement.scale)
         if tighter < qr_size:
             candidate = attempt(tighter)
-            size_before = PAGE_ORDER.index(placement.page)
             if (candidate[3] is not None and candidate[3] >= MIN_MODULE_MM - 1e-9
-                    and PAGE_ORDER.index(candidate[1].page) <= size_before):
+                    and PAGE_ORDER.index(candidate[1].page)
+                    <= PAGE_ORDER.index(placement.page)):
                 layout, placement, text_notes, module = candidate
-                notes.append(f"QR codes set to {tighter:.0f} pt for {_page_label(placement)}")
                 qr_size = tighter
+    if first is not None and module is not None:
+        was, where, side = first
+        note = (f"QR modules would print at {was:.2f} mm on {where} (less than "
+                f"{MIN_MODULE_MM:g} mm): QR codes enlarged in the layout from {side:.0f} pt "
+                f"to {qr_size or 0:.0f} pt, modules now {module:.2f} mm on "
+                f"{_page_label(placement)}")
+        if module < MIN_MODULE_MM - 1e-9:
+            note += (f" (at most {MAX_QR_GROWTH:g} times their size): choose a larger page"
+                     if stuck else f" — still too small after {_QR_ATTEMPTS} new layouts: "
+                     "choose a larger page")
+        notes.append(note)
     notes.extend(text_notes)
 
     data, pages = _document(chain, layout, placement, appendix=appendix, contacts=contacts,
@@ -987,12 +1003,13 @@ def render_pdf(
     qr: bool = True,
     creation_date: datetime | None = None,
     layout_options: Mapping[str, Any] | None = None,
+    **more_layout_options: Any,
 ) -> bytes:
     """The chain as PDF bytes; see :func:`build_pdf`. Problems come as :class:`PrintWarning`."""
     result = build_pdf(chain, layout_factory, page=page, landscape=landscape,
                        appendix=appendix, contacts=contacts, matrix=matrix,
                        interfaces=interfaces, qr=qr, creation_date=creation_date,
-                       layout_options=layout_options)
+                       layout_options=layout_options, **more_layout_options)
     for note in result.warnings:
         warnings.warn(note, PrintWarning, stacklevel=2)
     return result.data
