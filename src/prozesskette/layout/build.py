@@ -247,7 +247,7 @@ def assign_tracks(segs: list[Seg]) -> int:
 @dataclass
 class Route:
     edge: int
-    kind: str  # "fwd", "vert", "loopU", "loopB"
+    kind: str  # "fwd", "vert", "elbowV", "elbowH", "loopU", "loopB"
     items: list[Item] = field(default_factory=list)
     gap: tuple[int, int] | None = None  # (lane, gap index) for loops
     gap_side: int = 1  # loopU: +1 below the row, -1 above
@@ -316,6 +316,7 @@ class Builder:
                 for lane in range(item.lo + 1, item.hi):
                     for gap in range(grid.rows[lane] + 1):
                         self.blocked.add((item.col, lane, gap))
+        self._plan_elbows()
         for index in grid.back:
             edge = self.graph.edges[index]
             u, v = grid.items[edge.source], grid.items[edge.target]
@@ -331,6 +332,60 @@ class Builder:
                 route.gap = self._free_gap(u, v)
             self.routes.append(route)
         self.routes.sort(key=lambda r: r.edge)
+
+    def _plan_elbows(self) -> None:
+        """Hand-offs to a neighbouring column become elbows with one bend instead of two:
+        down (or up) out of the source's column and into the target's side ("elbowV"), or
+        out of the source's side and down into the target's top ("elbowH") — where the column
+        they pass is free."""
+        grid = self.grid
+        cells: dict[tuple[int, int], list[Item]] = {}
+        for item in grid.items.values():
+            for lane in range(item.lo, item.hi + 1):
+                cells.setdefault((item.col, lane), []).append(item)
+        runs: dict[int, list[tuple[float, float, str]]] = {}  # column -> vertical runs
+
+        def key(lane: int, row: float) -> float:
+            return lane * 1000.0 + row
+
+        def free_run(column: int, lo: float, hi: float, owner: str) -> bool:
+            return all(hi < a or b < lo or who == owner for a, b, who in runs.get(column, ()))
+
+        for route in self.routes:
+            if route.kind == "vert":
+                a, b = route.items[0], route.items[-1]
+                ka, kb = key(a.lo, a.row), key(b.lo, b.row)
+                runs.setdefault(a.col, []).append((min(ka, kb), max(ka, kb), a.key))
+        for route in self.routes:
+            if route.kind != "fwd" or len(route.items) != 2:
+                continue
+            u, v = route.items
+            if u.hi > u.lo or v.hi > v.lo or u.lo == v.lo:
+                continue
+            down = v.lo > u.lo
+            between = range(u.lo + 1, v.lo) if down else range(v.lo + 1, u.lo)
+
+            def beyond(item: Item, column: int, towards_down: bool) -> bool:
+                """Anything in the item's cell beyond it, in the given direction?"""
+                return any(other is not item and (other.row > item.row if towards_down
+                                                  else other.row < item.row)
+                           for other in cells.get((column, item.lo), ()))
+
+            # vertical first, in the source's column
+            span = (min(key(u.lo, u.row), key(v.lo, v.row)),
+                    max(key(u.lo, u.row), key(v.lo, v.row)))
+            if not beyond(u, u.col, down) and not cells.get((u.col, v.lo)) and not any(
+                    cells.get((u.col, lane)) for lane in between) and free_run(
+                    u.col, *span, u.key):
+                route.kind = "elbowV"
+                runs.setdefault(u.col, []).append((*span, u.key))
+                continue
+            # horizontal first, then into the target's top (or bottom)
+            if not beyond(v, v.col, not down) and not cells.get((v.col, u.lo)) and not any(
+                    cells.get((v.col, lane)) for lane in between) and free_run(
+                    v.col, *span, v.key):
+                route.kind = "elbowH"
+                runs.setdefault(v.col, []).append((*span, v.key))
 
     def _free_gap(self, u: Item, v: Item) -> tuple[int, int]:
         grid = self.grid
@@ -522,6 +577,10 @@ class Builder:
                 last, before = route.items[-1], route.items[-2]
                 add(first, "R", route.edge, second.l, "src")
                 add(last, "L", route.edge, before.l, "dst")
+            elif route.kind == "elbowV":
+                add(route.items[1], "L", route.edge, route.items[0].l, "dst")
+            elif route.kind == "elbowH":
+                add(route.items[0], "R", route.edge, route.items[1].l, "src")
             elif route.kind == "loopB":
                 u, v = route.items
                 assert route.gap is not None
@@ -650,7 +709,7 @@ class Builder:
         size = self.options.small_size
         for route in self.routes:
             edge = self.graph.edges[route.edge]
-            if not edge.label or route.kind not in ("fwd", "loopB"):
+            if not edge.label or route.kind not in ("fwd", "loopB", "elbowH"):
                 continue
             source = grid.items[edge.source]
             label_t, _ = self._ext(tx.text_width(edge.label, size) + 6.0,
@@ -679,6 +738,15 @@ class Builder:
                     port = Port(item.key, side, route.edge, 0.0)
                     sides.setdefault((item.key, side), []).append(port)
                     self.port_of[(route.edge, end)] = port
+            elif route.kind in ("elbowV", "elbowH"):
+                u, v = route.items
+                down = v.lo > u.hi
+                item, side, end, other = ((u, "B" if down else "T", "src", v.t)
+                                          if route.kind == "elbowV"
+                                          else (v, "T" if down else "B", "dst", u.t))
+                port = Port(item.key, side, route.edge, other)
+                sides.setdefault((item.key, side), []).append(port)
+                self.port_of[(route.edge, end)] = port
             elif route.kind == "loopU":
                 u, v = route.items
                 side = "B" if route.gap_side > 0 else "T"
@@ -754,6 +822,20 @@ class Builder:
                         current = lb
                 last = items[-1]
                 pts.append((self._side_t(last, "L", current - last.l), current))
+            elif route.kind == "elbowV":
+                u, v = route.items
+                src = self.port_of[(route.edge, "src")]
+                lv = self._port_l(route.edge, "dst")
+                t = u.t + src.offset
+                pts += [(t, self._side_l(u, src.side, src.offset)), (t, lv),
+                        (self._side_t(v, "L", lv - v.l), lv)]
+            elif route.kind == "elbowH":
+                u, v = route.items
+                dst = self.port_of[(route.edge, "dst")]
+                lu = self._port_l(route.edge, "src")
+                t = v.t + dst.offset
+                pts += [(self._side_t(u, "R", lu - u.l), lu), (t, lu),
+                        (t, self._side_l(v, dst.side, dst.offset))]
             elif route.kind == "vert":
                 a, b = route.items[0], route.items[-1]
                 src, dst = self.port_of[(route.edge, "src")], self.port_of[(route.edge, "dst")]
