@@ -317,6 +317,7 @@ class Builder:
                     for gap in range(grid.rows[lane] + 1):
                         self.blocked.add((item.col, lane, gap))
         self._plan_elbows()
+        self._runs_cache = self._vertical_runs()
         for index in grid.back:
             edge = self.graph.edges[index]
             u, v = grid.items[edge.source], grid.items[edge.target]
@@ -387,17 +388,42 @@ class Builder:
                 route.kind = "elbowH"
                 runs.setdefault(v.col, []).append((*span, v.key))
 
+    def _vertical_runs(self) -> list[tuple[float, float, float]]:
+        """(t position in column units, low, high) of the vertical runs planned so far, in
+        lane*1000+row keys: hand-offs, elbows and the jogs of forward edges."""
+        runs: list[tuple[float, float, float]] = []
+        for route in self.routes:
+            if route.kind in ("vert", "elbowV", "elbowH", "fwd"):
+                for a, b in zip(route.items, route.items[1:], strict=False):
+                    ka, kb = a.lo * 1000.0 + a.row, b.lo * 1000.0 + b.row
+                    if ka == kb:
+                        continue
+                    where = {"vert": a.col, "elbowV": a.col, "elbowH": b.col}.get(
+                        route.kind, a.col + 0.5)
+                    runs.append((float(where), min(ka, kb), max(ka, kb)))
+        return runs
+
     def _free_gap(self, u: Item, v: Item) -> tuple[int, int]:
+        """The row gap for a loop back from u to v: unblocked, crossing few vertical runs, near
+        both ends."""
         grid = self.grid
         cols = range(min(u.col, v.col) - 1, max(u.col, v.col) + 2)
-        candidates = [(u.hi, u.row_hi + 1 if u.hi > u.lo else u.row + 1), (u.lo, u.row),
-                      (v.hi, (v.row_hi if v.hi > v.lo else v.row) + 1), (v.lo, v.row)]
+        t_lo, t_hi = v.col - 0.5, u.col + 0.5
+        runs = [r for r in self._runs_cache if t_lo <= r[0] <= t_hi]
+        best: tuple[float, int, int] | None = None
         for lane in range(len(grid.lanes)):
-            candidates += [(lane, gap) for gap in range(grid.rows[lane] + 1)]
-        for lane, gap in candidates:
-            if not any((c, lane, gap) in self.blocked for c in cols):
-                return (lane, gap)
-        return candidates[0]  # pragma: no cover - every gap blocked cannot happen in practice
+            for gap in range(grid.rows[lane] + 1):
+                if any((c, lane, gap) in self.blocked for c in cols):
+                    continue
+                level = lane * 1000.0 + gap - 0.5
+                crossed = sum(1 for _, lo, hi in runs if lo < level < hi)
+                distance = abs(lane - u.lo) + abs(lane - v.lo)
+                cost = (crossed + 0.3 * distance, lane, gap)
+                if best is None or cost < best:
+                    best = cost
+        if best is None:  # pragma: no cover - every gap blocked cannot happen in practice
+            return (u.lo, grid.rows[u.lo])
+        return (best[1], best[2])
 
     # --- lane headers: sizes along l -------------------------------------------------------
     def _header_content(self, actor_id: str, width: float) -> tuple[float, list[
