@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,6 +34,7 @@ from prozesskette.layout.geometry import (
     TextBlock,
     TextLine,
     TitleBlock,
+    translate,
 )
 from prozesskette.model import Chain, Step, StepKind
 
@@ -47,7 +49,7 @@ class Options:
     direction: Literal["lr", "tb"] | None = None  # None: the chain's own
     lane_order: Literal["file", "auto"] = "file"
     qr: bool = True
-    qr_size: float = 64.0  # side of a QR square incl. quiet zone, in points
+    qr_size: float = 72.0  # side of a QR square incl. quiet zone, in points
     contacts: bool = True
     font_size: float = 9.0
     small_size: float = 7.0
@@ -67,6 +69,7 @@ TRACK_MARGIN = 9.0
 PORT_GAP = 8.0
 HEADER_PAD = 8.0
 NUDGE = 3.5
+MARGIN = 12.0  # white space around the whole drawing
 
 LEGEND_TEXT = {
     "de": {"start": "Beginn", "end": "Ende", "task": "Schritt", "decision": "Entscheidung",
@@ -94,6 +97,12 @@ class NodeText:
     text_h: float  # height of the text block
 
 
+def _keep_together(citation: str) -> str:
+    """No line breaks inside '§ 44', 'Abs. 1' or 'SGB III'."""
+    text = re.sub(r"(§§?|Abs\.|Nr\.|Satz|S\.|Art\.) ", "\\1\u00a0", citation)
+    return re.sub(r"\b([A-ZÄÖÜ][A-Za-zÄÖÜäöüß]{1,7}) ([IVX]{1,4})\b", "\\1\u00a0\\2", text)
+
+
 def _block_height(lines: int, notes: int, size: float, small: float) -> float:
     height = lines * tx.line_height(size)
     if notes:
@@ -112,10 +121,12 @@ def node_text(step: Step, options: Options, badge: bool) -> NodeText:
         text_w = min(max(options.box_width - 2 * PAD_X, min(word, 190.0)), 190.0)
         if step.kind in (StepKind.start, StepKind.end):
             text_w -= 10.0
-    if badge:
-        text_w -= 6.0
+    del badge  # badges sit on the box's corner, outside the text area
+    text_w = max(text_w, min(word, 190.0))
     lines = tx.wrap(title, text_w, size)
-    note = tx.wrap(step.legal_basis, text_w, small) if step.legal_basis else []
+    legal = _keep_together(step.legal_basis) if step.legal_basis else None
+    note = tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
+                   small) if legal else []
     block_h = _block_height(len(lines), len(note), size, small)
     widest = max([tx.text_width(line, size) for line in lines]
                  + [tx.text_width(line, small) for line in note] + [1.0])
@@ -464,10 +475,14 @@ class Builder:
     def _lane_headers(self) -> None:
         opts = self.options
         qr = opts.qr_size if (opts.qr and opts.contacts) else 0.0
-        has_contacts = opts.contacts and any(a.contacts for a in self.chain.actors)
-        base = 120.0 + ((qr + 5.0 + 96.0 - 120.0 + 2 * HEADER_PAD) if has_contacts and qr
-                        else (30.0 if has_contacts else 0.0))
-        self.header_width = max(130.0, base)
+        contacts = [c for a in self.chain.actors for c in a.contacts] if opts.contacts else []
+        # the contact text beside a QR code is as wide as its longest e-mail or phone line
+        longest = max([tx.text_width(value, opts.small_size, bold) for c in contacts
+                       for value, bold in ((c.email or "", False), (c.phone or "", False),
+                                           (c.name, True))] + [0.0])
+        text_w = min(max(96.0, longest + 1.0), 160.0) if contacts else 0.0
+        need = 2 * HEADER_PAD + (qr + 5.0 if qr and contacts else 0.0) + text_w
+        self.header_width = max(130.0, need)
         if self.direction == "lr":
             self.header_need = {a: self._header_content(a, self.header_width)[0]
                                 for a in self.grid.lanes}
@@ -925,17 +940,14 @@ class Builder:
         phases: dict[str, PhaseBox] = {}
         for phase in self.chain.phases:
             first, last = grid.phase_cols.get(phase.id, (0, 0))
-            t0 = self.channel_t[first - 1][0] + self.channel_t[first - 1][1] / 2 \
-                if first > 0 else self.header_t
-            t1 = self.channel_t[last][0] + self.channel_t[last][1] / 2 \
-                if last < grid.columns - 1 else self.t_total
+            t0 = self._boundary(first - 1) if first > 0 else self.header_t
+            t1 = self._boundary(last) if last < grid.columns - 1 else self.t_total
             column = rect(t0, self.phase_band, t1 - t0, self.l_total - self.phase_band)
             header = rect(t0, 0.0, t1 - t0, self.phase_band)
             phases[phase.id] = PhaseBox(phase.id, column, header,
                                         _centred_block(phase.title, header, size, True))
         nodes: dict[str, NodeBox] = {}
-        order = sorted((item for item in grid.items.values() if item.real),
-                       key=lambda it: (it.col, it.lo, it.row, self.graph.order[it.key]))
+        order = self._reading_order()
         for item in order:
             step = self.graph.steps[item.key]
             text = self.texts[item.key]
@@ -975,6 +987,7 @@ class Builder:
             run_index.add(Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]),
                                abs(a[1] - b[1])))
         labels = RectIndex()
+        markers: list[Point] = []
         for route in self.routes:
             edge = self.graph.edges[route.edge]
             points = tuple(point(t, l_) for t, l_ in route.points)
@@ -985,15 +998,60 @@ class Builder:
             is_handoff = (edge.source, edge.target) in handoffs
             marker = _boundary_marker(points, [lanes[a].band for a in grid.lanes]) \
                 if is_handoff else None
+            if marker is not None and any(abs(marker[0] - m[0]) < 10.0 and abs(
+                    marker[1] - m[1]) < 10.0 for m in markers):
+                marker = None  # one marker is enough where hand-offs cross close together
+            if marker is not None:
+                markers.append(marker)
             edges.append(EdgeRoute(edge.source, edge.target, points, label, is_handoff,
                                    route.kind in ("loopU", "loopB"), marker))
         width, height = self._xy(self.t_total, self.l_total)
         legend = self._legend(width, height + offset_y) if opts.legend else None
         total_h = (legend.rect.bottom + 4.0) if legend else height + offset_y
-        return Layout(width=width, height=total_h, direction=self.direction, nodes=nodes,
-                      lanes=lanes, phases=phases, edges=tuple(edges), title=title_block,
-                      legend=legend, style=Style(font_size=size, small_font_size=small),
-                      language=self.language, chain=self.chain)
+        layout = Layout(width=width, height=total_h, direction=self.direction, nodes=nodes,
+                        lanes=lanes, phases=phases, edges=tuple(edges), title=title_block,
+                        legend=legend, style=Style(font_size=size, small_font_size=small),
+                        language=self.language, chain=self.chain)
+        return translate(layout, MARGIN, MARGIN, MARGIN)
+
+    def _reading_order(self) -> list[Item]:
+        """Steps in the order a reader follows them: every step after the steps that lead to
+        it (loops back aside); among the ready ones the earliest column, then lane, then row."""
+        import heapq
+
+        grid = self.grid
+        back = set(grid.back)
+        indegree = {key: 0 for key in self.graph.steps}
+        successors: dict[str, list[str]] = {key: [] for key in self.graph.steps}
+        for index, edge in enumerate(self.graph.edges):
+            if index not in back:
+                indegree[edge.target] += 1
+                successors[edge.source].append(edge.target)
+
+        def rank(key: str) -> tuple[int, int, int, int]:
+            item = grid.items[key]
+            return (item.col, item.lo, item.row, self.graph.order[key])
+
+        heap = [(rank(k), k) for k, d in indegree.items() if d == 0]
+        heapq.heapify(heap)
+        result: list[Item] = []
+        while heap:
+            _, key = heapq.heappop(heap)
+            result.append(grid.items[key])
+            for nxt in successors[key]:
+                indegree[nxt] -= 1
+                if indegree[nxt] == 0:
+                    heapq.heappush(heap, (rank(nxt), nxt))
+        return result
+
+    def _boundary(self, channel: int) -> float:
+        """Where a phase boundary runs through a channel: in its widest free stretch, so that
+        no edge lies on the dashed line."""
+        start, size = self.channel_t[channel]
+        tracks = [seg.pos for seg in self.channels.get(channel, ())]
+        stops = sorted([start, start + size, *tracks])
+        widest = max(itertools.pairwise(stops), key=lambda pair: pair[1] - pair[0])
+        return (widest[0] + widest[1]) / 2
 
     def _xy_run(self, point: tuple[float, float], offset_y: float) -> Point:
         x, y = self._xy(*point)
@@ -1228,8 +1286,8 @@ def _clip_to_lane(box: Rect, band: Rect) -> Rect:
 def _badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str, size: float,
            left: bool = False) -> Badge:
     r = 6.5 if len(text) < 2 else 8.0
-    cx = box.x + r + 2.0 if left else box.right - r - 2.0
-    rect = Rect(cx - r, box.y + 2.0, 2 * r, 2 * r)
+    cx = box.x if left else box.right  # centred on the corner, clear of the text area
+    rect = Rect(cx - r, box.y - r, 2 * r, 2 * r)
     return Badge(rect, TextLine(text, rect.cx, rect.cy + (tx.ascent(size, True)
                                                           - tx.descent(size, True)) / 2,
                                 size, True, "middle"), kind, title)

@@ -6,7 +6,7 @@ edge routes, QR code squares, legend and title. Renderers never decide a positio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 Point = tuple[float, float]
@@ -266,3 +266,28 @@ class RectIndex:
         for key in self._cells(rect):
             found.update(self.buckets.get(key, ()))
         return sorted(found)
+
+
+def translate(layout: Layout, dx: float, dy: float, margin: float = 0.0) -> Layout:
+    """The same layout moved by (dx, dy), its size grown by the shift plus ``margin``."""
+
+    def move(obj: Any) -> Any:
+        if isinstance(obj, Rect):
+            return Rect(obj.x + dx, obj.y + dy, obj.w, obj.h)
+        if isinstance(obj, TextLine):
+            return replace(obj, x=obj.x + dx, y=obj.y + dy)
+        if isinstance(obj, tuple):
+            if len(obj) == 2 and all(isinstance(v, float | int) and not isinstance(v, bool)
+                                     for v in obj):
+                return (obj[0] + dx, obj[1] + dy)
+            return tuple(move(v) for v in obj)
+        if isinstance(obj, dict):
+            return {key: move(value) for key, value in obj.items()}
+        if is_dataclass(obj) and not isinstance(obj, type | Style):
+            return replace(obj, **{f.name: move(getattr(obj, f.name)) for f in fields(obj)})
+        return obj
+
+    moved = {name: move(getattr(layout, name))
+             for name in ("nodes", "lanes", "phases", "edges", "title", "legend")}
+    return replace(layout, width=layout.width + dx + margin, height=layout.height + dy + margin,
+                   **moved)
