@@ -360,6 +360,10 @@ class Builder:
         def key(lane: int, row: float) -> float:
             return lane * 1000.0 + row
 
+        def real_in(column: int, lane: int) -> bool:
+            # a dummy's line in between is crossed by the edge either way, elbow or not
+            return any(item.real for item in cells.get((column, lane), ()))
+
         def free_run(column: int, lo: float, hi: float, owner: str) -> bool:
             return all(hi < a or b < lo or who == owner for a, b, who in runs.get(column, ()))
 
@@ -387,14 +391,14 @@ class Builder:
             span = (min(key(u.lo, u.row), key(v.lo, v.row)),
                     max(key(u.lo, u.row), key(v.lo, v.row)))
             if not beyond(u, u.col, down) and not cells.get((u.col, v.lo)) and not any(
-                    cells.get((u.col, lane)) for lane in between) and free_run(
+                    real_in(u.col, lane) for lane in between) and free_run(
                     u.col, *span, u.key):
                 route.kind = "elbowV"
                 runs.setdefault(u.col, []).append((*span, u.key))
                 continue
             # horizontal first, then into the target's top (or bottom)
             if not beyond(v, v.col, not down) and not cells.get((v.col, u.lo)) and not any(
-                    cells.get((v.col, lane)) for lane in between) and free_run(
+                    real_in(v.col, lane) for lane in between) and free_run(
                     v.col, *span, v.key):
                 route.kind = "elbowH"
                 runs.setdefault(v.col, []).append((*span, v.key))
