@@ -111,3 +111,21 @@ def test_installed_script_runs() -> None:
     result = subprocess.run([script, "check", "-q", str(EXAMPLE)], capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_export_and_import_round_trip(tmp_path: Path) -> None:
+    from prozesskette.load import load
+
+    bpmn = tmp_path / "chain.bpmn"
+    assert run("export", str(CHAINS[0]), "--to", "bpmn", "-o", str(bpmn))[0] == 0
+    assert bpmn.read_text("utf-8").lstrip().startswith("<?xml")
+    back = tmp_path / "back.yaml"
+    code, _, err = run("import", str(bpmn), "-o", str(back))
+    assert code == 0, err
+    assert load(back) == load(CHAINS[0])
+
+
+@pytest.mark.parametrize(("target", "marker"), [("dot", "cluster_"), ("mermaid", "flowchart")])
+def test_export_text_formats(target: str, marker: str) -> None:
+    code, out, _ = run("export", str(EXAMPLE), "--to", target)
+    assert code == 0 and marker in out

@@ -56,6 +56,20 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
     render.add_argument("-q", "--quiet", dest="quiet_output", action="store_true",
                         help="print problems only")
+
+    export = commands.add_parser("export", help="write a chain as BPMN 2.0, DOT or Mermaid")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--to", required=True, choices=("bpmn", "dot", "mermaid"))
+    export.add_argument("-o", "--output", metavar="OUT", default=None,
+                        help="output file (default: standard output)")
+    export.add_argument("--direction", choices=("lr", "tb"), default=None,
+                        help="BPMN: lay out with lanes as rows (lr) or columns (tb)")
+    export.add_argument("--lane-order", choices=("file", "auto"), default="file")
+
+    importer = commands.add_parser("import", help="turn a BPMN 2.0 file into a chain (YAML)")
+    importer.add_argument("file", metavar="FILE.bpmn")
+    importer.add_argument("-o", "--output", metavar="OUT.yaml", default=None,
+                          help="output file (default: standard output)")
     return parser
 
 
@@ -176,6 +190,57 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _emit(text: str, output: str | None, out: TextIO) -> None:
+    if output is None:
+        out.write(text)
+    else:
+        from prozesskette.output import write_atomic
+
+        write_atomic(output, text)
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from prozesskette.load import load_with_issues
+
+    chain, issues = load_with_issues(args.file)
+    for issue in issues:
+        if issue.severity != "note":
+            err.write(issue.format() + "\n")
+    if chain is None or any(issue.is_error for issue in issues):
+        return EXIT_ERRORS
+    if args.to == "bpmn":
+        from prozesskette.export import to_bpmn
+        from prozesskette.layout import layout_chain
+
+        options: dict[str, object] = {"lane_order": args.lane_order}
+        if args.direction:
+            options["direction"] = args.direction
+        text = to_bpmn(chain, layout_chain(chain, **options))
+    elif args.to == "dot":
+        from prozesskette.export import to_dot
+
+        text = to_dot(chain)
+    else:
+        from prozesskette.export import to_mermaid
+
+        text = to_mermaid(chain)
+    _emit(text, args.output, out)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from prozesskette.export import chain_to_yaml, from_bpmn
+    from prozesskette.graph import check_chain
+
+    chain, issues = from_bpmn(args.file)
+    issues = sorted([*issues, *check_chain(chain)])
+    for issue in issues:
+        if issue.severity != "note":
+            err.write(issue.format() + "\n")
+    _emit(chain_to_yaml(chain), args.output, out)
+    return EXIT_ERRORS if any(issue.is_error for issue in issues) else EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from prozesskette.schema import schema_json
 
@@ -196,7 +261,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     if args.command is None:
         parser.print_help(err)
         return EXIT_USAGE
-    handlers = {"check": _cmd_check, "schema": _cmd_schema, "render": _cmd_render}
+    handlers = {"check": _cmd_check, "schema": _cmd_schema, "render": _cmd_render,
+                "export": _cmd_export, "import": _cmd_import}
     from prozesskette.errors import ProzessketteError
 
     try:
