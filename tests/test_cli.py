@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import CHAINS, EXAMPLE
 
+from paths import CHAINS, EXAMPLE
 from prozesskette.cli import main
 
 
@@ -33,7 +33,7 @@ def test_check_broken_chain_exits_1_with_located_errors(tmp_path: Path,
                                                          example_text: str) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(example_text.replace("next: [beratung]", "next: [beratnug]"), "utf-8")
-    code, out, err = run("check", str(bad))
+    code, _, err = run("check", str(bad))
     assert code == 1
     assert f"{bad}:33:12: error: unknown step 'beratnug'" in err
     assert "hint: did you mean 'beratung'?" in err
