@@ -9,7 +9,7 @@ __all__ = ["PngUnavailableError", "render_png"]
 
 
 class PngUnavailableError(ImportError):
-    """pypdfium2 (and Pillow) are not installed."""
+    """pypdfium2 or Pillow is not installed (the ``png`` extra)."""
 
 
 def _pdfium() -> Any:
@@ -39,7 +39,12 @@ def render_png(pdf_bytes: bytes, dpi: int = 150, page: int = 0) -> bytes:
         pdf_page = document[page]
         try:
             bitmap = pdf_page.render(scale=dpi / 72, draw_annots=False, may_draw_forms=False)
-            image = bitmap.to_pil().convert("RGB")
+            try:
+                image = bitmap.to_pil().convert("RGB")
+            except ImportError as exc:  # pypdfium2 does not depend on Pillow itself
+                raise PngUnavailableError(
+                    'PNG output needs Pillow as well: pip install "prozesskette[png]"'
+                ) from exc
         finally:
             pdf_page.close()
     finally:
