@@ -16,7 +16,8 @@ from prozesskette.layout.geometry import Layout, Rect
 from prozesskette.load import load
 from prozesskette.samples import generate_chain
 
-VARIANTS = [{}, {"direction": "tb"}, {"lane_order": "auto"}, {"qr": False, "legend": False}]
+VARIANTS = [{}, {"direction": "tb"}, {"lane_order": "auto"}, {"qr": False, "legend": False},
+            {"compact": True}, {"compact": True, "direction": "tb", "lane_order": "auto"}]
 
 
 @pytest.mark.parametrize("path", [*CHAINS, EXAMPLE], ids=lambda p: Path(p).name)
@@ -106,6 +107,14 @@ def test_lane_order_auto_keeps_shared_lanes_adjacent() -> None:
         if len(node.actors) > 1 and node.lane_parts:
             ranks = sorted(rank[a] for a, _ in node.lane_parts)
             assert ranks == list(range(ranks[0], ranks[-1] + 1))
+
+
+def test_compact_is_narrower_on_shipped_chains() -> None:
+    for path in CHAINS:
+        chain = load(path)
+        wide, narrow = layout_chain(chain), layout_chain(chain, compact=True)
+        assert narrow.width < wide.width
+        assert verify(narrow) == []
 
 
 def test_metrics_count_crossings_and_bends() -> None:

@@ -43,6 +43,8 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="lr: lanes as rows, time left to right; tb: lanes as columns")
     render.add_argument("--lane-order", choices=("file", "auto"), default="file",
                         help="keep the file's actor order, or reorder lanes for shorter hand-offs")
+    render.add_argument("--compact", action="store_true",
+                        help="narrower chart: hand-offs past other steps stay in their column")
     render.add_argument("--no-qr", action="store_true", help="no contact QR codes")
     render.add_argument("--no-legend", action="store_true", help="no legend")
     render.add_argument("--page", default=None, metavar="SIZE",
@@ -126,6 +128,8 @@ def _render_options(args: argparse.Namespace) -> dict[str, object]:
         options["qr"] = False
     if args.no_legend:
         options["legend"] = False
+    if args.compact:
+        options["compact"] = True
     return options
 
 

@@ -57,6 +57,7 @@ class Options:
     title: bool = True
     legend: bool = True
     language: str | None = None
+    compact: bool = False  # hand-offs past a step in between stay in their column (detours)
 
 
 # spacing, in points
@@ -200,6 +201,37 @@ def _must_precede(first: Seg, second: Seg) -> bool:
     return False
 
 
+def _constraint_ring(segs: list[Seg]) -> list[Seg]:
+    """Runs caught in a cycle of must-precede constraints (empty if there is none)."""
+    after: dict[int, list[int]] = {i: [] for i in range(len(segs))}
+    indegree = [0] * len(segs)
+    for i, x in enumerate(segs):
+        for j, y in enumerate(segs):
+            if i != j and x.lo <= y.hi + 0.5 and y.lo <= x.hi + 0.5 and _must_precede(x, y):
+                after[i].append(j)
+                indegree[j] += 1
+    ready = [i for i in range(len(segs)) if indegree[i] == 0]
+    done = 0
+    while ready:
+        i = ready.pop()
+        done += 1
+        for j in after[i]:
+            indegree[j] -= 1
+            if indegree[j] == 0:
+                ready.append(j)
+    if done == len(segs):
+        return []
+    core = {i for i in range(len(segs)) if indegree[i] > 0}
+    changed = True
+    while changed:  # peel off runs that only follow the ring: what stays lies on it
+        changed = False
+        for i in sorted(core):
+            if not any(j in core for j in after[i]):
+                core.discard(i)
+                changed = True
+    return [segs[i] for i in sorted(core)]
+
+
 def assign_tracks(segs: list[Seg]) -> int:
     """Order the runs of one channel (few crossings; stubs never on top of each other) and give
     overlapping runs different tracks. Returns the number of tracks."""
@@ -258,7 +290,7 @@ def assign_tracks(segs: list[Seg]) -> int:
 @dataclass
 class Route:
     edge: int
-    kind: str  # "fwd", "vert", "elbowV", "elbowH", "loopU", "loopB"
+    kind: str  # "fwd", "vert", "detour", "elbowV", "elbowH", "loopU", "loopB"
     items: list[Item] = field(default_factory=list)
     gap: tuple[int, int] | None = None  # (lane, gap index) for loops
     gap_side: int = 1  # loopU: +1 below the row, -1 above
@@ -284,7 +316,7 @@ class Builder:
         for step in self.graph.steps.values():
             self.texts[step.id] = node_text(step, options, step.id in overlap_badges)
         sizes = {sid: self._ext(t.w, t.h) for sid, t in self.texts.items()}
-        self.grid: Grid = make_grid(self.graph, sizes, options.lane_order)
+        self.grid: Grid = make_grid(self.graph, sizes, options.lane_order, options.compact)
 
     # abstract extents (t, l) of a final (w, h)
     def _ext(self, w: float, h: float) -> tuple[float, float]:
@@ -317,6 +349,13 @@ class Builder:
         grid = self.grid
         self.routes: list[Route] = []
         for link in grid.links:
+            if link.detour:
+                u, v = link.items[0], link.items[-1]
+                down = v.lo > u.hi
+                self.routes.append(Route(link.index, "detour", list(link.items),
+                                         (v.lo, v.row if down else v.row + 1),
+                                         1 if down else -1))
+                continue
             self.routes.append(Route(link.index, "vert" if link.vertical else "fwd",
                                      list(link.items)))
         self.blocked: set[tuple[int, int, int]] = set()  # (column, lane, gap index)
@@ -408,7 +447,7 @@ class Builder:
         lane*1000+row keys: hand-offs, elbows and the jogs of forward edges."""
         runs: list[tuple[float, float, float]] = []
         for route in self.routes:
-            if route.kind in ("vert", "elbowV", "elbowH", "fwd"):
+            if route.kind in ("vert", "elbowV", "elbowH", "fwd", "detour"):
                 for a, b in zip(route.items, route.items[1:], strict=False):
                     ka, kb = a.lo * 1000.0 + a.row, b.lo * 1000.0 + b.row
                     if ka == kb:
@@ -509,6 +548,12 @@ class Builder:
                 assert route.gap is not None
                 gaps.setdefault(route.gap, []).append(
                     Seg(route.edge, u.col + 0.5, v.col - 0.5, 0, 0))
+            elif route.kind == "detour":
+                u, v = route.items[0], route.items[-1]
+                assert route.gap is not None
+                down = route.gap_side
+                gaps.setdefault(route.gap, []).append(
+                    Seg(route.edge, float(v.col), v.col + 0.5, down, -down))
         return gaps
 
     def _l_coordinates(self) -> None:
@@ -531,9 +576,24 @@ class Builder:
         self.row_ext = row_ext
         label_room = tx.line_height(opts.small_size) + 6.0
 
+        # a labelled hand-off straight across a lane boundary needs room for its label there
+        pad_need: dict[tuple[int, int], float] = {}
+        for route in self.routes:
+            label = self.graph.edges[route.edge].label
+            if route.kind != "vert" or not label:
+                continue
+            a, b = route.items[0], route.items[-1]
+            _, label_l = self._ext(tx.text_width(label, opts.small_size) + 6.0,
+                                   tx.line_height(opts.small_size) + 2.0)
+            upper, lower = (a, b) if b.lo > a.hi else (b, a)
+            half = (label_l + 10.0) / 2
+            for key in ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)):
+                pad_need[key] = max(pad_need.get(key, 0.0), half)
+
         def gap_size(lane: int, gap: int) -> float:
             base = LANE_PAD if gap in (0, grid.rows[lane]) else ROW_GAP
             base = max(base, label_room + 4.0) if gap not in (0, grid.rows[lane]) else base
+            base = max(base, pad_need.get((lane, gap), 0.0))
             tracks = self.gap_tracks.get((lane, gap), 0)
             return max(base, 2 * 6.0 + (tracks - 1) * TRACK + 2.0) if tracks else base
 
@@ -624,6 +684,8 @@ class Builder:
                 add(last, "L", route.edge, before.l, "dst")
             elif route.kind == "elbowV":
                 add(route.items[1], "L", route.edge, route.items[0].l, "dst")
+            elif route.kind == "detour":
+                add(route.items[0], "R", route.edge, route.items[-1].l, "src")
             elif route.kind == "elbowH":
                 add(route.items[0], "R", route.edge, route.items[1].l, "src")
             elif route.kind == "loopB":
@@ -676,6 +738,14 @@ class Builder:
                                   if i == len(items) - 2 else None)
                         channels.setdefault(a.col, []).append(seg)
                         self.fwd_jogs[(route.edge, a.col)] = seg
+            elif route.kind == "detour":
+                u = route.items[0]
+                assert route.gap is not None
+                gap_l = next(s.pos for s in self.gap_segs[route.gap] if s.edge == route.edge)
+                seg = Seg(route.edge, self._port_l(route.edge, "src"), gap_l, -1, -1,
+                          a_port=self.port_of[(route.edge, "src")])
+                channels.setdefault(u.col, []).append(seg)
+                self.fwd_jogs[(route.edge, u.col)] = seg
             elif route.kind == "loopB":
                 u, v = route.items
                 assert route.gap is not None
@@ -694,23 +764,25 @@ class Builder:
         del grid
 
     def _nudge_stubs(self, channels: dict[int, list[Seg]]) -> None:
-        """Where two runs of a channel would need each other on both sides (two edges swapping
-        rows at the same port heights), move one step port a little so that no stubs lie on
-        top of each other. Runs whose ends are all dummies are left as they are."""
+        """Where the runs of a channel need each other on both sides in a ring (edges swapping
+        rows at the same port heights), move one step port of the ring a little so that no
+        stubs lie on top of each other. Rings of dummies only are left as they are."""
         for segs in channels.values():
-            for x in segs:
-                for y in segs:
-                    if x is y or not (_must_precede(x, y) and _must_precede(y, x)):
-                        continue
-                    for seg in (y, x):
-                        if seg.b_port is not None:
-                            seg.b_port.offset += NUDGE
-                            seg.b += NUDGE
-                            break
-                        if seg.a_port is not None:
-                            seg.a_port.offset += NUDGE
-                            seg.a += NUDGE
-                            break
+            for attempt in range(2 * len(segs)):
+                ring = _constraint_ring(segs)
+                if not ring:
+                    break
+                for seg in ring[attempt % len(ring):] + ring[:attempt % len(ring)]:
+                    if seg.b_port is not None:
+                        seg.b_port.offset += NUDGE
+                        seg.b += NUDGE
+                        break
+                    if seg.a_port is not None:
+                        seg.a_port.offset += NUDGE
+                        seg.a += NUDGE
+                        break
+                else:
+                    break
 
     # --- t coordinates ---------------------------------------------------------------------
     def _t_coordinates(self) -> None:
@@ -754,7 +826,7 @@ class Builder:
         size = self.options.small_size
         for route in self.routes:
             edge = self.graph.edges[route.edge]
-            if not edge.label or route.kind not in ("fwd", "loopB", "elbowH"):
+            if not edge.label or route.kind not in ("fwd", "loopB", "elbowH", "detour"):
                 continue
             source = grid.items[edge.source]
             label_t, _ = self._ext(tx.text_width(edge.label, size) + 6.0,
@@ -783,6 +855,12 @@ class Builder:
                     port = Port(item.key, side, route.edge, 0.0)
                     sides.setdefault((item.key, side), []).append(port)
                     self.port_of[(route.edge, end)] = port
+            elif route.kind == "detour":
+                v = route.items[-1]
+                side = "T" if route.gap_side > 0 else "B"
+                port = Port(v.key, side, route.edge, v.t + 10_000.0)
+                sides.setdefault((v.key, side), []).append(port)
+                self.port_of[(route.edge, "dst")] = port
             elif route.kind in ("elbowV", "elbowH"):
                 u, v = route.items
                 down = v.lo > u.hi
@@ -818,12 +896,17 @@ class Builder:
                     dst.offset = src.offset
 
     def _gaps_h(self) -> None:
-        """Final t positions of loop runs in the row gaps."""
+        """Final t positions of loop and detour runs in the row gaps."""
         for route in self.routes:
-            if route.kind not in ("loopU", "loopB"):
+            if route.kind not in ("loopU", "loopB", "detour"):
                 continue
             assert route.gap is not None
             seg = next(s for s in self.gap_segs[route.gap] if s.edge == route.edge)
+            if route.kind == "detour":
+                v = route.items[-1]
+                seg.a = v.t + self.port_of[(route.edge, "dst")].offset
+                seg.b = self.fwd_jogs[(route.edge, route.items[0].col)].pos
+                continue
             u, v = route.items
             if route.kind == "loopU":
                 seg.a = u.t + self.port_of[(route.edge, "src")].offset
@@ -867,6 +950,15 @@ class Builder:
                         current = lb
                 last = items[-1]
                 pts.append((self._side_t(last, "L", current - last.l), current))
+            elif route.kind == "detour":
+                u, v = route.items[0], route.items[-1]
+                assert route.gap is not None
+                seg = next(s for s in self.gap_segs[route.gap] if s.edge == route.edge)
+                dst = self.port_of[(route.edge, "dst")]
+                lu = self._port_l(route.edge, "src")
+                track = self.fwd_jogs[(route.edge, u.col)].pos
+                pts += [(self._side_t(u, "R", lu - u.l), lu), (track, lu), (track, seg.pos),
+                        (seg.a, seg.pos), (seg.a, self._side_l(v, dst.side, dst.offset))]
             elif route.kind == "elbowV":
                 u, v = route.items
                 src = self.port_of[(route.edge, "src")]
@@ -1122,6 +1214,20 @@ class Builder:
                 starts = [y0 + 3.0 if down else y0 - 3.0 - h, y1 - 3.0 - h if down else y1 + 3.0]
                 for y in starts:
                     candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+        # further along every run, should the places near the ends all be taken
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if abs(y0 - y1) < 0.01:
+                lo, hi = sorted((x0, x1))
+                x = lo + 3.0
+                while x + w < hi - 3.0:
+                    candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+                    x += 8.0
+            else:
+                lo, hi = sorted((y0, y1))
+                y = lo + 3.0
+                while y + h < hi - 3.0:
+                    candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+                    y += 6.0
         best: tuple[int, int] | None = None
         chosen: Rect | None = None
         for order, candidate in enumerate(candidates):
@@ -1317,7 +1423,8 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     """Lay out a checked chain: pure geometry, see :class:`Layout`.
 
     Options: direction ('lr' | 'tb'), lane_order ('file' | 'auto'), qr (bool), qr_size (pt),
-    contacts, font_size, small_size, box_width, title, legend, language.
+    contacts, font_size, small_size, box_width, title, legend, language, compact (hand-offs
+    past a step in between stay in their column, drawn beside it: narrower, more crossings).
     """
     opts = Options(**options)  # type: ignore[arg-type]
     return Builder(chain, opts).build()

@@ -59,6 +59,7 @@ class Chainlink:
     index: int  # the edge's index in ChainGraph.edges
     items: list[Item]
     vertical: bool = False  # source and target in the same column
+    detour: bool = False  # … with something in between: drawn beside the column
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Grid:
     links: list[Chainlink] = field(default_factory=list)
     back: list[int] = field(default_factory=list)  # indices of edges drawn as loops back
     rows: list[int] = field(default_factory=list)  # sub-rows per lane
+    detours_allowed: bool = True
+    detours: set[int] = field(default_factory=set)  # same-column hand-offs drawn beside
 
 
 # --- 1. lane order --------------------------------------------------------------------------
@@ -264,7 +267,13 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
             occupied.setdefault((column, lane), []).append(step_id)
     # which side of its lane cell each step must take
     sides: dict[tuple[int, int], dict[str, set[str]]] = {}
+    for step_id, column in grid.col.items():  # a shared step is last in its first lane's
+        lo, hi = grid.span[step_id]           # cell and first in its last lane's
+        if hi > lo:
+            sides.setdefault((column, lo), {"first": set(), "last": set()})["last"].add(step_id)
+            sides.setdefault((column, hi), {"first": set(), "last": set()})["first"].add(step_id)
     bad: list[int] = []
+    grid.detours = set()
     for index, edge in enumerate(graph.edges):
         if index in back or minlen[index] != 0:
             continue
@@ -275,12 +284,16 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
         t_lo, t_hi = grid.span[edge.target]
         down = t_lo > s_hi
         between = range(s_hi + 1, t_lo) if down else range(t_hi + 1, s_lo)
-        if any(occupied.get((column, lane)) for lane in between):
-            bad.append(index)
-            continue
         ends = [((column, s_hi), "last", edge.source), ((column, t_lo), "first", edge.target)] \
             if down else [((column, s_lo), "first", edge.source), ((column, t_hi), "last",
                                                                    edge.target)]
+        if any(occupied.get((column, lane)) for lane in between):
+            # blocked: a detour beside the column keeps the column, if both are plain steps
+            if not grid.detours_allowed or s_lo != s_hi or t_lo != t_hi:
+                bad.append(index)
+                continue
+            grid.detours.add(index)
+            ends = ends[1:]  # the detour leaves the source by its side
         clash = False
         for cell, side, step_id in ends:
             taken = sides.setdefault(cell, {"first": set(), "last": set()})
@@ -290,6 +303,7 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
                 clash = True
         if clash:
             bad.append(index)
+            grid.detours.discard(index)
             continue
         for cell, side, step_id in ends:
             sides[cell][side].add(step_id)
@@ -358,7 +372,8 @@ def build_items(grid: Grid, sizes: dict[str, tuple[float, float]]) -> None:
                 cell_count[(column, use)] = cell_count.get((column, use), 0) + 1
                 chain_items.append(dummy)
         chain_items.append(target)
-        grid.links.append(Chainlink(index, chain_items, vertical=source.col == target.col))
+        grid.links.append(Chainlink(index, chain_items, vertical=source.col == target.col,
+                                    detour=index in grid.detours))
 
 
 def _dummy_lane(grid: Grid, source: Item, target: Item, cells: dict[tuple[int, int], int],
@@ -460,10 +475,15 @@ def reduce_crossings(grid: Grid, sweeps: int = 6) -> None:
     for link in grid.links:
         if link.vertical:
             source, target = link.items[0], link.items[-1]
-            if target.lo > source.hi:
-                source.must_last, target.must_first = True, True
+            down = target.lo > source.hi
+            if down:
+                target.must_first = True
             else:
-                source.must_first, target.must_last = True, True
+                target.must_last = True
+            if not link.detour and down:
+                source.must_last = True
+            elif not link.detour:
+                source.must_first = True
     cols = _columns(grid)
     for column in cols:
         _apply_sides(column)
@@ -585,12 +605,13 @@ def assign_rows(grid: Grid) -> None:
                 _place_cell(members, lane, rows[lane], desire)
 
 
-def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_order: str) -> Grid:
+def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_order: str,
+              detours: bool = True) -> Grid:
     """Stages 1–5: lanes, columns, dummies, order, rows."""
     lanes = order_lanes(graph, lane_order)
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
-    grid = Grid(graph, lanes, rank, spans, badge)
+    grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours)
     layer(grid)
     build_items(grid, sizes)
     reduce_crossings(grid)
