@@ -8,11 +8,16 @@ Character set: the vCard goes into the code as UTF-8 bytes in byte mode *without
 designator. Readers then guess the charset; ZXing and its ports (Java, C++, .NET, JS, which
 many phone apps build on) choose UTF-8 whenever the bytes are valid UTF-8 with at least one
 multi-byte character, so umlauts, ß and Cyrillic come out right (tests/test_qr.py checks this
-with zxing-cpp). An ECI designator (UTF-8 = ECI 26) would be more formally correct, but
-``qrcode`` cannot write one and these readers do not need it.
+with zxing-cpp). An ECI designator (UTF-8 = ECI 26) would be more formally correct, but these
+readers do not need it and it would cost space.
 
-This module must import fast (the CLI imports it on start): ``qrcode`` is imported only when
-a matrix is actually built, and the contact model is needed for type checking only.
+The QR encoder is our own, in pure Python (standard library only), following ISO/IEC 18004:
+byte mode, error correction levels L/M/Q/H, the smallest version 1–40 that fits, Reed–Solomon
+blocks interleaved as in the standard's tables, and the best of the eight masks by penalty
+rules N1–N4. It takes well under a millisecond per vCard code once a version's patterns are
+cached. tests/test_qr.py checks it module for module against the ``qrcode`` package, which only
+the tests need. This module must import fast (the CLI imports it on start): it
+needs nothing beyond a few standard modules, and the contact model only for type checking.
 """
 
 from __future__ import annotations
@@ -172,13 +177,17 @@ def split_address(address: str) -> AddressParts:
     return AddressParts(street=address)
 
 
-def vcard(contact: Contact, organization: str | None = None) -> str:
+def vcard(contact: Contact, organization: str | None = None, *, full: bool = False) -> str:
     """The contact as vCard 3.0 text, lines joined with CRLF, for a QR code.
 
     ``organization`` (usually the actor's name) is used when the contact names no
     ``organization`` of its own; the contact's field is the override the model documents.
     Only fields that are present are written; the output is deterministic. Values are UTF-8
     text as is (no quoted-printable), escaped per RFC 2426; lines are not folded.
+
+    By default the card holds what a phone needs to call or write: N, FN, ORG, TITLE, TEL and
+    EMAIL. Leaving out URL and ADR makes a typical code one to three versions smaller, so its
+    modules print larger at the same size. ``full=True`` adds URL and ADR.
     """
     org = contact.organization or (organization.strip() if organization else "")
     lines = [
@@ -195,9 +204,9 @@ def vcard(contact: Contact, organization: str | None = None) -> str:
         lines.append("TEL;TYPE=WORK,VOICE:" + escape_text(contact.phone))
     if contact.email:
         lines.append("EMAIL;TYPE=INTERNET:" + escape_text(contact.email))
-    if contact.url:
+    if full and contact.url:
         lines.append("URL:" + _uri(contact.url))
-    if contact.address:
+    if full and contact.address:
         lines.append("ADR;TYPE=WORK:" + split_address(contact.address).adr_value())
     lines.append("END:VCARD")
     return CRLF.join(lines)
@@ -266,14 +275,18 @@ class QrMatrix:
         when placing the code with its quiet zone), ``module`` the side of a module and
         ``fmt`` formats the numbers. Fill the path with ``fill-rule`` left at its default.
         """
-        parts = []
-        for x, y, w, h in self._rects:
-            width = fmt(w * module)
-            parts.append(
-                f"M{fmt(x0 + x * module)} {fmt(y0 + y * module)}"
-                f"h{width}v{fmt(h * module)}h-{width}z"
-            )
-        return "".join(parts)
+        # Every number is one of a few per row, column or length: format each once.
+        span = range(self.size + 1)
+        xs = [fmt(x0 + i * module) for i in span]
+        ys = [fmt(y0 + i * module) for i in span]
+        lengths = [fmt(i * module) for i in span]
+        return "".join(
+            f"M{xs[x]} {ys[y]}h{lengths[w]}v{lengths[h]}h-{lengths[w]}z"
+            for x, y, w, h in self._rects
+        )
+
+
+_DARK_RUN_RE = re.compile(rb"\x01+")
 
 
 def _merge_runs(rows: tuple[tuple[bool, ...], ...]) -> tuple[tuple[int, int, int, int], ...]:
@@ -281,18 +294,12 @@ def _merge_runs(rows: tuple[tuple[bool, ...], ...]) -> tuple[tuple[int, int, int
     open_rects: dict[tuple[int, int], list[int]] = {}
     for y, row in enumerate(rows):
         still_open: dict[tuple[int, int], list[int]] = {}
-        x, size = 0, len(row)
-        while x < size:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < size and row[x]:
-                x += 1
-            run = (start, x - start)
+        for match in _DARK_RUN_RE.finditer(bytes(map(bool, row))):
+            run = match.span()  # (start, end) of a run of dark modules
             rect = open_rects.pop(run, None)
             if rect is None:
-                rect = [start, y, x - start, 0]
+                start, end = run
+                rect = [start, y, end - start, 0]
                 rects.append(rect)
             rect[3] += 1
             still_open[run] = rect
@@ -528,17 +535,34 @@ def _codewords(payload: bytes, version: int, level: str) -> bytes:
 # ------------------------------------------------------------ per-version layout
 
 
-@dataclass(frozen=True)
 class _Layout:
-    size: int
-    modules_r: int  # 1 on every module (row-major; the same number serves column-major)
-    function_r: int  # dark modules of finder, separator, timing and alignment patterns
-    function_c: int
-    masks_r: tuple[int, ...]  # per mask: the modules it inverts, data modules only
-    masks_c: tuple[int, ...]
-    place_r: Callable[[str], tuple[str, ...]]  # stream characters in row-major order
-    place_c: Callable[[str], tuple[str, ...]]
-    data_modules: int
+    """What all symbols of one version share (a plain class: cheaper to import than a
+    dataclass)."""
+
+    __slots__ = ("data_modules", "function_c", "function_r", "masks_c", "masks_r",
+                 "modules_r", "place_c", "place_r", "size")
+
+    def __init__(
+        self,
+        size: int,
+        modules_r: int,
+        function_r: int,
+        function_c: int,
+        masks_r: tuple[int, ...],
+        masks_c: tuple[int, ...],
+        place_r: Callable[[str], tuple[str, ...]],
+        place_c: Callable[[str], tuple[str, ...]],
+        data_modules: int,
+    ) -> None:
+        self.size = size
+        self.modules_r = modules_r  # 1 on every module (serves column-major as well)
+        self.function_r = function_r  # dark modules of finder, separator, timing, alignment
+        self.function_c = function_c
+        self.masks_r = masks_r  # per mask: the modules it inverts, data modules only
+        self.masks_c = masks_c
+        self.place_r = place_r  # picks the stream's characters in row-major order
+        self.place_c = place_c
+        self.data_modules = data_modules
 
 
 @cache
@@ -559,15 +583,24 @@ def _lines_to_int(lines: list[str]) -> int:
     return int("0".join(lines) + "0", 2)
 
 
+_AS_BITS = bytes.maketrans(b"\0\1", b"01")
+_AS_INVERTED_BITS = bytes.maketrans(b"\0\1", b"10")
+
+
+def _grid_to_int(grid: list[bytearray], table: bytes, transpose: bool = False) -> int:
+    lines = [bytes(column) for column in zip(*grid, strict=True)] if transpose else grid
+    return int(b"0".join(line.translate(table) for line in lines) + b"0", 2)
+
+
 @cache
 def _layout(version: int) -> _Layout:
     n = _symbol_size(version)
-    dark = [[False] * n for _ in range(n)]
-    used = [[False] * n for _ in range(n)]  # function patterns and reserved areas
+    dark = [bytearray(n) for _ in range(n)]
+    used = [bytearray(n) for _ in range(n)]  # function patterns and reserved areas
 
     def put(x: int, y: int, is_dark: bool) -> None:
         dark[y][x] = is_dark
-        used[y][x] = True
+        used[y][x] = 1
 
     # Finder patterns with their light separators: rings at Chebyshev distance 0–4 from the
     # centre are dark, dark, light, dark, light.
@@ -589,45 +622,40 @@ def _layout(version: int) -> _Layout:
         put(i, 6, i % 2 == 0)
         put(6, i, i % 2 == 0)
     # Reserved, filled after masking: format information, the dark module, version information.
-    for i in range(9):
-        used[8][i] = used[i][8] = True
-    for i in range(n - 8, n):
-        used[8][i] = used[i][8] = True
+    for i in (*range(9), *range(n - 8, n)):
+        used[8][i] = used[i][8] = 1
     if version >= 7:
         for a in range(n - 11, n - 8):
             for b in range(6):
-                used[b][a] = used[a][b] = True
+                used[b][a] = used[a][b] = 1
 
     # Codeword placement: two-module columns from the right, alternately upwards and
-    # downwards, skipping the vertical timing pattern.
-    order: list[int] = []  # y * n + x
+    # downwards, skipping the vertical timing pattern. index_r/index_c map each bit of the
+    # row-/column-major symbol to its position in the bit stream; modules that hold no data
+    # (and the separators) map to a "0" appended to the stream.
+    stride = n + 1
+    data_modules = _data_module_count(version)
+    index_r = [data_modules] * (n * stride)
+    index_c = [data_modules] * (n * stride)
+    k = 0
     x, upwards = n - 1, True
     while x > 0:
         if x == 6:
             x = 5
         for y in range(n - 1, -1, -1) if upwards else range(n):
-            if not used[y][x]:
-                order.append(y * n + x)
-            if not used[y][x - 1]:
-                order.append(y * n + x - 1)
+            row = used[y]
+            if not row[x]:
+                index_r[y * stride + x] = index_c[x * stride + y] = k
+                k += 1
+            if not row[x - 1]:
+                index_r[y * stride + x - 1] = index_c[(x - 1) * stride + y] = k
+                k += 1
         upwards = not upwards
         x -= 2
+    assert k == data_modules
 
-    stride = n + 1
-    nowhere = len(order)  # index of a "0" appended to the stream: not a data module
-    index_r = [nowhere] * (n * stride)
-    index_c = [nowhere] * (n * stride)
-    for k, position in enumerate(order):
-        y, x = divmod(position, n)
-        index_r[y * stride + x] = k
-        index_c[x * stride + y] = k
-
-    def bits(rows: list[list[bool]], transpose: bool) -> int:
-        lines = zip(*rows, strict=True) if transpose else rows
-        return _lines_to_int(["".join("1" if v else "0" for v in line) for line in lines])
-
-    data_r = bits([[not v for v in row] for row in used], False)
-    data_c = bits([[not v for v in row] for row in used], True)
+    data_r = _grid_to_int(used, _AS_INVERTED_BITS)
+    data_c = _grid_to_int(used, _AS_INVERTED_BITS, transpose=True)
     repeat = n // _MASK_PERIOD + 1
     masks_r, masks_c = [], []
     for row_tiles, column_tiles in _mask_tiles():
@@ -638,13 +666,13 @@ def _layout(version: int) -> _Layout:
     return _Layout(
         size=n,
         modules_r=_lines_to_int(["1" * n] * n),
-        function_r=bits(dark, False),
-        function_c=bits(dark, True),
+        function_r=_grid_to_int(dark, _AS_BITS),
+        function_c=_grid_to_int(dark, _AS_BITS, transpose=True),
         masks_r=tuple(masks_r),
         masks_c=tuple(masks_c),
         place_r=itemgetter(*index_r),
         place_c=itemgetter(*index_c),
-        data_modules=len(order),
+        data_modules=data_modules,
     )
 
 
@@ -658,9 +686,12 @@ def _information_bits(version: int, level: str, mask: int) -> int:
     fmt = _format_bits(level, mask)
     for i in range(15):
         if fmt >> i & 1:
-            # first copy around the top left finder pattern, second split between the others
-            dark.append((8, (0, 1, 2, 3, 4, 5, 7, 8)[i]) if i < 8 else ((7, 5, 4, 3, 2, 1, 0)[i - 8], 8))
-            dark.append((n - 1 - i, 8) if i < 8 else (8, n - 15 + i))
+            # first copy around the top left finder pattern (skipping the timing patterns),
+            # second copy split between the other two
+            if i < 8:
+                dark += [(8, (0, 1, 2, 3, 4, 5, 7, 8)[i]), (n - 1 - i, 8)]
+            else:
+                dark += [((7, 5, 4, 3, 2, 1, 0)[i - 8], 8), (8, n - 15 + i)]
     if version >= 7:
         info = _bch(version, 0b1111100100101)
         for i in range(18):
@@ -674,6 +705,18 @@ def _information_bits(version: int, level: str, mask: int) -> int:
 
 
 # ------------------------------------------------------------ mask evaluation
+#
+# Penalty rules of ISO/IEC 18004 (table 11), with N1 = 3, N2 = 3, N3 = 40, N4 = 10:
+#   N1  each run of r >= 5 modules of one colour in a row or column: N1 + (r - 5)
+#   N2  each 2×2 block of one colour (overlapping blocks all count): N2
+#   N3  each 1:1:3:1:1 dark-light-dark-light-dark pattern in a row or column with 4 light
+#       modules before it, and each with 4 light modules after it: N3
+#   N4  k full 5 % steps by which the share of dark modules deviates from 50 %: N4 × k
+# Evaluated like the standard's encoding procedure orders it (§7.1: mask in step 6, format
+# and version information in step 7): on the symbol with all function patterns and the
+# masked codewords, while the format and version information and the dark module are still
+# blank (light). Patterns are looked for inside the symbol only; the quiet zone is not part
+# of it. The ``qrcode`` package evaluates the same way, so both pick the same mask.
 
 
 def _line_penalty(d: int, light: int) -> int:
@@ -707,32 +750,51 @@ def _penalty(layout: _Layout, d_r: int, d_c: int) -> int:
     return score
 
 
+def _smallest_version(payload: bytes, level: str) -> int:
+    for version in range(1, 41):
+        count_bits = 8 if version < 10 else 16
+        if 4 + count_bits + 8 * len(payload) <= 8 * _data_capacity(version, level):
+            return version
+    raise QrDataTooLongError(
+        f"{len(payload)} bytes do not fit into a QR code with error correction {level}"
+        " (at most 2953 bytes at L, 2331 at M)"
+    )
+
+
+def _bit_stream(payload: bytes, version: int, level: str) -> str:
+    """The codeword bits, the remainder bits and a "0" for modules that hold no data."""
+    codewords = _codewords(payload, version, level)
+    stream = f"{int.from_bytes(codewords, 'big'):0{8 * len(codewords)}b}"
+    return stream + "0" * (_layout(version).data_modules - len(stream) + 1)
+
+
+def _scores(layout: _Layout, stream: str, data_r: int) -> list[int]:
+    data_c = int("".join(layout.place_c(stream)), 2)
+    return [
+        _penalty(layout, layout.function_r | data_r ^ mask_r, layout.function_c | data_c ^ mask_c)
+        for mask_r, mask_c in zip(layout.masks_r, layout.masks_c, strict=True)
+    ]
+
+
+def _mask_scores(payload: bytes, level: str, version: int) -> list[int]:
+    """The penalty of each of the eight masks (for tests)."""
+    layout = _layout(version)
+    stream = _bit_stream(payload, version, level)
+    return _scores(layout, stream, int("".join(layout.place_r(stream)), 2))
+
+
 def _encode(
     payload: bytes, level: str, version: int | None = None, mask: int | None = None
 ) -> tuple[QrMatrix, int]:
-    """The symbol and its mask; by default the smallest version and the best mask."""
+    """The symbol and its mask; by default the smallest version and the mask with the lowest
+    penalty (the lowest-numbered one on a tie)."""
     if version is None:
-        for version in range(1, 41):
-            count_bits = 8 if version < 10 else 16
-            if 4 + count_bits + 8 * len(payload) <= 8 * _data_capacity(version, level):
-                break
-        else:
-            raise QrDataTooLongError(
-                f"{len(payload)} bytes do not fit into a QR code with error correction {level}"
-                " (at most 2953 bytes at L, 2331 at M)"
-            )
+        version = _smallest_version(payload, level)
     layout = _layout(version)
-    codewords = _codewords(payload, version, level)
-    stream = f"{int.from_bytes(codewords, 'big'):0{8 * len(codewords)}b}"
-    stream += "0" * (layout.data_modules - len(stream) + 1)  # remainder bits and "nowhere"
+    stream = _bit_stream(payload, version, level)
     data_r = int("".join(layout.place_r(stream)), 2)
     if mask is None:
-        data_c = int("".join(layout.place_c(stream)), 2)
-        scores = [
-            _penalty(layout, layout.function_r | data_r ^ mask_r,
-                     layout.function_c | data_c ^ mask_c)
-            for mask_r, mask_c in zip(layout.masks_r, layout.masks_c, strict=True)
-        ]
+        scores = _scores(layout, stream, data_r)
         mask = scores.index(min(scores))
     symbol = layout.function_r | data_r ^ layout.masks_r[mask]
     symbol |= _information_bits(version, level, mask)
