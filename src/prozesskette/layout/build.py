@@ -295,6 +295,8 @@ class Route:
     gap: tuple[int, int] | None = None  # (lane, gap index) for loops
     gap_side: int = 1  # loopU: +1 below the row, -1 above
     points: list[tuple[float, float]] = field(default_factory=list)  # (t, l)
+    elbow_start: bool = False  # a long edge that leaves its source downwards (or upwards)
+    elbow_end: bool = False  # … that enters its target from above (or below)
 
 
 class Builder:
@@ -367,6 +369,7 @@ class Builder:
                     for gap in range(grid.rows[lane] + 1):
                         self.blocked.add((item.col, lane, gap))
         self._plan_elbows()
+        self.back_set = set(grid.back)
         self._runs_cache = self._vertical_runs()
         for index in grid.back:
             edge = self.graph.edges[index]
@@ -380,7 +383,18 @@ class Builder:
                         route = Route(index, "loopU", [u, v], (lane, gap), side)
                         break
             if route.kind == "loopB":
-                route.gap = self._free_gap(u, v)
+                route.gap, crossed = self._free_gap(u, v)
+            if route.kind == "loopB" and v.lo == v.hi:
+                # three bends instead of four: out of u's side, back along the row gap beside
+                # v, and into v's bottom (or top), unless that crosses more edges
+                below = u.lo > v.lo or (u.lo == v.lo and u.row >= v.row)
+                for gap, side in (((v.row + 1, -1), (v.row, 1)) if below
+                                  else ((v.row, 1), (v.row + 1, -1))):
+                    cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
+                    if not any((c, v.lo, gap) in self.blocked for c in cols) and \
+                            self._crossed(v.lo, gap, v.col, u.col + 0.5) <= crossed:
+                        route = Route(index, "detour", [u, v], (v.lo, gap), side)
+                        break
             self.routes.append(route)
         self.routes.sort(key=lambda r: r.edge)
 
@@ -411,6 +425,39 @@ class Builder:
                 a, b = route.items[0], route.items[-1]
                 ka, kb = key(a.lo, a.row), key(b.lo, b.row)
                 runs.setdefault(a.col, []).append((min(ka, kb), max(ka, kb), a.key))
+        def beyond(item: Item, column: int, towards_down: bool) -> bool:
+            """Anything in the item's cell beyond it, in the given direction?"""
+            return any(other is not item and (other.row > item.row if towards_down
+                                              else other.row < item.row)
+                       for other in cells.get((column, item.lo), ()))
+
+        def lanes_between(a: Item, b: Item) -> range:
+            return range(a.lo + 1, b.lo) if b.lo > a.lo else range(b.lo + 1, a.lo)
+
+        for route in self.routes:
+            if route.kind != "fwd" or len(route.items) < 3:
+                continue
+            # long edges: a bend at either end can turn into the step's top or bottom
+            u, first = route.items[0], route.items[1]
+            last, v = route.items[-2], route.items[-1]
+            if u.lo == u.hi and first.lo != u.lo:
+                down = first.lo > u.lo
+                span = (min(key(u.lo, u.row), key(first.lo, first.row)),
+                        max(key(u.lo, u.row), key(first.lo, first.row)))
+                if not beyond(u, u.col, down) and not cells.get((u.col, first.lo)) and not any(
+                        real_in(u.col, lane) for lane in lanes_between(u, first)) and free_run(
+                        u.col, *span, u.key):
+                    route.elbow_start = True
+                    runs.setdefault(u.col, []).append((*span, u.key))
+            if v.lo == v.hi and last.lo != v.lo:
+                down = v.lo > last.lo
+                span = (min(key(v.lo, v.row), key(last.lo, last.row)),
+                        max(key(v.lo, v.row), key(last.lo, last.row)))
+                if not beyond(v, v.col, not down) and not cells.get((v.col, last.lo)) and not any(
+                        real_in(v.col, lane) for lane in lanes_between(last, v)) and free_run(
+                        v.col, *span, v.key):
+                    route.elbow_end = True
+                    runs.setdefault(v.col, []).append((*span, v.key))
         for route in self.routes:
             if route.kind != "fwd" or len(route.items) != 2:
                 continue
@@ -418,13 +465,7 @@ class Builder:
             if u.hi > u.lo or v.hi > v.lo or u.lo == v.lo:
                 continue
             down = v.lo > u.lo
-            between = range(u.lo + 1, v.lo) if down else range(v.lo + 1, u.lo)
-
-            def beyond(item: Item, column: int, towards_down: bool) -> bool:
-                """Anything in the item's cell beyond it, in the given direction?"""
-                return any(other is not item and (other.row > item.row if towards_down
-                                                  else other.row < item.row)
-                           for other in cells.get((column, item.lo), ()))
+            between = lanes_between(u, v)
 
             # vertical first, in the source's column
             span = (min(key(u.lo, u.row), key(v.lo, v.row)),
@@ -457,27 +498,31 @@ class Builder:
                     runs.append((float(where), min(ka, kb), max(ka, kb)))
         return runs
 
-    def _free_gap(self, u: Item, v: Item) -> tuple[int, int]:
+    def _crossed(self, lane: int, gap: int, t_lo: float, t_hi: float) -> int:
+        """How many planned vertical runs a run along a row gap between t_lo and t_hi (column
+        units) would cross."""
+        level = lane * 1000.0 + gap - 0.5
+        return sum(1 for t, lo, hi in self._runs_cache
+                   if t_lo <= t <= t_hi and lo < level < hi)
+
+    def _free_gap(self, u: Item, v: Item) -> tuple[tuple[int, int], int]:
         """The row gap for a loop back from u to v: unblocked, crossing few vertical runs, near
-        both ends."""
+        both ends; and how many runs it crosses."""
         grid = self.grid
         cols = range(min(u.col, v.col) - 1, max(u.col, v.col) + 2)
-        t_lo, t_hi = v.col - 0.5, u.col + 0.5
-        runs = [r for r in self._runs_cache if t_lo <= r[0] <= t_hi]
-        best: tuple[float, int, int] | None = None
+        best: tuple[float, int, int, int] | None = None
         for lane in range(len(grid.lanes)):
             for gap in range(grid.rows[lane] + 1):
                 if any((c, lane, gap) in self.blocked for c in cols):
                     continue
-                level = lane * 1000.0 + gap - 0.5
-                crossed = sum(1 for _, lo, hi in runs if lo < level < hi)
+                crossed = self._crossed(lane, gap, v.col - 0.5, u.col + 0.5)
                 distance = abs(lane - u.lo) + abs(lane - v.lo)
-                cost = (crossed + 0.3 * distance, lane, gap)
+                cost = (crossed + 0.3 * distance, lane, gap, crossed)
                 if best is None or cost < best:
                     best = cost
         if best is None:  # pragma: no cover - every gap blocked cannot happen in practice
-            return (u.lo, grid.rows[u.lo])
-        return (best[1], best[2])
+            return (u.lo, grid.rows[u.lo]), 0
+        return (best[1], best[2]), best[3]
 
     # --- lane headers: sizes along l -------------------------------------------------------
     def _header_content(self, actor_id: str, width: float) -> tuple[float, list[
@@ -553,7 +598,7 @@ class Builder:
                 assert route.gap is not None
                 down = route.gap_side
                 gaps.setdefault(route.gap, []).append(
-                    Seg(route.edge, float(v.col), v.col + 0.5, down, -down))
+                    Seg(route.edge, float(v.col), u.col + 0.5, down, -down))
         return gaps
 
     def _l_coordinates(self) -> None:
@@ -680,8 +725,10 @@ class Builder:
             if route.kind == "fwd":
                 first, second = route.items[0], route.items[1]
                 last, before = route.items[-1], route.items[-2]
-                add(first, "R", route.edge, second.l, "src")
-                add(last, "L", route.edge, before.l, "dst")
+                if not route.elbow_start:
+                    add(first, "R", route.edge, second.l, "src")
+                if not route.elbow_end:
+                    add(last, "L", route.edge, before.l, "dst")
             elif route.kind == "elbowV":
                 add(route.items[1], "L", route.edge, route.items[0].l, "dst")
             elif route.kind == "detour":
@@ -729,13 +776,16 @@ class Builder:
                 items = route.items
                 for i in range(len(items) - 1):
                     a, b = items[i], items[i + 1]
-                    la = self._port_l(route.edge, "src") if i == 0 else a.l
-                    lb = self._port_l(route.edge, "dst") if i == len(items) - 2 else b.l
+                    at_start = i == 0 and not route.elbow_start
+                    at_end = i == len(items) - 2 and not route.elbow_end
+                    la = self._port_l(route.edge, "src") if at_start else (
+                        b.l if i == 0 else a.l)
+                    lb = self._port_l(route.edge, "dst") if at_end else (
+                        a.l if i == len(items) - 2 else b.l)
                     if abs(la - lb) > 0.01:
                         seg = Seg(route.edge, la, lb, -1, 1,
-                                  a_port=self.port_of[(route.edge, "src")] if i == 0 else None,
-                                  b_port=self.port_of[(route.edge, "dst")]
-                                  if i == len(items) - 2 else None)
+                                  a_port=self.port_of[(route.edge, "src")] if at_start else None,
+                                  b_port=self.port_of[(route.edge, "dst")] if at_end else None)
                         channels.setdefault(a.col, []).append(seg)
                         self.fwd_jogs[(route.edge, a.col)] = seg
             elif route.kind == "detour":
@@ -855,6 +905,18 @@ class Builder:
                     port = Port(item.key, side, route.edge, 0.0)
                     sides.setdefault((item.key, side), []).append(port)
                     self.port_of[(route.edge, end)] = port
+            elif route.kind == "fwd" and (route.elbow_start or route.elbow_end):
+                ends = []
+                if route.elbow_start:
+                    u, d = route.items[0], route.items[1]
+                    ends.append((u, "B" if d.lo > u.lo else "T", "src", d.t))
+                if route.elbow_end:
+                    d, v = route.items[-2], route.items[-1]
+                    ends.append((v, "T" if v.lo > d.lo else "B", "dst", d.t))
+                for item, side, end, other in ends:
+                    port = Port(item.key, side, route.edge, other)
+                    sides.setdefault((item.key, side), []).append(port)
+                    self.port_of[(route.edge, end)] = port
             elif route.kind == "detour":
                 v = route.items[-1]
                 side = "T" if route.gap_side > 0 else "B"
@@ -936,20 +998,28 @@ class Builder:
             pts: list[tuple[float, float]] = []
             if route.kind == "fwd":
                 items = route.items
-                l0 = self._port_l(route.edge, "src")
-                pts.append((self._side_t(items[0], "R", l0 - items[0].l), l0))
-                current = l0
+                if route.elbow_start:
+                    src = self.port_of[(route.edge, "src")]
+                    t0 = items[0].t + src.offset
+                    current = items[1].l
+                    pts += [(t0, self._side_l(items[0], src.side, src.offset)), (t0, current)]
+                else:
+                    current = self._port_l(route.edge, "src")
+                    pts.append((self._side_t(items[0], "R", current - items[0].l), current))
                 for i in range(len(items) - 1):
                     a = items[i]
-                    b = items[i + 1]
-                    lb = self._port_l(route.edge, "dst") if i == len(items) - 2 else b.l
                     jog = self.fwd_jogs.get((route.edge, a.col))
                     if jog is not None:
                         pts.append((jog.pos, current))
-                        pts.append((jog.pos, lb))
-                        current = lb
+                        pts.append((jog.pos, jog.b))
+                        current = jog.b
                 last = items[-1]
-                pts.append((self._side_t(last, "L", current - last.l), current))
+                if route.elbow_end:
+                    dst = self.port_of[(route.edge, "dst")]
+                    t1 = last.t + dst.offset
+                    pts += [(t1, current), (t1, self._side_l(last, dst.side, dst.offset))]
+                else:
+                    pts.append((self._side_t(last, "L", current - last.l), current))
             elif route.kind == "detour":
                 u, v = route.items[0], route.items[-1]
                 assert route.gap is not None
@@ -1100,7 +1170,7 @@ class Builder:
             if marker is not None:
                 markers.append(marker)
             edges.append(EdgeRoute(edge.source, edge.target, points, label, is_handoff,
-                                   route.kind in ("loopU", "loopB"), marker))
+                                   route.edge in self.back_set, marker))
         width, height = self._xy(self.t_total, self.l_total)
         legend = self._legend(width, height + offset_y) if opts.legend else None
         total_h = (legend.rect.bottom + 4.0) if legend else height + offset_y
