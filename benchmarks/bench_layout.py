@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import itertools
+
 from prozesskette.export.dot import to_dot  # noqa: E402
 from prozesskette.layout import layout_chain, metrics, verify  # noqa: E402
 from prozesskette.layout.geometry import EdgeRoute, Layout  # noqa: E402
@@ -141,7 +143,7 @@ def dot(steps: int, lanes: int, seed: int, timeout: float) -> Row:
             continue
         bends += max(0, len(points) - 2)
         length += sum(abs(a[0] - b[0]) + abs(a[1] - b[1])
-                      for a, b in zip(points, points[1:], strict=False))
+                      for a, b in itertools.pairwise(points))
         routes.append(EdgeRoute(names.get(edge["tail"], str(edge["tail"])),
                                 names.get(edge["head"], str(edge["head"])), tuple(points)))
     x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from hypothesis import settings
+
 from paths import EXAMPLE
 
 # CI runs a fixed set of examples (reproducible); PK_FUZZ=N asks for a long run of N examples

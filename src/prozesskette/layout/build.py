@@ -1285,7 +1285,7 @@ class Builder:
                 for y in starts:
                     candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
         # further along every run, should the places near the ends all be taken
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
             if abs(y0 - y1) < 0.01:
                 lo, hi = sorted((x0, x1))
                 x = lo + 3.0
