@@ -15,6 +15,7 @@ start of the command line and the render times of the example chains.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -29,8 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-
-import itertools
 
 from prozesskette.export.dot import to_dot  # noqa: E402
 from prozesskette.layout import layout_chain, metrics, verify  # noqa: E402

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from paths import CHAINS, EXAMPLE
 
+from paths import CHAINS, EXAMPLE
 from prozesskette.api import to_svg
 from prozesskette.load import load
 

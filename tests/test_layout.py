@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paths import CHAINS, EXAMPLE
+from paths import CHAINS, EXAMPLE, examples
 from prozesskette.layout import layout_chain, metrics, verify
 from prozesskette.layout.geometry import Layout, Rect
 from prozesskette.load import load
@@ -139,7 +139,7 @@ def test_verify_catches_broken_geometry() -> None:
     assert "edge-overlap" in {v.kind for v in verify(replace(layout, edges=tuple(edges)))}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.integers(3, 60), lanes=st.integers(2, 12), seed=st.integers(0, 10**6),
        decisions=st.sampled_from([0.0, 0.15, 0.35]), shared=st.sampled_from([0.0, 0.1, 0.3]),
        options=st.sampled_from(VARIANTS), contacts=st.booleans())

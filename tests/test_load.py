@@ -7,7 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paths import CHAINS, EXAMPLE
+from paths import CHAINS, EXAMPLE, examples
 from prozesskette.errors import ProzessketteError
 from prozesskette.load import load, load_with_issues, parse
 from prozesskette.model import Chain, Contact, Step, StepKind
@@ -188,7 +188,7 @@ def test_dict_round_trip_of_shipped_chains() -> None:
 chain_params = st.tuples(st.integers(3, 40), st.integers(2, 9), st.integers(0, 10_000))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chain_params)
 def test_generated_chains_load_cleanly(params: tuple[int, int, int]) -> None:
     steps, lanes, seed = params
@@ -227,7 +227,7 @@ junk = st.one_of(st.none(), st.integers(), st.text(max_size=30),
                  st.just("javascript:alert(1)"), st.just("<script>x</script>"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chain_params, st.data(), junk)
 def test_corrupted_chains_give_issues_never_tracebacks(params: tuple[int, int, int],
                                                        data: st.DataObject,
@@ -245,7 +245,7 @@ def test_corrupted_chains_give_issues_never_tracebacks(params: tuple[int, int, i
         assert issue.message
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.text(max_size=300))
 def test_random_text_never_raises(text: str) -> None:
     chain, _issues = load_with_issues(text)
