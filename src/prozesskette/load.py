@@ -94,7 +94,7 @@ def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
                 node.start_mark.line + 1, node.start_mark.column + 1,
                 "chain files hold plain text, lists and mappings only; remove the '!' tag")
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
+            if not node.style and node.value in _NULLS:  # plain style: None, or '' in libyaml
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
@@ -159,7 +159,9 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
         return None, source, [Issue(file, 0, 0, "error", "the file contains NUL bytes",
                                     "is this really a text (YAML) file?")]
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        # libyaml's parser where PyYAML has it (about ten times faster); same nodes and marks
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        nodes = list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError as exc:
         return None, source, [_yaml_issue(file, exc)]
     except RecursionError:

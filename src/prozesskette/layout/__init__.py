@@ -1,7 +1,26 @@
-"""Layout stage: a checked chain → pure geometry (:class:`Layout`)."""
+"""Layout stage: a checked chain → pure geometry (:class:`Layout`).
 
-from prozesskette.layout.build import Options, layout_chain
-from prozesskette.layout.geometry import Layout
-from prozesskette.layout.verify import Metrics, Violation, metrics, verify
+Names load on first use, so that importing the geometry types stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["Layout", "Metrics", "Options", "Violation", "layout_chain", "metrics", "verify"]
+
+_WHERE = {"Layout": "geometry", "Options": "build", "layout_chain": "build",
+          "Metrics": "verify", "Violation": "verify", "metrics": "verify", "verify": "verify"}
+
+if TYPE_CHECKING:
+    from prozesskette.layout.build import Options, layout_chain
+    from prozesskette.layout.geometry import Layout
+    from prozesskette.layout.verify import Metrics, Violation, metrics, verify
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"prozesskette.layout.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'prozesskette.layout' has no attribute '{name}'")
