@@ -129,3 +129,15 @@ def test_export_and_import_round_trip(tmp_path: Path) -> None:
 def test_export_text_formats(target: str, marker: str) -> None:
     code, out, _ = run("export", str(EXAMPLE), "--to", target)
     assert code == 0 and marker in out
+
+
+def test_readme_example_chain_is_clean(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    (example,) = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    path = tmp_path / "readme.yaml"
+    path.write_text(example, "utf-8")
+    code, out, err = run("check", str(path))
+    assert code == 0 and "warning" not in err and "error" not in err
+    assert "overlaps: 1" in out

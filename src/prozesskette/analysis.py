@@ -88,8 +88,10 @@ def analyse(chain: Chain | ChainGraph) -> Analysis:
             by_service.setdefault(step.service, []).append(step.id)
     overlaps: list[Overlap] = []
     for service, step_ids in by_service.items():
+        # the same offer from steps of different actors; one shared step is no overlap
+        leads = {steps[s].responsible[0] for s in step_ids if steps[s].responsible}
         actors = tuple(dict.fromkeys(a for s in step_ids for a in steps[s].responsible))
-        if len(actors) > 1:
+        if len(step_ids) > 1 and len(leads) > 1:
             overlaps.append(Overlap(service, titles.get(service, service), tuple(step_ids),
                                     actors))
     matrix = {

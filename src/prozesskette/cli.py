@@ -134,6 +134,7 @@ def _render_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import warnings
     from pathlib import Path
 
     from prozesskette import api
@@ -181,7 +182,11 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if kind == "png":
                 extra["dpi"] = args.dpi
             try:
-                api.render(chain, path, format=kind, **options, **extra)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    api.render(chain, path, format=kind, **options, **extra)
+                for warning in caught:
+                    err.write(f"{path}: warning: {warning.message}\n")
             except ProzessketteError as exc:
                 for issue in exc.issues:
                     err.write(issue.format() + "\n")
