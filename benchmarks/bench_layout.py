@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from prozesskette.export.dot import to_dot  # noqa: E402
 from prozesskette.layout import layout_chain, metrics, verify  # noqa: E402
 from prozesskette.layout.geometry import EdgeRoute, Layout  # noqa: E402
-from prozesskette.layout.verify import crossings  # noqa: E402
+from prozesskette.layout.invariants import crossings  # noqa: E402
 from prozesskette.samples import generate_chain  # noqa: E402
 
 FAMILY = [(10, 4), (25, 6), (40, 9), (50, 8), (100, 8), (200, 10), (500, 10), (1000, 10),
@@ -175,7 +175,7 @@ def cold_start(runs: int = 7) -> list[str]:
 
 def render_times() -> list[str]:
     from prozesskette.api import to_pdf, to_svg
-    from prozesskette.load import load
+    from prozesskette.loader import load
 
     lines = []
     cases = [(path.stem, load(path)) for path in sorted((ROOT / "chains").glob("*.yaml"))]

@@ -16,7 +16,7 @@ import pytest
 
 from paths import CHAINS, EXAMPLE
 from prozesskette.api import to_svg
-from prozesskette.load import load
+from prozesskette.loader import load
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -21,7 +21,7 @@ from prozesskette.graph import (
     check_unused,
     strongly_connected,
 )
-from prozesskette.load import parse
+from prozesskette.loader import parse
 from prozesskette.model import Chain
 
 

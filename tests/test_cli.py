@@ -114,7 +114,7 @@ def test_installed_script_runs() -> None:
 
 
 def test_export_and_import_round_trip(tmp_path: Path) -> None:
-    from prozesskette.load import load
+    from prozesskette.loader import load
 
     bpmn = tmp_path / "chain.bpmn"
     assert run("export", str(CHAINS[0]), "--to", "bpmn", "-o", str(bpmn))[0] == 0
@@ -141,3 +141,17 @@ def test_readme_example_chain_is_clean(tmp_path: Path) -> None:
     code, out, err = run("check", str(path))
     assert code == 0 and "warning" not in err and "error" not in err
     assert "overlaps: 1" in out
+
+
+def test_package_api_names_are_functions_after_all_imports() -> None:
+    import importlib
+
+    import prozesskette
+
+    for module in ("loader", "renderers.svg", "renderers.pdf", "layout.invariants",
+                   "layout.build", "api", "graph", "analysis"):
+        importlib.import_module(f"prozesskette.{module}")
+    assert callable(prozesskette.load) and callable(prozesskette.render)
+    from prozesskette.layout import layout_chain, verify
+
+    assert verify(layout_chain(prozesskette.load(EXAMPLE))) == []

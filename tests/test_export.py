@@ -21,7 +21,7 @@ from prozesskette.export import chain_to_yaml, from_bpmn, to_bpmn, to_dot, to_me
 from prozesskette.export.bpmn import BPMN_NS, PK_NS, PX_PER_PT, chain_id, ncname
 from prozesskette.export.mermaid import mermaid_id
 from prozesskette.layout import layout_chain
-from prozesskette.load import load
+from prozesskette.loader import load
 from prozesskette.model import Actor, Chain, Contact, Phase, Step, StepKind, Transition
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from paths import CHAINS, EXAMPLE, examples
 from prozesskette.layout import layout_chain, metrics, verify
 from prozesskette.layout.geometry import Layout, Rect
-from prozesskette.load import load
+from prozesskette.loader import load
 from prozesskette.samples import generate_chain
 
 VARIANTS = [{}, {"direction": "tb"}, {"lane_order": "auto"}, {"qr": False, "legend": False},

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from paths import CHAINS, EXAMPLE, examples
 from prozesskette.errors import ProzessketteError
-from prozesskette.load import load, load_with_issues, parse
+from prozesskette.loader import load, load_with_issues, parse
 from prozesskette.model import Chain, Contact, Step, StepKind
 from prozesskette.samples import generate_chain
 

@@ -28,11 +28,11 @@ from prozesskette.layout.geometry import (
     TextBlock,
     TextLine,
 )
-from prozesskette.load import load
+from prozesskette.loader import load
 from prozesskette.model import Chain
 from prozesskette.qr import qr_matrix, vcard
-from prozesskette.render.appendix import tel_href
-from prozesskette.render.pdf import (
+from prozesskette.renderers.appendix import tel_href
+from prozesskette.renderers.pdf import (
     MAX_QR_GROWTH,
     MIN_MODULE_MM,
     MM,
@@ -189,7 +189,7 @@ def example(request: pytest.FixtureRequest) -> tuple[Chain, Any]:
 
 
 def rasterise(data: bytes, index: int, dpi: int = 150) -> Any:
-    from prozesskette.render.png import render_png
+    from prozesskette.renderers.png import render_png
 
     return Image.open(io.BytesIO(render_png(data, dpi=dpi, page=index))).convert("L")
 
@@ -367,7 +367,7 @@ def test_deterministic(example: tuple[Chain, Any]) -> None:
 
 
 def test_png_deterministic(example: tuple[Chain, Any]) -> None:
-    from prozesskette.render.png import render_png
+    from prozesskette.renderers.png import render_png
 
     _, result = example
     first = render_png(result.data, dpi=40)
@@ -497,7 +497,7 @@ def test_outline_points_at_the_sections(example: tuple[Chain, Any]) -> None:
 def test_png_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from prozesskette.render.png import PngUnavailableError, render_png
+    from prozesskette.renderers.png import PngUnavailableError, render_png
 
     data = build_pdf(load(ROOT / "chains" / "stendal-arbeit.yaml"), grid_layout,
                      appendix=False).data

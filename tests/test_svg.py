@@ -31,7 +31,7 @@ from prozesskette.layout.geometry import (
     fmt,
 )
 from prozesskette.qr import qr_matrix
-from prozesskette.render.svg import render_svg, safe_href, svg_id
+from prozesskette.renderers.svg import render_svg, safe_href, svg_id
 
 NS = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -517,7 +517,7 @@ def test_two_charts_in_one_page_share_their_rules(layout: Layout) -> None:
 
 def test_fast_import() -> None:
     """The renderer brings no heavy modules with it."""
-    code = ("import sys; import prozesskette.render.svg; "
+    code = ("import sys; import prozesskette.renderers.svg; "
             "print(' '.join(m for m in ('lxml', 'jinja2', 'xml.sax', 'urllib.request', "
             "'qrcode', 'pydantic', 'base64') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -533,7 +533,7 @@ def layout_of(path: Path) -> Layout:
     layout_chain = getattr(layout_module, "layout_chain", None)
     if layout_chain is None:
         pytest.skip("no layout engine yet")
-    from prozesskette.load import load
+    from prozesskette.loader import load
 
     return layout_chain(load(path))  # type: ignore[no-any-return]
 

@@ -20,7 +20,7 @@ _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
           "Step": "prozesskette.model", "Transition": "prozesskette.model",
           "Service": "prozesskette.model", "Issue": "prozesskette.errors",
           "ProzessketteError": "prozesskette.errors", "Layout": "prozesskette.layout.geometry",
-          "analyse": "prozesskette.analysis", "metrics": "prozesskette.layout.verify"}
+          "analyse": "prozesskette.analysis", "metrics": "prozesskette.layout.invariants"}
 
 __all__ = [
     "Actor", "Chain", "Contact", "Issue", "Layout", "Phase", "ProzessketteError", "Service",
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     )
     from prozesskette.errors import Issue, ProzessketteError
     from prozesskette.layout.geometry import Layout
-    from prozesskette.layout.verify import metrics
+    from prozesskette.layout.invariants import metrics
     from prozesskette.model import Actor, Chain, Contact, Phase, Service, Step, Transition
 
 

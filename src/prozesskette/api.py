@@ -18,7 +18,7 @@ FORMATS = ("svg", "pdf", "png", "json")
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Chain:
     """A chain from a file path, YAML text or a dict; raises ProzessketteError on errors."""
-    from prozesskette.load import load as _load
+    from prozesskette.loader import load as _load
 
     chain: Chain = _load(source)
     return chain
@@ -31,7 +31,7 @@ def _chain(source: Source) -> Chain:
 def check(source: Source) -> list[Issue]:
     """Every problem of a chain (errors, warnings and notes), sorted by position."""
     from prozesskette.graph import check_chain
-    from prozesskette.load import load_with_issues
+    from prozesskette.loader import load_with_issues
 
     if isinstance(source, Chain):
         return check_chain(source)
@@ -56,7 +56,7 @@ def layout_chain(source: Source, **options: Any) -> Layout:
 
 def verify(layout: Layout) -> list[Any]:
     """The layout's broken invariants; an empty list when all hold."""
-    from prozesskette.layout.verify import verify as _verify
+    from prozesskette.layout.invariants import verify as _verify
 
     return _verify(layout)
 
@@ -71,7 +71,7 @@ def _split(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 def to_svg(source: Source, **options: Any) -> str:
     """The chain as an SVG document. Options are the layout's (direction, lane_order, qr, …)
     plus ``embed_font`` and ``standalone``."""
-    from prozesskette.render.svg import render_svg
+    from prozesskette.renderers.svg import render_svg
 
     svg_options = _split(options, _SVG_OPTIONS)
     layout = layout_chain(source, **options)
@@ -86,7 +86,7 @@ def to_json(source: Source, **options: Any) -> str:
 
 def to_pdf(source: Source, **options: Any) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
-    from prozesskette.render.pdf import render_pdf
+    from prozesskette.renderers.pdf import render_pdf
 
     result: bytes = render_pdf(_checked(source), **options)
     return result
@@ -94,7 +94,7 @@ def to_pdf(source: Source, **options: Any) -> bytes:
 
 def to_png(source: Source, dpi: int = 150, **options: Any) -> bytes:
     """The chart page as PNG, rasterised from the PDF (needs the ``png`` extra)."""
-    from prozesskette.render.png import render_png
+    from prozesskette.renderers.png import render_png
 
     options.setdefault("appendix", False)
     result: bytes = render_png(to_pdf(source, **options), dpi=dpi)

@@ -99,7 +99,7 @@ def _summary(chain: object, out: TextIO) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from prozesskette.load import load_with_issues
+    from prozesskette.loader import load_with_issues
 
     status = EXIT_OK
     for file in args.files:
@@ -139,7 +139,7 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from prozesskette import api
     from prozesskette.errors import ProzessketteError
-    from prozesskette.load import load_with_issues
+    from prozesskette.loader import load_with_issues
 
     formats = list(dict.fromkeys(args.format or ["svg"]))
     target = Path(args.output) if args.output else None
@@ -209,7 +209,7 @@ def _emit(text: str, output: str | None, out: TextIO) -> None:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from prozesskette.load import load_with_issues
+    from prozesskette.loader import load_with_issues
 
     chain, issues = load_with_issues(args.file)
     for issue in issues:

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from prozesskette.errors import Issue, did_you_mean
-from prozesskette.load import SourceMap, unlocated
+from prozesskette.loader import SourceMap, unlocated
 from prozesskette.model import Chain, Step, StepKind
 
 if TYPE_CHECKING:

@@ -369,7 +369,7 @@ class Chain:
     phases: tuple[Phase, ...] = ()
     services: tuple[Service, ...] = ()
     source: Any = field(default=None, compare=False, repr=False)
-    """The :class:`prozesskette.load.SourceMap` of the file the chain came from, if any."""
+    """The :class:`prozesskette.loader.SourceMap` of the file the chain came from, if any."""
 
     def __post_init__(self) -> None:
         for name in ("actors", "steps", "phases", "services"):

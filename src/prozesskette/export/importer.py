@@ -260,7 +260,7 @@ def from_bpmn(source: str | bytes | os.PathLike[str], *,
     what was guessed). Raises :class:`ProzessketteError` if the input is unsafe, not XML, not
     BPMN, or does not make a valid chain (the issues say why and where).
     """
-    from prozesskette.load import SourceMap, build_chain
+    from prozesskette.loader import SourceMap, build_chain
 
     data, name = _read(source, filename)
     doc = parse_xml(data, name)

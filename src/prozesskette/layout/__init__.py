@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["Layout", "Metrics", "Options", "Violation", "layout_chain", "metrics", "verify"]
 
 _WHERE = {"Layout": "geometry", "Options": "build", "layout_chain": "build",
-          "Metrics": "verify", "Violation": "verify", "metrics": "verify", "verify": "verify"}
+          "Metrics": "invariants", "Violation": "invariants", "metrics": "invariants",
+          "verify": "invariants"}
 
 if TYPE_CHECKING:
     from prozesskette.layout.build import Options, layout_chain
     from prozesskette.layout.geometry import Layout
-    from prozesskette.layout.verify import Metrics, Violation, metrics, verify
+    from prozesskette.layout.invariants import Metrics, Violation, metrics, verify
 
 
 def __getattr__(name: str) -> Any:

@@ -299,7 +299,7 @@ def _needed_qr_size(layout: Layout, scale: float) -> float:
 # Drawing the chart
 # --------------------------------------------------------------------------------------------
 
-# The SVG renderer's default colours (prozesskette.render.svg), so both outputs look alike.
+# The SVG renderer's default colours (prozesskette.renderers.svg), so both outputs look alike.
 INK = "#1a1a1a"  # text
 NOTE = "#4d4d4d"  # notes (legal basis), also the page furniture
 LINK = "#0b57a5"  # text lines that carry a link
@@ -915,7 +915,7 @@ def _document(chain: Chain, layout: Layout, placement: _Placement, *, appendix: 
               creation_date: datetime) -> tuple[bytes, int]:
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
 
-    from prozesskette.render.appendix import APPENDIX_MARGINS, appendix_story
+    from prozesskette.renderers.appendix import APPENDIX_MARGINS, appendix_story
 
     register_fonts()
     buffer = io.BytesIO()
@@ -974,7 +974,7 @@ def _creator() -> str:
 
 
 def _appendix_header(canvas: Any, doc: Any, *, chain: Chain) -> None:
-    from prozesskette.render.appendix import APPENDIX_MARGINS
+    from prozesskette.renderers.appendix import APPENDIX_MARGINS
 
     width, height = canvas._pagesize
     left, top, right, _bottom = APPENDIX_MARGINS

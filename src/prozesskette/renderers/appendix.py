@@ -66,7 +66,7 @@ def _styles() -> _Styles:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
-    from prozesskette.render.pdf import FONT_BOLD, FONT_REGULAR, register_fonts
+    from prozesskette.renderers.pdf import FONT_BOLD, FONT_REGULAR, register_fonts
 
     register_fonts()
     ink = HexColor(INK)
@@ -135,7 +135,7 @@ def _outline(title: str, key: str, level: int = 0) -> Any:
 def _qr_flowable(matrix: QrMatrix, side: float) -> Any:
     from reportlab.platypus import Flowable
 
-    from prozesskette.render.pdf import draw_qr
+    from prozesskette.renderers.pdf import draw_qr
 
     class Qr(Flowable):  # type: ignore[misc]
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -151,7 +151,7 @@ def _vertical(text: str, size: float) -> Any:
     """Text turned by 90° (reading upwards), for narrow column headers."""
     from reportlab.platypus import Flowable
 
-    from prozesskette.render.pdf import FONT_BOLD
+    from prozesskette.renderers.pdf import FONT_BOLD
     from prozesskette.text import cap_height, text_width
 
     length = text_width(text, size, True)
@@ -178,7 +178,7 @@ def _table(rows: list[list[Any]], widths: Sequence[float], extra: Iterable[tuple
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Table, TableStyle
 
-    from prozesskette.render.pdf import FONT_REGULAR
+    from prozesskette.renderers.pdf import FONT_REGULAR
 
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), FONT_REGULAR, 8.5),
@@ -305,7 +305,7 @@ def responsibility_matrix(chain: Chain) -> list[Any]:
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import PageBreak, Spacer
 
-    from prozesskette.render.pdf import FONT_BOLD
+    from prozesskette.renderers.pdf import FONT_BOLD
 
     st = _styles()
     analysis = analyse(chain)
