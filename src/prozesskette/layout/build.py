@@ -947,15 +947,24 @@ class Builder:
             step = min(PORT_GAP * 1.5, 2 * half / max(n, 1)) if n > 1 else 0.0
             for i, port in enumerate(ports):
                 port.offset = (i - (n - 1) / 2) * step
-        # a vertical hand-off keeps the source's port position at the target, if it fits
+        # a vertical hand-off runs straight: one end takes the other's port position where
+        # it fits on that side and no other port there is close
+        def free_at(port: Port, offset: float) -> bool:
+            item = grid.items[port.item]
+            return abs(offset) <= item.t_ext / 2 - 6.0 and all(
+                other is port or abs(other.offset - offset) >= 6.0
+                for other in sides[(port.item, port.side)])
+
         for route in self.routes:
             if route.kind == "vert":
                 src = self.port_of[(route.edge, "src")]
                 dst = self.port_of[(route.edge, "dst")]
-                target = grid.items[dst.item]
-                if abs(src.offset) <= target.t_ext / 2 - 6.0 and len(
-                        sides[(dst.item, dst.side)]) == 1:
+                if abs(src.offset - dst.offset) < 0.01:
+                    continue
+                if free_at(dst, src.offset):
                     dst.offset = src.offset
+                elif free_at(src, dst.offset):
+                    src.offset = dst.offset
 
     def _gaps_h(self) -> None:
         """Final t positions of loop and detour runs in the row gaps."""
