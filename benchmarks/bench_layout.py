@@ -211,8 +211,14 @@ def main() -> None:
     parser.add_argument("--no-dot", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dot-timeout", type=float, default=120.0)
+    parser.add_argument("--sizes", default=None, metavar="STEPSxLANES,…",
+                        help="only these sizes, e.g. 1000x10,200x8")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="skip the cold-start and render-time figures")
     args = parser.parse_args()
     family = QUICK if args.quick else FAMILY
+    if args.sizes:
+        family = [(int(a), int(b)) for a, b in (item.split("x") for item in args.sizes.split(","))]
     use_dot = not args.no_dot and shutil.which("dot") is not None
     rows: list[Row] = []
     for steps, lanes in family:
@@ -224,6 +230,8 @@ def main() -> None:
     print(table(rows))
     if not use_dot:
         print("\n(dot not installed or --no-dot: no comparison)")
+    if args.no_extras:
+        return
     print("\nCold start (the command line, bytecode cached):")
     print("\n".join(cold_start()))
     print("\nRender times (in-process):")
