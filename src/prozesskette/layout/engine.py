@@ -592,8 +592,9 @@ def assign_rows(grid: Grid) -> None:
                     wishes: list[float] = []
                     for key in keys:
                         other = grid.items[key]
-                        if other.lo <= lane <= other.hi:
-                            wishes.append(float(other.row if other.lo == lane else other.row_hi))
+                        if other.lo <= lane <= other.hi:  # same lane: a straight edge is
+                            row = float(other.row if other.lo == lane else other.row_hi)
+                            wishes += [row, row, row]    # possible, so this wish counts more
                         elif other.hi < lane:
                             wishes.append(0.0)  # come in from the lane above: stay high
                         else:
