@@ -53,7 +53,7 @@ class Options:
     contacts: bool = True
     font_size: float = 9.0
     small_size: float = 7.0
-    box_width: float = 116.0
+    box_width: float = 104.0
     title: bool = True
     legend: bool = True
     language: str | None = None
@@ -64,7 +64,7 @@ class Options:
 PAD_X, PAD_Y = 7.0, 6.0
 ROW_GAP = 22.0
 LANE_PAD = 14.0
-CHANNEL_MIN = 26.0
+CHANNEL_MIN = 22.0
 TRACK = 7.0
 TRACK_MARGIN = 9.0
 PORT_GAP = 8.0
