@@ -392,7 +392,7 @@ class Builder:
                                   else ((v.row, 1), (v.row + 1, -1))):
                     cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
                     if not any((c, v.lo, gap) in self.blocked for c in cols) and \
-                            self._crossed(v.lo, gap, v.col, u.col + 0.5) <= crossed:
+                            self._crossed(v.lo, gap, v.col - 0.5, u.col + 0.5) <= crossed:
                         route = Route(index, "detour", [u, v], (v.lo, gap), side)
                         break
             self.routes.append(route)
@@ -413,9 +413,27 @@ class Builder:
         def key(lane: int, row: float) -> float:
             return lane * 1000.0 + row
 
-        def real_in(column: int, lane: int) -> bool:
-            # a dummy's line in between is crossed by the edge either way, elbow or not
-            return any(item.real for item in cells.get((column, lane), ()))
+        # each dummy's neighbours along its edge: a dummy whose line runs straight on into
+        # the neighbouring column is crossed there by a jog anyway, so an elbow may cross it
+        straight_next: set[str] = set()
+        straight_prev: set[str] = set()
+        for link in grid.links:
+            for before, dummy, after in zip(link.items, link.items[1:], link.items[2:],
+                                            strict=False):
+                if dummy.real:
+                    continue
+                if after.lo == dummy.lo and after.row == dummy.row and after.hi == after.lo:
+                    straight_next.add(dummy.key)
+                if before.lo == dummy.lo and before.row == dummy.row and before.hi == before.lo:
+                    straight_prev.add(dummy.key)
+
+        def blocked_for(column: int, lane: int, free: set[str]) -> bool:
+            return any(item.real or item.key not in free for item in cells.get((column, lane), ()))
+
+        def real_in(column: int, lane: int, *, jog_after: bool = True) -> bool:
+            """Something in the way of an elbow's vertical run in this column? The jog that
+            the elbow replaces would run in the channel after (or before) the column."""
+            return blocked_for(column, lane, straight_next if jog_after else straight_prev)
 
         def free_run(column: int, lo: float, hi: float, owner: str) -> bool:
             return all(hi < a or b < lo or who == owner for a, b, who in runs.get(column, ()))
@@ -454,7 +472,8 @@ class Builder:
                 span = (min(key(v.lo, v.row), key(last.lo, last.row)),
                         max(key(v.lo, v.row), key(last.lo, last.row)))
                 if not beyond(v, v.col, not down) and not cells.get((v.col, last.lo)) and not any(
-                        real_in(v.col, lane) for lane in lanes_between(last, v)) and free_run(
+                        real_in(v.col, lane, jog_after=False) for lane in lanes_between(last, v)
+                ) and free_run(
                         v.col, *span, v.key):
                     route.elbow_end = True
                     runs.setdefault(v.col, []).append((*span, v.key))
@@ -478,7 +497,7 @@ class Builder:
                 continue
             # horizontal first, then into the target's top (or bottom)
             if not beyond(v, v.col, not down) and not cells.get((v.col, u.lo)) and not any(
-                    real_in(v.col, lane) for lane in between) and free_run(
+                    real_in(v.col, lane, jog_after=False) for lane in between) and free_run(
                     v.col, *span, v.key):
                 route.kind = "elbowH"
                 runs.setdefault(v.col, []).append((*span, v.key))
