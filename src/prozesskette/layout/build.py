@@ -1385,15 +1385,16 @@ class Builder:
         if self.analysis.overlaps:
             entries.append("overlap")
         items: list[LegendItem] = []
-        x, y = 0.0, top + 12.0
+        inset = 8.0  # the items stand inside the legend's frame
+        x, y = inset, top + 12.0
         row_h = 16.0
         for kind in entries:
             label = words[kind]
             text_w = tx.text_width(label, small)
             swatch_w = 24.0 if kind not in ("overlap",) else 12.0
             item_w = swatch_w + 5.0 + text_w + 16.0
-            if x + item_w > width and x > 0:
-                x, y = 0.0, y + row_h
+            if x + item_w > width - inset and x > inset:
+                x, y = inset, y + row_h
             swatch = Rect(x, y + 2.0, swatch_w, 12.0)
             text_rect = Rect(x + swatch_w + 5.0, y + 2.0, text_w, 12.0)
             items.append(LegendItem(kind, swatch, TextBlock((TextLine(
