@@ -1258,7 +1258,8 @@ class Builder:
         opts = self.options
         height, title, contacts = self._header_content(actor_id, header.w)
         size = opts.font_size + 0.5
-        top = header.y + max(0.0, (header.h - height) / 2)
+        # lanes as rows: centred beside the lane; as columns: all names on one line at the top
+        top = header.y + (max(0.0, (header.h - height) / 2) if self.direction == "lr" else 0.0)
         lines: list[TextLine] = []
         y = top + HEADER_PAD
         for text, _, _, bold in title:
