@@ -508,3 +508,13 @@ def test_png_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pypdfium2", None)
     with pytest.raises(PngUnavailableError, match=r'pip install "prozesskette\[png\]"'):
         render_png(data)
+
+
+def test_small_page_moves_qr_codes_to_the_directory(ausbildung: Chain) -> None:
+    """On a page where the chart's text is too small anyway, QR codes are not blown up on the
+    chart: they stay scannable in the contact directory."""
+    result = build_pdf(ausbildung, page="A3")
+    assert all(spot.qr is None for lane in result.layout.lanes.values()
+               for spot in lane.contacts)
+    assert any("contact directory" in w for w in result.warnings)
+    assert result.pages > 1 and result.module_mm is None

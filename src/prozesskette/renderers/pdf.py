@@ -850,7 +850,7 @@ def build_pdf(
     qr_size: float | None = options.pop("qr_size", None)
 
     def attempt(size: float | None) -> tuple[Layout, _Placement, list[str], float | None]:
-        kwargs = dict(options, qr=qr)
+        kwargs = {"qr": qr, **options}
         if size is not None:
             kwargs["qr_size"] = size
         made = layout_factory(chain, **kwargs)
@@ -868,6 +868,16 @@ def build_pdf(
                      max(spot.qr.w for spot in _spots(layout) if spot.qr is not None))
         # a chart whose text is unreadable anyway does not become a chart of QR codes
         readable = layout.style.font_size * placement.scale >= MIN_TEXT_PT - 1e-6
+        if not readable and appendix and contacts:
+            # the codes move to the contact directory pages, where they print at full size
+            options["qr"] = False
+            layout, placement, text_notes, _ = attempt(None)
+            options.pop("qr")
+            notes.append(f"QR modules would print at {first[0]:.2f} mm on {first[1]} (less "
+                         f"than {MIN_MODULE_MM:g} mm): the QR codes are in the contact "
+                         "directory pages instead of on the chart")
+            first, module = None, None
+            break
         cap = math.inf if readable else first[2] * MAX_QR_GROWTH
         previous, qr_size = module, min(_needed_qr_size(layout, placement.scale), cap)
         layout, placement, text_notes, module = attempt(qr_size)
