@@ -191,8 +191,11 @@ def back_edges(graph: ChainGraph) -> set[int]:
     return back
 
 
-def assign_columns(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
-    """Longest-path columns, phase by phase; each phase is a contiguous column range."""
+def assign_columns(grid: Grid, minlen: dict[int, int], back: set[int],
+                   floor: dict[str, int] | None = None) -> None:
+    """Longest-path columns, phase by phase; each phase is a contiguous column range.
+    ``floor`` gives steps a lowest column (steps moved out of a hand-off's way)."""
+    floor = floor or {}
     graph = grid.graph
     preds: dict[str, list[tuple[str, int]]] = {s: [] for s in graph.steps}
     succs: dict[str, list[str]] = {s: [] for s in graph.steps}
@@ -217,7 +220,7 @@ def assign_columns(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
         last = start - 1
         while heap:
             _, node = heapq.heappop(heap)
-            value = start
+            value = max(start, floor.get(node, 0))
             for pred, length in preds[node]:
                 if pred in col:
                     value = max(value, col[pred] + length)
@@ -310,6 +313,41 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
     return bad
 
 
+CAREFUL_LAYERING = 150  # up to this many steps, each conflict tries two remedies
+
+
+def _resolve_one(grid: Grid, index: int, minlen: dict[int, int], back: set[int],
+                 floor: dict[str, int]) -> None:
+    """Resolve one blocked same-column hand-off: push its target a column on, or move the
+    steps in its way a column on instead — whichever leaves the chart narrower."""
+    edge = grid.graph.edges[index]
+    column = grid.col[edge.source]
+    s_lo, s_hi = grid.span[edge.source]
+    t_lo, t_hi = grid.span[edge.target]
+    between = set(range(s_hi + 1, t_lo) if t_lo > s_hi else range(t_hi + 1, s_lo))
+    blockers = [step for step, col in grid.col.items() if col == column
+                and step not in (edge.source, edge.target)
+                and between & set(range(grid.span[step][0], grid.span[step][1] + 1))]
+    if not blockers:
+        minlen[index] = 1
+        return
+    before = grid.columns
+    trial = dict(floor)
+    for step in blockers:
+        trial[step] = column + 1
+    assign_columns(grid, minlen, back, trial)
+    moved = grid.columns
+    if moved <= before and index not in _vertical_conflicts(grid, back, minlen):
+        floor.update(trial)  # the blockers had room: nothing got wider
+        return
+    minlen[index] = 1
+    assign_columns(grid, minlen, back, floor)
+    if moved < grid.columns and index not in _vertical_conflicts(grid, back, {
+            **minlen, index: 0}):
+        minlen[index] = 0
+        floor.update(trial)
+
+
 def layer(grid: Grid) -> set[int]:
     """Columns for every step; returns the indices of edges drawn as loops back."""
     graph = grid.graph
@@ -319,17 +357,22 @@ def layer(grid: Grid) -> set[int]:
         s_lo, s_hi = grid.span[edge.source]
         t_lo, t_hi = grid.span[edge.target]
         minlen[index] = 0 if (t_lo > s_hi or t_hi < s_lo) else 1
-    for _ in range(50):
-        assign_columns(grid, minlen, back)
+    floor: dict[str, int] = {}
+    careful = len(graph.steps) <= CAREFUL_LAYERING
+    for _ in range(80 if careful else 50):
+        assign_columns(grid, minlen, back, floor)
         conflicts = _vertical_conflicts(grid, back, minlen)
         if not conflicts:
             break
+        if careful:
+            _resolve_one(grid, conflicts[0], minlen, back, floor)
+            continue
         for index in conflicts[:1] if len(conflicts) < 4 else conflicts[: len(conflicts) // 2]:
             minlen[index] = 1
     else:  # pragma: no cover - safety net
         for index in minlen:
             minlen[index] = max(minlen[index], 1)
-        assign_columns(grid, minlen, back)
+        assign_columns(grid, minlen, back, floor)
     grid.back = sorted(back)
     return back
 
