@@ -160,6 +160,31 @@ def test_markup_in_exports_stays_text(tmp_path: Path) -> None:
     assert dot.count('"') % 2 == 0
 
 
+FORMATTED_FIELDS = [("Chain", ("language",)), ("Chain", ("direction",)),
+                    ("Actor", ("actors", 1, "id")), ("Actor", ("actors", 1, "color")),
+                    ("Contact", ("actors", 1, "contacts", 0, "phone")),
+                    ("Contact", ("actors", 1, "contacts", 0, "email")),
+                    ("Step", ("steps", 0, "kind")), ("Step", ("steps", 0, "actor")),
+                    ("Step", ("steps", 0, "phase")), ("Step", ("steps", 1, "actors", 0)),
+                    ("Transition", ("steps", 0, "next", 0))]
+
+
+@pytest.mark.parametrize(("cls", "path"), FORMATTED_FIELDS, ids=lambda v: str(v))
+@pytest.mark.parametrize("payload", MARKUP[:4])
+def test_markup_in_formatted_fields_is_an_error(cls: str, path: tuple[Any, ...],
+                                                payload: str) -> None:
+    """ids, colours, phone numbers, e-mail addresses, language tags and choices: markup in
+    any of them is refused with an error (never drawn, never a crash)."""
+    data = example()
+    target: Any = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = payload
+    chain, issues = load_with_issues(data, filename="m.yaml")
+    assert chain is None or any(issue.is_error for issue in issues), cls
+    assert all(issue.file == "m.yaml" and issue.message for issue in issues)
+
+
 # --- unsafe links -----------------------------------------------------------------------------
 
 UNSAFE_URLS = [
