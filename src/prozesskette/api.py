@@ -13,7 +13,7 @@ from prozesskette.layout.geometry import Layout
 from prozesskette.model import Chain
 
 Source = Chain | str | os.PathLike[str] | Mapping[str, Any]
-FORMATS = ("svg", "pdf", "png", "json")
+FORMATS = ("svg", "pdf", "png", "json", "html")
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Chain:
@@ -78,6 +78,16 @@ def to_svg(source: Source, **options: Any) -> str:
     return render_svg(layout, qr=options.get("qr", True), **svg_options)
 
 
+def to_html(source: Source, **options: Any) -> str:
+    """The chain as one self-contained, accessible web page: the chart inline plus its text
+    version. Options are the layout's (direction, lane_order, qr, …) plus ``embed_font``."""
+    from prozesskette.renderers.html import render_html
+
+    html_options = _split(options, ("embed_font",))
+    layout = layout_chain(source, **options)
+    return render_html(layout, qr=options.get("qr", True), **html_options)
+
+
 def to_json(source: Source, **options: Any) -> str:
     """The layout's geometry as documented JSON (points, top-left origin, y downwards)."""
     return json.dumps(layout_chain(source, **options).to_json(), ensure_ascii=False,
@@ -103,7 +113,8 @@ def to_png(source: Source, dpi: int = 150, **options: Any) -> bytes:
 
 def render(source: Source, path: str | os.PathLike[str], *, format: str | None = None,
            **options: Any) -> Path:
-    """Render to a file; the format follows the suffix (.svg, .pdf, .png, .json) unless given.
+    """Render to a file; the format follows the suffix (.svg, .pdf, .png, .json, .html) unless
+    given.
     The file is written atomically."""
     from prozesskette.output import write_atomic
 
@@ -116,6 +127,8 @@ def render(source: Source, path: str | os.PathLike[str], *, format: str | None =
         data = to_svg(source, **options)
     elif kind == "json":
         data = to_json(source, **options)
+    elif kind == "html":
+        data = to_html(source, **options)
     elif kind == "pdf":
         data = to_pdf(source, **options)
     else:

@@ -37,7 +37,8 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", metavar="DIR_OR_FILE", default=None,
                         help="output folder (default: beside each input), or a file name when "
                         "one chain is rendered to one format")
-    render.add_argument("-f", "--format", action="append", choices=("svg", "pdf", "png", "json"),
+    render.add_argument("-f", "--format", action="append",
+                        choices=("svg", "pdf", "png", "json", "html"),
                         help="output format; repeat for several (default: svg)")
     render.add_argument("--direction", choices=("lr", "tb"), default=None,
                         help="lr: lanes as rows, time left to right; tb: lanes as columns")
