@@ -15,6 +15,7 @@ Tests marked ``xfail`` describe bugs that were found and reported, not fixed her
 from __future__ import annotations
 
 import copy
+import html
 import io
 import math
 import os
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,41 @@ def test_markup_in_every_text_field_stays_text(payload: str) -> None:
         if "<script>" in payload:  # kept as visible text, not dropped and not markup
             assert "<script>" in title.text
             assert "&lt;script&gt;" in svg
+
+
+class _Tags(HTMLParser):
+    """Every start tag of an HTML page with its attributes, as a browser's tokenizer sees them
+    (script and style contents are raw text there)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+@pytest.mark.parametrize("payload", MARKUP)
+def test_markup_in_every_text_field_stays_text_in_the_html_page(payload: str) -> None:
+    from prozesskette.api import to_html
+
+    chain = prozesskette.load(every_text_field(example(), make=lambda p: f"{p} {payload}"))
+    page = to_html(chain)
+    parser = _Tags()
+    parser.feed(page)
+    parser.close()
+    names = {tag for tag, _ in parser.tags}
+    assert names.isdisjoint({"script", "iframe", "object", "embed", "foreignobject", "img",
+                             "form", "base", "link", "meta-refresh"}), names
+    for tag, attributes in parser.tags:
+        for name, value in attributes:
+            assert not name.startswith("on"), (tag, name, value)
+            if name in ("href", "xlink:href", "src", "action", "formaction"):
+                assert value is not None and SAFE_LINK.match(value.strip()), (tag, value)
+        if tag == "meta":
+            assert "http-equiv" not in dict(attributes), attributes
+    assert not re.search(r"<\s*script", page, re.I)
+    assert f"chain.title {html.escape(payload, quote=False)}" in page
 
 
 def test_markup_in_exports_stays_text(tmp_path: Path) -> None:
