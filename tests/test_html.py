@@ -340,6 +340,19 @@ def test_english_and_right_to_left(example_text: str) -> None:
         assert page.one("html").attrs["dir"] == "rtl"
 
 
+def test_chain_without_phases_and_contacts() -> None:
+    chain = load({"title": "Kurz", "actors": [{"id": "a", "name": "Amt"}],
+                  "steps": [{"id": "s", "title": "Los", "kind": "start", "actor": "a",
+                             "next": ["e"]},
+                            {"id": "e", "title": "Fertig", "kind": "end", "actor": "a"}]})
+    doc = parse(api.to_html(chain))
+    assert [words(h.text) for h in doc.all("h2")] == [
+        "Ablauf", "Beteiligte Stellen und Ansprechpersonen",
+        "Schnittstellen und Überschneidungen"]
+    assert not [e for e in doc.all("p") if e.attrs.get("class") == "meta"]
+    assert "Keine." in text_version(doc)
+
+
 def test_layout_without_chain() -> None:
     layout = api.layout_chain(load(EXAMPLE))
     bare: Layout = replace(layout, chain=None)

@@ -19,6 +19,7 @@ import html
 import re
 import string
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from prozesskette.layout.geometry import Layout, TextBlock, fmt
@@ -57,7 +58,7 @@ WORDS: dict[str, dict[str, str]] = {
         "overlap_note": "wird auch von anderen Stellen angeboten",
         "description": "Beschreibung",
         "more": "Weitere Informationen",
-        "next": "Weiter",
+        "next": "Nächster Schritt",
         "next_to": "weiter mit {}",
         "back_to": "zurück zu {} (Schleife)",
         "branch": "wenn {}: ",
@@ -117,7 +118,7 @@ WORDS: dict[str, dict[str, str]] = {
         "overlap_note": "also offered by other actors",
         "description": "Description",
         "more": "More information",
-        "next": "Next",
+        "next": "Next step",
         "next_to": "continue with {}",
         "back_to": "back to {} (loop)",
         "branch": "if {}: ",
@@ -176,11 +177,11 @@ a:focus:not(:focus-visible){outline:none;background:none;color:#0b57a5}
 a:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;background:#fff3b0;\
 color:#1a1a1a}
 .skip{display:inline-block;padding:.25rem .5rem;border:2px solid #0b57a5;border-radius:4px}
-figure{margin:1.5rem 0;padding:0}
-.chart{overflow:auto;border:1px solid #8c8c8c;border-radius:4px}
+figure{margin:1.5rem min(0px,calc(1.5rem + 50% - 50vw));padding:0}
+.chart{overflow:auto;border:1px solid #8c8c8c;border-radius:4px;width:fit-content;max-width:100%}
 .chart:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 .chart svg{display:block;max-width:none!important;height:auto}
-figcaption{margin-top:.5rem;color:#404040;font-size:.95rem}
+figcaption{margin-top:.5rem;color:#404040;font-size:.95rem;max-width:48rem}
 ol.steps{list-style:none;margin:0;padding:0}
 ol.steps>li{border-inline-start:4px solid #8c8c8c;padding:.25rem 0 .25rem 1rem;margin:0 0 1.25rem}
 ol.steps>li.decision{border-inline-start-color:#0b57a5}
@@ -203,7 +204,7 @@ body{font-size:10.5pt;color:#000}
 main{max-width:none;padding:0}
 .skip{display:none}
 a{color:#000}
-figure{break-inside:avoid}
+figure{break-inside:avoid;margin:1rem 0}
 .chart{overflow:visible;border:0}
 .chart svg{width:100%!important}
 ol.steps>li,ul.contacts>li{break-inside:avoid}
@@ -415,8 +416,10 @@ class _Page:
         caption = _esc(words["figure"].format(self.title))
         # The chart at its natural size (1 pt = 4/3 px), in a scrollable, keyboard-focusable
         # box: a diagram needs its two-dimensional layout (WCAG 1.4.10 allows scrolling it).
+        # Left to right also in right-to-left pages: the layout placed and anchored every
+        # text for that direction (text-anchor follows the inherited CSS direction).
         out.append(f'<figure aria-labelledby="pk-caption">\n'
-                   f'<div class="chart" tabindex="0" role="region"'
+                   f'<div class="chart" dir="ltr" tabindex="0" role="region"'
                    f' aria-label="{_esc(words["scroll"])}">\n{svg}\n</div>\n'
                    f'<figcaption id="pk-caption">{caption}</figcaption>\n</figure>')
         return out
@@ -510,7 +513,9 @@ class _Page:
                 return str(item.title)
         return service
 
+    @cached_property
     def analysis(self) -> Any:
+        """Hand-offs, shared steps and overlaps, or None without a (valid) chain."""
         from prozesskette.analysis import analyse
         from prozesskette.model import Chain
 
@@ -522,7 +527,7 @@ class _Page:
         return None
 
     def overlap_steps(self) -> set[str]:
-        analysis = self.analysis()
+        analysis = self.analysis
         if analysis is None:
             return set()
         return {step for overlap in analysis.overlaps for step in overlap.steps}
@@ -587,7 +592,7 @@ class _Page:
     def interfaces(self) -> list[str]:
         words = self.words
         out = [f'<h2 id="pk-text-interfaces">{_esc(words["interfaces_heading"])}</h2>']
-        analysis = self.analysis()
+        analysis = self.analysis
 
         def names(actors: tuple[str, ...]) -> str:
             return self.join([_esc(self.actor_name(a)) for a in actors])
