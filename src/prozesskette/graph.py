@@ -378,9 +378,31 @@ def check_unused(graph: ChainGraph) -> list[Issue]:
     return issues
 
 
+QR_BYTE_CAPACITY_M = 2331  # bytes a QR code (version 40, error correction M) can hold
+
+
+def check_contacts(graph: ChainGraph) -> list[Issue]:
+    """Every contact fits into a QR code (else it is drawn as text only)."""
+    from prozesskette.qr import vcard
+
+    issues: list[Issue] = []
+    for a_index, actor in enumerate(graph.chain.actors):
+        for c_index, contact in enumerate(actor.contacts):
+            size = len(vcard(contact, contact.organization or actor.name).encode("utf-8"))
+            if size > QR_BYTE_CAPACITY_M:
+                issues.append(graph.source.issue(
+                    ("actors", a_index, "contacts", c_index), "warning",
+                    f"the contact '{contact.name[:40]}' is too long for a QR code "
+                    f"({size:,} bytes; at most {QR_BYTE_CAPACITY_M:,}): it is shown "
+                    "without one", "shorten name, role or organisation",
+                    code="contact-too-long"))
+    return issues
+
+
 CHECKS: tuple[Callable[[ChainGraph], list[Issue]], ...] = (
     check_unique_ids, check_references, check_responsible, check_start_end,
     check_reachability, check_decisions, check_cycles, check_phase_order, check_unused,
+    check_contacts,
 )
 
 

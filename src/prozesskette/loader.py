@@ -9,6 +9,7 @@ Every problem found is reported together, each with file:line:column and a hint.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,17 @@ def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
     return data, issues
 
 
-def _yaml_issue(file: str, exc: Exception) -> Issue:
+def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
+    position = getattr(exc, "position", None)
+    if position is not None and getattr(exc, "reason", None):  # a character PyYAML refuses
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        character = getattr(exc, "character", 0)
+        code = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+        return Issue(file, line, col, "error",
+                     f"the file contains a control character ({code}), which YAML does not "
+                     "allow", "delete it; it often comes from copying text out of another "
+                     "program", "yaml")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -141,7 +152,7 @@ def _yaml_issue(file: str, exc: Exception) -> Issue:
     message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     hint = "check the indentation: items of a list start with '- ' and keys of one mapping " \
         "line up exactly; use spaces, not tabs"
-    if "\t" in str(problem) or "tab" in str(problem):
+    if "\t" in str(problem) or re.search(r"\btabs?\b", str(problem)):
         hint = "replace the tab characters with spaces"
     elif "found character '@'" in problem or "found character '`'" in problem:
         hint = "put text that starts with @ or ` in quotes"
@@ -163,7 +174,7 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         nodes = list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError as exc:
-        return None, source, [_yaml_issue(file, exc)]
+        return None, source, [_yaml_issue(file, exc, text)]
     except RecursionError:
         return None, source, [Issue(file, 0, 0, "error", "the file nests too deeply", None)]
     documents = [node for node in nodes if node is not None]
@@ -201,6 +212,9 @@ def read_text(path: Path) -> str:
     if path.is_dir():
         raise ProzessketteError(Issue(name, 0, 0, "error", "this is a folder, not a chain file",
                                       "name a .yaml file"))
+    if not path.is_file():  # a pipe or a device could block or never end
+        raise ProzessketteError(Issue(name, 0, 0, "error", "this is not a regular file",
+                                      "name a .yaml file saved on disk"))
     if size > MAX_FILE_BYTES:
         raise ProzessketteError(Issue(name, 0, 0, "error",
                                       f"the file is too large ({size:,} bytes; at most "

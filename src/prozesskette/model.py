@@ -25,6 +25,7 @@ _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}$")
 _EMAIL_RE = re.compile(r"^[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}$")
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MAX_TEXT = 2000
 MAX_LONG_TEXT = 20000
 
@@ -176,6 +177,8 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
 def _text_problem(value: Any, limit: int = MAX_TEXT, *, allow_empty: bool = False) -> str | None:
     if not isinstance(value, str):
         return "must be a text"
+    if _SURROGATE_RE.search(value):
+        return "contains a broken character (a lone UTF-16 surrogate)"
     if not value.strip() and not allow_empty:
         return "must not be empty"
     if len(value) > limit:
@@ -191,6 +194,8 @@ def value_problem(spec: FieldSpec, value: Any) -> str | None:
                              allow_empty=kind == "longtext")
     if not isinstance(value, str):
         return "must be a text"
+    if _SURROGATE_RE.search(value):
+        return "contains a broken character (a lone UTF-16 surrogate)"
     checks = {"id": id_problem, "url": url_problem, "phone": phone_problem,
               "email": email_problem, "color": color_problem, "lang": language_problem}
     if kind in checks:

@@ -802,3 +802,11 @@ def _encode(
     text = f"{symbol:0{n * (n + 1)}b}"
     rows = tuple(tuple(map("1".__eq__, text[y : y + n])) for y in range(0, n * (n + 1), n + 1))
     return QrMatrix(size=n, rows=rows, version=version), mask
+
+
+_CAPACITY = {"L": 2953, "M": 2331, "Q": 1663, "H": 1273}  # bytes at version 40, byte mode
+
+
+def fits_in_qr(data: str, error_correction: str = "M") -> bool:
+    """Whether ``data`` (as UTF-8) fits into the largest QR code at this error correction."""
+    return len(data.encode("utf-8")) <= _CAPACITY[error_correction.upper()]

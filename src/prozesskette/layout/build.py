@@ -1253,7 +1253,7 @@ class Builder:
 
     def _header_geometry(self, actor_id: str, header: Rect) -> tuple[TextBlock, tuple[
             ContactSpot, ...]]:
-        from prozesskette.qr import vcard
+        from prozesskette.qr import fits_in_qr, vcard
 
         opts = self.options
         height, title, contacts = self._header_content(actor_id, header.w)
@@ -1274,8 +1274,10 @@ class Builder:
         qr = opts.qr_size if opts.qr else 0.0
         for index, cell_top, cell_h, text_lines in contacts:
             contact = actor.contacts[index]
+            payload = vcard(contact, contact.organization or actor.name)
             y0 = top + cell_top
-            qr_rect = Rect(header.x + HEADER_PAD, y0 + (cell_h - qr) / 2, qr, qr) if qr else None
+            qr_rect = Rect(header.x + HEADER_PAD, y0 + (cell_h - qr) / 2, qr, qr) \
+                if qr and fits_in_qr(payload) else None  # too long: the text must do
             text_x = header.x + HEADER_PAD + (qr + 5.0 if qr else 0.0)
             text_h = len(text_lines) * tx.line_height(opts.small_size)
             ty = y0 + (cell_h - text_h) / 2
@@ -1286,8 +1288,7 @@ class Builder:
                                    opts.small_size, bold, "start", href))
                 widest = max(widest, tx.text_width(text, opts.small_size, bold))
                 ty += tx.line_height(opts.small_size)
-            spots.append(ContactSpot(actor_id, index, qr_rect,
-                                     vcard(contact, contact.organization or actor.name),
+            spots.append(ContactSpot(actor_id, index, qr_rect, payload,
                                      TextBlock(tuple(tl), Rect(text_x, y0 + (cell_h - text_h) / 2,
                                                                widest, text_h))))
         return title_block, tuple(spots)

@@ -204,10 +204,10 @@ def _table(rows: list[list[Any]], widths: Sequence[float], extra: Iterable[tuple
 
 
 def _directory_qr_side(chain: Chain) -> float:
-    from prozesskette.qr import qr_matrix, vcard
+    from prozesskette.qr import fits_in_qr, qr_matrix, vcard
 
-    sizes = [qr_matrix(vcard(contact, actor.name)).total_size
-             for actor in chain.actors for contact in actor.contacts]
+    payloads = [vcard(contact, actor.name) for actor in chain.actors for contact in actor.contacts]
+    sizes = [qr_matrix(payload).total_size for payload in payloads if fits_in_qr(payload)]
     return max(sizes, default=0) * DIRECTORY_MODULE_MM * MM
 
 
@@ -231,7 +231,7 @@ def _contact_details(contact: Contact) -> str:
 def contact_directory(chain: Chain, qr: bool = True) -> list[Any]:
     from reportlab.platypus import KeepTogether, Spacer
 
-    from prozesskette.qr import qr_matrix, vcard
+    from prozesskette.qr import fits_in_qr, qr_matrix, vcard
 
     st = _styles()
     story: list[Any] = [_outline("Kontaktverzeichnis", "contacts"),
@@ -260,9 +260,11 @@ def contact_directory(chain: Chain, qr: bool = True) -> list[Any]:
         rows: list[list[Any]] = []
         for contact in actor.contacts:
             details = _p(_contact_details(contact), st.cell)
-            if qr:
-                rows.append([_qr_flowable(qr_matrix(vcard(contact, actor.name)), side),
-                             details])
+            payload = vcard(contact, actor.name)
+            if qr and fits_in_qr(payload):
+                rows.append([_qr_flowable(qr_matrix(payload), side), details])
+            elif qr:  # too long for a QR code: the details alone
+                rows.append(["", details])
             else:
                 rows.append([details])
         # the heading stays with the first contact; further contacts may go to the next page
