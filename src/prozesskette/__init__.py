@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _API = ("load", "check", "layout_chain", "verify", "to_svg", "to_json", "to_pdf", "to_png",
-        "render")
+        "to_html", "render")
 _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
           "Contact": "prozesskette.model", "Phase": "prozesskette.model",
           "Step": "prozesskette.model", "Transition": "prozesskette.model",
@@ -25,7 +25,7 @@ _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
 __all__ = [
     "Actor", "Chain", "Contact", "Issue", "Layout", "Phase", "ProzessketteError", "Service",
     "Step", "Transition", "analyse", "check", "layout_chain", "load", "metrics", "render",
-    "to_json", "to_pdf", "to_png", "to_svg", "verify",
+    "to_html", "to_json", "to_pdf", "to_png", "to_svg", "verify",
 ]
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         layout_chain,
         load,
         render,
+        to_html,
         to_json,
         to_pdf,
         to_png,

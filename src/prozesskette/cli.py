@@ -145,7 +145,7 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     formats = list(dict.fromkeys(args.format or ["svg"]))
     target = Path(args.output) if args.output else None
     single_file = target is not None and target.suffix.lower() in (".svg", ".pdf", ".png",
-                                                                   ".json")
+                                                                   ".json", ".html")
     if single_file and (len(args.files) > 1 or len(formats) > 1):
         err.write("prozesskette: error: -o names a file, but several outputs would be written;"
                   " give a folder instead\n")
