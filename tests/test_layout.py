@@ -151,3 +151,39 @@ def test_invariants_hold_on_generated_chains(steps: int, lanes: int, seed: int,
                            contacts=contacts)
     layout = layout_chain(chain, **options)
     assert verify(layout) == []
+
+
+def test_review_findings_stay_fixed() -> None:
+    """Shapes a review found broken: three-lane steps with long titles, loops entering boxes
+    stacked in one column, long phase titles, empty phases, long chart titles."""
+    from prozesskette.model import Actor, Chain, Phase, Step
+
+    lanes = tuple(Actor(f"a{i}", f"A{i}") for i in range(3))
+    long = " ".join(["Antrag Beratung Prüfung Kurs Termin"] * 6)
+    for kind, nxt in (("task", ["e"]), ("decision", [{"to": "e", "label": "ja"},
+                                                     {"to": "s", "label": "nein"}])):
+        chain = Chain("T", lanes, (
+            Step("s", "Start", kind="start", actor="a0", next=["m"]),
+            Step("m", long, kind=kind, actors=("a0", "a1", "a2"), next=nxt),
+            Step("e", "End", kind="end", actor="a2")))
+        for direction in ("lr", "tb"):
+            assert verify(layout_chain(chain, direction=direction)) == []
+    loops = Chain("T", (Actor("a0", "a0"),), (
+        Step("s0", "s0", kind="start", actor="a0", phase="p0", next=["s35", "s27"]),
+        Step("s27", "s27", actor="a0", phase="p3", next=["s28"]),
+        Step("s28", "s28", actor="a0", phase="p0", next=["s31"]),
+        Step("s31", "s31", actor="a0", phase="p3", next=["s32"]),
+        Step("s32", "s32", kind="document", actor="a0", phase="p0", next=["s35"]),
+        Step("s35", "s35", kind="end", actor="a0", phase="p3")),
+        phases=(Phase("p0", "p0"), Phase("p2", "p2"), Phase("p3", "p3")))
+    assert verify(layout_chain(loops)) == []
+    titles = Chain("Prozesskette Integration Neuzugewanderter Jugendlicher", (Actor("a", "A"),), (
+        Step("s", "Start", kind="start", actor="a", phase="p1", next=["e"]),
+        Step("e", "Ende", kind="end", actor="a", phase="p2")),
+        phases=(Phase("p1", "Ankunft und Erstorientierung im Landkreis mit Beratung und "
+                      "Begleitung durch die Stellen vor Ort"), Phase("p2", "Kurz"),
+                Phase("p3", "Leere Phase mit langem Titel Donaudampfschifffahrtsgesellschaft")),
+        region="Landkreis Stendal, Hansestadt Stendal und Altmarkkreis Salzwedel gemeinsam",
+        version="2017-12")
+    for options in ({}, {"direction": "tb", "qr": False}):
+        assert verify(layout_chain(titles, **options)) == []

@@ -250,3 +250,24 @@ def test_corrupted_chains_give_issues_never_tracebacks(params: tuple[int, int, i
 def test_random_text_never_raises(text: str) -> None:
     chain, _issues = load_with_issues(text)
     assert chain is None or isinstance(chain, Chain)
+
+
+def test_review_findings_in_the_loader_stay_fixed(tmp_path: object) -> None:
+    from pathlib import Path
+
+    deep = "a: " + "[" * 100_000 + "]" * 100_000
+    (issue,) = load_with_issues(deep)[1]
+    assert "nests deeper" in issue.message and (issue.line, issue.col) == (1, 43)
+    assert load_with_issues("foo\x00.yaml")[1][0].message.startswith("the file name contains")
+    assert "broken character" in load_with_issues("title: T\ud800\n")[1][0].message
+    text = ("title: T\nactors: [{id: a, name: A}]\nphases: [{id: p, title: P}]\nsteps:\n"
+            "  - {id: s, title: S, kind: start, actor: a, phase: p, next: [e]}\n"
+            "  - {id: e, title: E, kind: end, actor: a, phase: p, bogus: 1}\n")
+    assert [i.message for i in load_with_issues(text)[1]] == ["unknown field 'bogus' in a step"]
+    plain = text.replace(", bogus: 1", "").replace("title: T", "title: =")
+    chain, issues = load_with_issues(plain)
+    assert chain is not None and chain.title == "=" and not issues
+    path = Path(str(tmp_path)) / "x.yaml"
+    path.write_bytes("title: Ärger Ärger ".encode() + b"\xff")
+    (issue,) = load_with_issues(path)[1]
+    assert (issue.line, issue.col) == (1, 20)

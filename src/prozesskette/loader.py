@@ -62,8 +62,10 @@ class _YamlBudgetError(Exception):
 
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# what the resolver gives plain scalars and collections (a lone '=' is !!value, '<<' !!merge)
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
-               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "value",
+                "merge")}
 
 
 def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
@@ -161,6 +163,29 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     return Issue(file, line, col, "error", message, hint, "yaml")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _too_deep(text: str, yaml: Any) -> tuple[int, int] | None:
+    """Where the nesting first gets deeper than MAX_DEPTH, found from the parser's events
+    (which do not recurse); only looked for when the text has that many brackets."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH and text.count("\n") <= MAX_DEPTH:
+        return None
+    depth = 0
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # compose reports the syntax error with its place
+    return None
+
+
 def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Issue]]:
     """Read YAML text safely into plain data and its source map."""
     import yaml
@@ -169,6 +194,18 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
     if "\x00" in text:
         return None, source, [Issue(file, 0, 0, "error", "the file contains NUL bytes",
                                     "is this really a text (YAML) file?")]
+    surrogate = _SURROGATE.search(text)
+    if surrogate:  # only possible in text handed over from Python, never in a UTF-8 file
+        at = surrogate.start()
+        return None, source, [Issue(file, text.count("\n", 0, at) + 1,
+                                    at - (text.rfind("\n", 0, at) + 1) + 1, "error",
+                                    "the text contains a broken character (a lone surrogate)",
+                                    "the text was not decoded properly; read it as UTF-8")]
+    deep = _too_deep(text, yaml)
+    if deep is not None:  # checked before composing: libyaml's composer recurses in C
+        return None, source, [Issue(file, deep[0], deep[1], "error",
+                                    f"the file nests deeper than {MAX_DEPTH} levels",
+                                    "a chain needs only a few levels: check the brackets")]
     try:
         # libyaml's parser where PyYAML has it (about ten times faster); same nodes and marks
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -201,6 +238,9 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
 def read_text(path: Path) -> str:
     """Read a chain file as UTF-8, refusing oversized or undecodable files with located errors."""
     name = str(path)
+    if "\x00" in name:
+        raise ProzessketteError(Issue(name.replace("\x00", "\\0"), 0, 0, "error",
+                                      "the file name contains a NUL character"))
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -228,7 +268,8 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start: exc.start].decode("utf-8", "replace")) + 1  # characters
         raise ProzessketteError(Issue(
             name, line, col, "error", "the file is not UTF-8 text",
             "save it as UTF-8 (in most editors: 'Save as…' → encoding UTF-8)",
@@ -381,7 +422,7 @@ def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
         check_references,
         check_start_end,
     )
-    from prozesskette.model import Actor, Chain, Step
+    from prozesskette.model import Actor, Chain, Step, id_problem
 
     def valid(name: str, class_name: str) -> list[Any]:
         items = data.get(name)
@@ -394,7 +435,10 @@ def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
     steps = valid("steps", "Step")
     if not steps:
         return []
-    placeholder = Step(id="_invalid", title="-")
+    first_phase = next((p.get("id") for p in data.get("phases") or []
+                        if isinstance(p, dict) and isinstance(p.get("id"), str)), None)
+    placeholder = Step(id="_invalid", title="-", actor=None,
+                       phase=first_phase if first_phase and not id_problem(first_phase) else None)
     actors = tuple(a for a in valid("actors", "Actor") if a) or (Actor("_", "-"),)
     chain = Chain(title="-", actors=actors, steps=tuple(step or placeholder for step in steps),
                   phases=tuple(p for p in valid("phases", "Phase") if p),
@@ -410,7 +454,7 @@ def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
               *(issue for issue in check_references(graph) if issue.code not in skipped)]
     if "steps" not in builder.invalid_items:
         issues += check_start_end(graph)
-    return issues
+    return [issue for issue in issues if "'_invalid'" not in issue.message]
 
 
 def build_chain(data: Any, source: SourceMap) -> tuple[Any, list[Issue]]:

@@ -167,6 +167,7 @@ class Seg:
     pos: float = 0.0  # final coordinate across the channel
     a_port: Port | None = None  # the step port at end a, if the run starts at a step
     b_port: Port | None = None
+    b_exact: bool = True  # False: end b stands for a track found later (not a fixed place)
 
     @property
     def lo(self) -> float:
@@ -193,10 +194,12 @@ def _must_precede(first: Seg, second: Seg) -> bool:
     """``first`` must be nearer the low side: first has a stub towards the low side where
     second has one towards the high side. Were first's track further out, the two stubs
     would lie on top of each other between the tracks."""
-    for end, side in ((first.a, first.a_side), (first.b, first.b_side)):
-        if side < 0:
-            for other, other_side in ((second.a, second.a_side), (second.b, second.b_side)):
-                if other_side > 0 and abs(end - other) < 0.5:
+    for end, side, exact in ((first.a, first.a_side, True),
+                             (first.b, first.b_side, first.b_exact)):
+        if side < 0 and exact:
+            for other, other_side, other_exact in ((second.a, second.a_side, True),
+                                                   (second.b, second.b_side, second.b_exact)):
+                if other_side > 0 and other_exact and abs(end - other) < 0.5:
                     return True
     return False
 
@@ -617,7 +620,7 @@ class Builder:
                 assert route.gap is not None
                 down = route.gap_side
                 gaps.setdefault(route.gap, []).append(
-                    Seg(route.edge, float(v.col), u.col + 0.5, down, -down))
+                    Seg(route.edge, float(v.col), u.col + 0.5, down, -down, b_exact=False))
         return gaps
 
     def _l_coordinates(self) -> None:
@@ -633,7 +636,7 @@ class Builder:
                 row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], item.l_ext)
             elif not item.real:
                 row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], 12.0)
-            elif item.hi == item.lo + 1:  # half of a two-lane step lies in each lane
+            elif item.hi > item.lo:  # half of a shared step lies in its first and last lane
                 half = max(item.l_ext / 2, 24.0)
                 row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], half)
                 row_ext[item.hi][item.row_hi] = max(row_ext[item.hi][item.row_hi], half)
@@ -709,6 +712,10 @@ class Builder:
                     top = max(top, self.row_top[item.lo][item.row])
                     bottom = min(bottom, self.row_top[item.hi][item.row_hi]
                                  + self.row_ext[item.hi][item.row_hi])
+                    if bottom - top < item.l_ext:  # its text needs the whole span
+                        top = self.row_top[item.lo][item.row]
+                        bottom = self.row_top[item.hi][item.row_hi] \
+                            + self.row_ext[item.hi][item.row_hi]
                 item.l = (top + bottom) / 2
                 item.l_ext = bottom - top
         # gaps: track positions along l
@@ -719,13 +726,33 @@ class Builder:
             for seg in segs:
                 seg.pos = first + seg.track * TRACK
 
+    def _phase_widths(self) -> dict[str, float]:
+        """The least width each phase gets along the time axis (its columns and channels)."""
+        grid = self.grid
+        width = [20.0] * grid.columns
+        for item in grid.items.values():
+            width[item.col] = max(width[item.col], item.t_ext)
+        for phase in self.chain.phases:
+            first, _last = grid.phase_cols.get(phase.id, (0, 0))
+            if not any(it.col == first for it in grid.items.values() if it.real):
+                title_w, _ = self._ext(min(tx.text_width(phase.title, self.options.font_size,
+                                                         True) + 12.0, 120.0), 0.0)
+                width[first] = max(width[first], title_w)  # an empty phase: room for its title
+        self.min_col_width = width
+        return {p.id: sum(width[c] for c in range(grid.phase_cols.get(p.id, (0, 0))[0],
+                                                   grid.phase_cols.get(p.id, (0, 0))[1] + 1))
+                + CHANNEL_MIN * (grid.phase_cols.get(p.id, (0, 0))[1]
+                                 - grid.phase_cols.get(p.id, (0, 0))[0])
+                for p in self.chain.phases}
+
     def _phase_band(self) -> float:
         opts = self.options
+        widths = self._phase_widths()
         if not self.chain.phases:
             return 0.0
         if self.direction == "lr":
-            lines = max(len(tx.wrap(p.title, 200.0, opts.font_size, True))
-                        for p in self.chain.phases)
+            lines = max(len(tx.wrap(p.title, max(widths[p.id] - 4.0, 10.0), opts.font_size,
+                                    True)) for p in self.chain.phases)
             return 2 * PAD_Y + lines * tx.line_height(opts.font_size)
         return 96.0
 
@@ -857,11 +884,7 @@ class Builder:
     def _t_coordinates(self) -> None:
         grid = self.grid
         opts = self.options
-        width = [0.0] * grid.columns
-        for item in grid.items.values():
-            width[item.col] = max(width[item.col], item.t_ext)
-        for k in range(grid.columns):
-            width[k] = max(width[k], 20.0)
+        width = list(self.min_col_width)
         label_need = self._label_needs(width)
         header_t = self.header_width if self.direction == "lr" else self._header_height_tb()
         self.header_t = header_t
@@ -1200,6 +1223,11 @@ class Builder:
             edges.append(EdgeRoute(edge.source, edge.target, points, label, is_handoff,
                                    route.edge in self.back_set, marker))
         width, height = self._xy(self.t_total, self.l_total)
+        if title_block is not None:  # a long title may need more than the chart's width
+            width = max(width, title_block.title.rect.right,
+                        title_block.subtitle.rect.right if title_block.subtitle else 0.0)
+            title_block = TitleBlock(Rect(0.0, 0.0, width, title_block.rect.h),
+                                     title_block.title, title_block.subtitle)
         legend = self._legend(width, height + offset_y) if opts.legend else None
         total_h = (legend.rect.bottom + 4.0) if legend else height + offset_y
         layout = Layout(width=width, height=total_h, direction=self.direction, nodes=nodes,
@@ -1366,12 +1394,18 @@ class Builder:
                              if chain.version else None) if p]
         subtitle = None
         if parts:
-            text = " · ".join(parts)
             sub = 10.0
-            subtitle = TextBlock((TextLine(text, 0.0, y + 2.0 + tx.ascent(sub), sub, False,
-                                           "start"),),
-                                 Rect(0.0, y + 2.0, tx.text_width(text, sub), tx.line_height(sub)))
-            y += 2.0 + tx.line_height(sub)
+            sub_lines = tx.wrap(" · ".join(parts), max(200.0, width - 20), sub)
+            top = y + 2.0
+            subtitle_lines = []
+            for line in sub_lines:
+                subtitle_lines.append(TextLine(line, 0.0, y + 2.0 + tx.ascent(sub), sub, False,
+                                               "start"))
+                y += tx.line_height(sub)
+            subtitle = TextBlock(tuple(subtitle_lines),
+                                 Rect(0.0, top, max(tx.text_width(t, sub) for t in sub_lines),
+                                      y - top + 2.0))
+            y += 2.0
         return TitleBlock(Rect(0.0, 0.0, width, y + 8.0), title, subtitle), y + 14.0
 
     def _legend(self, width: float, top: float) -> Legend:

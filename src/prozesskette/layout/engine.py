@@ -119,7 +119,8 @@ def order_lanes(graph: ChainGraph, mode: str) -> list[str]:
     best = _lane_cost(order, pairs, groups)
     improved = True
     rounds = 0
-    while improved and rounds < 50:
+    limit = 50 if len(order) <= 16 else 4  # each round costs lanes³ · edges
+    while improved and rounds < limit:
         improved = False
         rounds += 1
         for i in range(len(order)):

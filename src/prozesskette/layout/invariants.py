@@ -165,6 +165,14 @@ def _text_fits(layout: Layout, violations: list[Violation]) -> None:
                     violations.append(Violation("text", f"text of decision '{node.id}' pokes "
                                                 "out of the diamond"))
                     break
+    for phase in layout.phases.values():
+        if phase.title.lines and not phase.header.inflate(0.5).contains(phase.title.rect):
+            violations.append(Violation("text", f"title of phase '{phase.id}' leaves its "
+                                        "header"))
+    if layout.title is not None:
+        for title in (layout.title.title, layout.title.subtitle):
+            if title is not None and title.rect.right > layout.width + 0.5:
+                violations.append(Violation("text", "the chart's title runs past its width"))
     for lane in layout.lanes.values():
         if not lane.header.inflate(0.5).contains(lane.title.rect):
             violations.append(Violation("text", f"name of lane '{lane.actor}' leaves its header"))
