@@ -111,7 +111,7 @@ def _block_height(lines: int, notes: int, size: float, small: float) -> float:
     return height
 
 
-def node_text(step: Step, options: Options, badge: bool) -> NodeText:
+def node_text(step: Step, options: Options) -> NodeText:
     """Wrap a step's title (and legal basis) and choose its box size."""
     size, small = options.font_size, options.small_size
     title = step.title
@@ -122,8 +122,7 @@ def node_text(step: Step, options: Options, badge: bool) -> NodeText:
         text_w = min(max(options.box_width - 2 * PAD_X, min(word, 190.0)), 190.0)
         if step.kind in (StepKind.start, StepKind.end):
             text_w -= 10.0
-    del badge  # badges sit on the box's corner, outside the text area
-    text_w = max(text_w, min(word, 190.0))
+    text_w = max(text_w, min(word, 190.0))  # no split words (badges sit on the corner)
     lines = tx.wrap(title, text_w, size)
     legal = _keep_together(step.legal_basis) if step.legal_basis else None
     note = tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
@@ -319,7 +318,7 @@ class Builder:
                 overlap_badges.setdefault(step_id, number)
         self.overlap_number = overlap_badges
         for step in self.graph.steps.values():
-            self.texts[step.id] = node_text(step, options, step.id in overlap_badges)
+            self.texts[step.id] = node_text(step, options)
         sizes = {sid: self._ext(t.w, t.h) for sid, t in self.texts.items()}
         self.grid: Grid = make_grid(self.graph, sizes, options.lane_order, options.compact)
 
@@ -814,7 +813,6 @@ class Builder:
     def _channels_v(self) -> None:
         """Runs in the channels between columns; channel k lies right of column k (-1: left of
         the first column)."""
-        grid = self.grid
         channels: dict[int, list[Seg]] = {}
         self.fwd_jogs: dict[tuple[int, int], Seg] = {}  # (edge, channel) -> seg
         for route in self.routes:
@@ -857,7 +855,6 @@ class Builder:
         self._nudge_stubs(channels)
         self.channel_tracks = {k: assign_tracks(segs) for k, segs in channels.items()}
         self.channels = channels
-        del grid
 
     def _nudge_stubs(self, channels: dict[int, list[Seg]]) -> None:
         """Where the runs of a channel need each other on both sides in a ring (edges swapping
@@ -883,7 +880,6 @@ class Builder:
     # --- t coordinates ---------------------------------------------------------------------
     def _t_coordinates(self) -> None:
         grid = self.grid
-        opts = self.options
         width = list(self.min_col_width)
         label_need = self._label_needs(width)
         header_t = self.header_width if self.direction == "lr" else self._header_height_tb()
@@ -909,7 +905,6 @@ class Builder:
         self.t_total = cursor
         for item in grid.items.values():
             item.t = self.col_t[item.col] + width[item.col] / 2
-        del opts
 
     def _label_needs(self, width: list[float]) -> dict[int, float]:
         """Room a branch label needs between a box and the first track of its channel."""
@@ -1540,8 +1535,6 @@ def _badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str,
 
 def _boundary_marker(points: tuple[Point, ...], bands: list[Rect]) -> Point | None:
     """The first place where a route crosses from one lane into another."""
-    bounds = sorted({b.y for b in bands[1:]} | {b.x for b in bands[1:]})
-    del bounds
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         for band in bands:
             for edge_value, vertical in ((band.y, True), (band.x, False)):
