@@ -39,19 +39,37 @@ def check(source: Source) -> list[Issue]:
     return issues
 
 
-def _checked(source: Source) -> Chain:
+def localise(source: Source, lang: str | None = None) -> tuple[Chain, list[Issue]]:
+    """The chain with every text in ``lang`` (missing translations fall back to the chain's
+    language) and a located warning for each text that has no ``lang`` version."""
+    from prozesskette.i18n import localise as _localise
+
+    return _localise(_chain(source), lang)
+
+
+def _checked(source: Source, lang: str | None = None) -> Chain:
     chain = _chain(source)
     errors = [issue for issue in check(chain) if issue.is_error]
     if errors:
         raise ProzessketteError(errors)
+    chain, untranslated = localise(chain, lang)
+    if untranslated:
+        import warnings
+
+        shown = "\n".join(issue.format() for issue in untranslated[:5])
+        more = f"\n… and {len(untranslated) - 5} more" if len(untranslated) > 5 else ""
+        warnings.warn(f"{len(untranslated)} texts have no '{lang}' translation:\n{shown}{more}",
+                      UserWarning, stacklevel=3)
     return chain
 
 
 def layout_chain(source: Source, **options: Any) -> Layout:
-    """The chain's layout: pure geometry (see :class:`prozesskette.layout.Layout`)."""
+    """The chain's layout: pure geometry (see :class:`prozesskette.layout.Layout`).
+    ``lang="ar"`` draws the chain in that language (right to left for Arabic script)."""
     from prozesskette.layout.build import layout_chain as _layout
 
-    return _layout(_checked(source), **options)
+    lang = options.pop("lang", None)
+    return _layout(_checked(source, lang), **options)
 
 
 def verify(layout: Layout) -> list[Any]:
@@ -98,7 +116,8 @@ def to_pdf(source: Source, **options: Any) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
     from prozesskette.renderers.pdf import render_pdf
 
-    result: bytes = render_pdf(_checked(source), **options)
+    lang = options.pop("lang", None)
+    result: bytes = render_pdf(_checked(source, lang), **options)
     return result
 
 

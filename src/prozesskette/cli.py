@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from prozesskette.model import Chain
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -29,6 +32,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check chain files and summarise their interfaces")
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    check.add_argument("--lang", action="append", metavar="TAG",
+                       help="list the texts that have no translation into TAG (e.g. en, ar, "
+                       "de-x-ls for Leichte Sprache); repeat for several")
 
     commands.add_parser("schema", help="print the JSON Schema of the chain format")
 
@@ -40,6 +46,9 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("-f", "--format", action="append",
                         choices=("svg", "pdf", "png", "json", "html"),
                         help="output format; repeat for several (default: svg)")
+    render.add_argument("--lang", metavar="TAG", default=None,
+                        help="draw in this language of the chain's translations (e.g. en, ar, "
+                        "de-x-ls); Arabic script is drawn right to left")
     render.add_argument("--direction", choices=("lr", "tb"), default=None,
                         help="lr: lanes as rows, time left to right; tb: lanes as columns")
     render.add_argument("--lane-order", choices=("file", "auto"), default="file",
@@ -118,7 +127,28 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.quiet:
             out.write(f"{file}: ok" + (f", {warnings} warning(s)" if warnings else "") + "\n")
             _summary(chain, out)
+        for language in args.lang or ():
+            _untranslated(chain, language, args.quiet, out, err)
     return status
+
+
+def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
+                  err: TextIO) -> None:
+    from prozesskette.i18n import languages, localise
+    from prozesskette.model import Chain, language_problem
+
+    assert isinstance(chain, Chain)
+    problem = language_problem(language)
+    if problem:
+        err.write(f"prozesskette: warning: --lang {problem}\n")
+        return
+    _, missing = localise(chain, language)
+    for issue in missing:
+        err.write(issue.format() + "\n")
+    if not quiet:
+        given = ", ".join(languages(chain))
+        status = "complete" if not missing else f"{len(missing)} text(s) untranslated"
+        out.write(f"  {language}: {status} (the chain has texts in {given})\n")
 
 
 def _render_options(args: argparse.Namespace) -> dict[str, object]:
@@ -156,6 +186,14 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     options = _render_options(args)
     status = EXIT_OK
+    if args.lang is not None:
+        from prozesskette.model import language_problem
+
+        problem = language_problem(args.lang)
+        if problem:
+            err.write(f"prozesskette: error: --lang {problem}\n"
+                      "    hint: use a tag such as de, en, ar, uk, fa, ti or de-x-ls\n")
+            return EXIT_USAGE
     total = len(args.files)
     for number, file in enumerate(args.files, start=1):
         chain, issues = load_with_issues(file)
@@ -165,6 +203,8 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if chain is None or any(issue.is_error for issue in issues):
             status = EXIT_ERRORS
             continue
+        if args.lang is not None:
+            chain = _in_language(chain, args.lang, err)
         for kind in formats:
             if single_file:
                 assert target is not None
@@ -198,6 +238,22 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if total > 1 or not args.quiet_output:
                 err.write(f"{file} → {path}\n")
     return status
+
+
+_SHOWN_UNTRANSLATED = 8
+
+
+def _in_language(chain: Chain, language: str, err: TextIO) -> Chain:
+    """The chain in ``language``, telling which texts fall back to the chain's language."""
+    from prozesskette.i18n import localise
+
+    localised, missing = localise(chain, language)
+    for issue in missing[:_SHOWN_UNTRANSLATED]:
+        err.write(issue.format() + "\n")
+    if len(missing) > _SHOWN_UNTRANSLATED:
+        err.write(f"… and {len(missing) - _SHOWN_UNTRANSLATED} more untranslated texts; "
+                  f"`prozesskette check --lang {language} FILE` lists them all\n")
+    return localised
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> None:

@@ -373,6 +373,10 @@ class _Builder:
                         ok = False
                 values[name] = [entry.strip() if isinstance(entry, str) else entry
                                 for entry in entries]
+            elif isinstance(value, dict) and field_spec.kind in ("text", "longtext"):
+                ok = self._translations(here, name, field_spec, value) and ok
+                values[name] = {key: text.strip() for key, text in value.items()
+                                if isinstance(text, str)}
             else:
                 if isinstance(value, str):
                     value = value.strip()
@@ -394,6 +398,32 @@ class _Builder:
         except (ValueError, TypeError) as exc:  # a rule the field checks did not catch
             self.error(path, str(exc), code="invalid")
             return None
+
+    def _translations(self, here: Path_, name: str, field_spec: Any,
+                      value: dict[str, Any]) -> bool:
+        """Check a text given as ``{language: text}``, each problem at its own line."""
+        from prozesskette.model import FieldSpec, language_problem, value_problem
+
+        if not value:
+            self.error(here, f"'{name}' is empty", "write the text, or translations such as "
+                       "`{de: …, en: …}`", code="text")
+            return False
+        ok = True
+        for language, text in value.items():
+            problem = language_problem(language)
+            if problem:
+                self.error((*here, language), f"'{name}' has a translation under {problem}",
+                           "use language tags such as de, en, ar, uk, fa, ti, and de-x-ls "
+                           "for Leichte Sprache", key=True, code="lang")
+                ok = False
+            if isinstance(text, str):
+                text = text.strip()
+            problem = value_problem(FieldSpec(field_spec.kind), text)
+            if problem:
+                self._value_error((*here, language), f"{name}' in '{language}", field_spec,
+                                  text, problem)
+                ok = False
+        return ok
 
     def _value_error(self, here: Path_, name: str, field_spec: Any, value: Any,
                      problem: str) -> None:
@@ -435,7 +465,8 @@ def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
     steps = valid("steps", "Step")
     if not steps:
         return []
-    first_phase = next((p.get("id") for p in data.get("phases") or []
+    phases = data.get("phases")
+    first_phase = next((p.get("id") for p in (phases if isinstance(phases, list) else [])
                         if isinstance(p, dict) and isinstance(p.get("id"), str)), None)
     placeholder = Step(id="_invalid", title="-", actor=None,
                        phase=first_phase if first_phase and not id_problem(first_phase) else None)

@@ -24,10 +24,50 @@ _URL_RE = re.compile(
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}$")
 _EMAIL_RE = re.compile(r"^[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}$")
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# BCP 47 in the forms chains use: 'de', 'pt-BR', 'sr-Latn', and private use such as 'de-x-ls'
+_LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MAX_TEXT = 2000
 MAX_LONG_TEXT = 20000
+
+
+EASY_LANGUAGE = "de-x-ls"
+"""The tag of Leichte Sprache (German easy-to-read language): a private-use BCP 47 tag, so
+that it stays German for browsers and screen readers (primary subtag 'de')."""
+
+
+class Text(str):
+    """A text in several languages, e.g. ``Text({"de": "Ankunft", "en": "Arrival"})``.
+
+    It *is* the text of its first language (a ``str``), so every part of the pipeline that
+    only needs one language works unchanged; :func:`prozesskette.i18n.localise` picks another.
+    """
+
+    translations: dict[str, str]
+
+    def __new__(cls, translations: dict[str, str]) -> Text:
+        values = dict(translations)
+        first = next(iter(values.values()), "")
+        self = super().__new__(cls, first if isinstance(first, str) else "")
+        self.translations = values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (self.translations,))
+
+    def first(self, language: str) -> Text:
+        """The same translations with ``language`` first (the text it reads as)."""
+        if language not in self.translations or next(iter(self.translations)) == language:
+            return self
+        return Text({language: self.translations[language], **self.translations})
+
+
+def text_of(value: Any, first: str | None = None) -> Any:
+    """A field value as stored: mappings of language tags become :class:`Text`."""
+    if isinstance(value, dict) and value and not isinstance(value, Text):
+        text = Text(value)
+        return text.first(first) if first else text
+    return value
 
 
 class StepKind(StrEnum):
@@ -83,7 +123,7 @@ def id_problem(value: str) -> str | None:
 
 
 def language_problem(value: str) -> str | None:
-    if not _LANG_RE.match(value):
+    if not isinstance(value, str) or not _LANG_RE.match(value):
         return f"'{value}' is not a language tag"
     return None
 
@@ -101,18 +141,20 @@ class FieldSpec:
     item: str | None = None  # for lists: the name of the item class
     choices: tuple[str, ...] = ()
     min_items: int = 0
+    translatable: bool = False  # a text that readers need in their language
 
 
 FIELDS: dict[str, dict[str, FieldSpec]] = {
     "Chain": {
-        "title": FieldSpec("text", True, "Title of the chain."),
-        "region": FieldSpec("text", description="e.g. 'Landkreis Stendal'."),
+        "title": FieldSpec("text", True, "Title of the chain.", translatable=True),
+        "region": FieldSpec("text", description="e.g. 'Landkreis Stendal'.", translatable=True),
         "version": FieldSpec("text", description="The 'Stand', e.g. '2017-12'."),
         "language": FieldSpec("lang", description="Language tag of the texts, e.g. 'de'."),
         "direction": FieldSpec("enum", description="lr: lanes as rows, time left to right; "
                                "tb: lanes as columns, time downwards.", choices=("lr", "tb")),
         "author": FieldSpec("text", description="Who maintains the chain."),
-        "description": FieldSpec("longtext", description="What the chain is about."),
+        "description": FieldSpec("longtext", description="What the chain is about.",
+                                 translatable=True),
         "actors": FieldSpec("list", True, "Institutions and people; one lane each.",
                             item="Actor", min_items=1),
         "phases": FieldSpec("list", description="Stages of the chain, in order (columns).",
@@ -124,17 +166,19 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     },
     "Actor": {
         "id": FieldSpec("id", True, "Short name used to refer to the actor, e.g. 'jobcenter'."),
-        "name": FieldSpec("text", True, "Full name shown in the lane header."),
-        "short": FieldSpec("text", description="Short name, e.g. 'JC'."),
+        "name": FieldSpec("text", True, "Full name shown in the lane header.", translatable=True),
+        "short": FieldSpec("text", description="Short name, e.g. 'JC'.", translatable=True),
         "color": FieldSpec("color", description="Lane colour as #rrggbb."),
-        "description": FieldSpec("longtext", description="What the actor does."),
+        "description": FieldSpec("longtext", description="What the actor does.",
+                                 translatable=True),
         "url": FieldSpec("url", description="Web page of the institution."),
         "contacts": FieldSpec("list", description="Contact persons (one QR code each).",
                               item="Contact"),
     },
     "Contact": {
         "name": FieldSpec("text", True, "Full name, e.g. 'Erika Beispiel'."),
-        "role": FieldSpec("text", description="Function, e.g. 'Integrationsfachkraft U25'."),
+        "role": FieldSpec("text", description="Function, e.g. 'Integrationsfachkraft U25'.",
+                         translatable=True),
         "phone": FieldSpec("phone", description="Phone number, e.g. '+49 3931 0000-00'."),
         "email": FieldSpec("email", description="E-mail address."),
         "url": FieldSpec("url", description="Web page: https://, http://, mailto: or tel:."),
@@ -143,17 +187,21 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     },
     "Phase": {
         "id": FieldSpec("id", True, "Short name used to refer to the phase."),
-        "title": FieldSpec("text", True, "Title shown above the phase's columns."),
+        "title": FieldSpec("text", True, "Title shown above the phase's columns.",
+                           translatable=True),
     },
     "Service": {
         "id": FieldSpec("id", True, "Short name used in steps' 'service'."),
-        "title": FieldSpec("text", True, "What the offer is called, e.g. 'Sprachförderung'."),
-        "description": FieldSpec("longtext", description="What the offer is."),
+        "title": FieldSpec("text", True, "What the offer is called, e.g. 'Sprachförderung'.",
+                           translatable=True),
+        "description": FieldSpec("longtext", description="What the offer is.",
+                                 translatable=True),
     },
     "Step": {
         "id": FieldSpec("id", True, "Short name used in other steps' 'next'."),
-        "title": FieldSpec("text", True, "Text in the box; keep it short."),
-        "description": FieldSpec("longtext", description="Details (not drawn in the box)."),
+        "title": FieldSpec("text", True, "Text in the box; keep it short.", translatable=True),
+        "description": FieldSpec("longtext", description="Details (not drawn in the box).",
+                                 translatable=True),
         "kind": FieldSpec("enum", description="Shape of the step.",
                           choices=tuple(kind.value for kind in StepKind)),
         "actor": FieldSpec("id", description="The responsible actor's id."),
@@ -169,7 +217,8 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     },
     "Transition": {
         "to": FieldSpec("id", True, "The id of the next step."),
-        "label": FieldSpec("text", description="Label on the arrow, e.g. 'ja'."),
+        "label": FieldSpec("text", description="Label on the arrow, e.g. 'ja'.",
+                           translatable=True),
     },
 }
 
@@ -189,6 +238,8 @@ def _text_problem(value: Any, limit: int = MAX_TEXT, *, allow_empty: bool = Fals
 def value_problem(spec: FieldSpec, value: Any) -> str | None:
     """The problem with a scalar value of a field, or None. Lists are checked by the caller."""
     kind = spec.kind
+    if kind in ("text", "longtext") and isinstance(value, dict):
+        return translations_problem(spec, value)
     if kind in ("text", "longtext"):
         return _text_problem(value, MAX_LONG_TEXT if kind == "longtext" else MAX_TEXT,
                              allow_empty=kind == "longtext")
@@ -202,6 +253,21 @@ def value_problem(spec: FieldSpec, value: Any) -> str | None:
         return checks[kind](value)
     if kind == "enum" and value not in spec.choices:
         return f"'{value}' is not one of " + ", ".join(spec.choices)
+    return None
+
+
+def translations_problem(spec: FieldSpec, value: dict[Any, Any]) -> str | None:
+    """The first problem of a text given as ``{language: text}``, or None."""
+    if not value:
+        return "must not be empty: give the text, or translations such as {de: …, en: …}"
+    for language, text in value.items():
+        problem = language_problem(language) if isinstance(language, str) else \
+            f"'{language}' is not a language tag"
+        if problem:
+            return f"has a translation under {problem}: use tags such as de, en, ar, de-x-ls"
+        problem = value_problem(FieldSpec(spec.kind), text)
+        if problem:
+            return f"in '{language}' {problem}"
     return None
 
 
@@ -221,6 +287,11 @@ def _validate(obj: Any) -> None:
             continue
         if field_spec.kind == "enum":
             value = str(value.value) if isinstance(value, StrEnum) else value
+        if isinstance(value, dict) and field_spec.kind in ("text", "longtext"):
+            value = text_of(value)
+            object.__setattr__(obj, name, value)
+        if isinstance(value, Text):
+            value = value.translations
         problem = value_problem(field_spec, value)
         if problem:
             problems.append(f"{name}: {problem}")
@@ -384,6 +455,7 @@ class Chain:
         if not self.actors or not self.steps:
             raise ValueError("invalid Chain: needs at least one actor and one step")
         _validate(self)
+        _texts_first(self, self.language)
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -409,12 +481,25 @@ class Chain:
         return to_svg(self)
 
 
+def _texts_first(obj: Any, language: str) -> None:
+    """Let every translated text of ``obj`` and its parts read in ``language``."""
+    for name, spec in FIELDS[type(obj).__name__].items():
+        value = getattr(obj, name)
+        if isinstance(value, Text):
+            object.__setattr__(obj, name, value.first(language))
+        elif spec.kind in ("list", "next"):
+            for item in value or ():
+                _texts_first(item, language)
+
+
 MODELS: dict[str, type[Any]] = {"Chain": Chain, "Actor": Actor, "Contact": Contact,
                                 "Phase": Phase, "Service": Service, "Step": Step,
                                 "Transition": Transition}
 
 
 def _plain(obj: Any) -> Any:
+    if isinstance(obj, Text):
+        return dict(obj.translations)
     if isinstance(obj, StrEnum):
         return obj.value
     if isinstance(obj, tuple):

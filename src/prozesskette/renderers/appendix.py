@@ -95,7 +95,35 @@ def _p(text: str, style: Any) -> Any:
 
 
 def _e(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    """Escaped for a paragraph; runs in scripts Noto Sans lacks get their bundled face."""
+    from prozesskette import text as fonts
+
+    if not fonts.needs_runs(text):
+        return escape(text, {'"': "&quot;"})
+    parts = []
+    for face, part, _level in fonts.runs(text, rtl=False):
+        escaped = escape(part, {'"': "&quot;"})
+        if face != fonts.PRIMARY:
+            escaped = f'<font name="{_family(face)}">{escaped}</font>'
+        parts.append(escaped)
+    return "".join(parts)
+
+
+def _family(face: str) -> str:
+    """Register a bundled face (both weights) as a reportlab family, so <b> works in it."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from prozesskette.text import face_path
+
+    if face not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(face, str(face_path(face, False))))
+        pdfmetrics.registerFont(TTFont(f"{face}-Bold", str(face_path(face, True))))
+        for italic in (0, 1):
+            addMapping(face, 0, italic, face)
+            addMapping(face, 1, italic, f"{face}-Bold")
+    return face
 
 
 def _link(href: str, text: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from prozesskette.layout.geometry import (
     Badge,
@@ -133,6 +133,113 @@ def _font(bold: bool) -> str:
     return FONT_BOLD if bold else FONT_REGULAR
 
 
+#: The PDF's own words (page furniture), per language; others fall back to English.
+PAGE_WORDS: dict[str, dict[str, str]] = {
+    "de": {"stand": "Stand: {}", "page": "Seite {} von {}", "chart": "Prozesskette",
+           "paper": "Schnittstellenpapier"},
+    "en": {"stand": "As of {}", "page": "Page {} of {}", "chart": "Process chain",
+           "paper": "Interfaces and contacts"},
+    "ar": {"stand": "الإصدار: {}", "page": "الصفحة {} من {}", "chart": "سلسلة الإجراءات",
+           "paper": "نقاط التواصل وجهات الاتصال"},
+    "fa": {"stand": "نسخه: {}", "page": "صفحه {} از {}", "chart": "زنجیره فرایند",
+           "paper": "نقاط ارتباط و اطلاعات تماس"},
+    "uk": {"stand": "Станом на {}", "page": "Сторінка {} з {}", "chart": "Ланцюг процесу",
+           "paper": "Взаємодія та контакти"},
+}
+
+
+def _page_words(chain: Chain | None) -> dict[str, str]:
+    from prozesskette.i18n import pick
+
+    return pick(PAGE_WORDS, getattr(chain, "language", None) or "de")
+
+
+def _chain_rtl(chain: Chain | None) -> bool:
+    from prozesskette.i18n import is_rtl
+
+    return is_rtl(getattr(chain, "language", None))
+
+
+def _face_font(face: str, bold: bool) -> str:
+    """The reportlab name of a bundled face (registered on first use)."""
+    from prozesskette.text import PRIMARY
+
+    if face == PRIMARY:
+        return _font(bold)
+    from prozesskette.renderers.appendix import _family
+
+    _family(face)
+    return f"{face}-Bold" if bold else face
+
+
+def draw_text(canvas: Any, text: str, left: float, baseline: float, size: float,
+              bold: bool = False, chart_rtl: bool = False) -> None:
+    """One line of text starting at ``left`` (y up, as reportlab draws), in visual order.
+
+    Text Noto Sans covers is drawn as PDF text. Other scripts fall back per run to the
+    bundled Arabic and Ethiopic faces; Arabic runs are shaped with HarfBuzz and drawn as
+    glyph outlines (reportlab cannot place shaped glyphs), with the same text laid
+    invisibly on top so that the PDF stays searchable and copyable.
+    """
+    from prozesskette import text as fonts
+
+    if not fonts.needs_runs(text):
+        canvas.setFont(_font(bold), size)
+        canvas.drawString(left, baseline, text)
+        return
+    rtl = fonts.line_rtl(text, chart_rtl)
+    x = left
+    for face, part, level in fonts.visual_runs(text, bold, rtl):
+        scale = size / 1000.0
+        if face in fonts.SHAPED:
+            start = x
+            for gid, advance, x_offset, y_offset in fonts.shape(part, face, bold,
+                                                                 bool(level % 2)):
+                _draw_glyph(canvas, fonts.glyph_outline(face, gid, bold),
+                            x + x_offset * scale, baseline + y_offset * scale, scale)
+                x += advance * scale
+            invisible = canvas.beginText(start, baseline)
+            invisible.setTextRenderMode(3)
+            invisible.setFont(_face_font(face, bold), size)
+            invisible.setHorizScale(100.0 * (x - start) / max(
+                fonts.text_width(part, size, bold), 0.01))
+            invisible.textOut(part)
+            invisible.setTextRenderMode(0)  # the mode outlives the text object otherwise
+            invisible.setHorizScale(100.0)
+            canvas.drawText(invisible)
+        else:
+            canvas.setFont(_face_font(face, bold), size)
+            canvas.drawString(x, baseline, fonts.visual_text(face, part, level))
+            x += fonts.run_units(face, part, bold, level) * scale
+
+
+def _draw_glyph(canvas: Any, outline: tuple[tuple[str, tuple[float, ...]], ...], x: float,
+                y: float, scale: float) -> None:
+    if not outline:
+        return
+    path = canvas.beginPath()
+    current = (0.0, 0.0)
+    for operator, values in outline:
+        points = [(x + values[k] * scale, y + values[k + 1] * scale)
+                  for k in range(0, len(values), 2)]
+        if operator == "M":
+            path.moveTo(*points[0])
+        elif operator == "L":
+            path.lineTo(*points[0])
+        elif operator == "Q":  # quadratic → cubic Bézier
+            (qx, qy), (ex, ey) = points
+            cx, cy = current
+            path.curveTo(cx + 2 / 3 * (qx - cx), cy + 2 / 3 * (qy - cy),
+                         ex + 2 / 3 * (qx - ex), ey + 2 / 3 * (qy - ey), ex, ey)
+        elif operator == "C":
+            path.curveTo(*points[0], *points[1], *points[2])
+        else:
+            path.close()
+            continue
+        current = points[-1]
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
 # --------------------------------------------------------------------------------------------
 # Page fitting
 # --------------------------------------------------------------------------------------------
@@ -180,26 +287,28 @@ def _header_lines(chain: Chain | None, layout: Layout, width: float,
     if layout.title is not None or chain is None:
         return ()
     lines: list[TextLine] = []
-    x = furniture.margin
+    rtl = _chain_rtl(chain)
+    x = width - furniture.margin if rtl else furniture.margin
+    anchor: Literal["start", "end"] = "end" if rtl else "start"
     y = furniture.margin
     size = furniture.title_size
     available = width - 2 * furniture.margin
     for index, text in enumerate(wrap(chain.title, available, size, True)):
         y += ascent(size, True) if index == 0 else line_height(size)
-        lines.append(TextLine(text, x, y, size, True, "start"))
+        lines.append(TextLine(text, x, y, size, True, anchor))
     sub = _subtitle(chain)
     if sub:
         size2 = furniture.subtitle_size
         for text in wrap(sub, available, size2):
             y += line_height(size2)
-            lines.append(TextLine(text, x, y, size2, False, "start"))
+            lines.append(TextLine(text, x, y, size2, False, anchor))
     return tuple(lines)
 
 
 def _subtitle(chain: Chain) -> str:
     parts = [chain.region or ""]
     if chain.version:
-        parts.append(f"Stand: {chain.version}")
+        parts.append(_page_words(chain)["stand"].format(chain.version))
     return " · ".join(part for part in parts if part)
 
 
@@ -351,6 +460,9 @@ class _Painter:
         self.c = canvas
         self.layout = layout
         self.style = layout.style
+        from prozesskette.i18n import is_rtl
+
+        self.rtl = is_rtl(layout.language)
 
     # -- primitives ---------------------------------------------------------------------
 
@@ -365,11 +477,10 @@ class _Painter:
                          width / 2 if line.anchor == "middle" else 0.0)
         c.saveState()
         c.setFillColor(_color(LINK if line.href else color))
-        c.setFont(_font(line.bold), line.size)
         c.translate(left, -line.y)
         if slant:
             c.skew(0, slant)
-        c.drawString(0, 0, line.text)
+        draw_text(c, line.text, 0, 0, line.size, line.bold, self.rtl)
         c.restoreState()
         if line.href:
             c.linkURL(line.href, (left, -(line.y + descent(line.size, line.bold)), left + width,
@@ -744,7 +855,7 @@ def _make_canvas_class() -> type:
 def _footer_text(chain: Chain) -> str:
     parts = [chain.title, chain.region or ""]
     if chain.version:
-        parts.append(f"Stand: {chain.version}")
+        parts.append(_page_words(chain)["stand"].format(chain.version))
     return " · ".join(part for part in parts if part)
 
 
@@ -768,14 +879,21 @@ def _draw_footer(canvas: Any, number: int, total: int, *, chain: Chain,
         margin, size = furniture.margin, furniture.footer_size
     else:
         margin, size = 18 * MM, 7.5
-    label = f"Seite {number} von {total}"
+    label = _page_words(chain)["page"].format(number, total)
     baseline = margin * 0.75 if not chart_page or number > 1 else margin
     canvas.saveState()
     canvas.setFillColor(_color(NOTE))
-    canvas.setFont(FONT_REGULAR, size)
-    canvas.drawRightString(width - margin, baseline, label)
-    room = width - 2 * margin - text_width(label, size) - 4 * size
-    canvas.drawString(margin, baseline, _fit_text(_footer_text(chain), room, size))
+    rtl = _chain_rtl(chain)
+    label_width = text_width(label, size)
+    room = width - 2 * margin - label_width - 4 * size
+    footer = _fit_text(_footer_text(chain), room, size)
+    if rtl:  # mirrored: the page number on the left, the chain on the right
+        draw_text(canvas, label, margin, baseline, size, chart_rtl=True)
+        draw_text(canvas, footer, width - margin - text_width(footer, size), baseline, size,
+                  chart_rtl=True)
+    else:
+        draw_text(canvas, label, width - margin - label_width, baseline, size)
+        draw_text(canvas, footer, margin, baseline, size)
     canvas.restoreState()
 
 
@@ -848,6 +966,11 @@ def build_pdf(
     notes: list[str] = []
 
     qr_size: float | None = options.pop("qr_size", None)
+    if appendix and _chain_rtl(chain):
+        appendix = False
+        notes.append("the Schnittstellenpapier pages are not available for right-to-left "
+                     "languages yet: the PDF holds the chart only; the HTML page "
+                     "(--format html) carries the contact directory and the interfaces")
 
     def attempt(size: float | None) -> tuple[Layout, _Placement, list[str], float | None]:
         kwargs = {"qr": qr, **options}
@@ -991,9 +1114,8 @@ def _appendix_header(canvas: Any, doc: Any, *, chain: Chain) -> None:
     canvas.saveState()
     canvas.setFont(FONT_REGULAR, 7.5)
     canvas.setFillColor(_color(NOTE))
-    canvas.drawString(left, height - top + 5 * MM,
-                      _fit_text(f"Schnittstellenpapier · {chain.title}",
-                                width - left - right, 7.5))
+    draw_text(canvas, _fit_text(f"{_page_words(chain)['paper']} · {chain.title}",
+                                width - left - right, 7.5), left, height - top + 5 * MM, 7.5)
     canvas.setStrokeColor(_color(LANE_STROKE))
     canvas.setLineWidth(0.5)
     canvas.line(left, height - top + 3.5 * MM, width - right, height - top + 3.5 * MM)

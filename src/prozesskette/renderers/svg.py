@@ -337,6 +337,9 @@ class _Svg:
         self.embed_font = embed_font
         self.prefix = svg_id("", prefix) or "pk"
         self.words = _words(layout.language or "de")
+        from prozesskette.i18n import is_rtl
+
+        self.rtl = is_rtl(layout.language)
         self.chars: dict[bool, set[str]] = {False: set(), True: set()}
         self.out: list[str] = []
         self.lane_fill = {actor: _color(lane.color, _LANE_FILL)
@@ -399,6 +402,24 @@ class _Svg:
             attrs += f' text-anchor="{line_anchor}"'
         return attrs
 
+    def _rtl_line(self, line: TextLine) -> bool:
+        from prozesskette.text import line_rtl
+
+        return line_rtl(line.text, self.rtl)
+
+    def _rtl_element(self, line: TextLine, extra: str) -> str:
+        """A line that runs right to left: its own ``<text direction="rtl">``, where
+        text-anchor start means the right end, so the layout's anchor is swapped."""
+        swapped = {"start": "end", "end": "start"}.get(line.anchor, "middle")
+        attrs = f' x="{fmt(line.x)}" y="{fmt(line.y)}" direction="rtl"'
+        if line.size != self.style.font_size:
+            attrs += f' font-size="{fmt(line.size)}"'
+        if line.bold:
+            attrs += ' font-weight="bold"'
+        if swapped != "start":
+            attrs += f' text-anchor="{swapped}"'
+        return f"<text{extra}{attrs}>{_esc(line.text)}</text>"
+
     def text(self, block: TextBlock | None, extra: str = "") -> str:
         """A text block: one ``<text>``, a ``<tspan>`` per line, links as ``<a>`` around lines."""
         if block is None:
@@ -431,6 +452,9 @@ class _Svg:
 
     def _text_element(self, lines: list[TextLine], extra: str,
                       base: tuple[float, bool, str]) -> str:
+        if any(self._rtl_line(line) for line in lines):
+            return "".join(self._rtl_element(line, extra) if self._rtl_line(line) else
+                           self._text_element([line], extra, base) for line in lines)
         if len(lines) == 1:
             return f"<text{extra}{self._line_attrs(lines[0], *base)}>{_esc(lines[0].text)}</text>"
         first = lines[0]
@@ -798,20 +822,34 @@ class _Svg:
             from prozesskette import text as fonts
 
             if family == fonts.FONT_FAMILY:
-                private = f"pk {family}"
-                for bold in (False, True):
-                    chars = sorted(ch for ch in self.chars[bold] if fonts.has_glyph(ch, bold))
-                    if not chars:
-                        continue
-                    import binascii
+                import binascii
 
-                    data = binascii.b2a_base64(fonts.woff_subset(chars, bold),
-                                               newline=False).decode("ascii")
-                    faces += (f'@font-face{{font-family:"{private}";font-style:normal;'
-                              f"font-weight:{700 if bold else 400};"
-                              f'src:url(data:font/woff;base64,{data}) format("woff");'
-                              f"unicode-range:{_unicode_range(chars)}}}\n")
-                stack = f'"{private}",{stack}'
+                families: list[str] = []
+                for face in fonts.FACES:
+                    private = f"pk {fonts.FAMILIES[face]}"
+                    for bold in (False, True):
+                        chars = sorted(ch for ch in self.chars[bold]
+                                       if fonts.face_for_char(ch, bold) == face)
+                        if not chars:
+                            continue
+                        data = binascii.b2a_base64(fonts.woff_subset(chars, bold, face),
+                                                   newline=False).decode("ascii")
+                        faces += (f'@font-face{{font-family:"{private}";font-style:normal;'
+                                  f"font-weight:{700 if bold else 400};"
+                                  f'src:url(data:font/woff;base64,{data}) format("woff");'
+                                  f"unicode-range:{_unicode_range(chars)}}}\n")
+                        if private not in families:
+                            families.append(private)
+                stack = "".join(f'"{name}",' for name in families) + stack
+        if family == "Noto Sans" and any(not ch.isascii() for chars in self.chars.values()
+                                         for ch in chars):
+            from prozesskette import text as fonts
+
+            used = {fonts.face_for_char(ch, bold) for bold, chars in self.chars.items()
+                    for ch in chars if not ch.isascii()}
+            extra = "".join(f'"{fonts.FAMILIES[face]}",' for face in fonts.FACES[1:]
+                            if face in used)
+            stack = stack.replace('"Noto Sans",sans-serif', f'"Noto Sans",{extra}sans-serif')
         self.font_stack = stack
         c = ".pk-chart "
         return (
