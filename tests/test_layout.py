@@ -117,6 +117,25 @@ def test_compact_is_narrower_on_shipped_chains() -> None:
         assert verify(narrow) == []
 
 
+def test_wide_charts_get_narrower_boxes() -> None:
+    """Issue 4: a 40-step chain over 9 lanes comes out at most about 2.5:1 (3.6:1 with the
+    full box width), with no more crossings or bends than before, and its titles wrap into
+    narrower, taller boxes; a chart that is not wide keeps the full box width."""
+    chain = generate_chain(40, 9, 1, contacts=True)
+    layout = layout_chain(chain, lane_order="auto")
+    assert verify(layout) == []
+    m = metrics(layout)
+    assert m.width / m.height <= 2.5
+    assert m.width <= 2700
+    assert m.crossings <= 3 and m.bends <= 30
+    widths = [node.rect.w for node in layout.nodes.values() if node.kind == "task"]
+    assert max(widths) < 104.0
+    assert any(len(node.title.lines) >= 3 for node in layout.nodes.values())
+    tall = layout_chain(generate_chain(6, 8, 1))  # eight lanes, few columns
+    assert tall.width < 1.6 * tall.height
+    assert min(node.rect.w for node in tall.nodes.values() if node.kind == "task") >= 104.0
+
+
 def test_metrics_count_crossings_and_bends() -> None:
     layout = layout_chain(load(EXAMPLE))
     m = metrics(layout)

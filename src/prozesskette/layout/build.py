@@ -65,6 +65,9 @@ PAD_X, PAD_Y = 7.0, 6.0
 ROW_GAP = 22.0
 LANE_PAD = 14.0
 CHANNEL_MIN = 22.0
+CHANNEL_NARROW = 18.0  # … in a chart that had to get narrower
+NARROWING = (1.0, 0.88, 0.77, 0.68)  # box widths tried (times Options.box_width), widest first
+TARGET_ASPECT = 1.6  # width : height wanted for the drawing (A paper in landscape: 1.41)
 TRACK = 7.0
 TRACK_MARGIN = 9.0
 PORT_GAP = 8.0
@@ -111,15 +114,17 @@ def _block_height(lines: int, notes: int, size: float, small: float) -> float:
     return height
 
 
-def node_text(step: Step, options: Options) -> NodeText:
-    """Wrap a step's title (and legal basis) and choose its box size."""
+def node_text(step: Step, options: Options, narrow: float = 1.0) -> NodeText:
+    """Wrap a step's title (and legal basis) and choose its box size. ``narrow`` < 1 makes
+    boxes and diamonds narrower (titles wrap to more lines, boxes grow taller)."""
     size, small = options.font_size, options.small_size
     title = step.title
     word = tx.longest_word_width(title, size)
+    box_width = options.box_width * narrow
     if step.kind is StepKind.decision:
-        text_w = min(max(96.0, min(word, 150.0)), 150.0)
+        text_w = min(max(96.0 * narrow, min(word, 150.0)), 150.0)
     else:
-        text_w = min(max(options.box_width - 2 * PAD_X, min(word, 190.0)), 190.0)
+        text_w = min(max(box_width - 2 * PAD_X, min(word, 190.0)), 190.0)
         if step.kind in (StepKind.start, StepKind.end):
             text_w -= 10.0
     text_w = max(text_w, min(word, 190.0))  # no split words (badges sit on the corner)
@@ -132,13 +137,26 @@ def node_text(step: Step, options: Options) -> NodeText:
                  + [tx.text_width(line, small) for line in note] + [1.0])
     if step.kind is StepKind.decision:
         used_w = max(widest, 40.0)
-        w = max(options.box_width, used_w * 1.7 + 8.0)
+        # text of width u and height h fits a diamond W × H where u/W + h/H <= 1: a narrow
+        # chart trades width for height
+        spread = 1.7 if narrow >= 1.0 else 1.5
+        w = max(box_width, used_w * spread + 8.0)
         h = max(44.0, block_h / (1.0 - (used_w + 4.0) / w) + 6.0)
         return NodeText(lines, note, w, h, used_w + 4.0, block_h)
-    w = max(options.box_width, widest + 2 * PAD_X + (10.0 if step.kind in (
+    w = max(box_width, widest + 2 * PAD_X + (10.0 if step.kind in (
         StepKind.start, StepKind.end) else 0.0))
     h = max(38.0, block_h + 2 * PAD_Y + (6.0 if step.kind is StepKind.document else 0.0))
     return NodeText(lines, note, w, h, w - 2 * PAD_X, block_h)
+
+
+LABEL_WRAP = 72.0  # branch labels wrap at this width
+
+
+def _label_size(text: str, size: float) -> tuple[float, float]:
+    """Width and height of a branch label's box (wrapped at :data:`LABEL_WRAP`)."""
+    lines = tx.wrap(text, LABEL_WRAP, size)
+    return (max(tx.text_width(line, size) for line in lines) + 6.0,
+            len(lines) * tx.line_height(size) + 2.0)
 
 
 # --- routing data ---------------------------------------------------------------------------
@@ -321,6 +339,69 @@ class Builder:
             self.texts[step.id] = node_text(step, options)
         sizes = {sid: self._ext(t.w, t.h) for sid, t in self.texts.items()}
         self.grid: Grid = make_grid(self.graph, sizes, options.lane_order, options.compact)
+        self.channel_min = CHANNEL_MIN
+        self._fit_aspect()
+
+    def _fit_aspect(self) -> None:
+        """A chart much wider than tall gets narrower boxes and channels: titles wrap to more
+        lines and boxes grow taller, which costs little height where lane headers (contacts)
+        make the lanes tall anyway. The widest step of :data:`NARROWING` whose estimated
+        drawing is at most :data:`TARGET_ASPECT` wide is taken, else the narrowest."""
+        self._lane_headers()
+        steps = list(self.graph.steps.values())
+
+        def fits(narrow: float) -> tuple[bool, dict[str, NodeText], float]:
+            texts = self.texts if narrow >= 1.0 else {
+                step.id: node_text(step, self.options, narrow) for step in steps}
+            channel = CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW
+            w, h = self._xy(*self._estimate(texts, channel))
+            return w <= TARGET_ASPECT * h, texts, channel
+
+        # the widest boxes first; then the narrowest, and only if that is wide enough the ones
+        # in between (sizing every step's text costs time in a long chart)
+        ok, texts, channel = fits(NARROWING[0])
+        if not ok:
+            ok, texts, channel = fits(NARROWING[-1])
+            if ok:
+                for narrow in NARROWING[1:-1]:
+                    wide_ok, wide_texts, wide_channel = fits(narrow)
+                    if wide_ok:
+                        texts, channel = wide_texts, wide_channel
+                        break
+        if texts is self.texts:
+            return
+        self.texts = texts
+        self.channel_min = channel
+        for step_id, text in texts.items():
+            item = self.grid.items[step_id]
+            item.t_ext, item.l_ext = self._ext(text.w, text.h)
+
+    def _estimate(self, texts: dict[str, NodeText], channel: float) -> tuple[float, float]:
+        """A quick estimate of the drawing's extents (t, l) with these box sizes."""
+        grid = self.grid
+        width = [20.0] * grid.columns
+        rows = [[12.0] * n for n in grid.rows]
+        for item in grid.items.values():
+            if not item.real:
+                continue
+            t_ext, l_ext = self._ext(texts[item.key].w, texts[item.key].h)
+            width[item.col] = max(width[item.col], t_ext)
+            if item.hi > item.lo:
+                half = max(l_ext / 2, 24.0)
+                rows[item.lo][item.row] = max(rows[item.lo][item.row], half)
+                rows[item.hi][item.row_hi] = max(rows[item.hi][item.row_hi], half)
+            else:
+                rows[item.lo][item.row] = max(rows[item.lo][item.row], l_ext)
+        lanes = [max(self.header_need[actor], sum(rows[lane]) + 2 * LANE_PAD
+                     + ROW_GAP * (len(rows[lane]) - 1))
+                 for lane, actor in enumerate(grid.lanes)]
+        header_t = self.header_width if self.direction == "lr" else max(
+            self._header_content(actor, lanes[lane])[0] for lane, actor in enumerate(grid.lanes))
+        t_total = header_t + sum(width) + channel * max(0, grid.columns - 1) + 36.0
+        l_total = sum(lanes) + 30.0
+        if self.direction == "lr":
+            return t_total, l_total + 70.0  # title and legend lie along l here, along t in tb
+        return t_total + 70.0, l_total
 
     # abstract extents (t, l) of a final (w, h)
     def _ext(self, w: float, h: float) -> tuple[float, float]:
@@ -649,8 +730,7 @@ class Builder:
             if route.kind != "vert" or not label:
                 continue
             a, b = route.items[0], route.items[-1]
-            _, label_l = self._ext(tx.text_width(label, opts.small_size) + 6.0,
-                                   tx.line_height(opts.small_size) + 2.0)
+            _, label_l = self._ext(*_label_size(label, opts.small_size))
             upper, lower = (a, b) if b.lo > a.hi else (b, a)
             half = (label_l + 10.0) / 2
             for key in ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)):
@@ -740,7 +820,7 @@ class Builder:
         self.min_col_width = width
         return {p.id: sum(width[c] for c in range(grid.phase_cols.get(p.id, (0, 0))[0],
                                                    grid.phase_cols.get(p.id, (0, 0))[1] + 1))
-                + CHANNEL_MIN * (grid.phase_cols.get(p.id, (0, 0))[1]
+                + self.channel_min * (grid.phase_cols.get(p.id, (0, 0))[1]
                                  - grid.phase_cols.get(p.id, (0, 0))[0])
                 for p in self.chain.phases}
 
@@ -890,7 +970,7 @@ class Builder:
         for k in range(-1, grid.columns):
             tracks = self.channel_tracks.get(k, 0)
             lead = label_need.get(k, 0.0)
-            size = max(CHANNEL_MIN if 0 <= k < grid.columns - 1 else 18.0,
+            size = max(self.channel_min if 0 <= k < grid.columns - 1 else 18.0,
                        lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
             self.channel_t[k] = (cursor, size)
             first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
@@ -916,8 +996,7 @@ class Builder:
             if not edge.label or route.kind not in ("fwd", "loopB", "elbowH", "detour"):
                 continue
             source = grid.items[edge.source]
-            label_t, _ = self._ext(tx.text_width(edge.label, size) + 6.0,
-                                   tx.line_height(size) + 2.0)
+            label_t, _ = self._ext(*_label_size(edge.label, size))
             slack = (width[source.col] - source.t_ext) / 2
             needs[source.col] = max(needs.get(source.col, 0.0), label_t + 8.0 - slack)
         return needs
@@ -1321,9 +1400,7 @@ class Builder:
                run_index: RectIndex, size: float) -> EdgeLabel | None:
         """A branch label beside a run of its edge, near the start, where it hides no step and
         no other label, and crosses as few other edges as possible."""
-        lines = tx.wrap(text, 72.0, size)
-        w = max(tx.text_width(line, size) for line in lines) + 6.0
-        h = len(lines) * tx.line_height(size) + 2.0
+        w, h = _label_size(text, size)
         candidates: list[Rect] = []
         for (x0, y0), (x1, y1) in itertools.pairwise(points):
             if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
@@ -1552,7 +1629,18 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
 
     Options: direction ('lr' | 'tb'), lane_order ('file' | 'auto'), qr (bool), qr_size (pt),
     contacts, font_size, small_size, box_width, title, legend, language, compact (hand-offs
-    past a step in between stay in their column, drawn beside it: narrower, more crossings).
+    past a step in between stay in their column, drawn beside it: narrower, more crossings),
+    mirror (default: for right-to-left languages; time then runs from right to left).
     """
+    mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
-    return Builder(chain, opts).build()
+    layout = Builder(chain, opts).build()
+    if mirrored is None:
+        from prozesskette.i18n import is_rtl
+
+        mirrored = is_rtl(layout.language)
+    if mirrored:
+        from prozesskette.layout.mirror import mirror
+
+        layout = mirror(layout)
+    return layout

@@ -77,6 +77,7 @@ class Grid:
     back: list[int] = field(default_factory=list)  # indices of edges drawn as loops back
     rows: list[int] = field(default_factory=list)  # sub-rows per lane
     detours_allowed: bool = True
+    free_detours: bool = False  # … or only those that no other edge could cross
     detours: set[int] = field(default_factory=set)  # same-column hand-offs drawn beside
 
 
@@ -293,7 +294,8 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
                                                                    edge.target)]
         if any(occupied.get((column, lane)) for lane in between):
             # blocked: a detour beside the column keeps the column, if both are plain steps
-            if not grid.detours_allowed or s_lo != s_hi or t_lo != t_hi:
+            if s_lo != s_hi or t_lo != t_hi or not (grid.detours_allowed or (
+                    grid.free_detours and _detour_free(grid, index, back))):
                 bad.append(index)
                 continue
             grid.detours.add(index)
@@ -312,6 +314,37 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
         for cell, side, step_id in ends:
             sides[cell][side].add(step_id)
     return bad
+
+
+def _detour_free(grid: Grid, index: int, back: set[int]) -> bool:
+    """Whether a blocked hand-off drawn beside its column (up or down the channel after it,
+    then back along a row gap into the target) would have that stretch to itself: no other
+    edge leaves or passes the column within the lanes the detour runs along."""
+    graph = grid.graph
+    edge = graph.edges[index]
+    column = grid.col[edge.source]
+    lo = min(grid.span[edge.source][0], grid.span[edge.target][0])
+    hi = max(grid.span[edge.source][1], grid.span[edge.target][1])
+    for other_index, other in enumerate(graph.edges):
+        if other_index == index:
+            continue
+        a, b = grid.col[other.source], grid.col[other.target]
+        if other_index in back:
+            a, b = b - 1, a + 1  # a loop runs back beside both its ends
+        if not a <= column < b:
+            continue
+        (a_lo, a_hi), (b_lo, b_hi) = grid.span[other.source], grid.span[other.target]
+        o_lo, o_hi = min(a_lo, b_lo), max(a_hi, b_hi)
+        if other.source in (edge.source, edge.target) and other_index not in back \
+                and a_lo == a_hi:
+            # an edge of the detour's own ends leaves to the right in the end's row: in the
+            # way only if it turns towards the detour's other end
+            o_lo, o_hi = (a_lo + 1, o_hi) if o_hi > a_lo else (o_lo, a_lo - 1)
+            if o_lo > o_hi:
+                continue
+        if o_lo <= hi and o_hi >= lo:
+            return False
+    return True
 
 
 CAREFUL_LAYERING = 150  # up to this many steps, each conflict tries two remedies
@@ -656,7 +689,8 @@ def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_ord
     lanes = order_lanes(graph, lane_order)
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
-    grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours)
+    grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
+                free_detours=len(graph.steps) <= CAREFUL_LAYERING)
     layer(grid)
     build_items(grid, sizes)
     reduce_crossings(grid)
