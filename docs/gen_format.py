@@ -31,7 +31,7 @@ KINDS: dict[str, str] = {
     "email": "E-Mail-Adresse `name@example.org`",
     "color": "Farbe als `#rrggbb` (in Anführungszeichen, weil `#` sonst einen Kommentar "
              "beginnt)",
-    "lang": "Sprachkennung wie `de`, `en` oder `ar`",
+    "lang": "Sprachkennung wie `de`, `en`, `ar` oder `de-x-ls` (Leichte Sprache)",
     "enum": "einer der angegebenen Werte",
     "list": "Liste; jeder Eintrag beginnt mit `- `",
     "next": "Kurzname eines Schritts, oder eine Liste aus Kurznamen und "
@@ -65,6 +65,29 @@ ersten Zeile einer Kettendatei
 Code mit der Erweiterung „YAML“ (von Red Hat) beim Tippen die Felder vor und markiert
 Fehler sofort.
 
+## Mehrere Sprachen
+
+Jedes als *übersetzbar* markierte Feld darf statt eines Textes die Übersetzungen enthalten,
+als Zuordnung von Sprachkennungen zu Texten:
+
+```yaml
+title:
+  de: Ankunft im Landkreis
+  en: Arrival in the district
+  ar: الوصول إلى المقاطعة
+  de-x-ls: Sie kommen im Landkreis an
+```
+
+`de-x-ls` ist die Kennung für **Leichte Sprache** (eine private Erweiterung der Kennung `de`:
+Browser und Vorleseprogramme behandeln den Text als Deutsch). `prozesskette render --lang ar`
+(in Python `to_svg(chain, lang="ar")`) zeichnet die Kette in einer Sprache. Fehlt eine
+Übersetzung, erscheint der Text in der Sprache der Kette (`language`), und eine Warnung nennt
+Feld und Zeile; `prozesskette check --lang en --lang ar DATEI` listet alle unübersetzten Texte.
+Arabisch, Farsi/Dari und Paschtu werden von rechts nach links gesetzt: Das ganze Schaubild
+ist dann gespiegelt (die Zeit läuft von rechts nach links, die Köpfe der Bahnen stehen
+rechts). Mitgeliefert werden die Schriften Noto Sans (lateinische, kyrillische und griechische
+Schrift), Noto Sans Arabic und Noto Sans Ethiopic (Tigrinya, Amharisch).
+
 ## Arten von Werten
 
 | Art | erlaubt |
@@ -86,7 +109,7 @@ def _kind(spec: FieldSpec) -> str:
         return text
     if spec.kind == "enum":
         return "eins von " + ", ".join(f"`{choice}`" for choice in spec.choices)
-    return f"`{spec.kind}`"
+    return f"`{spec.kind}`" + (", übersetzbar" if spec.translatable else "")
 
 
 def render() -> str:

@@ -395,6 +395,10 @@ def _variants() -> list[Any]:
     cases.append(pytest.param(EXAMPLE, "tb", None, id="example-tb"))
     cases.append(pytest.param(EXAMPLE, "lr", "en", id="example-en"))
     cases.append(pytest.param(EXAMPLE, "lr", "ar", id="example-ar"))
+    # real translations: the chain drawn in its English, Arabic and Leichte-Sprache texts
+    translated = next(path for path in CHAINS if Path(path).name == "stendal-ausbildung.yaml")
+    for tag in ("en", "ar", "de-x-ls"):
+        cases.append(pytest.param(translated, "lr", f"lang={tag}", id=f"ausbildung-{tag}"))
     return cases
 
 
@@ -403,10 +407,13 @@ def test_axe_finds_no_violations(axe_browser: tuple[Any, str], tmp_path: Path, p
                                  direction: str, language: str | None) -> None:
     browser, axe = axe_browser
     text = Path(path).read_text("utf-8")
-    if language:
+    options: dict[str, Any] = {"direction": direction}
+    if language and language.startswith("lang="):
+        options["lang"] = language.removeprefix("lang=")
+    elif language:
         text = text.replace("language: de", f"language: {language}")
     page_file = tmp_path / "page.html"
-    page_file.write_text(api.to_html(load(text), direction=direction), "utf-8")
+    page_file.write_text(api.to_html(load(text), **options), "utf-8")
     page = browser.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -25,7 +25,7 @@ _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}$")
 _EMAIL_RE = re.compile(r"^[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}$")
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # BCP 47 in the forms chains use: 'de', 'pt-BR', 'sr-Latn', and private use such as 'de-x-ls'
-_LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
+LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MAX_TEXT = 2000
 MAX_LONG_TEXT = 20000
@@ -123,7 +123,7 @@ def id_problem(value: str) -> str | None:
 
 
 def language_problem(value: str) -> str | None:
-    if not isinstance(value, str) or not _LANG_RE.match(value):
+    if not isinstance(value, str) or not LANG_RE.match(value):
         return f"'{value}' is not a language tag"
     return None
 

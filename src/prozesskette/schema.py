@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prozesskette.model import FIELDS, ID_RE, MAX_LONG_TEXT, MAX_TEXT, FieldSpec
+from prozesskette.model import FIELDS, ID_RE, LANG_RE, MAX_LONG_TEXT, MAX_TEXT, FieldSpec
 
 _ID = {"type": "string", "pattern": ID_RE.pattern, "maxLength": 80}
 
@@ -34,8 +34,14 @@ def _field(spec: FieldSpec) -> dict[str, Any]:
         result = {"type": "string", "pattern": r"^(https?://|mailto:|tel:)"}
     elif kind == "color":
         result = {"type": "string", "pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}
-    elif kind == "longtext":
-        result = {"type": "string", "maxLength": MAX_LONG_TEXT}
+    elif kind in ("text", "longtext"):
+        # a text, or its translations: {de: …, en: …, ar: …, de-x-ls: …}
+        text: dict[str, Any] = ({"type": "string", "maxLength": MAX_LONG_TEXT}
+                                if kind == "longtext" else
+                                {"type": "string", "minLength": 1, "maxLength": MAX_TEXT})
+        result = {"anyOf": [text, {"type": "object", "minProperties": 1,
+                                   "propertyNames": {"pattern": LANG_RE.pattern},
+                                   "additionalProperties": dict(text)}]}
     else:
         result = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
     if spec.description:

@@ -474,6 +474,9 @@ def runs(text: str, bold: bool = False, rtl: bool | None = None) -> list[Run]:
         return [(PRIMARY, text, 1 if rtl else 0)] if text else []
     base = 1 if (base_rtl(text) if rtl is None else rtl) else 0
     kinds = [_strong(ch) for ch in text]
+    for k in range(1, len(text) - 1):  # '2026-11', '1.5', '10/12' are one number (UBA W4)
+        if text[k] in "+-,./:" and kinds[k - 1] == "EN" and kinds[k + 1] == "EN":
+            kinds[k] = "EN"
     # digits after left-to-right text belong to it (UBA W7); otherwise they count as right
     # to left for their neutral neighbours (N1)
     previous = "R" if base else "L"

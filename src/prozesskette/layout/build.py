@@ -328,7 +328,10 @@ class Builder:
         direction = options.direction or chain.direction.value
         self.direction: Literal["lr", "tb"] = "tb" if direction == "tb" else "lr"
         self.language = options.language or chain.language
-        self.words = LEGEND_TEXT.get(self.language.split("-")[0], LEGEND_TEXT["de"])
+        from prozesskette.i18n import pick
+        from prozesskette.translations import LEGEND
+
+        self.words = pick({**LEGEND_TEXT, **LEGEND}, self.language)
         self.texts: dict[str, NodeText] = {}
         overlap_badges: dict[str, int] = {}
         for number, overlap in enumerate(self.analysis.overlaps, start=1):

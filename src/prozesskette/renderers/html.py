@@ -28,8 +28,6 @@ from prozesskette.renderers.svg import render_svg, safe_href, svg_id
 
 __all__ = ["WORDS", "render_html"]
 
-#: Primary language subtags written right to left.
-RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "he", "iw", "ur", "yi", "dv", "ckb", "sd", "ug"})
 
 #: Every label of the page, per language (other languages fall back to English).
 WORDS: dict[str, dict[str, str]] = {
@@ -284,9 +282,11 @@ class _Page:
         self.embed_font = embed_font
         self.qr = qr
         self.lang = _language(layout)
-        primary = self.lang.split("-")[0].lower()
-        self.dir = "rtl" if primary in RTL_LANGUAGES else "ltr"
-        self.words = WORDS.get(primary, WORDS["en"])
+        from prozesskette.i18n import is_rtl, pick
+        from prozesskette.translations import HTML
+
+        self.dir = "rtl" if is_rtl(self.lang) else "ltr"
+        self.words = pick({**WORDS, **HTML}, self.lang)
         self.order = self._reading_order()
         self.number = {step_id: index for index, step_id in enumerate(self.order, start=1)}
         self.edges = {(edge.source, edge.target): edge for edge in layout.edges}

@@ -171,7 +171,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "phase/1": "{} Phase", "phase/n": "{} Phasen",
         "handoff/1": "{} Übergabe", "handoff/n": "{} Übergaben",
         "shared/1": "{} gemeinsamer Schritt", "shared/n": "{} gemeinsame Schritte",
-        "chart": "Prozesskette",
+        "chart": "Prozesskette", "sep": ", ",
     },
     "en": {
         "start": "Start", "task": "Step", "decision": "Decision",
@@ -194,13 +194,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "phase/1": "{} phase", "phase/n": "{} phases",
         "handoff/1": "{} hand-off", "handoff/n": "{} hand-offs",
         "shared/1": "{} shared step", "shared/n": "{} shared steps",
-        "chart": "Process chain",
+        "chart": "Process chain", "sep": ", ",
     },
 }
 
 
 def _words(language: str) -> dict[str, str]:
-    return _WORDS.get(language.split("-")[0].lower(), _WORDS["en"])
+    from prozesskette.i18n import pick
+    from prozesskette.translations import SVG
+
+    return pick({**_WORDS, **SVG}, language)
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -384,7 +387,7 @@ class _Svg:
     def join(self, items: list[str], word: str = "and") -> str:
         if len(items) <= 1:
             return "".join(items)
-        return ", ".join(items[:-1]) + self.words[word] + items[-1]
+        return self.words["sep"].join(items[:-1]) + self.words[word] + items[-1]
 
     def count(self, key: str, number: int) -> str:
         return self.words[f"{key}/{'1' if number == 1 else 'n'}"].format(number)
