@@ -14,17 +14,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _API = ("load", "check", "layout_chain", "verify", "to_svg", "to_json", "to_pdf", "to_png",
-        "to_html", "render")
+        "to_html", "render", "localise")
 _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
           "Contact": "prozesskette.model", "Phase": "prozesskette.model",
           "Step": "prozesskette.model", "Transition": "prozesskette.model",
-          "Service": "prozesskette.model", "Issue": "prozesskette.errors",
+          "Service": "prozesskette.model", "Text": "prozesskette.model",
+          "Issue": "prozesskette.errors",
           "ProzessketteError": "prozesskette.errors", "Layout": "prozesskette.layout.geometry",
           "analyse": "prozesskette.analysis", "metrics": "prozesskette.layout.invariants"}
 
 __all__ = [
     "Actor", "Chain", "Contact", "Issue", "Layout", "Phase", "ProzessketteError", "Service",
-    "Step", "Transition", "analyse", "check", "layout_chain", "load", "metrics", "render",
+    "Step", "Text", "Transition", "analyse", "check", "layout_chain", "load", "localise",
+    "metrics", "render",
     "to_html", "to_json", "to_pdf", "to_png", "to_svg", "verify",
 ]
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
         check,
         layout_chain,
         load,
+        localise,
         render,
         to_html,
         to_json,
@@ -45,7 +48,16 @@ if TYPE_CHECKING:
     from prozesskette.errors import Issue, ProzessketteError
     from prozesskette.layout.geometry import Layout
     from prozesskette.layout.invariants import metrics
-    from prozesskette.model import Actor, Chain, Contact, Phase, Service, Step, Transition
+    from prozesskette.model import (
+        Actor,
+        Chain,
+        Contact,
+        Phase,
+        Service,
+        Step,
+        Text,
+        Transition,
+    )
 
 
 def __getattr__(name: str) -> Any:
