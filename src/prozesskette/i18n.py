@@ -102,12 +102,12 @@ def localise(chain: Chain, language: str | None) -> tuple[Chain, list[Issue]]:
             here = (*path, name)
             if value is None:
                 continue
-            if spec.kind == "list":
-                changes[name] = tuple(resolve(item, (*here, index))
-                                      for index, item in enumerate(value))
-            elif spec.kind == "next":
-                changes[name] = tuple(resolve(item, (*here, index) if len(value) > 1 else here)
-                                      for index, item in enumerate(value))
+            if spec.kind in ("list", "next"):
+                items = tuple(resolve(item, (*here, index) if spec.kind == "list" or
+                                      len(value) > 1 else here)
+                              for index, item in enumerate(value))
+                if any(new is not old for new, old in zip(items, value, strict=True)):
+                    changes[name] = items
             elif isinstance(value, Text) or spec.translatable:
                 translations = value.translations if isinstance(value, Text) else {}
                 found = next((tag for tag in wanted if tag in translations), None)
@@ -125,7 +125,9 @@ def localise(chain: Chain, language: str | None) -> tuple[Chain, list[Issue]]:
                         f"add `{language}: …` to the texts of '{name}'" if translations else
                         f"write it as `{name}: {{{default}: …, {language}: …}}`",
                         "untranslated"))
-                changes[name] = str(text)
+                if isinstance(value, Text):  # plain texts stay as they are
+                    changes[name] = str(text)
+        # objects without translations are kept as they are (not even validated again)
         return replace(obj, **changes) if changes else obj
 
     localised: Chain = resolve(chain, ())
