@@ -297,3 +297,13 @@ def test_html_page_language_and_direction(many: Chain) -> None:
     easy = prozesskette.to_html(many, lang="de-x-ls")
     assert '<html lang="de-x-ls" dir="ltr">' in easy
     assert "Sie kommen an und lernen Deutsch" in easy
+
+
+@pytest.mark.parametrize("text", ["ښه راغلاست ټولو ته", "پناهجو ژبه گام کار", "ትግርኛ ቋንቋ"])
+def test_pashto_farsi_and_tigrinya_letters_have_glyphs(text: str) -> None:
+    assert fonts.missing_glyphs(text) == set()
+    for face, part, level in fonts.runs(text):
+        if face in fonts.SHAPED:
+            assert all(gid != 0 for gid, *_ in fonts.shape(part, face, False, bool(level % 2)))
+    lines = fonts.wrap(text, 40, 9)
+    assert all(fonts.text_width(line, 9) <= 40 + 1e-6 for line in lines if " " in line)
