@@ -15,7 +15,7 @@ from typing import Any
 from prozesskette.errors import Issue
 from prozesskette.model import EASY_LANGUAGE, FIELDS, Chain, Text
 
-__all__ = ["EASY_LANGUAGE", "RTL_LANGUAGES", "is_rtl", "languages", "localise", "pick", "words"]
+__all__ = ["EASY_LANGUAGE", "RTL_LANGUAGES", "is_rtl", "languages", "localise", "pick"]
 
 #: Primary language subtags written right to left.
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "prs", "he", "iw", "ur", "yi", "dv", "ckb", "sd",
@@ -41,11 +41,6 @@ def pick(table: dict[str, dict[str, str]], language: str | None,
     if chosen is table[fallback]:
         return chosen
     return {**table[fallback], **chosen}
-
-
-def words(table: dict[str, dict[str, str]], language: str | None) -> dict[str, str]:
-    """Alias of :func:`pick` with English as the fallback."""
-    return pick(table, language)
 
 
 def _candidates(language: str, default: str) -> list[str]:

@@ -457,10 +457,7 @@ def _face_of(ch: str, bold: bool, level: int) -> str:
         return ETHIOPIC
     if level % 2 and ch in _font(bold, ARABIC).char_units and not _is_digit(ch):
         return ARABIC  # a space or a comma inside right-to-left text joins its run
-    for face in FACES:
-        if ch in _font(bold, face).char_units:
-            return face
-    return PRIMARY
+    return face_for_char(ch, bold) or PRIMARY
 
 
 def runs(text: str, bold: bool = False, rtl: bool | None = None) -> list[Run]:

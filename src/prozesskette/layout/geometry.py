@@ -6,11 +6,14 @@ edge routes, QR code squares, legend and title. Renderers never decide a positio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 Point = tuple[float, float]
 Anchor = Literal["start", "middle", "end"]
+MIRRORED_ANCHOR: dict[str, Anchor] = {"start": "end", "end": "start", "middle": "middle"}
+"""The anchor of a line read in the other direction (mirrored charts, right-to-left text)."""
 
 
 def fmt(value: float) -> str:
@@ -268,26 +271,38 @@ class RectIndex:
         return sorted(found)
 
 
-def translate(layout: Layout, dx: float, dy: float, margin: float = 0.0) -> Layout:
-    """The same layout moved by (dx, dy), its size grown by the shift plus ``margin``."""
+_DRAWN = ("nodes", "lanes", "phases", "edges", "title", "legend")
 
-    def move(obj: Any) -> Any:
+
+def map_geometry(layout: Layout, rect: Callable[[Rect], Rect],
+                 line: Callable[[TextLine], TextLine],
+                 point: Callable[[Point], Point]) -> dict[str, Any]:
+    """Every drawn part of ``layout`` with its rectangles, text lines and points mapped (the
+    parts are returned by field name, for ``replace(layout, **parts)``)."""
+
+    def walk(obj: Any) -> Any:
         if isinstance(obj, Rect):
-            return Rect(obj.x + dx, obj.y + dy, obj.w, obj.h)
+            return rect(obj)
         if isinstance(obj, TextLine):
-            return replace(obj, x=obj.x + dx, y=obj.y + dy)
+            return line(obj)
         if isinstance(obj, tuple):
             if len(obj) == 2 and all(isinstance(v, float | int) and not isinstance(v, bool)
                                      for v in obj):
-                return (obj[0] + dx, obj[1] + dy)
-            return tuple(move(v) for v in obj)
+                return point(obj)
+            return tuple(walk(v) for v in obj)
         if isinstance(obj, dict):
-            return {key: move(value) for key, value in obj.items()}
+            return {key: walk(value) for key, value in obj.items()}
         if is_dataclass(obj) and not isinstance(obj, type | Style):
-            return replace(obj, **{f.name: move(getattr(obj, f.name)) for f in fields(obj)})
+            return replace(obj, **{f.name: walk(getattr(obj, f.name)) for f in fields(obj)})
         return obj
 
-    moved = {name: move(getattr(layout, name))
-             for name in ("nodes", "lanes", "phases", "edges", "title", "legend")}
+    return {name: walk(getattr(layout, name)) for name in _DRAWN}
+
+
+def translate(layout: Layout, dx: float, dy: float, margin: float = 0.0) -> Layout:
+    """The same layout moved by (dx, dy), its size grown by the shift plus ``margin``."""
+    moved = map_geometry(layout, lambda r: Rect(r.x + dx, r.y + dy, r.w, r.h),
+                         lambda t: replace(t, x=t.x + dx, y=t.y + dy),
+                         lambda p: (p[0] + dx, p[1] + dy))
     return replace(layout, width=layout.width + dx + margin, height=layout.height + dy + margin,
                    **moved)

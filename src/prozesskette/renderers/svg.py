@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from prozesskette.layout.geometry import (
+    MIRRORED_ANCHOR,
     Badge,
     ContactSpot,
     EdgeRoute,
@@ -413,15 +415,9 @@ class _Svg:
     def _rtl_element(self, line: TextLine, extra: str) -> str:
         """A line that runs right to left: its own ``<text direction="rtl">``, where
         text-anchor start means the right end, so the layout's anchor is swapped."""
-        swapped = {"start": "end", "end": "start"}.get(line.anchor, "middle")
-        attrs = f' x="{fmt(line.x)}" y="{fmt(line.y)}" direction="rtl"'
-        if line.size != self.style.font_size:
-            attrs += f' font-size="{fmt(line.size)}"'
-        if line.bold:
-            attrs += ' font-weight="bold"'
-        if swapped != "start":
-            attrs += f' text-anchor="{swapped}"'
-        return f"<text{extra}{attrs}>{_esc(line.text)}</text>"
+        swapped = replace(line, anchor=MIRRORED_ANCHOR[line.anchor])
+        attrs = self._line_attrs(swapped, self.style.font_size, False, "start")
+        return f'<text{extra}{attrs} direction="rtl">{_esc(line.text)}</text>'
 
     def text(self, block: TextBlock | None, extra: str = "") -> str:
         """A text block: one ``<text>``, a ``<tspan>`` per line, links as ``<a>`` around lines."""
