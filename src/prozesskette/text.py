@@ -591,13 +591,13 @@ def _units_function(bold: bool) -> Callable[[str], float]:
     primary = _font(bold)
     plain = primary.units
     have = primary.char_units.keys()
-    scale = {face: primary.units_per_em / _font(bold, face).units_per_em for face in FACES}
 
     def units(text: str) -> float:
         if text.isascii() or have >= set(text):
             return plain(text)
-        return sum(run_units(face, part, bold, level) * scale[face]
-                   for face, part, level in runs(text, bold))
+        # the other faces are read only when a text needs them
+        return sum(run_units(face, part, bold, level) * primary.units_per_em
+                   / _font(bold, face).units_per_em for face, part, level in runs(text, bold))
 
     return units
 
