@@ -56,6 +56,9 @@ class Row:
     height: float | None
     violations: int | None
     note: str = ""
+    a3_pt: float | None = None  # body text size with the drawing filling A3 landscape
+    columns: str = "–"  # step columns used, and the least any drawing of ours can use
+
 
     def cells(self) -> list[str]:
         def f(value: float | None, digits: int = 0) -> str:
@@ -66,11 +69,44 @@ class Row:
         return [str(self.steps), str(self.lanes), self.tool, f(self.seconds, 3),
                 f(self.peak_mb, 1), f(self.crossings), f(self.bends), f(self.length),
                 f"{f(self.width)} × {f(self.height)}", f(aspect, 1) + (":1" if aspect else ""),
-                f(self.violations), self.note]
+                f(self.violations), f(self.a3_pt, 1), self.columns, self.note]
 
 
 HEADER = ["steps", "lanes", "tool", "time s", "peak MB", "crossings", "bends", "edge length",
-          "size (pt)", "aspect", "violations", "note"]
+          "size (pt)", "aspect", "violations", "A3 text pt", "columns (bound)", "note"]
+
+
+def a3_text_size(layout: Layout, chain: object) -> float:
+    """Body text size in points when the drawing fills an A3 landscape page (what the PDF
+    renderer does with ``page="A3"``); the aim for a 40-step chain is 7 pt or more."""
+    from prozesskette.renderers.pdf import _place
+
+    placement = _place(layout, chain, "A3", True, None)  # type: ignore[arg-type]
+    return layout.style.font_size * placement.scale
+
+
+def column_bound(chain: object, lanes: list[str]) -> int:
+    """The fewest columns any drawing in our column model needs with this lane order: a step
+    after another in the same lane goes one column on, a hand-off may stay in its column,
+    and phases are column ranges (blocked hand-offs, which cost more columns, ignored)."""
+    from prozesskette.graph import ChainGraph
+    from prozesskette.layout import engine
+
+    graph = ChainGraph(chain)  # type: ignore[arg-type]
+    rank = {actor: i for i, actor in enumerate(lanes)}
+    spans, badge = engine.lane_spans(graph, rank)
+    grid = engine.Grid(graph, lanes, rank, spans, badge)
+    minlen = {}
+    for index, edge in enumerate(graph.edges):
+        (s_lo, s_hi), (t_lo, t_hi) = spans[edge.source], spans[edge.target]
+        minlen[index] = 0 if (t_lo > s_hi or t_hi < s_lo) else 1
+    engine.assign_columns(grid, minlen, engine.back_edges(graph))
+    return grid.columns
+
+
+def step_columns(layout: Layout) -> int:
+    """Columns that hold steps (box centres share their column's centre)."""
+    return len({round(node.rect.x + node.rect.w / 2, 1) for node in layout.nodes.values()})
 
 
 def ours(steps: int, lanes: int, seed: int) -> Row:
@@ -87,8 +123,11 @@ def ours(steps: int, lanes: int, seed: int) -> Row:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     m = metrics(layout)
+    bound = column_bound(chain, list(layout.lanes))
     return Row(steps, lanes, "prozesskette", seconds, peak / 2**20, m.crossings, m.bends,
-               m.edge_length, m.width, m.height, len(verify(layout)))
+               m.edge_length, m.width, m.height, len(verify(layout)),
+               a3_pt=a3_text_size(layout, chain),
+               columns=f"{step_columns(layout)} ({bound})")
 
 
 def _polyline(pos: str) -> list[tuple[float, float]]:

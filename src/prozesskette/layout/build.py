@@ -320,7 +320,7 @@ class Route:
 
 
 class Builder:
-    def __init__(self, chain: Chain, options: Options) -> None:
+    def __init__(self, chain: Chain, options: Options, lanes: list[str] | None = None) -> None:
         self.chain = chain
         self.options = options
         self.graph = ChainGraph(chain)
@@ -341,7 +341,8 @@ class Builder:
         for step in self.graph.steps.values():
             self.texts[step.id] = node_text(step, options)
         sizes = {sid: self._ext(t.w, t.h) for sid, t in self.texts.items()}
-        self.grid: Grid = make_grid(self.graph, sizes, options.lane_order, options.compact)
+        self.grid: Grid = make_grid(self.graph, sizes, options.lane_order, options.compact,
+                                    lanes)
         self.channel_min = CHANNEL_MIN
         self._fit_aspect()
 
@@ -1637,7 +1638,10 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     """
     mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
-    layout = Builder(chain, opts).build()
+    if opts.lane_order == "auto" and len(chain.steps) <= LANE_TRIAL_STEPS:
+        layout = _best_of_lane_orders(chain, opts)
+    else:
+        layout = Builder(chain, opts).build()
     if mirrored is None:
         from prozesskette.i18n import is_rtl
 
@@ -1647,3 +1651,29 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
 
         layout = mirror(layout)
     return layout
+
+
+LANE_TRIAL_STEPS = 40  # up to this many steps, 'auto' lays the chart out in …
+LANE_TRIALS = 3  # … this many of the best lane orders (and the one with the shortest
+                 # hand-offs) and keeps the best drawing
+AREA_PER_CROSSING = 0.2  # a drawing 20 % larger in area is as bad as one more crossing
+
+
+def _best_of_lane_orders(chain: Chain, opts: Options) -> Layout:
+    """The drawing with the fewest crossings for the best few lane orders of
+    :func:`~prozesskette.layout.engine.lane_orders`, with area as the tie-breaker (weighed by
+    :data:`AREA_PER_CROSSING`): the column count that ranks the orders does not see
+    crossings, a full drawing does."""
+    from prozesskette.graph import ChainGraph
+    from prozesskette.layout.engine import lane_trials
+    from prozesskette.layout.invariants import crossings
+
+    orders = lane_trials(ChainGraph(chain), LANE_TRIALS, opts.compact)
+    drawn = [Builder(chain, opts, order).build() for order in orders]
+    smallest = min(layout.width * layout.height for layout in drawn)
+
+    def badness(layout: Layout) -> float:
+        area = layout.width * layout.height / smallest - 1.0
+        return crossings(layout) + area / AREA_PER_CROSSING
+
+    return min(drawn, key=badness)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -83,13 +84,15 @@ class Grid:
 
 # --- 1. lane order --------------------------------------------------------------------------
 
-def _shared_adjacent(order: list[str], groups: list[tuple[str, ...]]) -> int:
+def _shared_adjacent(order: list[str], groups: list[tuple[str, ...]],
+                     rank: dict[str, int] | None = None) -> int:
     """How many shared steps have lanes that are not adjacent in this order."""
-    rank = {actor: i for i, actor in enumerate(order)}
+    if rank is None:
+        rank = {actor: i for i, actor in enumerate(order)}
     bad = 0
     for group in groups:
-        ranks = sorted(rank[a] for a in group)
-        if ranks[-1] - ranks[0] != len(ranks) - 1:
+        ranks = [rank[a] for a in group]
+        if max(ranks) - min(ranks) != len(ranks) - 1:
             bad += 1
     return bad
 
@@ -100,23 +103,13 @@ def _lane_cost(order: list[str], pairs: dict[tuple[str, str], int],
     cost = 0.0
     for (a, b), weight in pairs.items():
         distance = abs(rank[a] - rank[b])
-        cost += weight * (distance + 0.5 * max(0, distance - 1))
-    return cost + 1000.0 * _shared_adjacent(order, groups)
+        cost += weight * (1.5 * distance - 0.5 if distance > 1 else distance)
+    return cost + 1000.0 * _shared_adjacent(order, groups, rank) if groups else cost
 
 
-def order_lanes(graph: ChainGraph, mode: str) -> list[str]:
-    """Lane order: file order, or ('auto') a local search for short hand-offs."""
-    order = [actor.id for actor in graph.chain.actors]
-    if mode != "auto" or len(order) < 3:
-        return order
-    pairs: dict[tuple[str, str], int] = {}
-    for edge in graph.edges:
-        a = graph.steps[edge.source].responsible
-        b = graph.steps[edge.target].responsible
-        if a and b and a[0] != b[0]:
-            key = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
-            pairs[key] = pairs.get(key, 0) + 1
-    groups = [s.responsible for s in graph.steps.values() if len(s.responsible) > 1]
+def _local_search(order: list[str], pairs: dict[tuple[str, str], int],
+                  groups: list[tuple[str, ...]]) -> tuple[list[str], float]:
+    """Move single lanes while that shortens the hand-offs (:func:`_lane_cost`)."""
     best = _lane_cost(order, pairs, groups)
     improved = True
     rounds = 0
@@ -134,7 +127,96 @@ def order_lanes(graph: ChainGraph, mode: str) -> list[str]:
                 cost = _lane_cost(trial, pairs, groups)
                 if cost < best - 1e-9:
                     order, best, improved = trial, cost, True
-    return order
+    return order, best
+
+
+LANE_RESTARTS = 16  # further lane orders tried (from shuffled starts) in charts up to …
+LANE_RESTART_STEPS = 40  # … this many steps (6 above 10 lanes): each try lays out the
+                         # columns once more
+
+
+LANE_COLUMN_COST = 3.0  # hand-off cost (see _lane_cost) worth one column
+
+
+def order_lanes(graph: ChainGraph, mode: str, detours: bool = False) -> list[str]:
+    """Lane order: file order, or ('auto') the first of :func:`lane_orders`."""
+    order = [actor.id for actor in graph.chain.actors]
+    if mode != "auto" or len(order) < 3:
+        return order
+    return lane_orders(graph, detours)[0]
+
+
+def lane_orders(graph: ChainGraph, detours: bool = False) -> list[list[str]]:
+    """Good lane orders, best first: short hand-offs and few columns.
+
+    A local search for short hand-offs runs from the file order; in charts of up to
+    :data:`LANE_RESTART_STEPS` steps it also runs from a few shuffled starts (seeded, so the
+    result is stable), and those orders and the file order are ranked by the columns they
+    need (a hand-off between lanes that lie apart is blocked more often by a step in between,
+    and every blocked hand-off costs a column) plus their hand-off cost.
+    """
+    order = [actor.id for actor in graph.chain.actors]
+    pairs, groups = _handoffs(graph)
+    found, cost = _local_search(order, pairs, groups)
+    if len(graph.steps) > LANE_RESTART_STEPS or len(order) < 3:
+        return [found]
+    candidates = [(found, cost), (order, _lane_cost(order, pairs, groups))]
+    shuffler = random.Random(len(order) * 7919 + len(graph.steps))
+    restarts = LANE_RESTARTS if len(order) <= 10 else 6
+    for _ in range(restarts):
+        candidates.append(_local_search(shuffler.sample(order, len(order)), pairs, groups))
+    seen: set[tuple[str, ...]] = set()
+    ranked: list[tuple[tuple[int, float, float, int], list[str]]] = []
+    for index, (candidate, candidate_cost) in enumerate(candidates):
+        if tuple(candidate) in seen:
+            continue
+        seen.add(tuple(candidate))
+        columns = _column_count(graph, candidate, detours)
+        # a column saved is worth a longer hand-off, but only clearly: two hand-offs one lane
+        # longer each cost as much as one column
+        ranked.append(((_shared_adjacent(candidate, groups),
+                        columns + candidate_cost / LANE_COLUMN_COST, candidate_cost, index),
+                       candidate))
+    ranked.sort()
+    return [candidate for _, candidate in ranked]
+
+
+def lane_trials(graph: ChainGraph, count: int, detours: bool = False) -> list[list[str]]:
+    """The ``count`` best of :func:`lane_orders`, and the order with the shortest hand-offs
+    (the local search from the file order) if it is not among them."""
+    orders = lane_orders(graph, detours)
+    trials = orders[:count]
+    if orders and (shortest := _local_search_from_file(graph)) not in trials:
+        trials.append(shortest)
+    return trials
+
+
+def _handoffs(graph: ChainGraph) -> tuple[dict[tuple[str, str], int], list[tuple[str, ...]]]:
+    """Hand-offs per pair of lanes, and the lane groups of shared steps."""
+    pairs: dict[tuple[str, str], int] = {}
+    for edge in graph.edges:
+        a = graph.steps[edge.source].responsible
+        b = graph.steps[edge.target].responsible
+        if a and b and a[0] != b[0]:
+            key = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
+            pairs[key] = pairs.get(key, 0) + 1
+    groups = [s.responsible for s in graph.steps.values() if len(s.responsible) > 1]
+    return pairs, groups
+
+
+def _local_search_from_file(graph: ChainGraph) -> list[str]:
+    pairs, groups = _handoffs(graph)
+    return _local_search([actor.id for actor in graph.chain.actors], pairs, groups)[0]
+
+
+def _column_count(graph: ChainGraph, lanes: list[str], detours: bool) -> int:
+    """How many columns the chart needs with this lane order."""
+    rank = {actor: i for i, actor in enumerate(lanes)}
+    spans, badge = lane_spans(graph, rank)
+    grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
+                free_detours=len(graph.steps) <= CAREFUL_LAYERING)
+    layer(grid)
+    return grid.columns
 
 
 def lane_spans(graph: ChainGraph, rank: dict[str, int]) -> tuple[dict[str, tuple[int, int]],
@@ -684,9 +766,11 @@ def assign_rows(grid: Grid) -> None:
 
 
 def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_order: str,
-              detours: bool = True) -> Grid:
-    """Stages 1–5: lanes, columns, dummies, order, rows."""
-    lanes = order_lanes(graph, lane_order)
+              detours: bool = True, lanes: list[str] | None = None) -> Grid:
+    """Stages 1–5: lanes (``lanes``, or as ``lane_order`` says), columns, dummies, order,
+    rows."""
+    if lanes is None:
+        lanes = order_lanes(graph, lane_order, detours)
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
