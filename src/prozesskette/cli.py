@@ -52,7 +52,8 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--direction", choices=("lr", "tb"), default=None,
                         help="lr: lanes as rows, time left to right; tb: lanes as columns")
     render.add_argument("--lane-order", choices=("file", "auto"), default="file",
-                        help="keep the file's actor order, or reorder lanes for shorter hand-offs")
+                        help="keep the file's actor order, or reorder lanes for shorter hand-offs, "
+                             "fewer columns and crossings")
     render.add_argument("--compact", action="store_true",
                         help="narrower chart: hand-offs past other steps stay in their column")
     render.add_argument("--no-qr", action="store_true", help="no contact QR codes")
