@@ -104,7 +104,9 @@ def _lane_cost(order: list[str], pairs: dict[tuple[str, str], int],
     for (a, b), weight in pairs.items():
         distance = abs(rank[a] - rank[b])
         cost += weight * (1.5 * distance - 0.5 if distance > 1 else distance)
-    return cost + 1000.0 * _shared_adjacent(order, groups, rank) if groups else cost
+    if groups:
+        cost += 1000.0 * _shared_adjacent(order, groups, rank)
+    return cost
 
 
 def _local_search(order: list[str], pairs: dict[tuple[str, str], int],
@@ -133,8 +135,6 @@ def _local_search(order: list[str], pairs: dict[tuple[str, str], int],
 LANE_RESTARTS = 16  # further lane orders tried (from shuffled starts) in charts up to …
 LANE_RESTART_STEPS = 40  # … this many steps (6 above 10 lanes): each try lays out the
                          # columns once more
-
-
 LANE_COLUMN_COST = 3.0  # hand-off cost (see _lane_cost) worth one column
 
 
@@ -147,7 +147,22 @@ def order_lanes(graph: ChainGraph, mode: str, detours: bool = False) -> list[str
 
 
 def lane_orders(graph: ChainGraph, detours: bool = False) -> list[list[str]]:
-    """Good lane orders, best first: short hand-offs and few columns.
+    """Good lane orders, best first: short hand-offs and few columns (see :func:`_ranked`)."""
+    return _ranked(graph, detours)[1]
+
+
+def lane_trials(graph: ChainGraph, count: int, detours: bool = False) -> list[list[str]]:
+    """The ``count`` best of :func:`lane_orders`, and the order with the shortest hand-offs
+    (the local search from the file order) if it is not among them."""
+    shortest, orders = _ranked(graph, detours)
+    trials = orders[:count]
+    if shortest not in trials:
+        trials.append(shortest)
+    return trials
+
+
+def _ranked(graph: ChainGraph, detours: bool) -> tuple[list[str], list[list[str]]]:
+    """The order with the shortest hand-offs, and good lane orders ranked best first.
 
     A local search for short hand-offs runs from the file order; in charts of up to
     :data:`LANE_RESTART_STEPS` steps it also runs from a few shuffled starts (seeded, so the
@@ -159,7 +174,7 @@ def lane_orders(graph: ChainGraph, detours: bool = False) -> list[list[str]]:
     pairs, groups = _handoffs(graph)
     found, cost = _local_search(order, pairs, groups)
     if len(graph.steps) > LANE_RESTART_STEPS or len(order) < 3:
-        return [found]
+        return found, [found]
     candidates = [(found, cost), (order, _lane_cost(order, pairs, groups))]
     shuffler = random.Random(len(order) * 7919 + len(graph.steps))
     restarts = LANE_RESTARTS if len(order) <= 10 else 6
@@ -178,17 +193,7 @@ def lane_orders(graph: ChainGraph, detours: bool = False) -> list[list[str]]:
                         columns + candidate_cost / LANE_COLUMN_COST, candidate_cost, index),
                        candidate))
     ranked.sort()
-    return [candidate for _, candidate in ranked]
-
-
-def lane_trials(graph: ChainGraph, count: int, detours: bool = False) -> list[list[str]]:
-    """The ``count`` best of :func:`lane_orders`, and the order with the shortest hand-offs
-    (the local search from the file order) if it is not among them."""
-    orders = lane_orders(graph, detours)
-    trials = orders[:count]
-    if orders and (shortest := _local_search_from_file(graph)) not in trials:
-        trials.append(shortest)
-    return trials
+    return found, [candidate for _, candidate in ranked]
 
 
 def _handoffs(graph: ChainGraph) -> tuple[dict[tuple[str, str], int], list[tuple[str, ...]]]:
@@ -202,11 +207,6 @@ def _handoffs(graph: ChainGraph) -> tuple[dict[tuple[str, str], int], list[tuple
             pairs[key] = pairs.get(key, 0) + 1
     groups = [s.responsible for s in graph.steps.values() if len(s.responsible) > 1]
     return pairs, groups
-
-
-def _local_search_from_file(graph: ChainGraph) -> list[str]:
-    pairs, groups = _handoffs(graph)
-    return _local_search([actor.id for actor in graph.chain.actors], pairs, groups)[0]
 
 
 def _column_count(graph: ChainGraph, lanes: list[str], detours: bool) -> int:
