@@ -181,7 +181,11 @@ def _too_deep(text: str, yaml: Any) -> tuple[int, int] | None:
                     return (event.start_mark.line + 1, event.start_mark.column + 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if "nesting depth" in str(exc) and mark is not None:
+            # PyYAML >= 6.0.4 refuses deep flow nesting itself, while scanning ahead
+            return (mark.line + 1, mark.column + 1)
         return None  # compose reports the syntax error with its place
     return None
 
