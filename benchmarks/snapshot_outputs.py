@@ -22,7 +22,8 @@ from prozesskette.export import to_bpmn, to_dot, to_mermaid
 from prozesskette.samples import generate_chain
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAIN_FILES = sorted((ROOT / "chains").glob("*.yaml")) + sorted((ROOT / "tests/data").glob("*.yaml"))
+CHAIN_FILES = [*sorted((ROOT / "chains").glob("*.yaml")),
+               *sorted((ROOT / "tests/data").glob("*.yaml"))]
 LANGS = (None, "en", "ar")
 GENERATED = ((25, 6, 1), (40, 9, 2), (60, 12, 3), (120, 10, 4))
 

@@ -171,10 +171,11 @@ def _too_deep(text: str, yaml: Any) -> tuple[int, int] | None:
     (which do not recurse); only looked for when the text has that many brackets."""
     if text.count("[") + text.count("{") <= MAX_DEPTH and text.count("\n") <= MAX_DEPTH:
         return None
-    depth = 0
+    depth, scanned = 0, 0
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         for event in yaml.parse(text, Loader=loader):
+            scanned = event.end_mark.index
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -184,9 +185,29 @@ def _too_deep(text: str, yaml: Any) -> tuple[int, int] | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if "nesting depth" in str(exc) and mark is not None:
-            # PyYAML >= 6.0.4 refuses deep flow nesting itself, while scanning ahead
-            return (mark.line + 1, mark.column + 1)
+            # PyYAML >= 6.0.4 refuses deep flow nesting itself while scanning ahead of the
+            # events: find the bracket that opens level MAX_DEPTH + 1 after the last event
+            return _deep_bracket(text, scanned, depth) or (mark.line + 1, mark.column + 1)
         return None  # compose reports the syntax error with its place
+    return None
+
+
+def _deep_bracket(text: str, start: int, depth: int) -> tuple[int, int] | None:
+    """Line and column of the flow bracket after ``start`` that opens nesting level
+    MAX_DEPTH + 1, counting from ``depth`` (quoted text skipped), or None."""
+    quote = ""
+    for at in range(start, len(text)):
+        char = text[at]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return (text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+        elif char in "]}":
+            depth -= 1
     return None
 
 
@@ -431,7 +452,7 @@ class _Builder:
 
     def _value_error(self, here: Path_, name: str, field_spec: Any, value: Any,
                      problem: str) -> None:
-        if field_spec.kind == "enum":
+        if field_spec.kind == "enum" and isinstance(value, str):
             guess = did_you_mean(str(value), list(field_spec.choices))
             hint = (f"did you mean '{guess}'? " if guess else "") + \
                 "choose one of " + ", ".join(field_spec.choices)
