@@ -30,17 +30,10 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.loader import load
 from prozesskette.model import Chain
+from prozesskette.printing import MAX_QR_GROWTH, PrintWarning, build_pdf, render_pdf
 from prozesskette.qr import qr_matrix, vcard
-from prozesskette.renderers.appendix import tel_href
-from prozesskette.renderers.pdf import (
-    MAX_QR_GROWTH,
-    MIN_MODULE_MM,
-    MM,
-    PrintWarning,
-    build_pdf,
-    page_size,
-    render_pdf,
-)
+from prozesskette.renderers.pdf import MIN_MODULE_MM, MM, page_size
+from prozesskette.renderers.pdf.appendix import tel_href
 from prozesskette.text import ascent, descent, line_height, wrap
 
 pypdf = pytest.importorskip("pypdf")
