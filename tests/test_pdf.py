@@ -32,7 +32,7 @@ from prozesskette.loader import load
 from prozesskette.model import Chain
 from prozesskette.printing import MAX_QR_GROWTH, PrintWarning, build_pdf, render_pdf
 from prozesskette.qr import qr_matrix, vcard
-from prozesskette.renderers.pdf import MIN_MODULE_MM, MM, page_size
+from prozesskette.renderers.pdf import MIN_MODULE_MM, MM, choose_page, page_size, write_pdf
 from prozesskette.renderers.pdf.appendix import tel_href
 from prozesskette.text import ascent, descent, line_height, wrap
 
@@ -413,6 +413,29 @@ def test_qr_enlarged_to_reach_minimum_module(ausbildung: Chain) -> None:
     image = rasterise(result.data, 0)
     assert sorted(item.text for item in decode_all(image)) == sorted(
         expected_vcards(ausbildung))
+
+
+def test_renderer_draws_the_layout_it_is_given(ausbildung: Chain) -> None:
+    """The renderer decides no layout: the layout printing settled on (here one with QR
+    codes enlarged), placed by the renderer's own page choice, writes the same bytes."""
+    result = build_pdf(ausbildung, grid_layout, appendix=False,
+                       layout_options={"qr_size": 40.0, "column": 80.0})
+    assert result.qr_size is not None and result.qr_size > 40.0
+    placement, notes = choose_page(result.layout, ausbildung, None, None)
+    assert (placement.page, placement.scale) == (result.page, result.scale)
+    assert notes == [note for note in result.warnings if "body text" in note]
+    document = write_pdf(ausbildung, result.layout, placement, appendix=False)
+    assert document.data == result.data and document.pages == result.pages == 1
+
+
+def test_renderer_does_not_import_the_layout_engine() -> None:
+    import sys
+
+    code = ("import sys, prozesskette.renderers.pdf\n"
+            "print(sorted(m for m in sys.modules if m.startswith('prozesskette.layout.')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "['prozesskette.layout.geometry']", run.stdout
 
 
 def test_auto_page_is_smallest_with_readable_text(ausbildung: Chain) -> None:

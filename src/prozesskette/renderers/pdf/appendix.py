@@ -13,7 +13,7 @@ flowables so that long tables flow onto further pages with their header rows rep
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -301,6 +301,59 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[index:index + per] for index in range(0, len(items), per)]
 
 
+_MATRIX_COLUMN = 19.0  # width of one actor's column, points
+_MATRIX_STEP_MIN = 190.0  # narrowest step column; more actors go to a further table
+
+
+def _matrix_table(actors: list[Actor], groups: list[tuple[str | None, list[Step]]],
+                  roles_by_step: Mapping[str, Mapping[str, Role]]) -> Any:
+    """One table of the responsibility matrix: steps by phase × these ``actors``."""
+    from reportlab.lib.colors import HexColor, white
+
+    st = _styles()
+    column = _MATRIX_COLUMN
+    head_size = 8.0
+    longest = max(len(_actor_label(actor)) for actor in actors)
+    header: list[Any] = [_p("Schritt", st.head)]
+    header += [_vertical(_actor_label(actor) if longest < 40 else
+                         _actor_label(actor)[:38] + "…", head_size) for actor in actors]
+    rows: list[list[Any]] = [header]
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+        ("FONT", (1, 1), (-1, -1), FONT_BOLD, 8.5),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.3, HexColor(TABLE_RULE)),
+        ("VALIGN", (1, 1), (-1, -1), "MIDDLE"),
+    ]
+    for title, steps in groups:
+        if title is not None:
+            row = len(rows)
+            rows.append([_p(f"<b>{_e(title)}</b>", st.cell)] + [""] * len(actors))
+            commands += [("SPAN", (0, row), (-1, row)),
+                         ("BACKGROUND", (0, row), (-1, row), HexColor(TABLE_PHASE_FILL)),
+                         ("NOSPLIT", (0, row), (-1, row + 1))]  # keep with first step
+        for step in steps:
+            row = len(rows)
+            cells: list[Any] = [_p(_step_cell(step), st.cell)]
+            roles = roles_by_step.get(step.id, {})
+            for index, actor in enumerate(actors, start=1):
+                role = roles.get(actor.id)
+                if role is Role.lead:
+                    cells.append(LEAD_MARK)
+                    commands += [("BACKGROUND", (index, row), (index, row),
+                                  HexColor(TABLE_LEAD_FILL)),
+                                 ("TEXTCOLOR", (index, row), (index, row), white)]
+                elif role is Role.shared:
+                    cells.append(SHARED_MARK)
+                    commands.append(("BACKGROUND", (index, row), (index, row),
+                                     HexColor(TABLE_SHARED_FILL)))
+                else:
+                    cells.append("")
+            rows.append(cells)
+    widths = [_TEXT_WIDTH - column * len(actors)] + [column] * len(actors)
+    return _table(rows, widths, commands)
+
+
 def responsibility_matrix(chain: Chain) -> list[Any]:
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import PageBreak, Spacer
@@ -324,54 +377,13 @@ def responsibility_matrix(chain: Chain) -> list[Any]:
         header=False)
     story += [legend, Spacer(1, 6)]
 
-    column = 19.0
-    step_min = 190.0
-    per_table = max(1, int((_TEXT_WIDTH - step_min) // column))
+    per_table = max(1, int((_TEXT_WIDTH - _MATRIX_STEP_MIN) // _MATRIX_COLUMN))
     groups = _steps_by_phase(chain)
     actor_chunks = _chunks(list(chain.actors), per_table)
     for chunk_index, actors in enumerate(actor_chunks):
         if len(actor_chunks) > 1:
             story.append(_p(f"Stellen {chunk_index + 1} von {len(actor_chunks)}", st.h2))
-        head_size = 8.0
-        longest = max(len(_actor_label(actor)) for actor in actors)
-        header: list[Any] = [_p("Schritt", st.head)]
-        header += [_vertical(_actor_label(actor) if longest < 40 else
-                             _actor_label(actor)[:38] + "…", head_size) for actor in actors]
-        rows: list[list[Any]] = [header]
-        commands: list[tuple[Any, ...]] = [
-            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-            ("ALIGN", (1, 1), (-1, -1), "CENTER"),
-            ("FONT", (1, 1), (-1, -1), FONT_BOLD, 8.5),
-            ("LINEAFTER", (0, 0), (-2, -1), 0.3, HexColor(TABLE_RULE)),
-            ("VALIGN", (1, 1), (-1, -1), "MIDDLE"),
-        ]
-        for title, steps in groups:
-            if title is not None:
-                row = len(rows)
-                rows.append([_p(f"<b>{_e(title)}</b>", st.cell)] + [""] * len(actors))
-                commands += [("SPAN", (0, row), (-1, row)),
-                             ("BACKGROUND", (0, row), (-1, row), HexColor(TABLE_PHASE_FILL)),
-                             ("NOSPLIT", (0, row), (-1, row + 1))]  # keep with first step
-            for step in steps:
-                row = len(rows)
-                cells: list[Any] = [_p(_step_cell(step), st.cell)]
-                roles = analysis.matrix.get(step.id, {})
-                for index, actor in enumerate(actors, start=1):
-                    role = roles.get(actor.id)
-                    if role is Role.lead:
-                        cells.append(LEAD_MARK)
-                        commands += [("BACKGROUND", (index, row), (index, row),
-                                      HexColor(TABLE_LEAD_FILL)),
-                                     ("TEXTCOLOR", (index, row), (index, row), white)]
-                    elif role is Role.shared:
-                        cells.append(SHARED_MARK)
-                        commands.append(("BACKGROUND", (index, row), (index, row),
-                                         HexColor(TABLE_SHARED_FILL)))
-                    else:
-                        cells.append("")
-                rows.append(cells)
-        widths = [_TEXT_WIDTH - column * len(actors)] + [column] * len(actors)
-        story.append(_table(rows, widths, commands))
+        story.append(_matrix_table(actors, groups, analysis.matrix))
         story.append(Spacer(1, 6))
     key = [f"<b>{_e(actor.short)}</b> = {_e(actor.name)}" for actor in chain.actors
            if actor.short and actor.short != actor.name]
