@@ -28,6 +28,7 @@ from prozesskette.layout.geometry import (
     TextBlock,
     TextLine,
 )
+from prozesskette.i18n import localise
 from prozesskette.loader import load
 from prozesskette.model import Chain
 from prozesskette.printing import MAX_QR_GROWTH, PrintWarning, build_pdf, render_pdf
@@ -413,6 +414,29 @@ def test_qr_enlarged_to_reach_minimum_module(ausbildung: Chain) -> None:
     image = rasterise(result.data, 0)
     assert sorted(item.text for item in decode_all(image)) == sorted(
         expected_vcards(ausbildung))
+
+
+def test_qr_codes_shrink_back_when_the_chart_moved_to_a_larger_page(ausbildung: Chain) -> None:
+    """Codes enlarged for the first page's scale are bigger than needed once the chart has
+    moved to a larger page and prints larger: the layout is redone with codes just big
+    enough for the final scale (without that step the modules would print above 0.44 mm)."""
+    result = build_pdf(ausbildung, grid_layout, appendix=False,
+                       layout_options={"qr_size": 34.0, "column": 70.0, "font_size": 11.0})
+    assert result.page == "A1"
+    assert result.module_mm is not None
+    assert MIN_MODULE_MM <= result.module_mm < MIN_MODULE_MM * 1.1
+    assert [note for note in result.warnings if "enlarged" in note] == [
+        "QR modules would print at 0.10 mm on A2 landscape (less than 0.4 mm): QR codes "
+        f"enlarged in the layout from 34 pt to {result.qr_size:.0f} pt, modules now "
+        f"{result.module_mm:.2f} mm on A1 landscape"]
+
+
+def test_right_to_left_pdf_holds_the_chart_only(ausbildung: Chain) -> None:
+    arabic, _ = localise(ausbildung, "ar")
+    assert arabic.language == "ar"
+    result = build_pdf(arabic, grid_layout)
+    assert result.pages == 1
+    assert any("right-to-left" in note for note in result.warnings)
 
 
 def test_renderer_draws_the_layout_it_is_given(ausbildung: Chain) -> None:
