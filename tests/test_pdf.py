@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from prozesskette.i18n import localise
 from prozesskette.layout.geometry import (
     Badge,
     ContactSpot,
@@ -28,7 +29,6 @@ from prozesskette.layout.geometry import (
     TextBlock,
     TextLine,
 )
-from prozesskette.i18n import localise
 from prozesskette.loader import load
 from prozesskette.model import Chain
 from prozesskette.printing import MAX_QR_GROWTH, PrintWarning, build_pdf, render_pdf
