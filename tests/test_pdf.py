@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from prozesskette.i18n import localise
 from prozesskette.layout.geometry import (
     Badge,
     ContactSpot,
@@ -30,17 +31,10 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.loader import load
 from prozesskette.model import Chain
+from prozesskette.printing import MAX_QR_GROWTH, PrintWarning, build_pdf, render_pdf
 from prozesskette.qr import qr_matrix, vcard
-from prozesskette.renderers.appendix import tel_href
-from prozesskette.renderers.pdf import (
-    MAX_QR_GROWTH,
-    MIN_MODULE_MM,
-    MM,
-    PrintWarning,
-    build_pdf,
-    page_size,
-    render_pdf,
-)
+from prozesskette.renderers.pdf import MIN_MODULE_MM, MM, choose_page, page_size, write_pdf
+from prozesskette.renderers.pdf.appendix import tel_href
 from prozesskette.text import ascent, descent, line_height, wrap
 
 pypdf = pytest.importorskip("pypdf")
@@ -420,6 +414,52 @@ def test_qr_enlarged_to_reach_minimum_module(ausbildung: Chain) -> None:
     image = rasterise(result.data, 0)
     assert sorted(item.text for item in decode_all(image)) == sorted(
         expected_vcards(ausbildung))
+
+
+def test_qr_codes_shrink_back_when_the_chart_moved_to_a_larger_page(ausbildung: Chain) -> None:
+    """Codes enlarged for the first page's scale are bigger than needed once the chart has
+    moved to a larger page and prints larger: the layout is redone with codes just big
+    enough for the final scale (without that step the modules would print above 0.44 mm)."""
+    result = build_pdf(ausbildung, grid_layout, appendix=False,
+                       layout_options={"qr_size": 34.0, "column": 70.0, "font_size": 11.0})
+    assert result.page == "A1"
+    assert result.module_mm is not None
+    assert MIN_MODULE_MM <= result.module_mm < MIN_MODULE_MM * 1.1
+    assert [note for note in result.warnings if "enlarged" in note] == [
+        "QR modules would print at 0.10 mm on A2 landscape (less than 0.4 mm): QR codes "
+        f"enlarged in the layout from 34 pt to {result.qr_size:.0f} pt, modules now "
+        f"{result.module_mm:.2f} mm on A1 landscape"]
+
+
+def test_right_to_left_pdf_holds_the_chart_only(ausbildung: Chain) -> None:
+    arabic, _ = localise(ausbildung, "ar")
+    assert arabic.language == "ar"
+    result = build_pdf(arabic, grid_layout)
+    assert result.pages == 1
+    assert any("right-to-left" in note for note in result.warnings)
+
+
+def test_renderer_draws_the_layout_it_is_given(ausbildung: Chain) -> None:
+    """The renderer decides no layout: the layout printing settled on (here one with QR
+    codes enlarged), placed by the renderer's own page choice, writes the same bytes."""
+    result = build_pdf(ausbildung, grid_layout, appendix=False,
+                       layout_options={"qr_size": 40.0, "column": 80.0})
+    assert result.qr_size is not None and result.qr_size > 40.0
+    placement, notes = choose_page(result.layout, ausbildung, None, None)
+    assert (placement.page, placement.scale) == (result.page, result.scale)
+    assert notes == [note for note in result.warnings if "body text" in note]
+    document = write_pdf(ausbildung, result.layout, placement, appendix=False)
+    assert document.data == result.data and document.pages == result.pages == 1
+
+
+def test_renderer_does_not_import_the_layout_engine() -> None:
+    import sys
+
+    code = ("import sys, prozesskette.renderers.pdf\n"
+            "print(sorted(m for m in sys.modules if m.startswith('prozesskette.layout.')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "['prozesskette.layout.geometry']", run.stdout
 
 
 def test_auto_page_is_smallest_with_readable_text(ausbildung: Chain) -> None:

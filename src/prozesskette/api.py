@@ -114,7 +114,7 @@ def to_json(source: Source, **options: Any) -> str:
 
 def to_pdf(source: Source, **options: Any) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
-    from prozesskette.renderers.pdf import render_pdf
+    from prozesskette.printing import render_pdf
 
     lang = options.pop("lang", None)
     result: bytes = render_pdf(_checked(source, lang), **options)

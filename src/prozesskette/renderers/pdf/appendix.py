@@ -13,21 +13,31 @@ flowables so that long tables flow onto further pages with their header rows rep
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from prozesskette.analysis import Role, analyse
+from prozesskette.model import Actor, Chain, Contact, Step
+from prozesskette.qr import QrMatrix, fits_in_qr, qr_matrix, vcard
+from prozesskette.renderers.pdf.fonts import FONT_BOLD, FONT_REGULAR, register_face, register_fonts
+from prozesskette.renderers.pdf.page import MM
+from prozesskette.renderers.pdf.painter import (
+    TABLE_HEAD_FILL,
+    TABLE_INK,
+    TABLE_LEAD_FILL,
+    TABLE_MUTED,
+    TABLE_PHASE_FILL,
+    TABLE_RULE,
+    TABLE_SHARED_FILL,
+    draw_qr,
+)
+from prozesskette.text import PRIMARY, cap_height, longest_word_width, needs_runs, runs, text_width
 
-if TYPE_CHECKING:
-    from prozesskette.model import Actor, Chain, Contact, Step
-    from prozesskette.qr import QrMatrix
+__all__ = ["APPENDIX_MARGINS", "DIRECTORY_MODULE_MM", "appendix_story", "tel_href"]
 
-__all__ = ["APPENDIX_MARGINS", "DIRECTORY_MODULE_MM", "appendix_story"]
-
-MM = 72 / 25.4
 APPENDIX_MARGINS = (18 * MM, 20 * MM, 18 * MM, 18 * MM)
 """Left, top, right and bottom margin of the appendix pages (A4 portrait), points."""
 
@@ -35,14 +45,6 @@ DIRECTORY_MODULE_MM = 0.5
 """QR module size in the contact directory, mm."""
 
 _TEXT_WIDTH = 595.2755905511812 - APPENDIX_MARGINS[0] - APPENDIX_MARGINS[2]
-
-INK = "#1f2933"
-MUTED = "#52606d"
-RULE = "#c3cad2"
-HEAD_FILL = "#e4e8ed"
-PHASE_FILL = "#f3f5f7"
-LEAD_FILL = "#2c5282"
-SHARED_FILL = "#c6d8ee"
 
 LEAD_MARK = "F"
 SHARED_MARK = "M"
@@ -66,10 +68,8 @@ def _styles() -> _Styles:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
-    from prozesskette.renderers.pdf import FONT_BOLD, FONT_REGULAR, register_fonts
-
     register_fonts()
-    ink = HexColor(INK)
+    ink = HexColor(TABLE_INK)
     base = ParagraphStyle("pk-body", fontName=FONT_REGULAR, fontSize=9, leading=12,
                           textColor=ink, spaceAfter=4)
     return _Styles(
@@ -79,7 +79,7 @@ def _styles() -> _Styles:
                           spaceBefore=8, spaceAfter=3, keepWithNext=1),
         body=base,
         small=ParagraphStyle("pk-small", parent=base, fontSize=8, leading=10,
-                             textColor=HexColor(MUTED)),
+                             textColor=HexColor(TABLE_MUTED)),
         cell=ParagraphStyle("pk-cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
         cell_bold=ParagraphStyle("pk-cell-bold", parent=base, fontName=FONT_BOLD,
                                  fontSize=8.5, leading=10.5, spaceAfter=0),
@@ -96,38 +96,19 @@ def _p(text: str, style: Any) -> Any:
 
 def _e(text: str) -> str:
     """Escaped for a paragraph; runs in scripts Noto Sans lacks get their bundled face."""
-    from prozesskette import text as fonts
-
-    if not fonts.needs_runs(text):
+    if not needs_runs(text):
         return escape(text, {'"': "&quot;"})
     parts = []
-    for face, part, _level in fonts.runs(text, rtl=False):
+    for face, part, _level in runs(text, rtl=False):
         escaped = escape(part, {'"': "&quot;"})
-        if face != fonts.PRIMARY:
-            escaped = f'<font name="{_family(face)}">{escaped}</font>'
+        if face != PRIMARY:
+            escaped = f'<font name="{register_face(face)}">{escaped}</font>'
         parts.append(escaped)
     return "".join(parts)
 
 
-def _family(face: str) -> str:
-    """Register a bundled face (both weights) as a reportlab family, so <b> works in it."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from prozesskette.text import face_path
-
-    if face not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(face, str(face_path(face, False))))
-        pdfmetrics.registerFont(TTFont(f"{face}-Bold", str(face_path(face, True))))
-        for italic in (0, 1):
-            addMapping(face, 0, italic, face)
-            addMapping(face, 1, italic, f"{face}-Bold")
-    return face
-
-
 def _link(href: str, text: str) -> str:
-    return f'<a href="{_e(href)}" color="{LEAD_FILL}">{_e(text)}</a>'
+    return f'<a href="{_e(href)}" color="{TABLE_LEAD_FILL}">{_e(text)}</a>'
 
 
 def tel_href(phone: str) -> str:
@@ -163,8 +144,6 @@ def _outline(title: str, key: str, level: int = 0) -> Any:
 def _qr_flowable(matrix: QrMatrix, side: float) -> Any:
     from reportlab.platypus import Flowable
 
-    from prozesskette.renderers.pdf import draw_qr
-
     class Qr(Flowable):  # type: ignore[misc]
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
             return side, side
@@ -178,9 +157,6 @@ def _qr_flowable(matrix: QrMatrix, side: float) -> Any:
 def _vertical(text: str, size: float) -> Any:
     """Text turned by 90° (reading upwards), for narrow column headers."""
     from reportlab.platypus import Flowable
-
-    from prozesskette.renderers.pdf import FONT_BOLD
-    from prozesskette.text import cap_height, text_width
 
     length = text_width(text, size, True)
 
@@ -206,20 +182,18 @@ def _table(rows: list[list[Any]], widths: Sequence[float], extra: Iterable[tuple
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Table, TableStyle
 
-    from prozesskette.renderers.pdf import FONT_REGULAR
-
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), FONT_REGULAR, 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor(RULE)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor(TABLE_RULE)),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
     if header:
-        commands += [("BACKGROUND", (0, 0), (-1, 0), HexColor(HEAD_FILL)),
-                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, HexColor(MUTED))]
+        commands += [("BACKGROUND", (0, 0), (-1, 0), HexColor(TABLE_HEAD_FILL)),
+                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, HexColor(TABLE_MUTED))]
     commands.extend(extra)
     table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
@@ -232,8 +206,6 @@ def _table(rows: list[list[Any]], widths: Sequence[float], extra: Iterable[tuple
 
 
 def _directory_qr_side(chain: Chain) -> float:
-    from prozesskette.qr import fits_in_qr, qr_matrix, vcard
-
     payloads = [vcard(contact, actor.name) for actor in chain.actors for contact in actor.contacts]
     sizes = [qr_matrix(payload).total_size for payload in payloads if fits_in_qr(payload)]
     return max(sizes, default=0) * DIRECTORY_MODULE_MM * MM
@@ -258,8 +230,6 @@ def _contact_details(contact: Contact) -> str:
 
 def contact_directory(chain: Chain, qr: bool = True) -> list[Any]:
     from reportlab.platypus import KeepTogether, Spacer
-
-    from prozesskette.qr import fits_in_qr, qr_matrix, vcard
 
     st = _styles()
     story: list[Any] = [_outline("Kontaktverzeichnis", "contacts"),
@@ -321,7 +291,7 @@ def _step_cell(step: Step) -> str:
     text = _e(step.title)
     kind = KIND_NAMES.get(str(step.kind))
     if kind:
-        text += f' <font color="{MUTED}" size="7">({kind})</font>'
+        text += f' <font color="{TABLE_MUTED}" size="7">({kind})</font>'
     return text
 
 
@@ -331,11 +301,62 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[index:index + per] for index in range(0, len(items), per)]
 
 
+_MATRIX_COLUMN = 19.0  # width of one actor's column, points
+_MATRIX_STEP_MIN = 190.0  # narrowest step column; more actors go to a further table
+
+
+def _matrix_table(actors: list[Actor], groups: list[tuple[str | None, list[Step]]],
+                  roles_by_step: Mapping[str, Mapping[str, Role]]) -> Any:
+    """One table of the responsibility matrix: steps by phase × these ``actors``."""
+    from reportlab.lib.colors import HexColor, white
+
+    st = _styles()
+    column = _MATRIX_COLUMN
+    head_size = 8.0
+    longest = max(len(_actor_label(actor)) for actor in actors)
+    header: list[Any] = [_p("Schritt", st.head)]
+    header += [_vertical(_actor_label(actor) if longest < 40 else
+                         _actor_label(actor)[:38] + "…", head_size) for actor in actors]
+    rows: list[list[Any]] = [header]
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+        ("FONT", (1, 1), (-1, -1), FONT_BOLD, 8.5),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.3, HexColor(TABLE_RULE)),
+        ("VALIGN", (1, 1), (-1, -1), "MIDDLE"),
+    ]
+    for title, steps in groups:
+        if title is not None:
+            row = len(rows)
+            rows.append([_p(f"<b>{_e(title)}</b>", st.cell)] + [""] * len(actors))
+            commands += [("SPAN", (0, row), (-1, row)),
+                         ("BACKGROUND", (0, row), (-1, row), HexColor(TABLE_PHASE_FILL)),
+                         ("NOSPLIT", (0, row), (-1, row + 1))]  # keep with first step
+        for step in steps:
+            row = len(rows)
+            cells: list[Any] = [_p(_step_cell(step), st.cell)]
+            roles = roles_by_step.get(step.id, {})
+            for index, actor in enumerate(actors, start=1):
+                role = roles.get(actor.id)
+                if role is Role.lead:
+                    cells.append(LEAD_MARK)
+                    commands += [("BACKGROUND", (index, row), (index, row),
+                                  HexColor(TABLE_LEAD_FILL)),
+                                 ("TEXTCOLOR", (index, row), (index, row), white)]
+                elif role is Role.shared:
+                    cells.append(SHARED_MARK)
+                    commands.append(("BACKGROUND", (index, row), (index, row),
+                                     HexColor(TABLE_SHARED_FILL)))
+                else:
+                    cells.append("")
+            rows.append(cells)
+    widths = [_TEXT_WIDTH - column * len(actors)] + [column] * len(actors)
+    return _table(rows, widths, commands)
+
+
 def responsibility_matrix(chain: Chain) -> list[Any]:
     from reportlab.lib.colors import HexColor, white
     from reportlab.platypus import PageBreak, Spacer
-
-    from prozesskette.renderers.pdf import FONT_BOLD
 
     st = _styles()
     analysis = analyse(chain)
@@ -343,9 +364,9 @@ def responsibility_matrix(chain: Chain) -> list[Any]:
                         _p("Verantwortlichkeiten", st.h1),
                         _p("Welche Stelle welchen Schritt verantwortet, nach Phasen.",
                            st.small)]
-    lead_style = [("BACKGROUND", (0, 0), (0, 0), HexColor(LEAD_FILL)),
+    lead_style = [("BACKGROUND", (0, 0), (0, 0), HexColor(TABLE_LEAD_FILL)),
                   ("TEXTCOLOR", (0, 0), (0, 0), white),
-                  ("BACKGROUND", (2, 0), (2, 0), HexColor(SHARED_FILL))]
+                  ("BACKGROUND", (2, 0), (2, 0), HexColor(TABLE_SHARED_FILL))]
     legend = _table(
         [[LEAD_MARK, _p("federführend: die erst- oder einzig genannte Stelle", st.cell),
           SHARED_MARK, _p("mitverantwortlich", st.cell)]],
@@ -356,54 +377,13 @@ def responsibility_matrix(chain: Chain) -> list[Any]:
         header=False)
     story += [legend, Spacer(1, 6)]
 
-    column = 19.0
-    step_min = 190.0
-    per_table = max(1, int((_TEXT_WIDTH - step_min) // column))
+    per_table = max(1, int((_TEXT_WIDTH - _MATRIX_STEP_MIN) // _MATRIX_COLUMN))
     groups = _steps_by_phase(chain)
     actor_chunks = _chunks(list(chain.actors), per_table)
     for chunk_index, actors in enumerate(actor_chunks):
         if len(actor_chunks) > 1:
             story.append(_p(f"Stellen {chunk_index + 1} von {len(actor_chunks)}", st.h2))
-        head_size = 8.0
-        longest = max(len(_actor_label(actor)) for actor in actors)
-        header: list[Any] = [_p("Schritt", st.head)]
-        header += [_vertical(_actor_label(actor) if longest < 40 else
-                             _actor_label(actor)[:38] + "…", head_size) for actor in actors]
-        rows: list[list[Any]] = [header]
-        commands: list[tuple[Any, ...]] = [
-            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-            ("ALIGN", (1, 1), (-1, -1), "CENTER"),
-            ("FONT", (1, 1), (-1, -1), FONT_BOLD, 8.5),
-            ("LINEAFTER", (0, 0), (-2, -1), 0.3, HexColor(RULE)),
-            ("VALIGN", (1, 1), (-1, -1), "MIDDLE"),
-        ]
-        for title, steps in groups:
-            if title is not None:
-                row = len(rows)
-                rows.append([_p(f"<b>{_e(title)}</b>", st.cell)] + [""] * len(actors))
-                commands += [("SPAN", (0, row), (-1, row)),
-                             ("BACKGROUND", (0, row), (-1, row), HexColor(PHASE_FILL)),
-                             ("NOSPLIT", (0, row), (-1, row + 1))]  # keep with first step
-            for step in steps:
-                row = len(rows)
-                cells: list[Any] = [_p(_step_cell(step), st.cell)]
-                roles = analysis.matrix.get(step.id, {})
-                for index, actor in enumerate(actors, start=1):
-                    role = roles.get(actor.id)
-                    if role is Role.lead:
-                        cells.append(LEAD_MARK)
-                        commands += [("BACKGROUND", (index, row), (index, row),
-                                      HexColor(LEAD_FILL)),
-                                     ("TEXTCOLOR", (index, row), (index, row), white)]
-                    elif role is Role.shared:
-                        cells.append(SHARED_MARK)
-                        commands.append(("BACKGROUND", (index, row), (index, row),
-                                         HexColor(SHARED_FILL)))
-                    else:
-                        cells.append("")
-                rows.append(cells)
-        widths = [_TEXT_WIDTH - column * len(actors)] + [column] * len(actors)
-        story.append(_table(rows, widths, commands))
+        story.append(_matrix_table(actors, groups, analysis.matrix))
         story.append(Spacer(1, 6))
     key = [f"<b>{_e(actor.short)}</b> = {_e(actor.name)}" for actor in chain.actors
            if actor.short and actor.short != actor.name]
@@ -431,8 +411,6 @@ def _title(chain: Chain, step_id: str) -> str:
 
 def interface_lists(chain: Chain) -> list[Any]:
     from reportlab.platypus import PageBreak
-
-    from prozesskette.text import longest_word_width
 
     st = _styles()
     analysis = analyse(chain)
@@ -480,7 +458,7 @@ def interface_lists(chain: Chain) -> list[Any]:
         for number, overlap in enumerate(analysis.overlaps, start=1):
             steps = "<br/>".join(
                 f"{_title(chain, step_id)} "
-                f'<font color="{MUTED}">({_who(chain, chain.step(step_id).responsible)})'
+                f'<font color="{TABLE_MUTED}">({_who(chain, chain.step(step_id).responsible)})'
                 "</font>" for step_id in overlap.steps)
             rows.append([_p(str(number), st.cell), _p(_e(overlap.title), st.cell_bold),
                          _p(_who(chain, overlap.actors).replace(" + ", ", "), st.cell),

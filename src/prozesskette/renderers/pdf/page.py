@@ -1,0 +1,239 @@
+"""The chart page: paper sizes, where a given layout goes on the page, and how it prints.
+
+Nothing here changes a layout. For a layout and a paper size this module works out one
+uniform scale, the margins, the title block and the footer space (:func:`place_chart`), picks
+the paper when none is given (:func:`choose_page`), and measures what the result prints at:
+body text in points, QR modules in millimetres (:func:`smallest_module_mm`). Whoever wants a
+different layout for the paper (bigger QR codes) asks the layout engine itself; see
+:mod:`prozesskette.printing`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from prozesskette.i18n import is_rtl, pick
+from prozesskette.layout.geometry import ContactSpot, Layout, TextLine
+from prozesskette.model import Chain
+from prozesskette.qr import qr_matrix
+from prozesskette.text import ascent, descent, line_height, wrap
+
+__all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "PAGE_WORDS", "Furniture",
+           "PageChoice", "Placement", "chain_rtl", "choose_page", "page_label", "page_size",
+           "page_words", "place_chart", "qr_side_for_min_module", "qr_spots",
+           "smallest_module_mm"]
+
+MM = 72 / 25.4
+"""Points per millimetre."""
+
+MIN_TEXT_PT = 7.0
+"""Smallest printed body text size (the layout's ``style.font_size`` after scaling)."""
+
+MIN_MODULE_MM = 0.4
+"""Smallest printed QR module; phone cameras read 0.4 mm modules reliably."""
+
+PAGE_ORDER = ("A4", "A3", "A2", "A1", "A0")
+"""Paper sizes tried, smallest first."""
+
+#: The PDF's own words (page furniture), per language; others fall back to English.
+PAGE_WORDS: dict[str, dict[str, str]] = {
+    "de": {"stand": "Stand: {}", "page": "Seite {} von {}", "chart": "Prozesskette",
+           "paper": "Schnittstellenpapier"},
+    "en": {"stand": "As of {}", "page": "Page {} of {}", "chart": "Process chain",
+           "paper": "Interfaces and contacts"},
+    "ar": {"stand": "الإصدار: {}", "page": "الصفحة {} من {}", "chart": "سلسلة الإجراءات",
+           "paper": "نقاط التواصل وجهات الاتصال"},
+    "fa": {"stand": "نسخه: {}", "page": "صفحه {} از {}", "chart": "زنجیره فرایند",
+           "paper": "نقاط ارتباط و اطلاعات تماس"},
+    "uk": {"stand": "Станом на {}", "page": "Сторінка {} з {}", "chart": "Ланцюг процесу",
+           "paper": "Взаємодія та контакти"},
+}
+
+
+def page_words(chain: Chain | None) -> dict[str, str]:
+    """The page furniture's words in the chain's language."""
+    return pick(PAGE_WORDS, getattr(chain, "language", None) or "de")
+
+
+def chain_rtl(chain: Chain | None) -> bool:
+    """Whether the chain's language is written right to left (furniture is mirrored)."""
+    return is_rtl(getattr(chain, "language", None))
+
+
+def page_size(name: str, landscape: bool = True) -> tuple[float, float]:
+    """Width and height in points of an ISO A paper size ("A4" … "A0")."""
+    from reportlab.lib import pagesizes
+
+    key = name.strip().upper()
+    if key not in PAGE_ORDER:
+        raise ValueError(f"unknown page size {name!r}: use one of " + ", ".join(PAGE_ORDER))
+    short, long = sorted(getattr(pagesizes, key))
+    return (long, short) if landscape else (short, long)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Sizes of the page furniture (margins, title block, footer) for one paper size."""
+
+    margin: float
+    title_size: float
+    subtitle_size: float
+    footer_size: float
+    gap: float
+
+    @classmethod
+    def for_page(cls, width: float, height: float) -> Furniture:
+        # grows with the paper: 1 on A4, about 1.41 per size step up to 4 on A0
+        k = min(width, height) / page_size("A4", False)[0]
+        root = math.sqrt(k)
+        return cls(margin=10 * MM * root, title_size=14 * k, subtitle_size=8.5 * k,
+                   footer_size=7 * root, gap=4 * MM * root)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the chart goes on the page: ``scale`` and the chart's top-left corner."""
+
+    page: str
+    landscape: bool
+    width: float
+    height: float
+    scale: float
+    x: float  # page coordinates of the chart's top-left corner, y measured from the top
+    y: float
+    furniture: Furniture
+    header: tuple[TextLine, ...]  # title block lines in page coordinates (top-left origin)
+
+
+class PageChoice(NamedTuple):
+    """The chosen page, and warnings about text that prints smaller than :data:`MIN_TEXT_PT`."""
+
+    placement: Placement
+    notes: list[str]
+
+
+def _header_lines(chain: Chain | None, layout: Layout, width: float,
+                  furniture: Furniture) -> tuple[TextLine, ...]:
+    """The page's title block: title, region and "Stand" — unless the layout has a title."""
+    if layout.title is not None or chain is None:
+        return ()
+    lines: list[TextLine] = []
+    rtl = chain_rtl(chain)
+    x = width - furniture.margin if rtl else furniture.margin
+    anchor: Literal["start", "end"] = "end" if rtl else "start"
+    y = furniture.margin
+    size = furniture.title_size
+    available = width - 2 * furniture.margin
+    for index, text in enumerate(wrap(chain.title, available, size, True)):
+        y += ascent(size, True) if index == 0 else line_height(size)
+        lines.append(TextLine(text, x, y, size, True, anchor))
+    sub = _subtitle(chain)
+    if sub:
+        size2 = furniture.subtitle_size
+        for text in wrap(sub, available, size2):
+            y += line_height(size2)
+            lines.append(TextLine(text, x, y, size2, False, anchor))
+    return tuple(lines)
+
+
+def _subtitle(chain: Chain) -> str:
+    parts = [chain.region or ""]
+    if chain.version:
+        parts.append(page_words(chain)["stand"].format(chain.version))
+    return " · ".join(part for part in parts if part)
+
+
+def place_chart(layout: Layout, chain: Chain | None, page: str, landscape: bool,
+                max_scale: float | None) -> Placement:
+    """The layout on ``page``, as large as fits (never above ``max_scale``), centred."""
+    width, height = page_size(page, landscape)
+    furniture = Furniture.for_page(width, height)
+    header = _header_lines(chain, layout, width, furniture)
+    top = furniture.margin
+    if header:
+        last = header[-1]
+        top = last.y + descent(last.size, last.bold) + furniture.gap
+    bottom = height - furniture.margin - furniture.footer_size * 1.6 - furniture.gap
+    available_w = width - 2 * furniture.margin
+    available_h = max(1.0, bottom - top)
+    scale = min(available_w / max(layout.width, 1e-9), available_h / max(layout.height, 1e-9))
+    if max_scale is not None:
+        scale = min(scale, max_scale)
+    x = furniture.margin + (available_w - layout.width * scale) / 2
+    y = top + (available_h - layout.height * scale) / 2
+    return Placement(page, landscape, width, height, scale, x, y, furniture, header)
+
+
+def _readable(layout: Layout, placement: Placement) -> bool:
+    return layout.style.font_size * placement.scale >= MIN_TEXT_PT - 1e-6
+
+
+def choose_page(layout: Layout, chain: Chain | None, page: str | None,
+                landscape: bool | None) -> PageChoice:
+    """The page for the chart, and warnings about text smaller than :data:`MIN_TEXT_PT`.
+
+    ``page=None``: the smallest size (landscape unless ``landscape`` is False) at which body
+    text prints at :data:`MIN_TEXT_PT` or more, never enlarging the chart. A given ``page``
+    is filled, in the orientation given (``None``: whichever fits better).
+    """
+    if page is None:
+        return _smallest_readable_page(layout, chain, True if landscape is None else landscape)
+    body = layout.style.font_size
+    notes: list[str] = []
+    if landscape is None:
+        wide = place_chart(layout, chain, page, True, None)
+        tall = place_chart(layout, chain, page, False, None)
+        placement = wide if wide.scale >= tall.scale - 1e-9 else tall
+    else:
+        placement = place_chart(layout, chain, page, landscape, None)
+    printed = body * placement.scale
+    if printed < MIN_TEXT_PT - 1e-6:
+        smallest = next((name for name in PAGE_ORDER
+                         if _readable(layout, place_chart(layout, chain, name,
+                                                          placement.landscape, 1.0))), None)
+        hint = f"; {smallest} is the smallest size with {MIN_TEXT_PT:g} pt" if smallest else ""
+        notes.append(f"on {page_label(placement)} body text prints at {printed:.1f} pt "
+                     f"(less than {MIN_TEXT_PT:g} pt){hint}")
+    return PageChoice(placement, notes)
+
+
+def _smallest_readable_page(layout: Layout, chain: Chain | None,
+                            landscape: bool) -> PageChoice:
+    for name in PAGE_ORDER:
+        candidate = place_chart(layout, chain, name, landscape, 1.0)
+        if _readable(layout, candidate):
+            return PageChoice(candidate, [])
+    placement = place_chart(layout, chain, PAGE_ORDER[-1], landscape, 1.0)
+    return PageChoice(placement, [
+        f"the chart is too large for {PAGE_ORDER[-1]}: body text prints at "
+        f"{layout.style.font_size * placement.scale:.1f} pt (less than {MIN_TEXT_PT:g} pt)"])
+
+
+def page_label(placement: Placement) -> str:
+    """"A3 landscape", for messages."""
+    return f"{placement.page} {'landscape' if placement.landscape else 'portrait'}"
+
+
+def qr_spots(layout: Layout) -> Iterator[ContactSpot]:
+    """The contact spots of the layout that carry a QR code."""
+    for lane in layout.lanes.values():
+        for spot in lane.contacts:
+            if spot.qr is not None:
+                yield spot
+
+
+def smallest_module_mm(layout: Layout, scale: float) -> float | None:
+    """The smallest QR module of the chart printed at ``scale``, mm (None: no QR codes)."""
+    sizes = [spot.qr.w * scale / qr_matrix(spot.payload).total_size / MM
+             for spot in qr_spots(layout) if spot.qr is not None]
+    return min(sizes) if sizes else None
+
+
+def qr_side_for_min_module(layout: Layout, scale: float) -> float:
+    """The layout QR side (points, quiet zone included) whose modules print at exactly
+    :data:`MIN_MODULE_MM` at ``scale``, for the layout's densest code."""
+    return max(MIN_MODULE_MM * MM * qr_matrix(spot.payload).total_size / scale
+               for spot in qr_spots(layout))
