@@ -79,9 +79,9 @@ HEADER = ["steps", "lanes", "tool", "time s", "peak MB", "crossings", "bends", "
 def a3_text_size(layout: Layout, chain: object) -> float:
     """Body text size in points when the drawing fills an A3 landscape page (what the PDF
     renderer does with ``page="A3"``); the aim for a 40-step chain is 7 pt or more."""
-    from prozesskette.renderers.pdf import _place
+    from prozesskette.renderers.pdf import place_chart
 
-    placement = _place(layout, chain, "A3", True, None)  # type: ignore[arg-type]
+    placement = place_chart(layout, chain, "A3", True, None)  # type: ignore[arg-type]
     return layout.style.font_size * placement.scale
 
 
