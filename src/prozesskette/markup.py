@@ -107,6 +107,9 @@ def css_ident(value: str, fallback: str) -> str:
     return text or fallback
 
 
+# The patterns keep ^…$ for the JSON Schema (which reads them); Python matches them with
+# fullmatch, because its $ also matches before a final line break ('#fff\n').
+
 # ----------------------------------------------------------------------------- links
 
 #: The only link schemes a chain may use: anything else (``javascript:``, ``data:`` …)
@@ -127,7 +130,7 @@ def link_problem(value: str) -> str | None:
     Control characters make a link invalid rather than being removed: browsers strip them
     from URLs, so that ``java\\tscript:`` would become ``javascript:``.
     """
-    if FORBIDDEN.search(value) or not _LINK_RE.match(value):
+    if FORBIDDEN.search(value) or not _LINK_RE.fullmatch(value):
         return f"'{value}' is not an allowed link: use https://…, http://…, mailto:… or tel:…"
     return None
 
@@ -154,14 +157,14 @@ COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 def color_problem(value: str) -> str | None:
     """Why ``value`` is not a colour, or None."""
-    if not COLOR_RE.match(value):
+    if not COLOR_RE.fullmatch(value):
         return f"'{value}' is not a colour: write it as #rrggbb, e.g. '#e8f1fb'"
     return None
 
 
 def css_color(value: str | None, fallback: str) -> str:
     """``value`` in lower case if it is a colour, else ``fallback``."""
-    return value.lower() if value and COLOR_RE.match(value) else fallback
+    return value.lower() if value and COLOR_RE.fullmatch(value) else fallback
 
 
 # ----------------------------------------------------------------------------- languages
@@ -173,7 +176,7 @@ LANGUAGE_TAG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9
 
 def language_problem(value: object) -> str | None:
     """Why ``value`` is not a language tag, or None."""
-    if not isinstance(value, str) or not LANGUAGE_TAG_RE.match(value):
+    if not isinstance(value, str) or not LANGUAGE_TAG_RE.fullmatch(value):
         return f"'{value}' is not a language tag"
     return None
 
@@ -182,7 +185,7 @@ def language_attribute(value: str | None) -> str:
     """The value of a ``lang`` attribute: the tag (stripped) if it is one, else ``und``
     (undetermined), so that no text of a chain ends up as a wrong language claim."""
     tag = (value or "").strip()
-    return tag if LANGUAGE_TAG_RE.match(tag) else "und"
+    return tag if LANGUAGE_TAG_RE.fullmatch(tag) else "und"
 
 
 def primary_subtag(language: str) -> str:

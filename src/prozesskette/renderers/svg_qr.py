@@ -5,7 +5,7 @@ box the layout placed (python-qrcode's idea: the matrix once, an image factory p
 from __future__ import annotations
 
 from prozesskette.layout.geometry import Rect, fmt
-from prozesskette.markup import escape_text
+from prozesskette.markup import escape_text, one_line
 from prozesskette.qr import qr_matrix
 from prozesskette.renderers.theme import QR_DARK, QR_LIGHT
 
@@ -43,7 +43,7 @@ def qr_svg(payload: str, box: Rect, title: str) -> str:
     matrix = qr_matrix(payload)
     module = min(box.w, box.h) / matrix.total_size
     d = qr_path_data(matrix.dark_rects(), matrix.quiet_zone)
-    return (f'<g class="pk-qr" aria-hidden="true"><title>{escape_text(title)}</title>'
+    return (f'<g class="pk-qr" aria-hidden="true"><title>{escape_text(one_line(title))}</title>'
             f'<rect x="{fmt(box.x)}" y="{fmt(box.y)}" width="{fmt(box.w)}"'
             f' height="{fmt(box.h)}" fill="{QR_LIGHT}" stroke="none"/>'
             f'<path transform="translate({fmt(box.x)} {fmt(box.y)}) scale({fmt_scale(module)})"'

@@ -31,6 +31,11 @@ BADGE_TEXT = "#fff"  # --pk-badge-text
 LEGEND_FILL = "#fff"  # --pk-legend-fill
 QR_DARK, QR_LIGHT = "#000", "#fff"  # never themed: a QR code needs dark on light
 
+# --- exports drawn by other tools (Graphviz, Mermaid): plain six-digit colours they all read
+EXPORT_STEP_FILL = "#ffffff"
+EXPORT_LANE_FILL = "#f4f4f4"  # a lane without a colour of its own
+EXPORT_LANE_BORDER = "#999999"
+
 # --- the HTML page around the chart
 PAGE_BACKGROUND = "#fff"
 PAGE_MUTED = "#404040"  # meta line, step numbers, caption
