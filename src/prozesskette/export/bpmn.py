@@ -191,6 +191,21 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
           for service in chain.services),
     ])
 
+    _lanes(process, chain)
+    _flow_nodes(process, chain, phase_ids)
+    for phase in chain.phases:
+        b.sub(process, "bpmn:group", {"id": ncname("pk-group-", phase.id),
+                                      "categoryValueRef": ncname(PHASE_PREFIX, phase.id)})
+
+    _diagram(root, chain, layout)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + \
+        "\n"
+
+
+def _lanes(process: ET.Element, chain: Chain) -> None:
+    """One lane per actor (with its contacts as extensions), holding the steps it leads."""
+    b = _Builder
     lane_set = b.sub(process, "bpmn:laneSet", {"id": LANESET_ID})
     for actor in chain.actors:
         lane = b.sub(lane_set, "bpmn:lane", {"id": ncname(LANE_PREFIX, actor.id),
@@ -206,6 +221,11 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
             if step.responsible[:1] == (actor.id,):
                 b.sub(lane, "bpmn:flowNodeRef", text=step_ref(step.id))
 
+
+def _flow_nodes(process: ET.Element, chain: Chain, phase_ids: set[str]) -> None:
+    """The steps as tasks, events and gateways, the documents' data objects, and the
+    sequence flows between them."""
+    b = _Builder
     incoming: dict[str, list[str]] = {}
     for step in chain.steps:
         for index, transition in enumerate(step.next):
@@ -241,14 +261,6 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
             b.sub(process, "bpmn:sequenceFlow", {
                 "id": flow_ref(step.id, index), "name": transition.label,
                 "sourceRef": step_ref(step.id), "targetRef": step_ref(transition.to)})
-    for phase in chain.phases:
-        b.sub(process, "bpmn:group", {"id": ncname("pk-group-", phase.id),
-                                      "categoryValueRef": ncname(PHASE_PREFIX, phase.id)})
-
-    _diagram(root, chain, layout)
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + \
-        "\n"
 
 
 def _version() -> str:

@@ -9,7 +9,8 @@ links) and the interfaces and overlaps.
 * **self-contained**: no external resources, no script, one small inline ``<style>``;
 * **safe**: every text goes through :func:`_esc`; the only links are in-page fragments this
   module makes and ``http(s):``, ``mailto:`` and ``tel:`` links checked again with
-  :func:`~prozesskette.renderers.svg.safe_href`;
+  :func:`~prozesskette.markup.safe_href`; labels come from :mod:`prozesskette.words`,
+  colours from :mod:`~prozesskette.renderers.theme`;
 * **deterministic**: the same layout gives the same bytes (no dates, no set ordering).
 """
 
@@ -166,7 +167,7 @@ class _Page:
 
     # --- chain data (a hand-made layout may come without a chain)
 
-    def _lookup(self, method: str, key: str) -> Any:
+    def _lookup(self, method: Literal["step", "actor"], key: str) -> Any:
         try:
             return getattr(self.chain, method)(key) if self.chain is not None else None
         except (AttributeError, KeyError, TypeError):

@@ -4,8 +4,9 @@ The SVG is meant to be put into web pages (inline, or as a file), so it is
 
 * **self-contained**: no external resources, no scripts, no event handlers, no
   ``foreignObject``; the only links are the contacts' own ``http(s):``, ``mailto:`` and
-  ``tel:`` links, checked again here. With ``embed_font`` the glyphs actually drawn are
-  embedded as WOFF subsets (regular and bold) under a private family name with a
+  ``tel:`` links, checked again here (:func:`prozesskette.markup.safe_href`). With
+  ``embed_font`` the glyphs actually drawn are embedded as WOFF subsets (regular and bold)
+  under a private family name with a
   ``unicode-range``, so that the font can neither replace a page's own font of the same name
   nor be mixed up with the subset of a second chart on the same page;
 * **accessible** (WCAG 2.1 AA / BITV): ``<title>``/``<desc>``, ``lang``, decorative parts
@@ -26,7 +27,12 @@ The SVG is meant to be put into web pages (inline, or as a file), so it is
 * **light and deterministic**: numbers through :func:`~prozesskette.layout.geometry.fmt`,
   each QR code one path in module units, no ordering from sets or dicts not in the layout.
 
-Renderers decide no position: everything drawn comes from the layout's geometry.
+Renderers decide no position: everything drawn comes from the layout's geometry. This module
+draws; the jobs around it live beside it: escaping, links and ids in
+:mod:`prozesskette.markup`, colours in :mod:`~prozesskette.renderers.theme`, the ``<style>``
+and embedded fonts in :mod:`~prozesskette.renderers.svg_style`, the words for screen readers
+in :mod:`~prozesskette.renderers.describe` (with :mod:`prozesskette.words`), QR codes in
+:mod:`~prozesskette.renderers.svg_qr`.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import Literal, TypeGuard, get_args
 from prozesskette.i18n import is_rtl
 from prozesskette.layout.geometry import (
     MIRRORED_ANCHOR,
+    Anchor,
     Badge,
     ContactSpot,
     EdgeRoute,
@@ -61,13 +68,11 @@ from prozesskette.markup import (
     safe_href,
 )
 from prozesskette.renderers.describe import ChartDescription
-from prozesskette.renderers.svg_fonts import font_faces
 from prozesskette.renderers.svg_qr import qr_svg
+from prozesskette.renderers.svg_style import font_faces, stylesheet
 from prozesskette.renderers.theme import (
     BADGE,
-    BADGE_TEXT,
     EDGE,
-    FOCUS,
     HANDOFF,
     HEADER_FILL,
     HEADER_VEIL,
@@ -95,6 +100,10 @@ SVG_NS = "http://www.w3.org/2000/svg"
 
 StepShape = Literal["start", "task", "decision", "document", "end"]
 """The box shapes: one per step kind."""
+
+
+_Base = tuple[float, bool, Anchor]
+"""Font size, boldness and anchor a ``<text>`` has already: lines repeat only what differs."""
 
 
 def _is_shape(kind: str) -> TypeGuard[StepShape]:
@@ -183,7 +192,7 @@ def _arrow(points: tuple[Point, ...], size: float) -> tuple[list[Point], str]:
     return route, head
 
 
-def _themed(fill: str, name: str) -> str:
+def _themed(fill: str, name: Literal["lane", "shared"]) -> str:
     """A per-lane colour that ``--pk-{name}-fill`` can override.
 
     Per-lane colours cannot be rules in the ``<style>`` element: the rules of one chart
@@ -213,13 +222,13 @@ class _Svg:
 
     # --- text
 
-    def _line_attrs(self, line: TextLine, size: float, bold: bool, anchor: str) -> str:
+    def _line_attrs(self, line: TextLine, size: float, bold: bool, anchor: Anchor) -> str:
         attrs = f' x="{fmt(line.x)}" y="{fmt(line.y)}"'
         if line.size != size:
             attrs += f' font-size="{fmt(line.size)}"'
         if line.bold != bold:
             attrs += ' font-weight="bold"' if line.bold else ' font-weight="normal"'
-        line_anchor = line.anchor if line.anchor in ("middle", "end") else "start"
+        line_anchor: Anchor = line.anchor if line.anchor in ("middle", "end") else "start"
         if line_anchor != anchor:
             attrs += f' text-anchor="{line_anchor}"'
         return attrs
@@ -243,7 +252,7 @@ class _Svg:
             return ""
         for line in lines:
             self.chars[line.bold].update(one_line(line.text))
-        base = (self.style.font_size, False, "start")
+        base: _Base = (self.style.font_size, False, "start")
         if any(line.href for line in lines):
             # consecutive lines with the same link (a wrapped address) become one link
             parts: list[str] = []
@@ -265,15 +274,15 @@ class _Svg:
         return self._text_element(lines, extra, base)
 
     def _text_element(self, lines: list[TextLine], extra: str,
-                      base: tuple[float, bool, str]) -> str:
+                      base: _Base) -> str:
         if any(self._rtl_line(line) for line in lines):
             return "".join(self._rtl_element(line, extra) if self._rtl_line(line) else
                            self._text_element([line], extra, base) for line in lines)
         if len(lines) == 1:
             return f"<text{extra}{self._line_attrs(lines[0], *base)}>{_esc(lines[0].text)}</text>"
         first = lines[0]
-        anchor = first.anchor if first.anchor in ("middle", "end") else "start"
-        common = (first.size, first.bold, anchor)
+        anchor: Anchor = first.anchor if first.anchor in ("middle", "end") else "start"
+        common: _Base = (first.size, first.bold, anchor)
         head = f' font-size="{fmt(first.size)}"' if first.size != base[0] else ""
         if first.bold:
             head += ' font-weight="bold"'
@@ -538,31 +547,7 @@ class _Svg:
         family = css_ident(self.style.font_family, "Noto Sans")
         faces, stack = font_faces(family, self.chars, self.embed_font)
         self.font_stack = stack
-        c = ".pk-chart "
-        return (
-            faces
-            + f".pk-chart{{font-family:var(--pk-font,{stack})}}"
-            f"{c}text{{fill:var(--pk-text,{TEXT})}}"
-            f"{c}.pk-note{{fill:var(--pk-note,{NOTE})}}"
-            f"{c}a text{{fill:var(--pk-link,{LINK})}}"
-            f"{c}a:focus-visible{{outline:2px solid var(--pk-focus,{FOCUS})}}"
-            f"{c}.pk-band{{stroke:var(--pk-lane-stroke,{LANE_STROKE})}}"
-            f"{c}.pk-header{{fill:var(--pk-header-fill,{HEADER_FILL})}}"
-            f"{c}.pk-phase .pk-head{{fill:var(--pk-phase-fill,{PHASE_FILL});"
-            f"stroke:var(--pk-phase-stroke,{PHASE_STROKE})}}"
-            f"{c}.pk-sep{{stroke:var(--pk-phase-stroke,{PHASE_STROKE})}}"
-            f"{c}.pk-step>:first-child,{c}.pk-box{{fill:var(--pk-step-fill,{STEP_FILL});"
-            f"stroke:var(--pk-stroke,{STROKE})}}"
-            f"{c}.pk-outline{{stroke:var(--pk-stroke,{STROKE})}}"
-            f"{c}.pk-step>g text{{pointer-events:none}}"
-            f"{c}.pk-badge circle{{fill:var(--pk-badge,{BADGE})}}"
-            f"{c}.pk-badge text{{fill:var(--pk-badge-text,{BADGE_TEXT})}}"
-            f"{c}.pk-edge,{c}.pk-swatch{{color:var(--pk-edge,{EDGE})}}"
-            f"{c}.pk-handoff{{color:var(--pk-handoff,{HANDOFF})}}"
-            f"{c}.pk-label,{c}.pk-marker{{fill:var(--pk-label-fill,{STEP_FILL})}}"
-            f"{c}.pk-legend>rect{{fill:var(--pk-legend-fill,{LEGEND_FILL});"
-            f"stroke:var(--pk-lane-stroke,{LANE_STROKE})}}"
-        )
+        return faces + stylesheet(stack)
 
     def render(self, standalone: bool) -> str:
         self.lanes()

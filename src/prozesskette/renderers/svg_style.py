@@ -1,5 +1,9 @@
-"""The font rules of the SVG: the glyphs drawn, embedded as WOFF subsets under private
-family names, and the family stack that names the bundled faces a chart needs.
+"""The ``<style>`` of the SVG: the theme's colours as CSS custom properties a page can
+override, the glyphs drawn embedded as WOFF subsets under private family names, and the
+family stack that names the bundled faces a chart needs.
+
+The rules are scoped to ``.pk-chart``; per-lane colours are no rules (they would restyle every
+other chart inline in the same page) but attributes the renderer writes.
 
 A private family name (``pk Noto Sans``) with a ``unicode-range`` means the embedded subset
 can neither replace a page's own font of the same name nor be mixed up with the subset of a
@@ -10,9 +14,55 @@ from __future__ import annotations
 
 import binascii
 
+from prozesskette.renderers.theme import (
+    BADGE,
+    BADGE_TEXT,
+    EDGE,
+    FOCUS,
+    HANDOFF,
+    HEADER_FILL,
+    LANE_STROKE,
+    LEGEND_FILL,
+    LINK,
+    NOTE,
+    PHASE_FILL,
+    PHASE_STROKE,
+    STEP_FILL,
+    STROKE,
+    TEXT,
+)
 from prozesskette.text import FACES, FAMILIES, FONT_FAMILY, face_for_char, woff_subset
 
-__all__ = ["font_faces", "unicode_range"]
+__all__ = ["font_faces", "stylesheet", "unicode_range"]
+
+
+def stylesheet(stack: str) -> str:
+    """The chart's rules: font family ``stack`` and each theme colour behind the custom
+    property that overrides it (``--pk-text`` …)."""
+    c = ".pk-chart "
+    return (
+        f".pk-chart{{font-family:var(--pk-font,{stack})}}"
+        f"{c}text{{fill:var(--pk-text,{TEXT})}}"
+        f"{c}.pk-note{{fill:var(--pk-note,{NOTE})}}"
+        f"{c}a text{{fill:var(--pk-link,{LINK})}}"
+        f"{c}a:focus-visible{{outline:2px solid var(--pk-focus,{FOCUS})}}"
+        f"{c}.pk-band{{stroke:var(--pk-lane-stroke,{LANE_STROKE})}}"
+        f"{c}.pk-header{{fill:var(--pk-header-fill,{HEADER_FILL})}}"
+        f"{c}.pk-phase .pk-head{{fill:var(--pk-phase-fill,{PHASE_FILL});"
+        f"stroke:var(--pk-phase-stroke,{PHASE_STROKE})}}"
+        f"{c}.pk-sep{{stroke:var(--pk-phase-stroke,{PHASE_STROKE})}}"
+        f"{c}.pk-step>:first-child,{c}.pk-box{{fill:var(--pk-step-fill,{STEP_FILL});"
+        f"stroke:var(--pk-stroke,{STROKE})}}"
+        f"{c}.pk-outline{{stroke:var(--pk-stroke,{STROKE})}}"
+        f"{c}.pk-step>g text{{pointer-events:none}}"
+        f"{c}.pk-badge circle{{fill:var(--pk-badge,{BADGE})}}"
+        f"{c}.pk-badge text{{fill:var(--pk-badge-text,{BADGE_TEXT})}}"
+        f"{c}.pk-edge,{c}.pk-swatch{{color:var(--pk-edge,{EDGE})}}"
+        f"{c}.pk-handoff{{color:var(--pk-handoff,{HANDOFF})}}"
+        f"{c}.pk-label,{c}.pk-marker{{fill:var(--pk-label-fill,{STEP_FILL})}}"
+        f"{c}.pk-legend>rect{{fill:var(--pk-legend-fill,{LEGEND_FILL});"
+        f"stroke:var(--pk-lane-stroke,{LANE_STROKE})}}"
+    )
 
 
 def unicode_range(chars: list[str]) -> str:
