@@ -143,7 +143,7 @@ def test_the_shipped_chain_is_fully_translated() -> None:
 
 def test_word_tables_have_the_english_keys() -> None:
     english = CATALOGUE["en"]
-    assert set(english) == {"legend", "chart", "page"}
+    assert set(english) == {"legend", "chart", "page", "print"}
     for tag, surfaces in CATALOGUE.items():
         assert set(surfaces) == set(english), tag
         for surface, table in surfaces.items():
@@ -159,9 +159,19 @@ def test_word_tables_have_the_english_keys() -> None:
 ])
 def test_words_fall_back_to_the_primary_subtag_then_english(language: str | None,
                                                              expected: str) -> None:
-    surfaces: tuple[Surface, ...] = ("legend", "chart", "page")
+    surfaces: tuple[Surface, ...] = ("legend", "chart", "page", "print")
     for surface in surfaces:
         assert words_for(surface, language) == CATALOGUE[expected][surface]
+
+
+def test_print_words_are_the_pdf_words() -> None:
+    """Until the PDF renderer reads its page words from the catalogue (issue 13)."""
+    pdf = pytest.importorskip("prozesskette.renderers.pdf")
+    old = getattr(pdf, "PAGE_WORDS", None)
+    if old is None:
+        pytest.skip("the PDF renderer reads the catalogue")
+    for tag in CATALOGUE:
+        assert words_for("print", tag) == pick(old, tag), tag
 
 
 def test_missing_words_are_filled_from_the_fallback() -> None:

@@ -2,10 +2,10 @@
 
 The words of a chain (titles, names, descriptions) come from the chain and its translations
 (:mod:`prozesskette.i18n`); this catalogue holds the built-in ones: the legend of the drawing
-(``legend``), the accessible names and description of the SVG chart (``chart``) and the
-labels of the HTML page (``page``). Each language has the same keys on each surface as
-English, with the same ``{}`` fields (tests check that); :func:`words_for` picks a language
-with the fallbacks every output shares.
+(``legend``), the accessible names and description of the SVG chart (``chart``), the
+labels of the HTML page (``page``) and the page furniture of the PDF (``print``). Each
+language has the same keys on each surface as English, with the same ``{}`` fields (tests
+check that); :func:`words_for` picks a language with the fallbacks every output shares.
 
 German and English are the chain languages of the project; Arabic, Farsi (for Dari readers
 too), Ukrainian and Leichte Sprache (``de-x-ls``) are written for the people the chains
@@ -23,9 +23,9 @@ from prozesskette.markup import primary_subtag
 
 __all__ = ["CATALOGUE", "LEGEND", "Surface", "pick", "surface", "words_for"]
 
-Surface = Literal["legend", "chart", "page"]
+Surface = Literal["legend", "chart", "page", "print"]
 """Where the words are shown: the drawing's legend, the SVG chart's accessible text, the
-HTML page."""
+HTML page, the PDF's header, footer and appendix title."""
 
 # fmt: off
 CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
@@ -155,6 +155,12 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'sep': ', ',
             'arrow': ' → ',
         },
+        'print': {
+            'stand': 'Stand: {}',
+            'page': 'Seite {} von {}',
+            'chart': 'Prozesskette',
+            'paper': 'Schnittstellenpapier',
+        },
     },
     'en': {
         'legend': {
@@ -281,6 +287,12 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'sep': ', ',
             'arrow': ' → ',
         },
+        'print': {
+            'stand': 'As of {}',
+            'page': 'Page {} of {}',
+            'chart': 'Process chain',
+            'paper': 'Interfaces and contacts',
+        },
     },
     'ar': {
         'legend': {
@@ -403,6 +415,12 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'quote': '«{}»',
             'sep': '، ',
             'arrow': ' ← ',
+        },
+        'print': {
+            'stand': 'الإصدار: {}',
+            'page': 'الصفحة {} من {}',
+            'chart': 'سلسلة الإجراءات',
+            'paper': 'نقاط التواصل وجهات الاتصال',
         },
     },
     'fa': {
@@ -532,6 +550,12 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'sep': '، ',
             'arrow': ' ← ',
         },
+        'print': {
+            'stand': 'نسخه: {}',
+            'page': 'صفحه {} از {}',
+            'chart': 'زنجیره فرایند',
+            'paper': 'نقاط ارتباط و اطلاعات تماس',
+        },
     },
     'uk': {
         'legend': {
@@ -657,6 +681,12 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'sep': ', ',
             'arrow': ' → ',
         },
+        'print': {
+            'stand': 'Станом на {}',
+            'page': 'Сторінка {} з {}',
+            'chart': 'Ланцюг процесу',
+            'paper': 'Взаємодія та контакти',
+        },
     },
     'de-x-ls': {
         'legend': {
@@ -781,6 +811,12 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'quote': '„{}“',
             'sep': ', ',
             'arrow': ' → ',
+        },
+        'print': {
+            'stand': 'Stand: {}',
+            'page': 'Seite {} von {}',
+            'chart': 'Prozesskette',
+            'paper': 'Schnittstellenpapier',
         },
     },
 }
