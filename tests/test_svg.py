@@ -34,6 +34,7 @@ from prozesskette.markup import element_id
 from prozesskette.qr import qr_matrix
 from prozesskette.renderers.svg import render_svg
 from prozesskette.renderers.svg_qr import qr_svg
+from prozesskette.renderers.theme import LANE_FILL, deeper, lane_fill, opacity
 
 NS = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -572,3 +573,15 @@ def test_chromium_renders(tmp_path: Path, svg: str) -> None:
     if not png.exists():
         pytest.skip("chromium made no screenshot")
     assert png.stat().st_size > 5_000
+
+
+# ------------------------------------------------------------------------------ theme
+
+
+def test_theme_helpers() -> None:
+    assert deeper("#fff") == "#ffffff"
+    assert deeper("#f0f0f0", 2) == "#e1e1e1"
+    assert deeper("#808080") == "#000000"  # clamped, not negative
+    assert lane_fill("#ABC") == "#abc"
+    assert lane_fill('red" onload="x') == lane_fill(None) == LANE_FILL
+    assert opacity(0.6) == ".6" and opacity(1.0) == "1"
