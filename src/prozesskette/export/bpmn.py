@@ -37,7 +37,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from prozesskette import layout as layout_stage  # its names load on first use
+import prozesskette.layout as layout_stage  # its names load on first use
 from prozesskette.layout.geometry import Layout, Point, Rect, fmt
 from prozesskette.markup import strip_not_xml
 from prozesskette.model import Chain, Step, StepKind
