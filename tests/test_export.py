@@ -28,7 +28,10 @@ from prozesskette.model import Actor, Chain, Contact, Phase, Step, StepKind, Tra
 ROOT = Path(__file__).resolve().parents[1]
 CHAINS = [ROOT / "tests/data/example.yaml", ROOT / "chains/stendal-ausbildung.yaml",
           ROOT / "chains/stendal-arbeit.yaml"]
-XSD = ROOT.parent / "shared/bpmn-xsd/BPMN20.xsd"
+# beside the repository (also when it is a git worktree one level further down)
+XSD = next((folder / "shared/bpmn-xsd/BPMN20.xsd" for folder in ROOT.parents
+            if (folder / "shared/bpmn-xsd/BPMN20.xsd").exists()),
+           ROOT.parent / "shared/bpmn-xsd/BPMN20.xsd")
 NS = {"bpmn": BPMN_NS, "pk": PK_NS, "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
       "dc": "http://www.omg.org/spec/DD/20100524/DC", "di": "http://www.omg.org/spec/DD/20100524/DI"}
 NCNAME = re.compile(r"^[A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff][\w.\-\u00c0-\u00ff]*$")

@@ -26,9 +26,10 @@ from prozesskette import api
 from prozesskette.cli import main
 from prozesskette.layout.geometry import Layout
 from prozesskette.loader import load
+from prozesskette.markup import safe_href
 from prozesskette.model import Chain
-from prozesskette.renderers.html import WORDS, render_html
-from prozesskette.renderers.svg import safe_href
+from prozesskette.renderers.html import render_html
+from prozesskette.words import words_for
 
 ALL = [*CHAINS, EXAMPLE]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -291,6 +292,18 @@ def test_hostile_text_is_escaped(example_text: str) -> None:
     assert "<b onclick=x>Erika</b>" in text_version(doc)
 
 
+def test_forbidden_characters_are_dropped_from_page_and_chart(example_text: str) -> None:
+    """Noncharacters and C1 controls are parse errors in HTML: neither the text version nor
+    the inline chart (which used to keep U+FDD0-U+FDEF) may carry them."""
+    odd = r'"Ankunft\ufdd0 im\x85 Landkreis\U0010FFFF"'  # YAML escapes
+    chain = load(example_text.replace("title: Ankunft im Landkreis", f"title: {odd}"))
+    assert "\ufdd0" in chain.steps[0].title  # the model lets them through
+    page = api.to_html(chain)
+    assert not re.search("[\x85\ufdd0\U0010ffff]", page)
+    assert " Ankunft im Landkreis</h3>" in page  # text version
+    assert "„Ankunft im Landkreis“" in page  # the chart's description
+
+
 def test_unsafe_links_are_dropped_again(example_text: str) -> None:
     chain = load(example_text)
     contact = chain.actor("jobcenter").contacts[0]
@@ -329,8 +342,8 @@ def test_english_and_right_to_left(example_text: str) -> None:
     english = parse(api.to_html(load(example_text.replace("language: de", "language: en"))))
     assert english.one("html").attrs == {"lang": "en", "dir": "ltr"}
     headings = [words(h.text) for h in english.all("h2")]
-    assert WORDS["en"]["actors_heading"] in headings
-    assert WORDS["en"]["interfaces_heading"] in headings
+    assert words_for("page", "en")["actors_heading"] in headings
+    assert words_for("page", "en")["interfaces_heading"] in headings
     assert "Skip to the text version" in words(english.one("main").text)
     arabic = parse(api.to_html(load(example_text.replace("language: de", "language: ar"))))
     assert arabic.one("html").attrs == {"lang": "ar", "dir": "rtl"}

@@ -16,7 +16,7 @@ from prozesskette import text as fonts
 from prozesskette.i18n import is_rtl, languages, localise
 from prozesskette.layout.geometry import Layout, TextLine
 from prozesskette.model import Chain, Text
-from prozesskette.translations import HTML, LEGEND, SVG
+from prozesskette.words import CATALOGUE, Surface, pick, words_for
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -142,16 +142,43 @@ def test_the_shipped_chain_is_fully_translated() -> None:
 
 
 def test_word_tables_have_the_english_keys() -> None:
-    from prozesskette.layout.build import LEGEND_TEXT
-    from prozesskette.renderers.html import WORDS
-    from prozesskette.renderers.svg import _WORDS
-
-    for extra, base in ((LEGEND, LEGEND_TEXT), (SVG, _WORDS), (HTML, WORDS)):
-        for tag, table in extra.items():
-            assert set(table) == set(base["en"]), tag
+    english = CATALOGUE["en"]
+    assert set(english) == {"legend", "chart", "page", "print"}
+    for tag, surfaces in CATALOGUE.items():
+        assert set(surfaces) == set(english), tag
+        for surface, table in surfaces.items():
+            assert set(table) == set(english[surface]), (tag, surface)
             for key, value in table.items():
-                assert re.findall(r"\{\w*\}", value) == re.findall(r"\{\w*\}",
-                                                                  base["en"][key]), (tag, key)
+                fields = re.findall(r"\{\w*\}", english[surface][key])
+                assert re.findall(r"\{\w*\}", value) == fields, (tag, surface, key)
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("de", "de"), ("de-AT", "de"), ("DE", "de"), ("de-x-ls", "de-x-ls"), ("ar-SY", "ar"),
+    ("fa", "fa"), ("xx", "en"), ("", "en"), (None, "en"),
+])
+def test_words_fall_back_to_the_primary_subtag_then_english(language: str | None,
+                                                             expected: str) -> None:
+    surfaces: tuple[Surface, ...] = ("legend", "chart", "page", "print")
+    for surface in surfaces:
+        assert words_for(surface, language) == CATALOGUE[expected][surface]
+
+
+def test_print_words_are_the_pdf_words() -> None:
+    """Until the PDF renderer reads its page words from the catalogue (issue 13)."""
+    pdf = pytest.importorskip("prozesskette.renderers.pdf")
+    old = getattr(pdf, "PAGE_WORDS", None)
+    if old is None:
+        pytest.skip("the PDF renderer reads the catalogue")
+    for tag in CATALOGUE:
+        assert words_for("print", tag) == pick(old, tag), tag
+
+
+def test_missing_words_are_filled_from_the_fallback() -> None:
+    table = {"en": {"a": "A", "b": "B"}, "de": {"a": "Ä"}}
+    assert pick(table, "de-CH") == {"a": "Ä", "b": "B"}
+    assert pick(table, "fr") == table["en"]
+    assert pick(table, None, fallback="de") == {"a": "Ä"}
 
 
 # --------------------------------------------------------------------------- scripts

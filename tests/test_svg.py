@@ -30,8 +30,11 @@ from prozesskette.layout.geometry import (
     TitleBlock,
     fmt,
 )
+from prozesskette.markup import element_id
 from prozesskette.qr import qr_matrix
-from prozesskette.renderers.svg import render_svg, safe_href, svg_id
+from prozesskette.renderers.svg import render_svg
+from prozesskette.renderers.svg_qr import qr_svg
+from prozesskette.renderers.theme import LANE_FILL, deeper, lane_fill, opacity
 
 NS = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,7 +174,7 @@ def test_step_hooks(root: ET.Element, layout: Layout) -> None:
               "end": "rect"}
     for el in steps:
         box = layout.nodes[el.get("data-step", "")]
-        assert el.get("id") == svg_id("pk-step-", box.id)
+        assert el.get("id") == element_id("pk-step-", box.id)
         assert f"pk-{box.kind}" in el.get("class", "").split()
         assert el.get("role") == "listitem"
         first = el[0]
@@ -193,8 +196,8 @@ def test_umlaut_ids_are_xml_names(root: ET.Element) -> None:
     ids = [el.get("id") for el in root.iter() if el.get("id")]
     assert "pk-step-straße_ende" in ids
     assert len(ids) == len(set(ids))
-    assert svg_id("pk-", "a.b c") == "pk-a.2e.b.20.c"
-    assert svg_id("pk-", "a b") != svg_id("pk-", "a_b")
+    assert element_id("pk-", "a.b c") == "pk-a.2e.b.20.c"
+    assert element_id("pk-", "a b") != element_id("pk-", "a_b")
 
 
 def test_lane_phase_edge_hooks(root: ET.Element, layout: Layout) -> None:
@@ -387,6 +390,11 @@ def test_qr_path_is_the_matrix(root: ET.Element, layout: Layout) -> None:
         assert ty + (y + h) * scale <= spot.qr.bottom - quiet * scale + 1e-3
 
 
+def test_qr_title_is_one_clean_escaped_line() -> None:
+    element = ET.fromstring(qr_svg(VCARD, Rect(0, 0, 45, 45), "A\x00<b>\nC"))
+    assert element.findtext("title") == "A<b> C"
+
+
 def test_qr_off(layout: Layout) -> None:
     root = ET.fromstring(render_svg(layout, qr=False))
     assert not by_class(root, "pk-qr")
@@ -418,31 +426,20 @@ def test_only_contact_links(root: ET.Element) -> None:
         assert href in links or url.startswith(("#pk-", "data:font/woff;base64,"))
 
 
-@pytest.mark.parametrize(("href", "expected"), [
-    ("https://example.org/a?b=c", "https://example.org/a?b=c"),
-    ("HTTP://example.org", "HTTP://example.org"),
-    ("mailto:a@example.org", "mailto:a@example.org"),
-    ("tel:+49 (3931) 0000/11", "tel:+49(3931)000011"),
-    ("javascript:alert(1)", None),
-    ("JavaScript:alert(1)", None),
-    ("java\tscript:alert(1)", None),
-    ("https://exa\nmple.org", None),
-    ("data:text/html,<script>", None),
-    ("//example.org", None),
-    ("https:alert", None),
-    ("vbscript:x", None),
-    ("", None),
-    (None, None),
-])
-def test_safe_href(href: str | None, expected: str | None) -> None:
-    assert safe_href(href) == expected
-
-
 def test_control_characters_are_dropped(layout: Layout) -> None:
     bad = replace(layout, title=TitleBlock(
         Rect(10, 0, 300, 10), block("A\x00B\x1bC\x7fD\ufffeE\tF", x=10, y=8), None))
     root = ET.fromstring(render_svg(bad))
     assert "ABCDE F" in ["".join(el.itertext()) for el in root.iter(NS + "text")]
+
+
+def test_noncharacters_are_dropped_as_in_the_page(layout: Layout) -> None:
+    """The SVG used to keep U+FDD0-U+FDEF (the HTML page dropped them around the same
+    chart): now both follow the one rule of prozesskette.markup."""
+    bad = replace(layout, title=TitleBlock(
+        Rect(10, 0, 300, 10), block("A\ufdd0B\ufdefC\U0001fffeD\x85E", x=10, y=8), None))
+    root = ET.fromstring(render_svg(bad))
+    assert "ABCDE" in ["".join(el.itertext()) for el in root.iter(NS + "text")]
 
 
 def test_hostile_ids_and_colours(layout: Layout) -> None:
@@ -576,3 +573,15 @@ def test_chromium_renders(tmp_path: Path, svg: str) -> None:
     if not png.exists():
         pytest.skip("chromium made no screenshot")
     assert png.stat().st_size > 5_000
+
+
+# ------------------------------------------------------------------------------ theme
+
+
+def test_theme_helpers() -> None:
+    assert deeper("#fff") == "#ffffff"
+    assert deeper("#f0f0f0", 2) == "#e1e1e1"
+    assert deeper("#808080") == "#000000"  # clamped, not negative
+    assert lane_fill("#ABC") == "#abc"
+    assert lane_fill('red" onload="x') == lane_fill(None) == LANE_FILL
+    assert opacity(0.6) == ".6" and opacity(1.0) == "1"

@@ -1,10 +1,10 @@
-"""One chain, many languages: pick a language, list what is untranslated, and the words of
-the drawings themselves.
+"""One chain, many languages: pick a language and list what is untranslated.
 
 Every human-readable field of a chain may be a :class:`~prozesskette.model.Text`
 (``title: {de: …, en: …, ar: …}``). :func:`localise` turns a chain into the same chain with
 plain texts in one language, falling back to the chain's own language (with a located
-warning) where a translation is missing.
+warning) where a translation is missing. The built-in words of the outputs are in
+:mod:`prozesskette.words` (:func:`pick` is its lookup, re-exported here).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from dataclasses import replace
 from typing import Any
 
 from prozesskette.errors import Issue
+from prozesskette.markup import primary_subtag
 from prozesskette.model import EASY_LANGUAGE, FIELDS, Chain, Text
+from prozesskette.words import pick
 
 __all__ = ["EASY_LANGUAGE", "RTL_LANGUAGES", "is_rtl", "languages", "localise", "pick"]
 
@@ -22,25 +24,9 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "prs", "he", "iw", "ur", "yi", "dv"
                            "ug"})
 
 
-def primary(language: str) -> str:
-    """'ar-SY' → 'ar'; 'de-x-ls' → 'de'."""
-    return language.split("-", 1)[0].lower()
-
-
 def is_rtl(language: str | None) -> bool:
     """Whether ``language`` is written right to left."""
-    return bool(language) and primary(language or "") in RTL_LANGUAGES
-
-
-def pick(table: dict[str, dict[str, str]], language: str | None,
-         fallback: str = "en") -> dict[str, str]:
-    """The words of ``language`` from a table keyed by language tag: the exact tag, then its
-    primary subtag, then ``fallback``; missing keys are filled from the fallback."""
-    language = (language or fallback).lower()
-    chosen = table.get(language) or table.get(primary(language)) or table[fallback]
-    if chosen is table[fallback]:
-        return chosen
-    return {**table[fallback], **chosen}
+    return bool(language) and primary_subtag(language or "") in RTL_LANGUAGES
 
 
 def _candidates(language: str, default: str) -> list[str]:

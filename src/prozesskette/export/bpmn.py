@@ -36,12 +36,11 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+import prozesskette.layout as layout_stage  # its names load on first use
+from prozesskette.layout.geometry import Layout, Point, Rect, fmt
+from prozesskette.markup import strip_not_xml
 from prozesskette.model import Chain, Step, StepKind
-
-if TYPE_CHECKING:
-    from prozesskette.layout.geometry import Layout, Point, Rect
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -84,7 +83,6 @@ EVENT_SIZE = 36.0  # px, the usual diameter of a BPMN event
 POOL_HEADER = 30.0  # px, the strip of a pool that holds its name, as in bpmn-js
 
 _KEEP = re.compile(r"[A-Za-z0-9_\-\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def ncname(prefix: str, chain_id: str) -> str:
@@ -116,7 +114,7 @@ def flow_ref(step_id: str, index: int) -> str:
 
 def _text(value: str) -> str:
     """Drop the few characters XML 1.0 cannot hold at all (they never carry meaning here)."""
-    return _XML_INVALID.sub("", value)
+    return strip_not_xml(value)
 
 
 Extension = tuple[str, dict[str, str | None], str | None]  # pk: tag, attributes, text
@@ -163,10 +161,8 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
     ``layout`` gives the diagram's geometry; without one the chain is laid out with the
     default options of :func:`prozesskette.layout.layout_chain`.
     """
-    if layout is None:
-        from prozesskette.layout import layout_chain
-
-        layout = layout_chain(chain)
+    if layout is None:  # the engine loads only here: reading BPMN does not need it
+        layout = layout_stage.layout_chain(chain)
     root = ET.Element("bpmn:definitions", {
         **{f"xmlns:{prefix}": uri for prefix, uri in NAMESPACES.items()},
         "id": DEFINITIONS_ID,
@@ -195,6 +191,21 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
           for service in chain.services),
     ])
 
+    _lanes(process, chain)
+    _flow_nodes(process, chain, phase_ids)
+    for phase in chain.phases:
+        b.sub(process, "bpmn:group", {"id": ncname("pk-group-", phase.id),
+                                      "categoryValueRef": ncname(PHASE_PREFIX, phase.id)})
+
+    _diagram(root, chain, layout)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + \
+        "\n"
+
+
+def _lanes(process: ET.Element, chain: Chain) -> None:
+    """One lane per actor (with its contacts as extensions), holding the steps it leads."""
+    b = _Builder
     lane_set = b.sub(process, "bpmn:laneSet", {"id": LANESET_ID})
     for actor in chain.actors:
         lane = b.sub(lane_set, "bpmn:lane", {"id": ncname(LANE_PREFIX, actor.id),
@@ -210,6 +221,11 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
             if step.responsible[:1] == (actor.id,):
                 b.sub(lane, "bpmn:flowNodeRef", text=step_ref(step.id))
 
+
+def _flow_nodes(process: ET.Element, chain: Chain, phase_ids: set[str]) -> None:
+    """The steps as tasks, events and gateways, the documents' data objects, and the
+    sequence flows between them."""
+    b = _Builder
     incoming: dict[str, list[str]] = {}
     for step in chain.steps:
         for index, transition in enumerate(step.next):
@@ -245,17 +261,10 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
             b.sub(process, "bpmn:sequenceFlow", {
                 "id": flow_ref(step.id, index), "name": transition.label,
                 "sourceRef": step_ref(step.id), "targetRef": step_ref(transition.to)})
-    for phase in chain.phases:
-        b.sub(process, "bpmn:group", {"id": ncname("pk-group-", phase.id),
-                                      "categoryValueRef": ncname(PHASE_PREFIX, phase.id)})
-
-    _diagram(root, chain, layout)
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + \
-        "\n"
 
 
 def _version() -> str:
+    # standard library, but ~20 ms to import (email parsing): only writing BPMN needs it
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -280,16 +289,7 @@ def _step_extension(step: Step, phase_ids: set[str]) -> dict[str, str | None]:
 
 def _px(value: float) -> str:
     """A layout length (pt) as a diagram coordinate (px), in the layout's one number format."""
-    from prozesskette.layout.geometry import fmt
-
     return fmt(value * PX_PER_PT)
-
-
-def _rect(x: float, y: float, w: float, h: float) -> Rect:
-    # imported here: reading BPMN (or writing DOT) should not load the layout engine
-    from prozesskette.layout.geometry import Rect
-
-    return Rect(x, y, w, h)
 
 
 def _bounds(parent: ET.Element, rect: Rect) -> None:
@@ -320,13 +320,13 @@ def _edge(plane: ET.Element, element_id: str, points: Iterable[Point],
 def _union(rects: Iterable[Rect]) -> Rect:
     items = list(rects)
     x, y = min(r.x for r in items), min(r.y for r in items)
-    return _rect(x, y, max(r.right for r in items) - x, max(r.bottom for r in items) - y)
+    return Rect(x, y, max(r.right for r in items) - x, max(r.bottom for r in items) - y)
 
 
-def event_rect(rect: Rect) -> Rect:
+def eventRect(rect: Rect) -> Rect:
     """BPMN events are circles of the usual size, centred in the layout's box (in points)."""
     side = min(rect.w, rect.h, EVENT_SIZE / PX_PER_PT)
-    return _rect(rect.cx - side / 2, rect.cy - side / 2, side, side)
+    return Rect(rect.cx - side / 2, rect.cy - side / 2, side, side)
 
 
 def _clip_to_circle(points: list[Point], circle: Rect, at_end: bool) -> list[Point]:
@@ -366,9 +366,9 @@ def _diagram(root: ET.Element, chain: Chain, layout: Layout) -> None:
     if lanes:
         band = _union(lane.band for _, lane in lanes)
         header = POOL_HEADER / PX_PER_PT
-        pool = (_rect(band.x - header, band.y, band.w + header, band.h)
+        pool = (Rect(band.x - header, band.y, band.w + header, band.h)
                 if horizontal == "true" else
-                _rect(band.x, band.y - header, band.w, band.h + header))
+                Rect(band.x, band.y - header, band.w, band.h + header))
         _shape(plane, PARTICIPANT_ID, pool, isHorizontal=horizontal)
         for actor, lane in lanes:
             _shape(plane, ncname(LANE_PREFIX, actor.id), lane.band, lane.title.rect,
@@ -387,11 +387,11 @@ def _diagram(root: ET.Element, chain: Chain, layout: Layout) -> None:
         if step.kind in (StepKind.start, StepKind.end):
             # The circle in the middle of the node's box, the title below it as usual in BPMN;
             # above a start when time runs downwards, where its arrow leaves below.
-            circle = circles[step.id] = event_rect(node.rect)
+            circle = circles[step.id] = eventRect(node.rect)
             height = node.title.rect.h
             above = layout.direction == "tb" and step.kind is StepKind.start
             _shape(plane, step_ref(step.id), circle,
-                   _rect(node.rect.x, circle.y - 2 - height if above else circle.bottom + 2,
+                   Rect(node.rect.x, circle.y - 2 - height if above else circle.bottom + 2,
                          node.rect.w, height))
         elif step.kind is StepKind.decision:
             _shape(plane, step_ref(step.id), node.rect, node.title.rect,
@@ -401,7 +401,7 @@ def _diagram(root: ET.Element, chain: Chain, layout: Layout) -> None:
     for step in chain.steps:
         node = layout.nodes.get(step.id)
         if step.kind is StepKind.document and node is not None:
-            _shape(plane, ncname("pk-docref-", step.id), _document_rect(node.rect))
+            _shape(plane, ncname("pk-docref-", step.id), _documentRect(node.rect))
 
     routes: dict[tuple[str, str], list[tuple[list[Point], Rect | None]]] = {}
     for route in layout.edges:
@@ -425,15 +425,15 @@ def _diagram(root: ET.Element, chain: Chain, layout: Layout) -> None:
         node = layout.nodes.get(step.id)
         if step.kind is StepKind.document and node is not None:
             # a short dotted arrow from the task's lower edge into the document symbol
-            doc = _document_rect(node.rect)
+            doc = _documentRect(node.rect)
             _edge(plane, ncname("pk-docout-", step.id),
                   [(doc.x - doc.w / 2, node.rect.bottom), (doc.x, doc.cy)])
 
 
-def _document_rect(task: Rect) -> Rect:
+def _documentRect(task: Rect) -> Rect:
     """Where the data object of a document step sits: over the task's lower right corner."""
     w, h = (size / PX_PER_PT for size in DATA_OBJECT_SIZE)
-    return _rect(task.right - w * 0.6, task.bottom - h * 0.6, w, h)
+    return Rect(task.right - w * 0.6, task.bottom - h * 0.6, w, h)
 
 
 def _straight(layout: Layout, source: str, target: str) -> list[Point]:

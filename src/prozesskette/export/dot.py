@@ -11,22 +11,23 @@ from __future__ import annotations
 import textwrap
 
 from prozesskette.model import Chain, Step, StepKind
+from prozesskette.renderers.theme import EXPORT_LANE_BORDER, EXPORT_LANE_FILL, EXPORT_STEP_FILL
 
 WRAP = 24  # characters per label line
 
 SHAPES: dict[StepKind, dict[str, str]] = {
-    StepKind.start: {"shape": "ellipse", "style": "filled", "fillcolor": "#ffffff"},
+    StepKind.start: {"shape": "ellipse", "style": "filled", "fillcolor": EXPORT_STEP_FILL},
     StepKind.end: {"shape": "ellipse", "peripheries": "2", "style": "filled",
-                   "fillcolor": "#ffffff"},
-    StepKind.task: {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff"},
-    StepKind.decision: {"shape": "diamond", "style": "filled", "fillcolor": "#ffffff"},
-    StepKind.document: {"shape": "note", "style": "filled", "fillcolor": "#ffffff"},
+                   "fillcolor": EXPORT_STEP_FILL},
+    StepKind.task: {"shape": "box", "style": "rounded,filled", "fillcolor": EXPORT_STEP_FILL},
+    StepKind.decision: {"shape": "diamond", "style": "filled", "fillcolor": EXPORT_STEP_FILL},
+    StepKind.document: {"shape": "note", "style": "filled", "fillcolor": EXPORT_STEP_FILL},
 }
 
 
 def _label(*paragraphs: str) -> str:
     """Wrapped, escaped text; lines joined with DOT's centred line break."""
-    import graphviz
+    import graphviz  # ~55 ms to import: only writing DOT needs it
 
     lines = [line for paragraph in paragraphs
              for line in textwrap.wrap(paragraph, WRAP, break_long_words=False) or [""]]
@@ -67,7 +68,7 @@ def to_dot(chain: Chain) -> str:
             continue
         with graph.subgraph(name=f"cluster_{actor.id}") as lane:
             lane.attr(label=_label(actor.name), style="filled",
-                      fillcolor=actor.color or "#f4f4f4", color="#999999")
+                      fillcolor=actor.color or EXPORT_LANE_FILL, color=EXPORT_LANE_BORDER)
             for step in steps:
                 add_node(lane, step)
                 placed.add(step.id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from prozesskette.model import Chain, Step, StepKind
+from prozesskette.renderers.theme import EXPORT_LANE_BORDER
 
 # (opening, closing) around the quoted label.
 SHAPES: dict[StepKind, tuple[str, str]] = {
@@ -71,7 +72,7 @@ def to_mermaid(chain: Chain) -> str:
         lines.append("  end")
         placed |= {step.id for step in steps}
         if actor.color:
-            styles.append(f"  style {lane} fill:{actor.color},stroke:#999999")
+            styles.append(f"  style {lane} fill:{actor.color},stroke:{EXPORT_LANE_BORDER}")
     lines += [f"  {_node(chain, step)}" for step in chain.steps if step.id not in placed]
     for step in chain.steps:
         for transition in step.next:

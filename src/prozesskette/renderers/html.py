@@ -9,183 +9,74 @@ links) and the interfaces and overlaps.
 * **self-contained**: no external resources, no script, one small inline ``<style>``;
 * **safe**: every text goes through :func:`_esc`; the only links are in-page fragments this
   module makes and ``http(s):``, ``mailto:`` and ``tel:`` links checked again with
-  :func:`~prozesskette.renderers.svg.safe_href`;
+  :func:`~prozesskette.markup.safe_href`; labels come from :mod:`prozesskette.words`,
+  colours from :mod:`~prozesskette.renderers.theme`;
 * **deterministic**: the same layout gives the same bytes (no dates, no set ordering).
 """
 
 from __future__ import annotations
 
-import html
 import re
 import string
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
-from prozesskette.layout.geometry import Layout, TextBlock, fmt
-from prozesskette.model import url_problem
-from prozesskette.renderers.svg import render_svg, safe_href, svg_id
+from prozesskette.analysis import Analysis, analyse
+from prozesskette.graph import ChainGraph
+from prozesskette.i18n import is_rtl
+from prozesskette.layout.geometry import Layout, fmt
+from prozesskette.markup import (
+    element_id,
+    escape_html,
+    language_attribute,
+    safe_href,
+    strip_forbidden,
+)
+from prozesskette.model import Chain
+from prozesskette.renderers import theme
+from prozesskette.renderers.describe import joined
+from prozesskette.renderers.svg import render_svg
+from prozesskette.words import words_for
 
-__all__ = ["WORDS", "render_html"]
+__all__ = ["render_html"]
 
+Anchored = Literal["step", "actor", "phase"]
+"""What an in-page anchor (``pk-text-{kind}-{id}``) leads to."""
 
-#: Every label of the page, per language (other languages fall back to English).
-WORDS: dict[str, dict[str, str]] = {
-    "de": {
-        "chart": "Prozesskette",
-        "stand": "Stand: {}",
-        "author": "Gepflegt von: {}",
-        "skip": "Zur Textfassung springen",
-        "scroll": "Schaubild (mit den Pfeiltasten verschiebbar)",
-        "figure": "Schaubild der Prozesskette „{}“. Alle Inhalte des Schaubilds stehen auch "
-                  "in der Textfassung darunter.",
-        "intro": "Textfassung des Schaubilds: {steps} in Lesereihenfolge{phases}, danach die "
-                 "beteiligten Stellen mit ihren Ansprechpersonen und die Schnittstellen.",
-        "intro_phases": ", gegliedert nach Phasen",
-        "step/1": "{} Schritt", "step/n": "{} Schritte",
-        "steps_heading": "Ablauf",
-        "no_phase": "Weitere Schritte",
-        "phase": "Phase: {}",
-        "kind": "Art",
-        "start": "Beginn", "task": "Aufgabe", "decision": "Entscheidung",
-        "document": "Dokument", "end": "Ende",
-        "responsible": "Zuständig",
-        "shared": "gemeinsam",
-        "legal": "Rechtsgrundlage",
-        "service": "Angebot",
-        "overlap_note": "wird auch von anderen Stellen angeboten",
-        "description": "Beschreibung",
-        "more": "Weitere Informationen",
-        "next": "Nächster Schritt",
-        "next_to": "weiter mit {}",
-        "back_to": "zurück zu {} (Schleife)",
-        "branch": "wenn {}: ",
-        "handoff": " – Übergabe an {}",
-        "finish": "Ende der Prozesskette",
-        "step_ref": "Schritt {number}: {title}",
-        "actors_heading": "Beteiligte Stellen und Ansprechpersonen",
-        "short": "Kurzname: {}",
-        "website": "Website",
-        "steps_of": "Zuständig für",
-        "contacts": "Ansprechpersonen",
-        "no_contacts": "Keine Ansprechpersonen angegeben.",
-        "role": "Funktion",
-        "organization": "Organisation",
-        "phone": "Telefon",
-        "email": "E-Mail",
-        "web": "Web",
-        "address": "Adresse",
-        "interfaces_heading": "Schnittstellen und Überschneidungen",
-        "handoffs": "Übergaben zwischen Stellen",
-        "handoff_item": "{source} übergibt an {target}: nach {from_step} weiter mit {to_step}",
-        "handoff_label": " (wenn {})",
-        "shared_heading": "Gemeinsam verantwortete Schritte",
-        "shared_item": "{step}: {actors}",
-        "overlaps": "Überschneidungen von Angeboten",
-        "overlap_item": "{service}: angeboten von {actors} ({steps})",
-        "loops": "Schleifen",
-        "loop_item": "{}",
-        "none": "Keine.",
-        "and": " und ",
-        "quote": "„{}“",
-        "sep": ", ",
-        "arrow": " → ",
-    },
-    "en": {
-        "chart": "Process chain",
-        "stand": "As of {}",
-        "author": "Maintained by {}",
-        "skip": "Skip to the text version",
-        "scroll": "Chart (scrolls with the arrow keys)",
-        "figure": "Chart of the process chain “{}”. Everything in the chart is also given in "
-                  "the text version below.",
-        "intro": "Text version of the chart: {steps} in reading order{phases}, followed by the "
-                 "actors with their contact persons and the interfaces.",
-        "intro_phases": ", by phase",
-        "step/1": "{} step", "step/n": "{} steps",
-        "steps_heading": "Process",
-        "no_phase": "Further steps",
-        "phase": "Phase: {}",
-        "kind": "Kind",
-        "start": "Start", "task": "Task", "decision": "Decision",
-        "document": "Document", "end": "End",
-        "responsible": "Responsible",
-        "shared": "jointly",
-        "legal": "Legal basis",
-        "service": "Offer",
-        "overlap_note": "also offered by other actors",
-        "description": "Description",
-        "more": "More information",
-        "next": "Next step",
-        "next_to": "continue with {}",
-        "back_to": "back to {} (loop)",
-        "branch": "if {}: ",
-        "handoff": " – hand-off to {}",
-        "finish": "End of the process chain",
-        "step_ref": "step {number}: {title}",
-        "actors_heading": "Actors and contact persons",
-        "short": "Short name: {}",
-        "website": "Website",
-        "steps_of": "Responsible for",
-        "contacts": "Contact persons",
-        "no_contacts": "No contact persons given.",
-        "role": "Role",
-        "organization": "Organisation",
-        "phone": "Phone",
-        "email": "E-mail",
-        "web": "Web",
-        "address": "Address",
-        "interfaces_heading": "Interfaces and overlaps",
-        "handoffs": "Hand-offs between actors",
-        "handoff_item": "{source} hands over to {target}: after {from_step} continue with "
-                        "{to_step}",
-        "handoff_label": " (if {})",
-        "shared_heading": "Steps with shared responsibility",
-        "shared_item": "{step}: {actors}",
-        "overlaps": "Overlapping offers",
-        "overlap_item": "{service}: offered by {actors} ({steps})",
-        "loops": "Loops",
-        "loop_item": "{}",
-        "none": "None.",
-        "and": " and ",
-        "quote": "“{}”",
-        "sep": ", ",
-        "arrow": " → ",
-    },
-}
-
-_CSS = """\
+# The page's colours come from the theme (``$name`` below), so page and chart look alike.
+_CSS = string.Template("""\
 :root{color-scheme:light}
 *,*::before,*::after{box-sizing:border-box}
-body{margin:0;background:#fff;color:#1a1a1a;font-family:"Noto Sans",system-ui,-apple-system,\
+body{margin:0;background:$background;color:$text;font-family:"Noto Sans",system-ui,-apple-system,\
 "Segoe UI",Roboto,Arial,sans-serif;font-size:1.0625rem;line-height:1.6}
 main{max-width:72rem;margin:0 auto;padding:1.5rem 1rem 3rem}
 h1,h2,h3,h4{line-height:1.25;margin:2rem 0 .75rem}
 h1{font-size:2rem;margin-top:.5rem}
-h2{font-size:1.5rem;border-bottom:2px solid #8c8c8c;padding-bottom:.25rem}
+h2{font-size:1.5rem;border-bottom:2px solid $rule;padding-bottom:.25rem}
 h3{font-size:1.2rem}
 p,dl,ul,ol{margin:0 0 1rem}
 .text{max-width:48rem}
-.meta{color:#404040}
-a{color:#0b57a5;text-decoration:underline;text-underline-offset:.15em;overflow-wrap:anywhere}
-a:visited{color:#5b3a8c}
+.meta{color:$muted}
+a{color:$link;text-decoration:underline;text-underline-offset:.15em;overflow-wrap:anywhere}
+a:visited{color:$visited}
 a:hover{text-decoration-thickness:.15em}
-a:focus{outline:3px solid #1a1a1a;outline-offset:2px;background:#fff3b0;color:#1a1a1a}
-a:focus:not(:focus-visible){outline:none;background:none;color:#0b57a5}
-a:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;background:#fff3b0;\
-color:#1a1a1a}
-.skip{display:inline-block;padding:.25rem .5rem;border:2px solid #0b57a5;border-radius:4px}
+a:focus{outline:3px solid $text;outline-offset:2px;background:$focus_background;color:$text}
+a:focus:not(:focus-visible){outline:none;background:none;color:$link}
+a:focus-visible{outline:3px solid $text;outline-offset:2px;background:$focus_background;\
+color:$text}
+.skip{display:inline-block;padding:.25rem .5rem;border:2px solid $link;border-radius:4px}
 figure{margin:1.5rem min(0px,calc(1.5rem + 50% - 50vw));padding:0}
-.chart{overflow:auto;border:1px solid #8c8c8c;border-radius:4px;width:fit-content;max-width:100%}
-.chart:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
+.chart{overflow:auto;border:1px solid $rule;border-radius:4px;width:fit-content;max-width:100%}
+.chart:focus-visible{outline:3px solid $text;outline-offset:2px}
 .chart svg{display:block;max-width:none!important;height:auto}
-figcaption{margin-top:.5rem;color:#404040;font-size:.95rem;max-width:48rem}
+figcaption{margin-top:.5rem;color:$muted;font-size:.95rem;max-width:48rem}
 ol.steps{list-style:none;margin:0;padding:0}
-ol.steps>li{border-inline-start:4px solid #8c8c8c;padding:.25rem 0 .25rem 1rem;margin:0 0 1.25rem}
-ol.steps>li.decision{border-inline-start-color:#0b57a5}
-ol.steps>li.start,ol.steps>li.end{border-inline-start-color:#1a1a1a}
+ol.steps>li{border-inline-start:4px solid $rule;padding:.25rem 0 .25rem 1rem;margin:0 0 1.25rem}
+ol.steps>li.decision{border-inline-start-color:$link}
+ol.steps>li.start,ol.steps>li.end{border-inline-start-color:$text}
 ol.steps h3{margin:0 0 .5rem}
-.number{font-weight:normal;color:#404040}
+.number{font-weight:normal;color:$muted}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0 0 1rem}
 ol.steps dl.facts,ul.contacts dl.facts{margin:0}
 dl.facts>div{display:contents}
@@ -194,7 +85,7 @@ dl.facts dd{margin:0}
 dl.facts ul{margin:0;padding-inline-start:1.25rem}
 ul.contacts{list-style:none;padding:0;display:grid;gap:1rem;\
 grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr))}
-ul.contacts>li{border:1px solid #8c8c8c;border-radius:4px;padding:.75rem 1rem}
+ul.contacts>li{border:1px solid $rule;border-radius:4px;padding:.75rem 1rem}
 .name{font-weight:bold;margin:0 0 .25rem}
 @media (max-width:40rem){dl.facts{grid-template-columns:1fr}dl.facts>div{display:block}}
 @media print{
@@ -208,58 +99,40 @@ figure{break-inside:avoid;margin:1rem 0}
 ol.steps>li,ul.contacts>li{break-inside:avoid}
 h2,h3{break-after:avoid}
 }
-"""
+""")
 
-# Characters HTML must not carry: controls other than tab and line breaks, lone surrogates,
-# non-characters.
-_NOT_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                       "\ufffe\uffff]")
+_CSS_COLOURS = {
+    "text": theme.TEXT, "link": theme.LINK, "visited": theme.PAGE_VISITED,
+    "background": theme.PAGE_BACKGROUND, "muted": theme.PAGE_MUTED, "rule": theme.PAGE_RULE,
+    "focus_background": theme.PAGE_FOCUS_BACKGROUND,
+}
 _SPACES = re.compile(r"\s+")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def _esc(text: object) -> str:
-    """The one escaping helper: text for element content *and* double-quoted attributes,
-    without characters HTML cannot carry and with runs of white space as one space."""
-    clean = _SPACES.sub(" ", _NOT_HTML.sub("", str(text)))
-    return html.escape(clean, quote=True)
+    """The one escaping helper of the page: text for element content *and* attributes,
+    without forbidden characters and with runs of white space as one space."""
+    return escape_html(_SPACES.sub(" ", strip_forbidden(str(text))))
 
 
 def _paragraphs(text: str) -> list[str]:
     """A long text as escaped paragraphs (blank lines separate them)."""
-    return [_esc(part.strip()) for part in re.split(r"\n\s*\n", _NOT_HTML.sub("", text))
+    return [_esc(part.strip()) for part in re.split(r"\n\s*\n", strip_forbidden(text))
             if part.strip()]
 
 
-def _href(href: str | None) -> str | None:
-    """The link if it is an ``http(s):``, ``mailto:`` or ``tel:`` link by both the SVG
-    renderer's and the format's rules (checked again here: a layout may be built by hand)."""
-    safe = safe_href(href)
-    return safe if safe is not None and href and url_problem(href.strip()) is None else None
-
-
 def _link(href: str | None, text: str) -> str:
-    """``<a>`` for an allowed link, else the plain escaped text."""
-    safe = _href(href)
+    """``<a>`` for an allowed link (checked again here: a layout may be built by hand), else
+    the plain escaped text."""
+    safe = safe_href(href)
     if safe is None:
         return _esc(text)
     return f'<a href="{_esc(safe)}">{_esc(text)}</a>'
 
 
 def _language(layout: Layout) -> str:
-    value = (layout.language or getattr(layout.chain, "language", None) or "de").strip()
-    return value if _LANG.match(value) else "und"
-
-
-def _joined(block: TextBlock | None) -> str:
-    if block is None:
-        return ""
-    text = ""
-    for line in block.lines:
-        part = line.text.strip()
-        if part:
-            text += part if not text or text.endswith(("-", "/")) else " " + part
-    return text
+    return language_attribute(layout.language or getattr(layout.chain, "language", None)
+                              or "de")
 
 
 def _text(value: Any) -> str | None:
@@ -282,22 +155,19 @@ class _Page:
         self.embed_font = embed_font
         self.qr = qr
         self.lang = _language(layout)
-        from prozesskette.i18n import is_rtl, pick
-        from prozesskette.translations import HTML
-
         self.dir = "rtl" if is_rtl(self.lang) else "ltr"
-        self.words = pick({**WORDS, **HTML}, self.lang)
+        self.words = words_for("page", self.lang)
         self.order = self._reading_order()
         self.number = {step_id: index for index, step_id in enumerate(self.order, start=1)}
         self.edges = {(edge.source, edge.target): edge for edge in layout.edges}
         title = _text(getattr(self.chain, "title", None))
         if title is None:
-            title = _joined(layout.title.title) if layout.title else None
+            title = joined(layout.title.title) if layout.title else None
         self.title: str = title or self.words["chart"]
 
     # --- chain data (a hand-made layout may come without a chain)
 
-    def _lookup(self, method: str, key: str) -> Any:
+    def _lookup(self, method: Literal["step", "actor"], key: str) -> Any:
         try:
             return getattr(self.chain, method)(key) if self.chain is not None else None
         except (AttributeError, KeyError, TypeError):
@@ -308,21 +178,21 @@ class _Page:
         if title:
             return title
         node = self.layout.nodes.get(step_id)
-        return _joined(node.title) if node else step_id
+        return joined(node.title) if node else step_id
 
     def actor_name(self, actor_id: str) -> str:
         name = _text(getattr(self._lookup("actor", actor_id), "name", None))
         if name:
             return name
         lane = self.layout.lanes.get(actor_id)
-        return _joined(lane.title) if lane else actor_id
+        return joined(lane.title) if lane else actor_id
 
     def phase_title(self, phase_id: str) -> str:
         for item in getattr(self.chain, "phases", None) or ():
             if getattr(item, "id", None) == phase_id and _text(getattr(item, "title", None)):
                 return str(item.title)
         phase = self.layout.phases.get(phase_id)
-        return _joined(phase.title) if phase else phase_id
+        return joined(phase.title) if phase else phase_id
 
     def _reading_order(self) -> list[str]:
         """Steps by phase (in phase order), inside each in the layout's reading order."""
@@ -361,8 +231,8 @@ class _Page:
             return "".join(items)
         return self.words["sep"].join(items[:-1]) + _esc(self.words["and"]) + items[-1]
 
-    def anchor(self, kind: str, key: str) -> str:
-        return svg_id(f"pk-text-{kind}-", key)
+    def anchor(self, kind: Anchored, key: str) -> str:
+        return element_id(f"pk-text-{kind}-", key)
 
     def step_ref(self, step_id: str) -> str:
         """A link to a step of the text version: 'Schritt 3: „Title“'."""
@@ -480,7 +350,7 @@ class _Page:
         if description:
             facts.append(self.fact(words["description"], "<br>".join(_paragraphs(description))))
         url = _text(getattr(step, "url", None))
-        if url and _href(url):
+        if url and safe_href(url):
             facts.append(self.fact(words["more"], _link(url, url)))
         nexts = self.transitions(step_id)
         if nexts:
@@ -514,11 +384,8 @@ class _Page:
         return service
 
     @cached_property
-    def analysis(self) -> Any:
+    def analysis(self) -> Analysis | None:
         """Hand-offs, shared steps and overlaps, or None without a (valid) chain."""
-        from prozesskette.analysis import analyse
-        from prozesskette.model import Chain
-
         if isinstance(self.chain, Chain):
             try:
                 return analyse(self.chain)
@@ -547,7 +414,7 @@ class _Page:
                 out.extend(f'<p class="text">{part}</p>' for part in _paragraphs(description))
             facts = []
             url = _text(getattr(actor, "url", None))
-            if url and _href(url):
+            if url and safe_href(url):
                 facts.append(self.fact(words["website"], _link(url, url)))
             own = [s for s in self.order if actor_id in self.layout.nodes[s].actors]
             if own:
@@ -643,9 +510,6 @@ class _Page:
         return out
 
     def loops(self) -> list[str]:
-        from prozesskette.graph import ChainGraph
-        from prozesskette.model import Chain
-
         if not isinstance(self.chain, Chain):
             return []
         graph = ChainGraph(self.chain)
@@ -682,7 +546,7 @@ class _Page:
                 '<meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f"<title>{title}</title>\n"
-                f"<style>\n{_CSS}{self.chart_css()}</style>\n</head>\n<body>\n<main>\n"
+                f"<style>\n{_CSS.substitute(_CSS_COLOURS)}{self.chart_css()}</style>\n</head>\n<body>\n<main>\n"
                 + "\n".join(body)
                 + "\n</main>\n</body>\n</html>\n")
 

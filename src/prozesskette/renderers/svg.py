@@ -4,8 +4,9 @@ The SVG is meant to be put into web pages (inline, or as a file), so it is
 
 * **self-contained**: no external resources, no scripts, no event handlers, no
   ``foreignObject``; the only links are the contacts' own ``http(s):``, ``mailto:`` and
-  ``tel:`` links, checked again here. With ``embed_font`` the glyphs actually drawn are
-  embedded as WOFF subsets (regular and bold) under a private family name with a
+  ``tel:`` links, checked again here (:func:`prozesskette.markup.safe_href`). With
+  ``embed_font`` the glyphs actually drawn are embedded as WOFF subsets (regular and bold)
+  under a private family name with a
   ``unicode-range``, so that the font can neither replace a page's own font of the same name
   nor be mixed up with the subset of a second chart on the same page;
 * **accessible** (WCAG 2.1 AA / BITV): ``<title>``/``<desc>``, ``lang``, decorative parts
@@ -26,18 +27,23 @@ The SVG is meant to be put into web pages (inline, or as a file), so it is
 * **light and deterministic**: numbers through :func:`~prozesskette.layout.geometry.fmt`,
   each QR code one path in module units, no ordering from sets or dicts not in the layout.
 
-Renderers decide no position: everything drawn comes from the layout's geometry.
+Renderers decide no position: everything drawn comes from the layout's geometry. This module
+draws; the jobs around it live beside it: escaping, links and ids in
+:mod:`prozesskette.markup`, colours in :mod:`~prozesskette.renderers.theme`, the ``<style>``
+and embedded fonts in :mod:`~prozesskette.renderers.svg_style`, the words for screen readers
+in :mod:`~prozesskette.renderers.describe` (with :mod:`prozesskette.words`), QR codes in
+:mod:`~prozesskette.renderers.svg_qr`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import replace
-from typing import Any
+from typing import Literal, TypeGuard, get_args
 
+from prozesskette.i18n import is_rtl
 from prozesskette.layout.geometry import (
     MIRRORED_ANCHOR,
+    Anchor,
     Badge,
     ContactSpot,
     EdgeRoute,
@@ -52,160 +58,67 @@ from prozesskette.layout.geometry import (
     TextLine,
     fmt,
 )
+from prozesskette.markup import (
+    css_ident,
+    element_id,
+    escape_attribute,
+    escape_text,
+    language_attribute,
+    one_line,
+    safe_href,
+)
+from prozesskette.renderers.describe import ChartDescription
+from prozesskette.renderers.svg_qr import qr_svg
+from prozesskette.renderers.svg_style import font_faces, stylesheet
+from prozesskette.renderers.theme import (
+    BADGE,
+    EDGE,
+    HANDOFF,
+    HEADER_FILL,
+    HEADER_VEIL,
+    LANE_FILL,
+    LANE_STROKE,
+    LEGEND_FILL,
+    LINK,
+    NOTE,
+    PHASE_FILL,
+    PHASE_STROKE,
+    SHARED_SECOND_FILL,
+    STEP_FILL,
+    STROKE,
+    TEXT,
+    deeper,
+    lane_fill,
+    opacity,
+)
+from prozesskette.text import line_rtl
+from prozesskette.words import words_for
 
-__all__ = ["render_svg", "safe_href", "svg_id"]
+__all__ = ["render_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
-# Default colours; every one of them can be overridden by the CSS custom property named.
-_TEXT = "#1a1a1a"  # --pk-text
-_NOTE = "#4d4d4d"  # --pk-note
-_LINK = "#0b57a5"  # --pk-link
-_STROKE = "#333"  # --pk-stroke
-_STEP_FILL = "#fff"  # --pk-step-fill
-_EDGE = "#4d4d4d"  # --pk-edge
-_HANDOFF = "#b3261e"  # --pk-handoff
-_LANE_STROKE = "#a6a6a6"  # --pk-lane-stroke
-_LANE_FILL = "#f7f7f7"  # a lane without a valid colour of its own
-_PHASE_FILL = "#ececec"  # --pk-phase-fill
-_PHASE_STROKE = "#8c8c8c"  # --pk-phase-stroke
-_BADGE = "#5b3a8c"  # --pk-badge
-_QR_DARK, _QR_LIGHT = "#000", "#fff"  # never themed: a QR code needs dark on light
-
-# ----------------------------------------------------------------------------- escaping
-
-_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
-# Characters XML 1.0 forbids, C1 controls and lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+StepShape = Literal["start", "task", "decision", "document", "end"]
+"""The box shapes: one per step kind."""
 
 
-def _clean(text: str) -> str:
-    """Text as one line without characters XML cannot carry."""
-    return _NOT_XML.sub("", _LINE_BREAKS.sub(" ", text))
+_Base = tuple[float, bool, Anchor]
+"""Font size, boldness and anchor a ``<text>`` has already: lines repeat only what differs."""
+
+
+def _is_shape(kind: str) -> TypeGuard[StepShape]:
+    return kind in get_args(StepShape)
 
 
 def _esc(text: str) -> str:
-    """Element content: the one escaping helper for text (cleaned first)."""
-    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Element content: one line, without forbidden characters, escaped."""
+    return escape_text(one_line(text))
 
 
 def _attr(name: str, value: str) -> str:
-    """`` name="value"`` with the value cleaned and escaped for a double-quoted attribute."""
-    return f' {name}="{_esc(value).replace(chr(34), "&quot;")}"'
-
-
-_LINK_RE = re.compile(
-    r"^(?:https?://[^\s/$.?#][^\s]*|mailto:[^\s@]+@[^\s@]+|tel:\+?[0-9()\-./ ]+)$", re.IGNORECASE
-)
-
-
-def safe_href(href: str | None) -> str | None:
-    """The link if it is an ``http(s):``, ``mailto:`` or ``tel:`` link, else None.
-
-    Control characters (which browsers strip from URLs, so that ``java\\tscript:`` would
-    become ``javascript:``) make a link invalid rather than being removed. Spaces and
-    slashes are taken out of ``tel:`` numbers (RFC 3966 allows only ``-``, ``.``, ``(``, ``)``
-    as visual separators).
-    """
-    if not href:
-        return None
-    value = href.strip()
-    if _NOT_XML.search(value) or _LINE_BREAKS.search(value) or not _LINK_RE.match(value):
-        return None
-    if value[:4].lower() == "tel:":
-        value = "tel:" + re.sub(r"[ /]", "", value[4:])
-    return value
-
-
-def _name_char(ch: str) -> bool:
-    if ch.isascii():
-        return ch.isalnum() or ch in "-_"
-    code = ord(ch)
-    return (unicodedata.category(ch) in ("Lu", "Ll", "Lo")
-            and (0xC0 <= code <= 0x2FF or (0x370 <= code <= 0x1FFF and code != 0x37E)
-                 or 0x3001 <= code <= 0xD7FF or 0xF900 <= code <= 0xFDCF
-                 or 0xFDF0 <= code <= 0xFFFD))
-
-
-def svg_id(prefix: str, value: str) -> str:
-    """``prefix`` + ``value`` as a valid XML name, injectively.
-
-    ASCII letters, digits, ``-``, ``_`` and non-ASCII letters (umlauts, ß, …) are kept; any
-    other character (``.`` included) becomes ``.hex.``, so different values never collide.
-    """
-    return prefix + "".join(ch if _name_char(ch) else f".{ord(ch):x}." for ch in value)
-
-
-def _css_ident(value: str, fallback: str) -> str:
-    """A font family or class name safe inside CSS and XML: letters, digits, space, - and _."""
-    text = " ".join(re.sub(r"[^A-Za-z0-9 _\-]", "", value).split())
-    return text or fallback
-
-
-_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-
-
-def _color(value: str | None, fallback: str) -> str:
-    return value.lower() if value and _COLOR_RE.match(value) else fallback
-
-
-# ----------------------------------------------------------------------------- words
-
-_WORDS: dict[str, dict[str, str]] = {
-    "de": {
-        "start": "Start", "task": "Schritt", "decision": "Entscheidung",
-        "document": "Dokument", "end": "Ende",
-        "responsible": "Zuständig: {}", "shared": "Gemeinsam zuständig: {}",
-        "phase": "Phase: {}", "legal": "Rechtsgrundlage: {}",
-        "next": "weiter mit {}", "back": "zurück zu {}", "if": "Wenn {}: ",
-        "handoff": " (Übergabe an {})", "and": " und ", "or": " oder ", "quote": "„{}“",
-        "steps": "Schritte in Lesereihenfolge", "lanes": "Beteiligte und Ansprechpersonen",
-        "qr": "QR-Code: Kontaktdaten von {} als vCard",
-        "stand": "Stand {}",
-        "summary": "Ablauf in {steps} mit {actors} ({names})",
-        "phases": ", gegliedert in {count} ({names})",
-        "ends": ". Er beginnt mit {first} und endet mit {last}.",
-        "interfaces": " {handoffs} zwischen Beteiligten, {shared}.",
-        "hint": " Die Schritte folgen in Lesereihenfolge; die Kontaktdaten stehen bei den "
-                "Beteiligten.",
-        "step/1": "{} Schritt", "step/n": "{} Schritten",
-        "actor/1": "{} Beteiligten", "actor/n": "{} Beteiligten",
-        "phase/1": "{} Phase", "phase/n": "{} Phasen",
-        "handoff/1": "{} Übergabe", "handoff/n": "{} Übergaben",
-        "shared/1": "{} gemeinsamer Schritt", "shared/n": "{} gemeinsame Schritte",
-        "chart": "Prozesskette", "sep": ", ",
-    },
-    "en": {
-        "start": "Start", "task": "Step", "decision": "Decision",
-        "document": "Document", "end": "End",
-        "responsible": "Responsible: {}", "shared": "Shared responsibility: {}",
-        "phase": "Phase: {}", "legal": "Legal basis: {}",
-        "next": "continue with {}", "back": "back to {}", "if": "If {}: ",
-        "handoff": " (hand-off to {})", "and": " and ", "or": " or ", "quote": "“{}”",
-        "steps": "Steps in reading order", "lanes": "Actors and contacts",
-        "qr": "QR code: contact details of {} as a vCard",
-        "stand": "as of {}",
-        "summary": "Process in {steps} with {actors} ({names})",
-        "phases": ", in {count} ({names})",
-        "ends": ". It starts with {first} and ends with {last}.",
-        "interfaces": " {handoffs} between actors, {shared}.",
-        "hint": " The steps follow in reading order; contact details are given with the "
-                "actors.",
-        "step/1": "{} step", "step/n": "{} steps",
-        "actor/1": "{} actor", "actor/n": "{} actors",
-        "phase/1": "{} phase", "phase/n": "{} phases",
-        "handoff/1": "{} hand-off", "handoff/n": "{} hand-offs",
-        "shared/1": "{} shared step", "shared/n": "{} shared steps",
-        "chart": "Process chain", "sep": ", ",
-    },
-}
-
-
-def _words(language: str) -> dict[str, str]:
-    from prozesskette.i18n import pick
-    from prozesskette.translations import SVG
-
-    return pick({**_WORDS, **SVG}, language)
+    """`` name="value"`` with the value as one line and escaped for a double-quoted
+    attribute."""
+    return f' {name}="{escape_attribute(one_line(value))}"'
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -279,7 +192,7 @@ def _arrow(points: tuple[Point, ...], size: float) -> tuple[list[Point], str]:
     return route, head
 
 
-def _themed(fill: str, name: str) -> str:
+def _themed(fill: str, name: Literal["lane", "shared"]) -> str:
     """A per-lane colour that ``--pk-{name}-fill`` can override.
 
     Per-lane colours cannot be rules in the ``<style>`` element: the rules of one chart
@@ -287,48 +200,6 @@ def _themed(fill: str, name: str) -> str:
     renderers (and Content Security Policies) without inline styles.
     """
     return f' fill="{fill}" style="fill:var(--pk-{name}-fill,{fill})"'
-
-
-def _deeper(color: str, factor: float = 2.2) -> str:
-    """The same hue, ``factor`` times as far from white: a pastel lane colour made visible
-    inside a shared step that lies on that lane's background."""
-    value = color.lstrip("#")
-    if len(value) == 3:
-        value = "".join(ch * 2 for ch in value)
-    channels = [int(value[i:i + 2], 16) for i in (0, 2, 4)]
-    return "#" + "".join(f"{max(0, round(255 - (255 - c) * factor)):02x}" for c in channels)
-
-
-def _qr_path_data(rects: list[tuple[int, int, int, int]], offset: int) -> str:
-    """The dark squares of a QR code as one path in module units (quiet zone ``offset``).
-
-    Each rectangle is a subpath ``h w v h h -w`` (filling closes it); it starts with a
-    relative ``m`` from where the previous one ended, or an absolute ``M`` when shorter.
-    """
-    parts: list[str] = []
-    cx = cy = 0
-    for index, (x, y, w, h) in enumerate(rects):
-        x, y = x + offset, y + offset
-        move = f"M{x} {y}"
-        if index:
-            relative = f"m{x - cx} {y - cy}"
-            move = relative if len(relative) < len(move) else move
-        parts.append(f"{move}h{w}v{h}h-{w}")
-        cx, cy = x, y + h
-    return "".join(parts)
-
-
-def _unicode_range(chars: list[str]) -> str:
-    codes = sorted({ord(ch) for ch in chars})
-    ranges: list[str] = []
-    start = prev = codes[0]
-    for code in [*codes[1:], -1]:
-        if code == prev + 1:
-            prev = code
-            continue
-        ranges.append(f"U+{start:X}" if start == prev else f"U+{start:X}-{prev:X}")
-        start = prev = code
-    return ",".join(ranges)
 
 
 # ----------------------------------------------------------------------------- renderer
@@ -340,76 +211,29 @@ class _Svg:
         self.style = layout.style
         self.qr = qr
         self.embed_font = embed_font
-        self.prefix = svg_id("", prefix) or "pk"
-        self.words = _words(layout.language or "de")
-        from prozesskette.i18n import is_rtl
-
+        self.prefix = element_id("", prefix) or "pk"
+        self.words = words_for("chart", layout.language or "de")
+        self.describe = ChartDescription(layout, self.words)
         self.rtl = is_rtl(layout.language)
-        self.chars: dict[bool, set[str]] = {False: set(), True: set()}
+        self.chars: dict[bool, set[str]] = {False: set(), True: set()}  # drawn, by boldness
         self.out: list[str] = []
-        self.lane_fill = {actor: _color(lane.color, _LANE_FILL)
-                          for actor, lane in layout.lanes.items()}
+        self.lane_fill = {actor: lane_fill(lane.color) for actor, lane in layout.lanes.items()}
         self.font_stack = '"Noto Sans",sans-serif'
-
-    # --- chain metadata (optional: a hand-made layout may come without a chain)
-
-    def _chain(self, method: str, key: str) -> Any:
-        chain = self.layout.chain
-        try:
-            return getattr(chain, method)(key) if chain is not None else None
-        except (AttributeError, KeyError, TypeError):
-            return None
-
-    def step_title(self, step_id: str) -> str:
-        step = self._chain("step", step_id)
-        title = getattr(step, "title", None)
-        if isinstance(title, str) and title:
-            return _clean(title)
-        node = self.layout.nodes.get(step_id)
-        return _joined(node.title) if node else _clean(step_id)
-
-    def actor_name(self, actor_id: str) -> str:
-        actor = self._chain("actor", actor_id)
-        name = getattr(actor, "name", None)
-        if isinstance(name, str) and name:
-            return _clean(name)
-        lane = self.layout.lanes.get(actor_id)
-        return _joined(lane.title) if lane else _clean(actor_id)
-
-    def phase_title(self, phase_id: str) -> str:
-        phase = self.layout.phases.get(phase_id)
-        for item in getattr(self.layout.chain, "phases", None) or ():
-            if getattr(item, "id", None) == phase_id and isinstance(item.title, str):
-                return _clean(item.title)
-        return _joined(phase.title) if phase else _clean(phase_id)
-
-    def quote(self, text: str) -> str:
-        return self.words["quote"].format(text)
-
-    def join(self, items: list[str], word: str = "and") -> str:
-        if len(items) <= 1:
-            return "".join(items)
-        return self.words["sep"].join(items[:-1]) + self.words[word] + items[-1]
-
-    def count(self, key: str, number: int) -> str:
-        return self.words[f"{key}/{'1' if number == 1 else 'n'}"].format(number)
 
     # --- text
 
-    def _line_attrs(self, line: TextLine, size: float, bold: bool, anchor: str) -> str:
+    def _line_attrs(self, line: TextLine, size: float, bold: bool, anchor: Anchor) -> str:
         attrs = f' x="{fmt(line.x)}" y="{fmt(line.y)}"'
         if line.size != size:
             attrs += f' font-size="{fmt(line.size)}"'
         if line.bold != bold:
             attrs += ' font-weight="bold"' if line.bold else ' font-weight="normal"'
-        line_anchor = line.anchor if line.anchor in ("middle", "end") else "start"
+        line_anchor: Anchor = line.anchor if line.anchor in ("middle", "end") else "start"
         if line_anchor != anchor:
             attrs += f' text-anchor="{line_anchor}"'
         return attrs
 
     def _rtl_line(self, line: TextLine) -> bool:
-        from prozesskette.text import line_rtl
-
         return line_rtl(line.text, self.rtl)
 
     def _rtl_element(self, line: TextLine, extra: str) -> str:
@@ -423,12 +247,12 @@ class _Svg:
         """A text block: one ``<text>``, a ``<tspan>`` per line, links as ``<a>`` around lines."""
         if block is None:
             return ""
-        lines = [line for line in block.lines if _clean(line.text).strip()]
+        lines = [line for line in block.lines if one_line(line.text).strip()]
         if not lines:
             return ""
         for line in lines:
-            self.chars[line.bold].update(_clean(line.text))
-        base = (self.style.font_size, False, "start")
+            self.chars[line.bold].update(one_line(line.text))
+        base: _Base = (self.style.font_size, False, "start")
         if any(line.href for line in lines):
             # consecutive lines with the same link (a wrapped address) become one link
             parts: list[str] = []
@@ -440,7 +264,7 @@ class _Svg:
                 if href and following is not None and safe_href(following.href) == href:
                     continue
                 if href:  # underlined, not only coloured (WCAG 1.4.1), also without CSS
-                    link = f' fill="{_LINK}" text-decoration="underline"'
+                    link = f' fill="{LINK}" text-decoration="underline"'
                     element = self._text_element(group, extra + link, base)
                     parts.append(f"<a{_attr('href', href)}>{element}</a>")
                 else:
@@ -450,15 +274,15 @@ class _Svg:
         return self._text_element(lines, extra, base)
 
     def _text_element(self, lines: list[TextLine], extra: str,
-                      base: tuple[float, bool, str]) -> str:
+                      base: _Base) -> str:
         if any(self._rtl_line(line) for line in lines):
             return "".join(self._rtl_element(line, extra) if self._rtl_line(line) else
                            self._text_element([line], extra, base) for line in lines)
         if len(lines) == 1:
             return f"<text{extra}{self._line_attrs(lines[0], *base)}>{_esc(lines[0].text)}</text>"
         first = lines[0]
-        anchor = first.anchor if first.anchor in ("middle", "end") else "start"
-        common = (first.size, first.bold, anchor)
+        anchor: Anchor = first.anchor if first.anchor in ("middle", "end") else "start"
+        common: _Base = (first.size, first.bold, anchor)
         head = f' font-size="{fmt(first.size)}"' if first.size != base[0] else ""
         if first.bold:
             head += ' font-weight="bold"'
@@ -470,7 +294,7 @@ class _Svg:
 
     # --- shapes
 
-    def shape(self, kind: str, rect: Rect, attrs: str = "", inner: str = "") -> str:
+    def shape(self, kind: StepShape, rect: Rect, attrs: str = "", inner: str = "") -> str:
         """The box of a step kind inside ``rect``; ``inner`` goes inside the element."""
         style = self.style
 
@@ -516,9 +340,9 @@ class _Svg:
         fill = self.lane_fill[actor]
         out.append(f'<g class="pk-lane"{_attr("data-actor", actor)} role="listitem">')
         out.append(f'<rect class="pk-band"{_rect_attrs(lane.band)}{_themed(fill, "lane")}'
-                   f' stroke="{_LANE_STROKE}" aria-hidden="true"/>')
-        out.append(f'<rect class="pk-header"{_rect_attrs(lane.header)} fill="#fff"'
-                   ' fill-opacity=".6" stroke="none" aria-hidden="true"/>')
+                   f' stroke="{LANE_STROKE}" aria-hidden="true"/>')
+        out.append(f'<rect class="pk-header"{_rect_attrs(lane.header)} fill="{HEADER_FILL}"'
+                   f' fill-opacity="{opacity(HEADER_VEIL)}" stroke="none" aria-hidden="true"/>')
         out.append(self.text(lane.title, ' class="pk-name"'))
         for spot in lane.contacts:
             self.contact(spot)
@@ -533,18 +357,9 @@ class _Svg:
         out.append("</g>")
 
     def qr_code(self, spot: ContactSpot) -> str:
-        from prozesskette.qr import qr_matrix
-
         assert spot.qr is not None
-        matrix = qr_matrix(spot.payload)
-        box = spot.qr
-        module = min(box.w, box.h) / matrix.total_size
-        d = _qr_path_data(matrix.dark_rects(), matrix.quiet_zone)
         name = spot.text.lines[0].text if spot.text.lines else ""
-        return (f'<g class="pk-qr" aria-hidden="true"><title>{_esc(self.words["qr"].format(name))}'
-                f'</title><rect{_rect_attrs(box)} fill="{_QR_LIGHT}" stroke="none"/>'
-                f'<path transform="translate({_xy(box.x, box.y)}) scale({fmt_scale(module)})"'
-                f' d="{d}" fill="{_QR_DARK}" stroke="none"/></g>')
+        return qr_svg(spot.payload, spot.qr, self.words["qr"].format(name))
 
     def phases(self) -> None:
         if not self.layout.phases:
@@ -561,7 +376,7 @@ class _Svg:
         out.append(f'<g class="pk-phase"{_attr("data-phase", phase_id)}>')
         out.append(f'<rect{_rect_attrs(column)} fill="none" stroke="none"/>')
         if index:  # a dashed line where the phase starts, below (beside) its header
-            dash = f' stroke="{_PHASE_STROKE}" stroke-dasharray="4 3"'
+            dash = f' stroke="{PHASE_STROKE}" stroke-dasharray="4 3"'
             if self.layout.direction == "tb":
                 inside = header.x >= column.x and header.right <= column.right
                 x1 = header.right if inside else column.x
@@ -572,8 +387,8 @@ class _Svg:
                 y1 = header.bottom if inside else column.y
                 out.append(f'<line class="pk-sep" x1="{fmt(column.x)}" y1="{fmt(y1)}"'
                            f' x2="{fmt(column.x)}" y2="{fmt(column.bottom)}"{dash}/>')
-        out.append(f'<rect class="pk-head"{_rect_attrs(header)} fill="{_PHASE_FILL}"'
-                   f' stroke="{_PHASE_STROKE}"/>')
+        out.append(f'<rect class="pk-head"{_rect_attrs(header)} fill="{PHASE_FILL}"'
+                   f' stroke="{PHASE_STROKE}"/>')
         out.append(self.text(phase.title))
         out.append("</g>")
 
@@ -586,82 +401,42 @@ class _Svg:
             self.step(node)
         out.append("</g>")
 
-    def step_label(self, node: NodeBox) -> str:
-        words = self.words
-        kind = words.get(node.kind, words["task"])
-        parts = [_sentence(f"{kind}: {self.step_title(node.id)}")]
-        actors = [self.actor_name(actor) for actor in node.actors]
-        if actors:
-            parts.append(_sentence(words["shared" if len(actors) > 1 else "responsible"]
-                                   .format(self.join(actors))))
-        if node.phase:
-            parts.append(_sentence(words["phase"].format(self.phase_title(node.phase))))
-        step = self._chain("step", node.id)
-        legal = getattr(step, "legal_basis", None)
-        if not isinstance(legal, str) or not legal:
-            legal = _joined(node.note) if node.note else ""
-        if legal:
-            parts.append(_sentence(words["legal"].format(_clean(legal))))
-        for badge in node.badges:
-            title = _clean(badge.title).strip()
-            if title:
-                parts.append(_sentence(title[:1].upper() + title[1:]))
-        for edge in self.layout.edges:
-            if edge.source != node.id:
-                continue
-            phrase = words["back" if edge.back else "next"].format(
-                self.quote(self.step_title(edge.target)))
-            if edge.handoff:  # name the actors that take over (all of them if none is new)
-                target = self.layout.nodes.get(edge.target)
-                taking = [a for a in target.actors if a not in node.actors] or \
-                    list(target.actors) if target else []
-                names = [self.actor_name(a) for a in taking]
-                if names:
-                    phrase += words["handoff"].format(self.join(names))
-            label = _joined(edge.label.text) if edge.label else ""
-            if label and node.kind == "decision":
-                parts.append(_sentence(words["if"].format(label) + phrase))
-            else:
-                parts.append(_sentence(phrase[:1].upper() + phrase[1:]
-                                       + (f" ({label})" if label else "")))
-        return " ".join(parts)
-
     def step(self, node: NodeBox) -> None:
         out = self.out
-        classes = f"pk-step pk-{_css_ident(node.kind, 'task')}"
+        classes = f"pk-step pk-{css_ident(node.kind, 'task')}"
         shared = len(node.actors) > 1
         if shared:
             classes += " pk-shared"
         if node.interface:
             classes += " pk-interface"
-        step_id = svg_id(f"{self.prefix}-step-", node.id)
+        step_id = element_id(f"{self.prefix}-step-", node.id)
         out.append(f'<g class="{classes}"{_attr("data-step", node.id)}'
                    f'{_attr("data-actors", " ".join(node.actors))} id="{step_id}"'
                    ' role="listitem">')
-        label = _attr("aria-label", self.step_label(node))
-        description = _clean(node.description or "").strip()
-        paint = f' fill="{_STEP_FILL}" stroke="{_STROKE}"'
+        label = _attr("aria-label", self.describe.step_label(node))
+        description = one_line(node.description or "").strip()
+        paint = f' fill="{STEP_FILL}" stroke="{STROKE}"'
         # The box is the step's image for screen readers: its name says everything the
         # (hidden) texts show and more; the description becomes its tooltip and description.
         tooltip = f"<title>{_esc(description)}</title>" if description else ""
         out.append(self.shape(node.kind, node.rect, f'{paint} role="img"{label}', tooltip))
         if shared and node.lane_parts:
-            clip = svg_id(f"{self.prefix}-clip-", node.id)
+            clip = element_id(f"{self.prefix}-clip-", node.id)
             out.append(f'<clipPath id="{clip}">{self.shape(node.kind, node.rect)}</clipPath>')
             parts = "".join(
                 f"<rect{_rect_attrs(part)}"
-                f'{_themed(_deeper(self.lane_fill.get(actor, _LANE_FILL)), "shared")}/>'
+                f'{_themed(deeper(self.lane_fill.get(actor, LANE_FILL)), "shared")}/>'
                 for actor, part in node.lane_parts)
             out.append(f'<g clip-path="url(#{clip})" stroke="none" pointer-events="none"'
                        ' aria-hidden="true">'
                        f"{parts}</g>")
             out.append(self.shape(node.kind, node.rect,
-                                  f' class="pk-outline" fill="none" stroke="{_STROKE}"'
+                                  f' class="pk-outline" fill="none" stroke="{STROKE}"'
                                   ' aria-hidden="true"'))
         inner = [self.text(node.title)]
         if node.note:
             inner.append(self.text(node.note, f' class="pk-note" font-style="italic"'
-                                              f' fill="{_NOTE}"'))
+                                              f' fill="{NOTE}"'))
         inner.extend(self.badge(badge) for badge in node.badges)
         out.append(f'<g aria-hidden="true">{"".join(inner)}</g>')
         out.append("</g>")
@@ -669,11 +444,11 @@ class _Svg:
     def badge(self, badge: Badge) -> str:
         rect = badge.rect
         radius = min(rect.w, rect.h) / 2
-        text = self.text(TextBlock((badge.text,), rect), f' fill="{_STEP_FILL}"')
-        return (f'<g class="pk-badge pk-{_css_ident(badge.kind, "badge")}">'
+        text = self.text(TextBlock((badge.text,), rect), f' fill="{STEP_FILL}"')
+        return (f'<g class="pk-badge pk-{css_ident(badge.kind, "badge")}">'
                 f"<title>{_esc(badge.title)}</title>"
                 f'<circle cx="{fmt(rect.cx)}" cy="{fmt(rect.cy)}" r="{fmt(radius)}"'
-                f' fill="{_BADGE}" stroke="none"/>{text}</g>')
+                f' fill="{BADGE}" stroke="none"/>{text}</g>')
 
     def edges(self) -> None:
         if not self.layout.edges:
@@ -681,7 +456,7 @@ class _Svg:
         width = ""
         if self.style.edge_width != self.style.line_width:
             width = f' stroke-width="{fmt(self.style.edge_width)}"'
-        self.out.append(f'<g class="pk-edges" aria-hidden="true" color="{_EDGE}"{width}>')
+        self.out.append(f'<g class="pk-edges" aria-hidden="true" color="{EDGE}"{width}>')
         for edge in self.layout.edges:
             self.edge(edge)
         self.out.append("</g>")
@@ -691,7 +466,7 @@ class _Svg:
             return
         classes = "pk-edge" + (" pk-handoff" if edge.handoff else "") + \
             (" pk-back" if edge.back else "")
-        color = f' color="{_HANDOFF}"' if edge.handoff else ""
+        color = f' color="{HANDOFF}"' if edge.handoff else ""
         parts = [f'<g class="{classes}"{_attr("data-from", edge.source)}'
                  f'{_attr("data-to", edge.target)}{color}>']
         route, head = _arrow(edge.points, self.style.arrow_size)
@@ -703,11 +478,11 @@ class _Svg:
         if edge.marker is not None:
             mx, my = edge.marker
             parts.append(f'<circle class="pk-marker" cx="{fmt(mx)}" cy="{fmt(my)}"'
-                         f' r="{fmt(self.style.arrow_size * 0.5)}" fill="{_STEP_FILL}"'
+                         f' r="{fmt(self.style.arrow_size * 0.5)}" fill="{STEP_FILL}"'
                          ' stroke="currentColor"/>')
         if edge.label is not None:
             parts.append(f'<rect class="pk-label"{_rect_attrs(edge.label.rect)}'
-                         f' fill="{_STEP_FILL}" stroke="none"/>')
+                         f' fill="{STEP_FILL}" stroke="none"/>')
             parts.append(self.text(edge.label.text))
         parts.append("</g>")
         self.out.append("".join(parts))
@@ -718,36 +493,36 @@ class _Svg:
             return
         out = self.out
         out.append('<g class="pk-legend" aria-hidden="true">')
-        out.append(f'<rect{_rect_attrs(legend.rect)} fill="#fff" stroke="{_LANE_STROKE}"/>')
+        out.append(f'<rect{_rect_attrs(legend.rect)} fill="{LEGEND_FILL}" stroke="{LANE_STROKE}"/>')
         for item in legend.items:
-            out.append(f'<g class="pk-key pk-key-{_css_ident(item.kind, "item")}">'
+            out.append(f'<g class="pk-key pk-key-{css_ident(item.kind, "item")}">'
                        f"{self.swatch(item)}{self.text(item.text)}</g>")
         out.append("</g>")
 
     def swatch(self, item: LegendItem) -> str:
         box = item.swatch
-        paint = f' class="pk-box" fill="{_STEP_FILL}" stroke="{_STROKE}"'
-        if item.kind in ("start", "task", "decision", "document", "end"):
+        paint = f' class="pk-box" fill="{STEP_FILL}" stroke="{STROKE}"'
+        if _is_shape(item.kind):
             return self.shape(item.kind, box, paint)
         if item.kind == "shared":
-            fills = [_deeper(fill) for fill in [*self.lane_fill.values(), _LANE_FILL,
-                                                 "#e6e6e6"][:2]]
+            fills = [deeper(fill) for fill in [*self.lane_fill.values(), LANE_FILL,
+                                                 SHARED_SECOND_FILL][:2]]
             half = Rect(box.x, box.y, box.w, box.h / 2)
             lower = Rect(box.x, box.cy, box.w, box.h / 2)
             return (f'<rect{_rect_attrs(half)} fill="{fills[0]}" stroke="none"/>'
                     f'<rect{_rect_attrs(lower)} fill="{fills[1]}" stroke="none"/>'
-                    + self.shape("task", box, f' fill="none" stroke="{_STROKE}"'))
+                    + self.shape("task", box, f' fill="none" stroke="{STROKE}"'))
         if item.kind in ("handoff", "back", "edge"):
             points = ((box.x, box.cy), (box.right, box.cy))
             route, head = _arrow(points, self.style.arrow_size)
             classes = "pk-swatch" + (" pk-handoff" if item.kind == "handoff" else
                                      " pk-back" if item.kind == "back" else "")
-            color = _HANDOFF if item.kind == "handoff" else _EDGE
+            color = HANDOFF if item.kind == "handoff" else EDGE
             dash = ' stroke-dasharray="4 3"' if item.kind == "back" else ""
             marker = ""
             if item.kind == "handoff":
                 marker = (f'<circle cx="{fmt(box.cx)}" cy="{fmt(box.cy)}"'
-                          f' r="{fmt(self.style.arrow_size * 0.5)}" fill="{_STEP_FILL}"'
+                          f' r="{fmt(self.style.arrow_size * 0.5)}" fill="{STEP_FILL}"'
                           ' stroke="currentColor"/>')
             return (f'<g class="{classes}" color="{color}">'
                     f'<path d="{_route_d(route, 0)}" fill="none" stroke="currentColor"{dash}/>'
@@ -755,7 +530,7 @@ class _Svg:
         if item.kind in ("overlap", "badge"):
             radius = min(box.w, box.h) / 2
             return (f'<g class="pk-badge"><circle cx="{fmt(box.cx)}" cy="{fmt(box.cy)}"'
-                    f' r="{fmt(radius)}" fill="{_BADGE}" stroke="none"/></g>')
+                    f' r="{fmt(radius)}" fill="{BADGE}" stroke="none"/></g>')
         return self.shape("task", box, paint)
 
     def title_block(self) -> None:
@@ -768,113 +543,11 @@ class _Svg:
 
     # --- document
 
-    def title(self) -> str:
-        chain = self.layout.chain
-        title = getattr(chain, "title", None)
-        if not isinstance(title, str) or not title.strip():
-            block = self.layout.title
-            title = _joined(block.title) if block else self.words["chart"]
-        title = _clean(title).strip()
-        extras = []
-        region = getattr(chain, "region", None)
-        if isinstance(region, str) and region.strip() and region.strip() not in title:
-            extras.append(_clean(region).strip())
-        version = getattr(chain, "version", None)
-        if isinstance(version, str) and version.strip():
-            extras.append(self.words["stand"].format(_clean(version).strip()))
-        return title + (" – " + ", ".join(extras) if extras else "")
-
-    def description(self) -> str:
-        layout, words = self.layout, self.words
-        nodes = list(layout.nodes.values())
-        names = [self.actor_name(actor) for actor in layout.lanes]
-        text = words["summary"].format(steps=self.count("step", len(nodes)),
-                                       actors=self.count("actor", len(names)),
-                                       names=", ".join(names))
-        if layout.phases:
-            text += words["phases"].format(
-                count=self.count("phase", len(layout.phases)),
-                names=", ".join(self.phase_title(p) for p in layout.phases))
-        if nodes:
-            sources = {edge.source for edge in layout.edges}
-            ends = [node for node in nodes if node.kind == "end"] or \
-                [node for node in nodes if node.id not in sources] or nodes[-1:]
-            text += words["ends"].format(
-                first=self.quote(self.step_title(nodes[0].id)),
-                last=self.join([self.quote(self.step_title(n.id)) for n in ends], "or"))
-        else:
-            text += "."
-        handoffs = sum(edge.handoff for edge in layout.edges)
-        shared = sum(len(node.actors) > 1 for node in nodes)
-        text += words["interfaces"].format(handoffs=self.count("handoff", handoffs),
-                                           shared=self.count("shared", shared))
-        chain_description = getattr(layout.chain, "description", None)
-        if isinstance(chain_description, str) and chain_description.strip():
-            text += " " + _clean(chain_description).strip()
-        return text + words["hint"]
-
     def css(self) -> str:
-        family = _css_ident(self.style.font_family, "Noto Sans")
-        faces = ""
-        stack = f'"{family}",sans-serif'
-        if self.embed_font and (self.chars[False] or self.chars[True]):
-            from prozesskette import text as fonts
-
-            if family == fonts.FONT_FAMILY:
-                import binascii
-
-                families: list[str] = []
-                for face in fonts.FACES:
-                    private = f"pk {fonts.FAMILIES[face]}"
-                    for bold in (False, True):
-                        chars = sorted(ch for ch in self.chars[bold]
-                                       if fonts.face_for_char(ch, bold) == face)
-                        if not chars:
-                            continue
-                        data = binascii.b2a_base64(fonts.woff_subset(chars, bold, face),
-                                                   newline=False).decode("ascii")
-                        faces += (f'@font-face{{font-family:"{private}";font-style:normal;'
-                                  f"font-weight:{700 if bold else 400};"
-                                  f'src:url(data:font/woff;base64,{data}) format("woff");'
-                                  f"unicode-range:{_unicode_range(chars)}}}\n")
-                        if private not in families:
-                            families.append(private)
-                stack = "".join(f'"{name}",' for name in families) + stack
-        if family == "Noto Sans" and any(not ch.isascii() for chars in self.chars.values()
-                                         for ch in chars):
-            from prozesskette import text as fonts
-
-            used = {fonts.face_for_char(ch, bold) for bold, chars in self.chars.items()
-                    for ch in chars if not ch.isascii()}
-            extra = "".join(f'"{fonts.FAMILIES[face]}",' for face in fonts.FACES[1:]
-                            if face in used)
-            stack = stack.replace('"Noto Sans",sans-serif', f'"Noto Sans",{extra}sans-serif')
+        family = css_ident(self.style.font_family, "Noto Sans")
+        faces, stack = font_faces(family, self.chars, self.embed_font)
         self.font_stack = stack
-        c = ".pk-chart "
-        return (
-            faces
-            + f".pk-chart{{font-family:var(--pk-font,{stack})}}"
-            f"{c}text{{fill:var(--pk-text,{_TEXT})}}"
-            f"{c}.pk-note{{fill:var(--pk-note,{_NOTE})}}"
-            f"{c}a text{{fill:var(--pk-link,{_LINK})}}"
-            f"{c}a:focus-visible{{outline:2px solid var(--pk-focus,#1a5fb4)}}"
-            f"{c}.pk-band{{stroke:var(--pk-lane-stroke,{_LANE_STROKE})}}"
-            f"{c}.pk-header{{fill:var(--pk-header-fill,#fff)}}"
-            f"{c}.pk-phase .pk-head{{fill:var(--pk-phase-fill,{_PHASE_FILL});"
-            f"stroke:var(--pk-phase-stroke,{_PHASE_STROKE})}}"
-            f"{c}.pk-sep{{stroke:var(--pk-phase-stroke,{_PHASE_STROKE})}}"
-            f"{c}.pk-step>:first-child,{c}.pk-box{{fill:var(--pk-step-fill,{_STEP_FILL});"
-            f"stroke:var(--pk-stroke,{_STROKE})}}"
-            f"{c}.pk-outline{{stroke:var(--pk-stroke,{_STROKE})}}"
-            f"{c}.pk-step>g text{{pointer-events:none}}"
-            f"{c}.pk-badge circle{{fill:var(--pk-badge,{_BADGE})}}"
-            f"{c}.pk-badge text{{fill:var(--pk-badge-text,#fff)}}"
-            f"{c}.pk-edge,{c}.pk-swatch{{color:var(--pk-edge,{_EDGE})}}"
-            f"{c}.pk-handoff{{color:var(--pk-handoff,{_HANDOFF})}}"
-            f"{c}.pk-label,{c}.pk-marker{{fill:var(--pk-label-fill,{_STEP_FILL})}}"
-            f"{c}.pk-legend>rect{{fill:var(--pk-legend-fill,#fff);"
-            f"stroke:var(--pk-lane-stroke,{_LANE_STROKE})}}"
-        )
+        return faces + stylesheet(stack)
 
     def render(self, standalone: bool) -> str:
         self.lanes()
@@ -889,7 +562,7 @@ class _Svg:
         width, height = max(layout.width, 0.0), max(layout.height, 0.0)
         size = (f' width="{fmt(width)}pt" height="{fmt(height)}pt"' if standalone
                 else ' width="100%"')
-        language = re.sub(r"[^A-Za-z0-9\-]", "", layout.language or "") or "und"
+        language = language_attribute(layout.language)
         title_id, desc_id = f"{self.prefix}-title", f"{self.prefix}-desc"
         head = (
             f'<svg xmlns="{SVG_NS}" class="pk-chart" viewBox="0 0 {fmt(width)} {fmt(height)}"'
@@ -897,36 +570,11 @@ class _Svg:
             f' aria-labelledby="{title_id}" aria-describedby="{desc_id}" lang="{language}"'
             f'{_attr("font-family", self.font_stack.replace(chr(34), chr(39)))}'
             f' font-size="{fmt(style.font_size)}" stroke-width="{fmt(style.line_width)}"'
-            f' fill="{_TEXT}">'
+            f' fill="{TEXT}">'
         )
-        return (f"{head}\n<title id=\"{title_id}\">{_esc(self.title())}</title>\n"
-                f'<desc id="{desc_id}">{_esc(self.description())}</desc>\n'
+        return (f"{head}\n<title id=\"{title_id}\">{_esc(self.describe.title())}</title>\n"
+                f'<desc id="{desc_id}">{_esc(self.describe.description())}</desc>\n'
                 f"<style>{css}</style>\n{body}\n</svg>\n")
-
-
-def fmt_scale(value: float) -> str:
-    """A scale factor: more digits than coordinates (it multiplies up to ~180 modules)."""
-    text = f"{value:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending in a full stop, unless it already ends in punctuation."""
-    text = text.strip()
-    return text if not text or text[-1] in ".?!…:" else text + "."
-
-
-def _joined(block: TextBlock | None) -> str:
-    """The text of a wrapped block on one line (a line ending in '-' joins without space)."""
-    if block is None:
-        return ""
-    text = ""
-    for line in block.lines:
-        part = _clean(line.text).strip()
-        if not part:
-            continue
-        text += part if not text or text.endswith(("-", "/")) else " " + part
-    return text
 
 
 def render_svg(layout: Layout, *, embed_font: bool = True, qr: bool = True,
