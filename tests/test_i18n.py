@@ -164,16 +164,6 @@ def test_words_fall_back_to_the_primary_subtag_then_english(language: str | None
         assert words_for(surface, language) == CATALOGUE[expected][surface]
 
 
-def test_print_words_are_the_pdf_words() -> None:
-    """Until the PDF renderer reads its page words from the catalogue (issue 13)."""
-    pdf = pytest.importorskip("prozesskette.renderers.pdf")
-    old = getattr(pdf, "PAGE_WORDS", None)
-    if old is None:
-        pytest.skip("the PDF renderer reads the catalogue")
-    for tag in CATALOGUE:
-        assert words_for("print", tag) == pick(old, tag), tag
-
-
 def test_missing_words_are_filled_from_the_fallback() -> None:
     table = {"en": {"a": "A", "b": "B"}, "de": {"a": "Ä"}}
     assert pick(table, "de-CH") == {"a": "Ä", "b": "B"}

@@ -27,7 +27,8 @@ from prozesskette.renderers.pdf.page import (
     page_size,
     page_words,
 )
-from prozesskette.renderers.pdf.painter import INK, LANE_STROKE, NOTE, Painter, pdf_color
+from prozesskette.renderers.pdf.painter import INK, Painter, pdf_color
+from prozesskette.renderers.theme import LANE_STROKE, NOTE
 from prozesskette.text import text_width
 
 __all__ = ["DEFAULT_CREATION_DATE", "PdfDocument", "write_pdf"]

@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from prozesskette.i18n import is_rtl, pick
+from prozesskette.i18n import is_rtl
 from prozesskette.layout.geometry import ContactSpot, Layout, TextLine
 from prozesskette.model import Chain
 from prozesskette.qr import qr_matrix
 from prozesskette.text import ascent, descent, line_height, wrap
+from prozesskette.words import words_for
 
-__all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "PAGE_WORDS", "Furniture",
+__all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "Furniture",
            "PageChoice", "Placement", "chain_rtl", "choose_page", "page_label", "page_size",
            "page_words", "place_chart", "qr_side_for_min_module", "qr_spots",
            "smallest_module_mm"]
@@ -38,24 +39,9 @@ MIN_MODULE_MM = 0.4
 PAGE_ORDER = ("A4", "A3", "A2", "A1", "A0")
 """Paper sizes tried, smallest first."""
 
-#: The PDF's own words (page furniture), per language; others fall back to English.
-PAGE_WORDS: dict[str, dict[str, str]] = {
-    "de": {"stand": "Stand: {}", "page": "Seite {} von {}", "chart": "Prozesskette",
-           "paper": "Schnittstellenpapier"},
-    "en": {"stand": "As of {}", "page": "Page {} of {}", "chart": "Process chain",
-           "paper": "Interfaces and contacts"},
-    "ar": {"stand": "الإصدار: {}", "page": "الصفحة {} من {}", "chart": "سلسلة الإجراءات",
-           "paper": "نقاط التواصل وجهات الاتصال"},
-    "fa": {"stand": "نسخه: {}", "page": "صفحه {} از {}", "chart": "زنجیره فرایند",
-           "paper": "نقاط ارتباط و اطلاعات تماس"},
-    "uk": {"stand": "Станом на {}", "page": "Сторінка {} з {}", "chart": "Ланцюг процесу",
-           "paper": "Взаємодія та контакти"},
-}
-
-
 def page_words(chain: Chain | None) -> dict[str, str]:
     """The page furniture's words in the chain's language."""
-    return pick(PAGE_WORDS, getattr(chain, "language", None) or "de")
+    return words_for("print", getattr(chain, "language", None) or "de")
 
 
 def chain_rtl(chain: Chain | None) -> bool:

@@ -10,7 +10,6 @@ The PDF's colours (chart and Schnittstellenpapier tables) are kept together at t
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Literal, TypeGuard, get_args
 
 from prozesskette.i18n import is_rtl
@@ -29,6 +28,24 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.qr import QrMatrix, qr_matrix
 from prozesskette.renderers.pdf.fonts import draw_text
+from prozesskette.renderers.theme import (
+    BADGE,
+    EDGE,
+    HANDOFF,
+    HEADER_VEIL,
+    LANE_FILL,
+    LANE_STROKE,
+    LEGEND_FILL,
+    LINK,
+    NOTE,
+    PHASE_FILL,
+    PHASE_STROKE,
+    SHARED_SECOND_FILL,
+    STEP_FILL,
+    STROKE,
+    TEXT,
+    lane_fill,
+)
 from prozesskette.text import ascent, descent, text_width
 
 __all__ = ["Painter", "ShapeKind", "draw_qr", "pdf_color", "veiled"]
@@ -37,23 +54,8 @@ __all__ = ["Painter", "ShapeKind", "draw_qr", "pdf_color", "veiled"]
 # Palette
 # --------------------------------------------------------------------------------------------
 
-# The chart: the SVG renderer's default colours (prozesskette.renderers.svg), so both outputs
-# look alike.
-INK = "#1a1a1a"  # text
-NOTE = "#4d4d4d"  # notes (legal basis), also the page furniture
-LINK = "#0b57a5"  # text lines that carry a link
-STROKE = "#333333"  # step outlines
-STEP_FILL = "#ffffff"
-EDGE = "#4d4d4d"
-HANDOFF = "#b3261e"
-LANE_STROKE = "#a6a6a6"
-LANE_FILL = "#f7f7f7"  # a lane without a valid colour of its own
-PHASE_FILL = "#ececec"
-PHASE_STROKE = "#8c8c8c"
-BADGE = "#5b3a8c"
-WHITE = "#ffffff"
-SHARED_SWATCH_FALLBACK = "#e6e6e6"  # the legend's shared-step swatch with fewer than 2 lanes
-HEADER_VEIL = 0.6  # lane headers: white at 60 % over the lane colour (blended, no alpha)
+# The chart: the one palette of every output (prozesskette.renderers.theme).
+INK = TEXT
 NOTE_SLANT = 12.0  # degrees: notes are oblique, as the SVG's font-style="italic"
 
 # The Schnittstellenpapier tables (appendix pages).
@@ -64,8 +66,6 @@ TABLE_HEAD_FILL = "#e4e8ed"
 TABLE_PHASE_FILL = "#f3f5f7"
 TABLE_LEAD_FILL = "#2c5282"
 TABLE_SHARED_FILL = "#c6d8ee"
-
-_HEX_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 ShapeKind = Literal["start", "task", "decision", "document", "end"]
 """The outlines a step can have (the layout's ``NodeBox.kind``)."""
@@ -85,10 +85,6 @@ def pdf_color(value: str) -> Any:
         value = "#" + "".join(ch * 2 for ch in value[1:])
     return HexColor(value)
 
-
-
-def _lane_color(value: str | None) -> str:
-    return value if value and _HEX_RE.match(value) else LANE_FILL
 
 
 def veiled(value: str, veil: float) -> Any:
@@ -257,7 +253,7 @@ class Painter:
         self.title()
 
     def lane(self, lane: LaneBox) -> None:
-        color = _lane_color(lane.color)
+        color = lane_fill(lane.color)
         self.fill_rect(lane.band, pdf_color(color), pdf_color(LANE_STROKE),
                        self.style.line_width)
         self.fill_rect(lane.header, veiled(color, HEADER_VEIL))
@@ -298,7 +294,7 @@ class Painter:
             c.clipPath(path, stroke=0, fill=0)
             for actor, part in node.lane_parts:
                 lane = self.layout.lanes.get(actor)
-                self.fill_rect(part, pdf_color(_lane_color(lane.color if lane else None)))
+                self.fill_rect(part, pdf_color(lane_fill(lane.color if lane else None)))
             c.restoreState()
             self.shape(node.kind, node.rect, None, pdf_color(STROKE))
         self.block(node.title)
@@ -388,7 +384,7 @@ class Painter:
         legend = self.layout.legend
         if legend is None:
             return
-        self.fill_rect(legend.rect, pdf_color(WHITE), pdf_color(LANE_STROKE),
+        self.fill_rect(legend.rect, pdf_color(LEGEND_FILL), pdf_color(LANE_STROKE),
                        self.style.line_width)
         for item in legend.items:
             self.swatch(item)
@@ -400,8 +396,8 @@ class Painter:
         if _is_shape_kind(item.kind):
             self.shape(item.kind, box, pdf_color(STEP_FILL), pdf_color(STROKE))
         elif item.kind == "shared":
-            fills = [*(_lane_color(lane.color) for lane in self.layout.lanes.values()),
-                     LANE_FILL, SHARED_SWATCH_FALLBACK][:2]
+            fills = [*(lane_fill(lane.color) for lane in self.layout.lanes.values()),
+                     LANE_FILL, SHARED_SECOND_FILL][:2]
             self.fill_rect(Rect(box.x, box.y, box.w, box.h / 2), pdf_color(fills[0]))
             self.fill_rect(Rect(box.x, box.cy, box.w, box.h / 2), pdf_color(fills[1]))
             self.shape("task", box, None, pdf_color(STROKE))
