@@ -21,9 +21,11 @@ The names below are the package's interface; import them from here.
 from __future__ import annotations
 
 from prozesskette.text.bidi import (
+    BrowserLines,
     Run,
     base_rtl,
     bidi_class,
+    browser_lines,
     line_rtl,
     needs_runs,
     paragraph_levels,
@@ -69,6 +71,7 @@ __all__ = [
     "LINE_SPACING",
     "PRIMARY",
     "SHAPED",
+    "BrowserLines",
     "FontError",
     "Glyph",
     "Run",
@@ -76,6 +79,7 @@ __all__ = [
     "ascent",
     "base_rtl",
     "bidi_class",
+    "browser_lines",
     "cap_height",
     "descent",
     "face_for_char",

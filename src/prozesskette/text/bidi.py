@@ -10,7 +10,8 @@ keeps "2026" to the right of the Arabic word) -- and reorders lines by L1/L2.
 
 Levels belong to a whole paragraph: a wrapped label is resolved once, then each line is
 reordered (UAX #9 section 3.4). :func:`paragraph_visual_runs` does that for the lines of
-one paragraph; :func:`visual_runs` treats its text as a paragraph of one line.
+one paragraph; :func:`visual_runs` treats its text as a paragraph of one line, and
+:func:`browser_lines` gives a browser texts that show the paragraph's order line by line.
 
 Left out, because chain texts do not use them: explicit embeddings, overrides and
 isolates (LRE, RLE, LRO, RLO, PDF, LRI, RLI, FSI, PDI are treated like boundary neutrals,
@@ -323,8 +324,8 @@ def runs(text: str, bold: bool = False, rtl: bool | None = None) -> list[Run]:
     ``rtl`` is the paragraph direction (default: that of the first strong character).
     The levels are the paragraph's, before the line rule L1 (see :func:`visual_runs`).
     """
-    if not needs_runs(text):
-        return [Run(PRIMARY, text, 1 if rtl else 0)] if text else []
+    if not needs_runs(text) and not rtl:  # Noto Sans has no right-to-left letters
+        return [Run(PRIMARY, text, 0)] if text else []
     return _group(text, paragraph_levels(text, rtl), bold)
 
 
@@ -336,7 +337,7 @@ def _reorder(runs_of_line: list[Run]) -> list[Run]:
 
 def visual_runs(text: str, bold: bool = False, rtl: bool | None = None) -> list[Run]:
     """The runs of one line, as a paragraph of its own, in drawing order (left to right)."""
-    if not needs_runs(text):
+    if not needs_runs(text) and not rtl:
         return runs(text, bold, rtl)
     base = 1 if (base_rtl(text) if rtl is None else rtl) else 0
     levels = line_levels(text, paragraph_levels(text, bool(base)), base)
@@ -366,6 +367,61 @@ def paragraph_visual_runs(lines: Sequence[str], bold: bool = False,
         else:
             result.append(_reorder(_group(line, own, bold)))
     return result
+
+
+class BrowserLines(NamedTuple):
+    """The lines of one paragraph as a browser should get them (see :func:`browser_lines`)."""
+
+    rtl: bool  # the direction of every line: the paragraph's
+    texts: tuple[str, ...]  # each line in logical order, with overrides where needed
+
+
+_LRO, _RLO, _PDF = "\u202d", "\u202e", "\u202c"
+
+
+def browser_lines(lines: Sequence[str], chart_rtl: bool = False) -> BrowserLines:
+    """Texts for drawing the wrapped lines of one paragraph one by one in a browser (SVG),
+    so that each line shows the order it has in the whole paragraph (UAX #9 3.4).
+
+    A browser resolves every ``<text>`` alone. A line whose own resolution, in the
+    paragraph's direction, gives the paragraph's order is returned as it is; any other
+    line gets directional overrides (LRO/RLO ... PDF) around each run of one level, which
+    pin every character to its paragraph level and keep the logical order (for shaping,
+    copying and screen readers). The paragraph direction follows :func:`line_rtl`.
+    """
+    paragraph = " ".join(lines)
+    rtl = line_rtl(paragraph, chart_rtl)
+    base = 1 if rtl else 0
+    levels = paragraph_levels(paragraph, rtl)
+    texts: list[str] = []
+    start = 0
+    for line in lines:
+        wanted = line_levels(line, levels[start : start + len(line)], base)
+        start += len(line) + 1
+        alone = line_levels(line, paragraph_levels(line, rtl), base)
+        if visual_order(alone) == visual_order(wanted) and all(
+                a % 2 == b % 2 for a, b in zip(alone, wanted, strict=True)):
+            texts.append(line)
+        else:
+            texts.append(_overridden(line, wanted, base))
+    return BrowserLines(rtl, tuple(texts))
+
+
+def _overridden(line: str, levels: Sequence[int], base: int) -> str:
+    """``line`` with every character pinned to its level by nested overrides. The whole line
+    sits in one override of the paragraph direction (two levels up from ``base``: the same
+    visual order), and a run at level ``base + k`` in ``k`` more, one level up each."""
+    parts = [_RLO if base else _LRO]
+    k = 0
+    while k < len(line):
+        end = k
+        while end < len(line) and levels[end] == levels[k]:
+            end += 1
+        pushes = [_RLO if step % 2 else _LRO for step in range(base + 1, levels[k] + 1)]
+        parts += [*pushes, line[k:end], _PDF * len(pushes)]
+        k = end
+    parts.append(_PDF)
+    return "".join(parts)
 
 
 _MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
