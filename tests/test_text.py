@@ -513,3 +513,24 @@ def test_woff_is_deterministic_and_cached() -> None:
     subset._woff_subset.cache_clear()
     assert T.woff_subset(chars) == first
     assert T.woff_subset(chars, bold=True) != first
+
+
+def test_woff_adds_the_mirrored_bracket() -> None:
+    """A browser draws "(" as ")" in right-to-left text, so the subset carries both."""
+    tt_lib = pytest.importorskip("fontTools.ttLib")
+    import io
+
+    cmap = tt_lib.TTFont(io.BytesIO(T.woff_subset("a(«"))).getBestCmap()
+    assert set(cmap) == {ord(ch) for ch in "a()«»"}
+
+
+def test_arabic_subset_keeps_shaping_tables_and_every_character() -> None:
+    tt_lib = pytest.importorskip("fontTools.ttLib")
+    import io
+
+    text = "مركز التوظيف، الإصدار ٢٠٢٦ فارسی پ"
+    font = tt_lib.TTFont(io.BytesIO(T.woff_subset(text, face=T.ARABIC)))
+    assert {"GSUB", "GPOS", "GDEF"} <= set(font.keys())  # the browser shapes like shape()
+    assert {ord(ch) for ch in text} <= set(font.getBestCmap())
+    plain = tt_lib.TTFont(io.BytesIO(T.woff_subset(CHART_TEXT)))
+    assert not {"GSUB", "GPOS", "GDEF"} & set(plain.keys())

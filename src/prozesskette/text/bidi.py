@@ -68,16 +68,6 @@ def bidi_class(ch: str) -> str:
     return unicodedata.bidirectional(ch) or "L"
 
 
-def strong_class(ch: str) -> str:
-    """"R" (right to left), "L" (left to right), "EN" (digits) or "N" (anything else)."""
-    kind = bidi_class(ch)
-    if kind in ("R", "AL"):
-        return "R"
-    if kind in ("EN", "AN"):
-        return "EN"
-    return "L" if kind == "L" else "N"
-
-
 def base_rtl(text: str) -> bool:
     """The paragraph direction of ``text``: that of its first strong character (P2, P3)."""
     for ch in text:

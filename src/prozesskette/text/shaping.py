@@ -57,7 +57,7 @@ def glyph_outline(face: str, gid: int, bold: bool = False) -> Outline:
 def _glyph_outline(face: str, gid: int, bold: bool) -> Outline:
     commands: list[tuple[str, tuple[float, ...]]] = []
 
-    class Pen:
+    class Pen:  # fontTools' pen protocol; HarfBuzz calls these methods
         def moveTo(self, point: tuple[float, float]) -> None:
             commands.append(("M", point))
 

@@ -2,11 +2,13 @@
 
 HarfBuzz's subsetter (uharfbuzz, already needed for shaping) picks the glyphs: those of
 the characters used, the components of composite glyphs, and the mirrored brackets a
-browser draws in right-to-left text. Measured for the regular face and 80 characters of
-German chart text on the development machine: HarfBuzz 0.07 ms per subset and a 5.5 KB
-WOFF (no hinting), where the own TrueType subsetter it replaced took 1.2 ms and made
-10.5 KB (it kept the hinting tables and every glyph id). The WOFF 1.0 wrapper stays our
-own: a few lines of ``zlib``, with the same bytes on every machine.
+browser draws in right-to-left text. Measured with the regular face on a shared development
+machine: for 80 characters of German chart text the subsetting takes
+0.07 ms where the own TrueType subsetter it replaced took 1.2 ms, the whole WOFF (with
+zlib) 0.7 ms instead of 1.8 ms, and the file is 5.5 KB instead of 10.5 KB; for the 35
+characters of a German sentence 3.1 KB instead of 7.1 KB. The old subsetter kept the
+hinting tables and every glyph id. The WOFF 1.0 wrapper stays our own: a few lines of
+``zlib``, with the same bytes on every machine.
 
 Noto Sans subsets drop GSUB, GPOS and GDEF: without them a browser draws neither
 ligatures nor OpenType kerning, which keeps its widths equal to
