@@ -211,3 +211,21 @@ def test_browser_lines_change_only_what_the_paragraph_changes() -> None:
     assert browser.texts[1] == lines[1]  # "Duldung)" right to left is already right
     plain = ["Antrag auf", "Leistungen (SGB II)"]
     assert T.browser_lines(plain) == (False, tuple(plain))
+
+
+_WORDS = st.sampled_from([
+    "Antrag", "(Jobcenter)", "§ 44", "2026-11", "12,50 €", "Gestattung/Duldung", "B2",
+    "مركز", "التوظيف", "(الوكالة)", "١٢/٠٣", "اداره", "کار", "۱۴۰۳", "שלום", "(בית)", "15%",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=12), st.floats(30.0, 150.0), st.booleans())
+def test_generated_paragraphs_show_their_order_in_a_browser(
+        words: list[str], width: float, chart_rtl: bool) -> None:
+    lines = T.wrap(" ".join(words), width, 9)
+    browser = T.browser_lines(lines, chart_rtl)
+    for line, text, runs in zip(lines, browser.texts,
+                                T.paragraph_visual_runs(lines, rtl=browser.rtl), strict=True):
+        expected = "".join(run.text[::-1] if run.level % 2 else run.text for run in runs)
+        assert oracle_display(text, browser.rtl).translate(_CONTROLS) == expected, (line, text)
