@@ -7,7 +7,9 @@ paragraph levels, one per UTF-8 byte.
 
 Known differences, kept out of the generated corpus and pinned below: explicit embeddings,
 overrides and isolates (LRE ... PDI), which chain texts do not use and this module treats as
-boundary neutrals (see its docstring).
+boundary neutrals (see its docstring); and segment separators (tab): UAX #9 rule L1 puts a
+tab back to the paragraph level, python-bidi's get_display does not (chain texts never draw a
+tab: wrap() turns white space into single spaces).
 """
 
 from __future__ import annotations
@@ -98,8 +100,9 @@ def test_levels_and_visual_order_match_python_bidi(text: str, rtl: bool | None) 
 _ALPHABET = st.sampled_from(
     list("abcXYZäß") + list("مرحبالنع") + list("שלוםעב") + list("ۀیک")  # Latin Arabic Hebrew
     + list("0123456789") + list("٠١٢٣") + list("۰۱۲۳")  # European, Arabic, Persian digits
-    + list(" .,:/-+%€$#§@'\"!?؟،") + list("()[]{}«»")  # separators, terminators, neutrals
-    + ["\u064e", "\u0301", "\t"]  # Arabic and Latin combining marks, a segment separator
+    + list(" .,:/-+%€$#§@'\"!?؟،") + list("()[]{}«»⌈⌉〈〉\u2329\u232a")  # neutrals, brackets
+    + ["\u064e", "\u0301"]  # Arabic and Latin combining marks
+    + ["ܫ", "ދ", "ߒ", "\u200e", "\u200f", "\u061c"]  # Syriac, Thaana, N'Ko; LRM, RLM, ALM
 )
 
 
@@ -229,3 +232,10 @@ def test_generated_paragraphs_show_their_order_in_a_browser(
                                 T.paragraph_visual_runs(lines, rtl=browser.rtl), strict=True):
         expected = "".join(run.text[::-1] if run.level % 2 else run.text for run in runs)
         assert oracle_display(text, browser.rtl).translate(_CONTROLS) == expected, (line, text)
+
+
+def test_a_tab_goes_back_to_the_paragraph_level() -> None:
+    """Rule L1 for a segment separator; a known difference with the oracle (docstring)."""
+    runs = T.visual_runs("ab\tcd", rtl=True)
+    assert [(run.text, run.level) for run in runs] == [("cd", 2), ("\t", 1), ("ab", 2)]
+    assert oracle_display("ab\tcd", True) == "ab\tcd"  # python-bidi keeps the tab at level 2

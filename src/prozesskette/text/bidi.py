@@ -68,15 +68,20 @@ _NEUTRAL = frozenset({"B", "S", "WS", "ON"}) | _ISOLATES
 # Reset to the paragraph level at the end of a line and before separators (rule L1).
 _TRAILING = frozenset({"WS"}) | _ISOLATES | _REMOVED
 
-_OPENING = "([{\u2045\u207d\u208d\u2329\u2768\u276a\u276c\u276e\u2770\u2772\u2774\u27c5" \
-    "\u27e6\u27e8\u27ea\u27ec\u27ee\u2983\u2985\u2987\u2989\u298b\u298d\u298f\u2991\u2993" \
-    "\u2995\u2997\u29d8\u29da\u29fc\u2e22\u2e24\u2e26\u2e28\u3008\u300a\u300c\u300e\u3010" \
-    "\u3014\u3016\u3018\u301a\ufe59\ufe5b\ufe5d\uff08\uff3b\uff5b\uff5f\uff62"
-_CLOSING = ")]}\u2046\u207e\u208e\u232a\u2769\u276b\u276d\u276f\u2771\u2773\u2775\u27c6" \
-    "\u27e7\u27e9\u27eb\u27ed\u27ef\u2984\u2986\u2988\u298a\u298c\u2990\u298e\u2992\u2994" \
-    "\u2996\u2998\u29d9\u29db\u29fd\u2e23\u2e25\u2e27\u2e29\u3009\u300b\u300d\u300f\u3011" \
-    "\u3015\u3017\u3019\u301b\ufe5a\ufe5c\ufe5e\uff09\uff3d\uff5d\uff60\uff63"
-# Bidi_Paired_Bracket (UCD BidiBrackets.txt), both ways; U+2329/U+232A are canonically
+# Bidi_Paired_Bracket (UCD BidiBrackets.txt): each opening bracket, then its closing one.
+_BRACKET_PAIRS = (
+    "()[]{}\u0f3a\u0f3b\u0f3c\u0f3d\u169b\u169c\u2045\u2046\u207d\u207e\u208d\u208e\u2308"
+    "\u2309\u230a\u230b\u2329\u232a\u2768\u2769\u276a\u276b\u276c\u276d\u276e\u276f\u2770"
+    "\u2771\u2772\u2773\u2774\u2775\u27c5\u27c6\u27e6\u27e7\u27e8\u27e9\u27ea\u27eb\u27ec"
+    "\u27ed\u27ee\u27ef\u2983\u2984\u2985\u2986\u2987\u2988\u2989\u298a\u298b\u298c\u298d"
+    "\u2990\u298f\u298e\u2991\u2992\u2993\u2994\u2995\u2996\u2997\u2998\u29d8\u29d9\u29da"
+    "\u29db\u29fc\u29fd\u2e22\u2e23\u2e24\u2e25\u2e26\u2e27\u2e28\u2e29\u2e55\u2e56\u2e57"
+    "\u2e58\u2e59\u2e5a\u2e5b\u2e5c\u3008\u3009\u300a\u300b\u300c\u300d\u300e\u300f\u3010"
+    "\u3011\u3014\u3015\u3016\u3017\u3018\u3019\u301a\u301b\ufe59\ufe5a\ufe5b\ufe5c\ufe5d"
+    "\ufe5e\uff08\uff09\uff3b\uff3d\uff5b\uff5d\uff5f\uff60\uff62\uff63"
+)
+_OPENING, _CLOSING = _BRACKET_PAIRS[0::2], _BRACKET_PAIRS[1::2]
+# Opening bracket -> the closing ones that match it; U+2329/U+232A are canonically
 # equivalent to U+3008/U+3009 and pair with them (BD16).
 _PAIRED = {**dict(zip(_OPENING, _CLOSING, strict=True)), "\u2329": "\u232a\u3009",
            "\u3008": "\u3009\u232a"}
@@ -334,7 +339,7 @@ def runs(text: str, bold: bool = False, rtl: bool | None = None) -> list[Run]:
     ``rtl`` is the paragraph direction (default: that of the first strong character).
     The levels are the paragraph's, before the line rule L1 (see :func:`visual_runs`).
     """
-    if not needs_runs(text) and not rtl:  # Noto Sans has no right-to-left letters
+    if text.isascii() and not rtl:  # no right-to-left character in ASCII
         return [Run(PRIMARY, text, 0)] if text else []
     return _group(text, paragraph_levels(text, rtl), bold)
 
@@ -347,7 +352,7 @@ def _reorder(runs_of_line: list[Run]) -> list[Run]:
 
 def visual_runs(text: str, bold: bool = False, rtl: bool | None = None) -> list[Run]:
     """The runs of one line, as a paragraph of its own, in drawing order (left to right)."""
-    if not needs_runs(text) and not rtl:
+    if text.isascii() and not rtl:
         return runs(text, bold, rtl)
     base = 1 if (base_rtl(text) if rtl is None else rtl) else 0
     levels = line_levels(text, paragraph_levels(text, bool(base)), base)
