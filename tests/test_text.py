@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prozesskette import text as T
+from prozesskette.text import fonts, subset
 
 GERMAN = "Größenänderung der Übergabe – „Prüfung“ durch die Geschäftsführung § 5 … ÄÖÜ äöü ß"
 CYRILLIC = "Съешь же ещё этих мягких французских булок, да выпей чаю. ЁЖЗИЙ ЩЪЫЬЭЮЯ"
@@ -41,7 +42,7 @@ def test_font_files_are_bundled(bold: bool) -> None:
 
 
 def test_font_bytes_via_importlib_resources() -> None:
-    assert T._font_resource(False).read_bytes() == T._font_bytes(False)
+    assert fonts._font_resource(False).read_bytes() == fonts._font_bytes(False)
 
 
 def test_licence_is_bundled() -> None:
@@ -60,7 +61,7 @@ def test_import_is_cheap_and_first_measurement_fast() -> None:
         "t.text_width('Prüfung', 10)\n"
         "print(time.perf_counter() - start)\n"
     )
-    src = str(Path(T.__file__).resolve().parents[1])
+    src = str(Path(T.__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
@@ -113,14 +114,15 @@ def test_kern_table_pairs_are_applied() -> None:
     font["kern"] = kern
     buffer = io.BytesIO()
     font.save(buffer)
-    parsed = T._Font(buffer.getvalue())
+    parsed = fonts._Font(buffer.getvalue())
     plain = T._font(False)
     assert parsed.units("AV") == plain.units("AV") - 80
     assert parsed.units("To To") == plain.units("To To") - 110
     assert parsed.units("VA") == plain.units("VA")
     # The kern table is kept in WOFF subsets, so browsers kern exactly these pairs too.
-    sfnt = T._subset_sfnt(parsed, frozenset("AVTo"))
-    assert b"kern" in _tables(sfnt)
+    sfnt = subset.sfnt_subset(buffer.getvalue(), "AVTo")
+    kept = tt_lib.TTFont(io.BytesIO(sfnt))
+    assert kept["kern"].kernTables[0].kernTable == {("A", "V"): -80, ("T", "o"): -55}
 
 
 @pytest.mark.parametrize("bold", [False, True])
@@ -415,8 +417,45 @@ def test_woff_opens_in_reportlab(chart_woff: bytes, tmp_path: Path) -> None:
         outline = face.glyphPos[gid + 1] - face.glyphPos[gid]
         assert (outline > 0) == (ch != " "), ch
     assert ord("X") not in face.charToGlyph  # not in the subset, so not in its cmap
-    empty = [g for g in range(len(face.glyphPos) - 1) if face.glyphPos[g + 1] == face.glyphPos[g]]
-    assert len(empty) > 3000  # unused glyphs are there, but empty
+    assert len(face.glyphPos) - 1 < 200  # only the glyphs needed, not the font's 4,000
+
+
+def _closure(font: object, chars: set[str]) -> set[str]:
+    """Glyph names of ``chars`` in a fontTools font, with .notdef and every component."""
+    cmap = font.getBestCmap()  # type: ignore[attr-defined]
+    glyf = font["glyf"]  # type: ignore[index]
+    todo = [cmap[ord(ch)] for ch in chars if ord(ch) in cmap] + [".notdef"]
+    keep: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in keep:
+            keep.add(name)
+            if glyf[name].isComposite():
+                todo += [component.glyphName for component in glyf[name].components]
+    return keep
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_woff_keeps_the_glyph_set_and_draws_each_glyph_as_the_font(bold: bool) -> None:
+    """The subset holds the glyphs of the characters and of their components (the set the
+    own subsetter kept), and each character draws exactly as in the full font."""
+    tt_lib = pytest.importorskip("fontTools.ttLib")
+    recording = pytest.importorskip("fontTools.pens.recordingPen")
+    import io
+
+    chars = set(CHART_TEXT + GERMAN)
+    full = tt_lib.TTFont(str(T.font_path(bold)))
+    part = tt_lib.TTFont(io.BytesIO(T.woff_subset(chars, bold)))
+    assert part["maxp"].numGlyphs == len(_closure(full, chars))
+    full_cmap, part_cmap = full.getBestCmap(), part.getBestCmap()
+    full_glyphs, part_glyphs = full.getGlyphSet(), part.getGlyphSet()
+    for ch in sorted(chars):
+        drawn = []
+        for glyphs, name in ((full_glyphs, full_cmap[ord(ch)]), (part_glyphs, part_cmap[ord(ch)])):
+            pen = recording.DecomposingRecordingPen(glyphs)
+            glyphs[name].draw(pen)
+            drawn.append((pen.value, glyphs[name].width))
+        assert drawn[0] == drawn[1], ch
 
 
 def test_woff_with_fonttools(chart_woff: bytes, tmp_path: Path) -> None:
@@ -471,13 +510,27 @@ def test_woff_is_deterministic_and_cached() -> None:
     first = T.woff_subset(chars)
     assert T.woff_subset(set(chars)) is first  # cached by the set of characters
     assert T.woff_subset(["Prü", "fung Freigabe"]) is first
-    T._woff_subset.cache_clear()
+    subset._woff_subset.cache_clear()
     assert T.woff_subset(chars) == first
     assert T.woff_subset(chars, bold=True) != first
 
 
-def test_font_face_css() -> None:
-    css = T.font_face_css("Prüfung", bold=True)
-    assert css.startswith('@font-face{font-family:"Noto Sans"')
-    assert "font-weight:700" in css
-    assert "url(data:font/woff;base64,d09GR" in css  # base64 of b"wOFF"
+def test_woff_adds_the_mirrored_bracket() -> None:
+    """A browser draws "(" as ")" in right-to-left text, so the subset carries both."""
+    tt_lib = pytest.importorskip("fontTools.ttLib")
+    import io
+
+    cmap = tt_lib.TTFont(io.BytesIO(T.woff_subset("a(«"))).getBestCmap()
+    assert set(cmap) == {ord(ch) for ch in "a()«»"}
+
+
+def test_arabic_subset_keeps_shaping_tables_and_every_character() -> None:
+    tt_lib = pytest.importorskip("fontTools.ttLib")
+    import io
+
+    text = "مركز التوظيف، الإصدار ٢٠٢٦ فارسی پ"
+    font = tt_lib.TTFont(io.BytesIO(T.woff_subset(text, face=T.ARABIC)))
+    assert {"GSUB", "GPOS", "GDEF"} <= set(font.keys())  # the browser shapes like shape()
+    assert {ord(ch) for ch in text} <= set(font.getBestCmap())
+    plain = tt_lib.TTFont(io.BytesIO(T.woff_subset(CHART_TEXT)))
+    assert not {"GSUB", "GPOS", "GDEF"} & set(plain.keys())

@@ -1,0 +1,203 @@
+"""Line breaking: :func:`wrap` breaks text into lines that are guaranteed to fit.
+
+Greedy and deterministic, measured with :func:`~prozesskette.text.metrics.text_width`, so
+the layout reserves exactly the room the renderers draw into.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from prozesskette.text.chars import INVISIBLE, SOFT_HYPHEN, ZWSP, is_mark
+from prozesskette.text.fonts import _font
+from prozesskette.text.metrics import _units_function
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Callable
+
+# Characters after which a line may break inside a word (the break keeps the character
+# at the end of the line): hyphen-minus, slash, Unicode hyphen, en dash.
+_BREAK_AFTER = frozenset("-/\u2010\u2013")
+_HYPHEN = "-"
+_EPS = 1e-9
+
+_Piece = tuple[str, str]  # (as drawn inside a line, as drawn at the end of a line)
+
+
+@functools.cache
+def _space_re() -> re.Pattern[str]:
+    import re
+
+    # Breakable, collapsible white space: every white space except the no-break ones.
+    return re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    """Split into forced lines (``\\n`` and friends), each a list of words.
+
+    Blank lines in the middle are kept (as empty word lists); leading and trailing
+    blank lines are dropped.
+    """
+    space = _space_re()
+    paras = [[w for w in space.split(line) if w] for line in text.splitlines()]
+    while paras and not paras[0]:
+        paras.pop(0)
+    while paras and not paras[-1]:
+        paras.pop()
+    return paras
+
+
+def _pieces(word: str) -> list[_Piece]:
+    """Split a word at its break opportunities into unbreakable pieces.
+
+    A word may break after ``-``, ``/``, ``‐`` or ``–`` that follows something other
+    than such a character and is followed by something other than a digit, and at a
+    soft hyphen or zero-width space (which are removed from the drawn text).
+    """
+    pieces: list[_Piece] = []
+    buf: list[str] = []
+    n = len(word)
+    for i, ch in enumerate(word):
+        if ch in (SOFT_HYPHEN, ZWSP):
+            if buf and i + 1 < n:
+                mid = "".join(buf)
+                pieces.append((mid, mid + _HYPHEN if ch == SOFT_HYPHEN else mid))
+                buf = []
+            continue
+        if ch in INVISIBLE:
+            continue
+        buf.append(ch)
+        if (
+            ch in _BREAK_AFTER
+            and i + 1 < n
+            and word[i + 1] not in _BREAK_AFTER
+            and not word[i + 1].isdigit()  # keep "24/7", "0800-123", "2010–2020" whole
+            and any(c not in _BREAK_AFTER and c not in INVISIBLE for c in buf)
+        ):
+            mid = "".join(buf)
+            pieces.append((mid, mid))
+            buf = []
+    if buf:
+        mid = "".join(buf)
+        pieces.append((mid, mid))
+    elif pieces:
+        # A trailing soft hyphen / ZWSP: the last piece ends the word, drawn plainly.
+        mid = pieces[-1][0]
+        pieces[-1] = (mid, mid)
+    return pieces
+
+def _hyphenated(head: str) -> str:
+    return head if head[-1] in _BREAK_AFTER else head + _HYPHEN
+
+
+def _single_cluster(text: str) -> bool:
+    """One character, possibly followed by combining marks: cannot be split."""
+    return all(is_mark(ch) for ch in text[1:])
+
+
+def _split_word(text: str, fits: Callable[[str], bool]) -> tuple[str, str]:
+    """Split an over-long piece: returns (line drawn with hyphen, rest).
+
+    Takes the longest prefix that fits together with a hyphen, preferring to keep at
+    least three characters on either side; if not even one character fits with a
+    hyphen, the longest prefix that fits without one, or at least one character.
+    Never splits a combining mark from its base letter.
+    """
+    n = len(text)
+    cuts = [k for k in range(n - 1, 0, -1) if not is_mark(text[k])]
+    best = next((k for k in cuts if fits(_hyphenated(text[:k]))), 0)
+    if best:
+        preferred = min(best, n - 3)
+        if preferred >= 3 and preferred != best and not is_mark(text[preferred]):
+            line = _hyphenated(text[:preferred])
+            if fits(line):
+                return line, text[preferred:]
+        return _hyphenated(text[:best]), text[best:]
+    best = next((k for k in cuts if fits(text[:k])), cuts[-1] if cuts else n)
+    return text[:best], text[best:]
+
+
+def _fill_split(text: str, line_start: str, fits: Callable[[str], bool]) -> tuple[str, str] | None:
+    """Split an over-long piece so that its head still fits after ``line_start`` (the
+    current line), keeping at least three characters on either side; None if impossible."""
+    for k in range(len(text) - 3, 2, -1):
+        if not is_mark(text[k]):
+            line = _hyphenated(text[:k])
+            if fits(line_start + line):
+                return line_start + line, text[k:]
+    return None
+
+
+def wrap(text: str, max_width: float, size: float, bold: bool = False) -> list[str]:
+    """Break ``text`` into lines no wider than ``max_width`` points at ``size``.
+
+    Greedy (first fit), deterministic.  Lines break at white space (runs collapse to
+    one space; no-break spaces do not break), after ``-``, ``/``, ``‐`` and ``–`` inside
+    a word, at a soft hyphen (drawn as ``-``) or zero-width space, and always at
+    ``"\\n"``.  A piece too wide for a line on its own is split with a trailing ``-``
+    at the longest prefix that fits, keeping at least three characters per side where
+    possible.  Every line satisfies ``text_width(line, size, bold) <= max_width``;
+    only when ``max_width`` is narrower than a single character does a line hold one
+    character that is wider.  Blank text gives ``[]``; blank lines between text lines
+    are kept as ``""``.
+    """
+    if max_width != max_width:  # NaN
+        raise ValueError("max_width is NaN")
+    font = _font(bool(bold))
+    limit_units = (max_width + _EPS) * font.units_per_em / size if size > 0 else float("inf")
+    units = _units_function(bool(bold))
+
+    def fits(line: str) -> bool:
+        return units(line) <= limit_units
+
+    lines: list[str] = []
+    for words in _paragraphs(text):
+        if not words:
+            lines.append("")
+            continue
+        cur = ""  # the current line as drawn if more text follows on it
+        tail = ""  # what to add to cur when the line ends here (the "-" of a soft hyphen)
+        for word in words:
+            for j, (mid, end) in enumerate(_pieces(word)):
+                sep = " " if j == 0 and cur else ""
+                if fits(cur + sep + end):
+                    cur, tail = cur + sep + mid, end[len(mid) :]
+                    continue
+                rest, suffix = mid, end[len(mid) :]
+                if cur:
+                    # A piece too wide even for a line of its own must be split anyway:
+                    # start it on the current line rather than leave that line short.
+                    split = None if fits(end) else _fill_split(rest, cur + sep, fits)
+                    if split is not None:
+                        lines.append(split[0])
+                        rest = split[1]
+                    else:
+                        lines.append(cur + tail)
+                    cur, tail = "", ""
+                while not fits(rest + suffix) and not _single_cluster(rest):
+                    line, rest = _split_word(rest, fits)
+                    lines.append(line)
+                cur = rest
+                tail = suffix if fits(rest + suffix) else ""
+        if cur:
+            lines.append(cur + tail)
+    return lines
+
+
+def longest_word_width(text: str, size: float, bold: bool = False) -> float:
+    """Width of the widest piece of ``text`` that :func:`wrap` cannot break.
+
+    A box at least this wide (plus padding) never needs a forced hyphenation:
+    ``wrap(text, longest_word_width(text, size), size)`` breaks only at the regular
+    break opportunities.  Blank text gives 0.0.
+    """
+    font = _font(bool(bold))
+    units = _units_function(bool(bold))
+    widest = 0.0
+    for words in _paragraphs(text):
+        for word in words:
+            for _mid, end in _pieces(word):
+                widest = max(widest, units(end))
+    return widest * size / font.units_per_em
