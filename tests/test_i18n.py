@@ -240,10 +240,13 @@ def test_bidi_runs_in_visual_order() -> None:
     text = "مركز التوظيف (Jobcenter) § 44"
     runs = fonts.visual_runs(text, rtl=True)
     drawn = [fonts.visual_text(face, part, level) for face, part, level in runs]
-    # left to right: the Latin part (kept in its order), then the Arabic words
-    assert drawn[0].startswith("Jobcenter) § 44") or "Jobcenter" in drawn[0]
+    # left to right (UAX #9, as python-bidi and browsers): the number, the Latin part in
+    # its order and mirrored brackets, then the Arabic words
+    assert "".join(drawn[:-1]) == "44 § (Jobcenter)"
     assert runs[-1][0] == fonts.ARABIC and runs[-1][1].startswith("مركز")
-    assert fonts.visual_runs("الإصدار: 2026-11", rtl=True)[0][1] == "2026-11"
+    # digits after Arabic letters are Arabic numbers (W2); the hyphen does not join them (W4)
+    assert [run.text for run in fonts.visual_runs("الإصدار: 2026-11", rtl=True)][:3] == [
+        "11", "-", "2026"]
     assert not fonts.line_rtl("+49 3931 0000-31", chart_rtl=True)
     assert fonts.line_rtl("الاستشارة", chart_rtl=False)
 

@@ -484,7 +484,7 @@ def test_font_embedding(layout: Layout, svg: str) -> None:
     assert data == woff_subset("".join(sorted(drawn_bold)), bold=True)
     assert '"pk Noto Sans"' in svg
     plain = render_svg(layout, embed_font=False)
-    assert "@font-face" not in plain and len(plain) < len(svg) / 2
+    assert "@font-face" not in plain and len(svg) - len(plain) > 5000  # two WOFF subsets
 
 
 def test_custom_properties_for_theming(svg: str) -> None:

@@ -91,7 +91,7 @@ from prozesskette.renderers.theme import (
     lane_fill,
     opacity,
 )
-from prozesskette.text import line_rtl
+from prozesskette.text import browser_lines, line_rtl
 from prozesskette.words import words_for
 
 __all__ = ["render_svg"]
@@ -271,7 +271,19 @@ class _Svg:
                     parts.append(self._text_element(group, extra, base))
                 group = []
             return "".join(parts)
-        return self._text_element(lines, extra, base)
+        return self._paragraph_element(lines, extra, base)
+
+    def _paragraph_element(self, lines: list[TextLine], extra: str,
+                           base: _Base) -> str:
+        """The lines of one wrapped paragraph, each in the paragraph's direction and order
+        (UAX #9 3.4): a browser resolves every ``<text>`` alone."""
+        browser = browser_lines([line.text for line in lines], self.rtl)
+        if not browser.rtl:
+            lines = [replace(line, text=text) for line, text in zip(lines, browser.texts,
+                                                                    strict=True)]
+            return self._text_element(lines, extra, base)
+        return "".join(self._rtl_element(replace(line, text=text), extra)
+                       for line, text in zip(lines, browser.texts, strict=True))
 
     def _text_element(self, lines: list[TextLine], extra: str,
                       base: _Base) -> str:

@@ -11,11 +11,13 @@ below both of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from prozesskette.text import (
     PRIMARY,
     SHAPED,
+    Run,
     face_path,
     font_path,
     glyph_outline,
@@ -84,21 +86,24 @@ def face_font(face: str, bold: bool) -> str:
 
 
 def draw_text(canvas: Any, text: str, left: float, baseline: float, size: float,
-              bold: bool = False, chart_rtl: bool = False) -> None:
+              bold: bool = False, chart_rtl: bool = False,
+              runs: Sequence[Run] | None = None) -> None:
     """One line of text starting at ``left`` (y up, as reportlab draws), in visual order.
 
     Text Noto Sans covers is drawn as PDF text. Other scripts fall back per run to the
     bundled Arabic and Ethiopic faces; Arabic runs are shaped with HarfBuzz and drawn as
     glyph outlines (reportlab cannot place shaped glyphs), with the same text laid
-    invisibly on top so that the PDF stays searchable and copyable.
+    invisibly on top so that the PDF stays searchable and copyable. ``runs`` are the line's
+    visual runs when its paragraph has resolved them (see ``paragraph_visual_runs``).
     """
-    if not needs_runs(text):
+    if runs is None and not needs_runs(text):
         canvas.setFont(_font(bold), size)
         canvas.drawString(left, baseline, text)
         return
-    rtl = line_rtl(text, chart_rtl)
+    if runs is None:
+        runs = visual_runs(text, bold, line_rtl(text, chart_rtl))
     x = left
-    for face, part, level in visual_runs(text, bold, rtl):
+    for face, part, level in runs:
         scale = size / 1000.0
         if face in SHAPED:
             start = x

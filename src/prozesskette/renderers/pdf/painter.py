@@ -10,6 +10,7 @@ The PDF's colours (chart and Schnittstellenpapier tables) are kept together at t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Literal, TypeGuard, get_args
 
 from prozesskette.i18n import is_rtl
@@ -46,7 +47,15 @@ from prozesskette.renderers.theme import (
     TEXT,
     lane_fill,
 )
-from prozesskette.text import ascent, descent, text_width
+from prozesskette.text import (
+    Run,
+    ascent,
+    descent,
+    line_rtl,
+    needs_runs,
+    paragraph_visual_runs,
+    text_width,
+)
 
 __all__ = ["Painter", "ShapeKind", "draw_qr", "pdf_color", "veiled"]
 
@@ -147,7 +156,8 @@ class Painter:
 
     # -- primitives ---------------------------------------------------------------------
 
-    def text(self, line: TextLine, color: str = INK, slant: float = 0.0) -> None:
+    def text(self, line: TextLine, color: str = INK, slant: float = 0.0,
+             runs: Sequence[Run] | None = None) -> None:
         if not line.text.strip():
             return
         c = self.c
@@ -159,7 +169,7 @@ class Painter:
         c.translate(left, -line.y)
         if slant:
             c.skew(0, slant)
-        draw_text(c, line.text, 0, 0, line.size, line.bold, self.rtl)
+        draw_text(c, line.text, 0, 0, line.size, line.bold, self.rtl, runs)
         c.restoreState()
         if line.href:
             c.linkURL(line.href, (left, -(line.y + descent(line.size, line.bold)), left + width,
@@ -167,9 +177,20 @@ class Painter:
                       relative=1, thickness=0)
 
     def block(self, block: TextBlock | None, color: str = INK, slant: float = 0.0) -> None:
-        if block is not None:
-            for line in block.lines:
-                self.text(line, color, slant)
+        if block is None:
+            return
+        lines = [line for line in block.lines if line.text.strip()]
+        if len(lines) > 1 and not any(line.href for line in lines) and any(
+                needs_runs(line.text) for line in lines):
+            # one wrapped paragraph: levels for the whole of it, order per line (UAX #9 3.4)
+            texts = [line.text for line in lines]
+            rtl = line_rtl(" ".join(texts), self.rtl)
+            for line, runs in zip(lines, paragraph_visual_runs(texts, lines[0].bold, rtl),
+                                  strict=True):
+                self.text(line, color, slant, runs)
+            return
+        for line in block.lines:
+            self.text(line, color, slant)
 
     def rect_path(self, rect: Rect, radius: float = 0.0) -> Any:
         path = self.c.beginPath()
