@@ -1,4 +1,5 @@
-"""vCard text and QR matrices: every code must decode (zxing-cpp) to exactly its vCard."""
+"""vCard text (prozesskette.vcard) and QR matrices (prozesskette.qr): every code must decode
+(zxing-cpp) to exactly its vCard, and the encoder must equal its oracle, the qrcode package."""
 
 from __future__ import annotations
 
@@ -27,10 +28,8 @@ from prozesskette.qr import (
     min_printed_size_mm,
     module_size_mm,
     qr_matrix,
-    split_address,
-    split_name,
-    vcard,
 )
+from prozesskette.vcard import split_address, split_name, vcard
 
 np = pytest.importorskip("numpy")
 zxingcpp = pytest.importorskip("zxingcpp")
@@ -481,18 +480,28 @@ def test_printed_size_helpers() -> None:
 
 
 def test_import_is_cheap() -> None:
-    """The CLI imports this module on start; making codes needs no third-party package."""
+    """The CLI imports these modules on start; making codes needs no third-party package,
+    and both are leaves: they import no other module of the package."""
     code = (
-        "import sys, prozesskette.qr as q\n"
+        "import sys, prozesskette.qr as q, prozesskette.vcard as v\n"
+        "from prozesskette.model import Contact\n"
         "heavy = ('qrcode', 'PIL', 'numpy', 'reportlab', 'networkx', 'yaml')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy))\n"
-        "q.qr_matrix('BEGIN:VCARD Jürgen Müller', 'H')\n"
+        "q.qr_matrix(v.vcard(Contact(name='Jürgen Müller')), 'H')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy))\n"
+    )
+    leaves = (
+        "import sys, prozesskette.qr, prozesskette.vcard\n"
+        "print(sorted(name for name in sys.modules if name.startswith('prozesskette')))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]
+    result = subprocess.run(
+        [sys.executable, "-c", leaves], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "['prozesskette', 'prozesskette.qr', 'prozesskette.vcard']"
 
 
 # ------------------------------------------------------------------------------ the encoder
