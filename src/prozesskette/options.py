@@ -209,14 +209,13 @@ def _fits(value: object, annotation: Any) -> bool:
 
 def _describe(annotation: Any) -> str:
     """What an option allows, in words: "'lr', 'tb' or None", "a number above 0" …"""
-    literals = _literals(annotation)
-    if literals and get_origin(annotation) is not Annotated:
-        shown = [repr(value) for value in literals]
-        return ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+    members = get_args(annotation) if get_origin(annotation) in (Union, UnionType) \
+        else (annotation,)
     parts: list[str] = []
-    for member in get_args(annotation) if get_origin(annotation) in (Union, UnionType) \
-            else (annotation,):
-        if get_origin(member) is Annotated:
+    for member in members:
+        if get_origin(member) is Literal:
+            parts += [repr(value) for value in get_args(member)]
+        elif get_origin(member) is Annotated:
             base, *constraints = get_args(member)
             bounds = [f" above {bound.bound:g}" for bound in constraints
                       if isinstance(bound, Above)]
@@ -224,10 +223,10 @@ def _describe(annotation: Any) -> str:
         elif member is NoneType:
             parts.append("None")
         elif member is bool:
-            parts.append("True or False")
+            parts += ["True", "False"]
         else:
             parts.append(f"a {member.__name__}")
-    return " or ".join(parts)
+    return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 def check_options(kind: Any, options: Mapping[str, object], function: str) -> None:

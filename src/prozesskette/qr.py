@@ -1,9 +1,8 @@
 """Contact QR codes: the QR module matrix of a text, without any drawing.
 
-Renderers (SVG, PDF) draw the matrix themselves, using :meth:`QrMatrix.dark_rects` or
-:meth:`QrMatrix.svg_path_data` so that a code becomes a handful of shapes instead of one
-square per module. The text of a contact's code, the vCard, comes from
-:mod:`prozesskette.vcard`.
+Renderers (SVG, PDF) draw the matrix themselves from :meth:`QrMatrix.dark_rects`, so that a
+code becomes a handful of shapes instead of one square per module. The text of a contact's
+code, the vCard, comes from :mod:`prozesskette.vcard`.
 
 Character set: the text goes into the code as UTF-8 bytes in byte mode *without* an ECI
 designator. Readers then guess the charset; ZXing and its ports (Java, C++, .NET, JS, which
@@ -60,11 +59,6 @@ class QrDataTooLongError(ValueError):
     """The text does not fit into a QR code (version 40) at the chosen error correction."""
 
 
-def _compact_number(value: float) -> str:
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 @dataclass(frozen=True)
 class QrMatrix:
     """A QR code's modules; ``rows[y][x]`` is True for a dark module.
@@ -100,29 +94,6 @@ class QrMatrix:
         by top edge, then left edge.
         """
         return list(self._rects)
-
-    def svg_path_data(
-        self,
-        x0: float,
-        y0: float,
-        module: float,
-        fmt: Callable[[float], str] = _compact_number,
-    ) -> str:
-        """One SVG path ``d`` string drawing every dark module, one subpath per rectangle.
-
-        ``(x0, y0)`` is where the symbol's first module goes (add ``quiet_zone * module``
-        when placing the code with its quiet zone), ``module`` the side of a module and
-        ``fmt`` formats the numbers. Fill the path with ``fill-rule`` left at its default.
-        """
-        # Every number is one of a few per row, column or length: format each once.
-        span = range(self.size + 1)
-        xs = [fmt(x0 + i * module) for i in span]
-        ys = [fmt(y0 + i * module) for i in span]
-        lengths = [fmt(i * module) for i in span]
-        return "".join(
-            f"M{xs[x]} {ys[y]}h{lengths[w]}v{lengths[h]}h-{lengths[w]}z"
-            for x, y, w, h in self._rects
-        )
 
 
 _DARK_RUN_RE = re.compile(rb"\x01+")
@@ -608,13 +579,6 @@ def _scores(layout: _Layout, stream: str, data_r: int) -> list[int]:
         _penalty(layout, layout.function_r | data_r ^ mask_r, layout.function_c | data_c ^ mask_c)
         for mask_r, mask_c in zip(layout.masks_r, layout.masks_c, strict=True)
     ]
-
-
-def _mask_scores(payload: bytes, level: str, version: int) -> list[int]:
-    """The penalty of each of the eight masks (for tests)."""
-    layout = _layout(version)
-    stream = _bit_stream(payload, version, level)
-    return _scores(layout, stream, int("".join(layout.place_r(stream)), 2))
 
 
 def _encode(
