@@ -45,9 +45,10 @@ REMOVED = {
 }
 
 
-def _run(*command: str) -> subprocess.CompletedProcess[str]:
+def _run(*command: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """Run a tool on this tree's source (not an installed copy of the package)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]), **extra_env}
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900,
                           check=False, env=env)
 
@@ -100,6 +101,36 @@ def test_mypy_strict_is_clean() -> None:
     _tool("mypy")
     result = _run(sys.executable, "-m", "mypy", "src")  # strict is set in pyproject.toml
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+CALLER = """\
+from prozesskette import render, to_pdf, to_svg
+from prozesskette.model import Chain
+
+
+def draw(chain: Chain) -> None:
+    to_svg(chain, direction="tb", lane_order="auto", qr=False, qr_size=80, embed_font=False)
+    to_pdf(chain, page="A3", landscape=True, creation_date=None)
+    to_svg(chain, direction="down")  # line 8
+    to_svg(chain, lane_order="alphabetical")  # line 9
+    to_svg(chain, qr="yes")  # line 10
+    to_pdf(chain, embed_font=False)  # line 11
+    render(chain, "chart.png", dpi=300)
+"""
+
+
+def test_mypy_checks_callers_options(tmp_path: Path) -> None:
+    """The options are typed: mypy rejects exactly the bad calls of the issue (and an option
+    of another format), and accepts the good ones."""
+    _tool("mypy")
+    caller = tmp_path / "caller.py"
+    caller.write_text(CALLER, "utf-8")
+    result = _run(sys.executable, "-m", "mypy", "--strict", "--no-error-summary", str(caller),
+                  MYPYPATH=str(SRC))
+    # mypy's cache may name the file of an earlier run with the same text: match the name
+    lines = sorted({int(line.split(":")[1]) for line in result.stdout.splitlines()
+                    if line.split(":")[0].endswith("caller.py") and ": error:" in line})
+    assert lines == [8, 9, 10, 11], result.stdout
 
 
 # --- the import scan ---------------------------------------------------------------------------
