@@ -17,6 +17,7 @@ from typing import Any, Unpack, get_args
 from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export.networkx_graph import chain_digraph
 from prozesskette.i18n import localise as _localise
+from prozesskette.layout import Violation
 from prozesskette.layout import layout_chain as _layout
 from prozesskette.layout import verify as _verify
 from prozesskette.layout.geometry import Layout
@@ -93,7 +94,7 @@ def layout_chain(source: Source, **options: Unpack[LayoutOptions]) -> Layout:
     return _layout(_checked(source, lang), **options)
 
 
-def verify(layout: Layout) -> list[Any]:
+def verify(layout: Layout) -> list[Violation]:
     """The layout's broken invariants; an empty list when all hold."""
     return _verify(layout)
 

@@ -264,6 +264,8 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     render(chain, path, format=kind, **options[kind])
                 for warning in caught:
                     err.write(f"{path}: warning: {warning.message}\n")
+            except OptionError as error:  # checked above; kept so it can never read as exit 1
+                return _option_error(error, err)
             except ProzessketteError as exc:
                 for issue in exc.issues:
                     err.write(issue.format() + "\n")
@@ -366,12 +368,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     handlers = {"check": _cmd_check, "schema": _cmd_schema, "render": _cmd_render,
                 "export": _cmd_export, "import": _cmd_import}
     from prozesskette.errors import ProzessketteError
-    from prozesskette.options import OptionError
 
     try:
         return handlers[args.command](args, out, err)
-    except OptionError as exc:
-        return _option_error(exc, err)
     except ProzessketteError as exc:
         for issue in exc.issues:
             err.write(issue.format() + "\n")
