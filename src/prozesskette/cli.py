@@ -175,7 +175,7 @@ def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
 
 
 def _render_options(args: argparse.Namespace, kind: str) -> PngOptions:
-    """The API options for rendering one format; :func:`_checked_options` checks them."""
+    """The API options for rendering one format (checked before any file is drawn)."""
     options: PngOptions = {"lane_order": args.lane_order}
     if args.direction:
         options["direction"] = args.direction
