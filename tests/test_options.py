@@ -66,6 +66,11 @@ def test_bad_value_names_option_value_and_allowed(chain: prozesskette.Chain, fun
     assert option in message and repr(value) in message and allowed in message
 
 
+def test_dpi_by_position_is_checked_too(chain: prozesskette.Chain) -> None:
+    with pytest.raises(OptionError, match="dpi=0"):
+        prozesskette.to_png(chain, 0)
+
+
 def test_unknown_option_suggests_the_close_name(chain: prozesskette.Chain) -> None:
     with pytest.raises(OptionError, match="unknown option 'dierction'") as caught:
         prozesskette.to_svg(chain, dierction="tb")  # type: ignore[call-arg]

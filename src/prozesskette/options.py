@@ -14,6 +14,7 @@ with it before it loads any stage.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -250,12 +251,22 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 
 
 def takes_options(kind: Any) -> Callable[[Function], Function]:
-    """Check a drawing function's keyword options against ``kind`` before it runs."""
+    """Check a drawing function's options against ``kind`` before it runs: its ``**options``
+    and its named parameters that ``kind`` declares (``dpi`` of ``to_png``, given by position
+    or by name)."""
 
     def decorate(function: Function) -> Function:
+        signature = inspect.signature(function)
+        declared = _declared(kind)
+        named = [name for name in signature.parameters if name in declared]
+        rest = next((name for name, parameter in signature.parameters.items()
+                     if parameter.kind is inspect.Parameter.VAR_KEYWORD), None)
+
         @wraps(function)
         def checked(*args: Any, **options: Any) -> Any:
-            check_options(kind, options, function.__name__)
+            arguments = signature.bind(*args, **options).arguments
+            given = {name: arguments[name] for name in named if name in arguments}
+            check_options(kind, {**given, **arguments.get(rest or "", {})}, function.__name__)
             return function(*args, **options)
 
         return checked  # type: ignore[return-value]
