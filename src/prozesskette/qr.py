@@ -397,8 +397,8 @@ def _grid_to_int(grid: list[bytearray], table: bytes, transpose: bool = False) -
     return int(b"0".join(line.translate(table) for line in lines) + b"0", 2)
 
 
-@cache
-def _layout(version: int) -> _Layout:
+def _function_patterns(version: int) -> tuple[list[bytearray], list[bytearray]]:
+    """The function patterns' ``dark`` modules, and the modules ``used`` by them or reserved."""
     n = _symbol_size(version)
     dark = [bytearray(n) for _ in range(n)]
     used = [bytearray(n) for _ in range(n)]  # function patterns and reserved areas
@@ -433,13 +433,16 @@ def _layout(version: int) -> _Layout:
         for a in range(n - 11, n - 8):
             for b in range(6):
                 used[b][a] = used[a][b] = 1
+    return dark, used
 
-    # Codeword placement: two-module columns from the right, alternately upwards and
-    # downwards, skipping the vertical timing pattern. index_r/index_c map each bit of the
-    # row-/column-major symbol to its position in the bit stream; modules that hold no data
-    # (and the separators) map to a "0" appended to the stream.
+
+def _placement(used: list[bytearray], data_modules: int) -> tuple[list[int], list[int]]:
+    """Codeword placement: two-module columns from the right, alternately upwards and
+    downwards, skipping the vertical timing pattern. The lists map each bit of the row- and
+    column-major symbol to its position in the bit stream; modules that hold no data (and the
+    separators) map to a "0" appended to the stream."""
+    n = len(used)
     stride = n + 1
-    data_modules = _data_module_count(version)
     index_r = [data_modules] * (n * stride)
     index_c = [data_modules] * (n * stride)
     k = 0
@@ -458,7 +461,15 @@ def _layout(version: int) -> _Layout:
         upwards = not upwards
         x -= 2
     assert k == data_modules
+    return index_r, index_c
 
+
+@cache
+def _layout(version: int) -> _Layout:
+    n = _symbol_size(version)
+    dark, used = _function_patterns(version)
+    data_modules = _data_module_count(version)
+    index_r, index_c = _placement(used, data_modules)
     data_r = _grid_to_int(used, _AS_INVERTED_BITS)
     data_c = _grid_to_int(used, _AS_INVERTED_BITS, transpose=True)
     repeat = n // _MASK_PERIOD + 1
