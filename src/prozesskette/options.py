@@ -102,22 +102,24 @@ class LayoutOptions(_ChartOptions, total=False):
     """Show the actors' contacts (names and QR codes) in the lane headers (default True)."""
 
 
-class SvgOptions(LayoutOptions, total=False):
-    """The options of :func:`prozesskette.to_svg`."""
+class _FontOptions(TypedDict, total=False):
+    """What the drawings for browsers (SVG, HTML) take."""
 
     embed_font: bool
     """Embed the glyphs drawn as WOFF subsets of the bundled font (default True); without,
     text falls back to an installed font and may be wider than measured."""
+
+
+class SvgOptions(LayoutOptions, _FontOptions, total=False):
+    """The options of :func:`prozesskette.to_svg`."""
+
     standalone: bool
     """True (default): a size in points, for files and ``<img>``; False: ``width="100%"``
     for inline use in a web page."""
 
 
-class HtmlOptions(LayoutOptions, total=False):
+class HtmlOptions(LayoutOptions, _FontOptions, total=False):
     """The options of :func:`prozesskette.to_html`."""
-
-    embed_font: bool
-    """Embed the glyphs drawn as WOFF subsets of the bundled font (default True)."""
 
 
 class PdfOptions(_ChartOptions, total=False):
@@ -130,7 +132,8 @@ class PdfOptions(_ChartOptions, total=False):
     appendix: bool
     """Add the Schnittstellenpapier pages after the chart (default True)."""
     contacts: bool
-    """Schnittstellenpapier: the contact directory (default True)."""
+    """Schnittstellenpapier: the contact directory (default True). Not the layout's
+    ``contacts``: the PDF's chart always shows the contacts in the lane headers."""
     matrix: bool
     """Schnittstellenpapier: the responsibility matrix (default True)."""
     interfaces: bool
