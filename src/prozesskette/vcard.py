@@ -1,20 +1,38 @@
 """vCard 3.0 text (RFC 2426) for a contact: what the contact QR codes carry.
 
 Apart from the QR encoder (:mod:`prozesskette.qr`), which turns any text into a module matrix
-and knows nothing about contacts. Only the standard library is needed, so the module imports
-fast; the contact model is imported for type checking only.
+and knows nothing about contacts. A leaf: only the standard library is needed, so the module
+imports fast, and it takes any object with a contact's fields (:class:`ContactFields`, which
+:class:`prozesskette.model.Contact` has), so it needs not even the model for type checking.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from prozesskette.model import Contact
+__all__ = ["AddressParts", "ContactFields", "NameParts", "escape_text", "split_address",
+           "split_name", "vcard"]
 
-__all__ = ["AddressParts", "NameParts", "escape_text", "split_address", "split_name", "vcard"]
+
+class ContactFields(Protocol):
+    """What a vCard is made of: the fields of :class:`prozesskette.model.Contact`."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def organization(self) -> str | None: ...
 
 CRLF = "\r\n"
 
@@ -143,7 +161,7 @@ def split_address(address: str) -> AddressParts:
     return AddressParts(street=address)
 
 
-def vcard(contact: Contact, organization: str | None = None, *, full: bool = False) -> str:
+def vcard(contact: ContactFields, organization: str | None = None, *, full: bool = False) -> str:
     """The contact as vCard 3.0 text, lines joined with CRLF, for a QR code.
 
     ``organization`` (usually the actor's name) is used when the contact names no
