@@ -155,3 +155,44 @@ def test_package_api_names_are_functions_after_all_imports() -> None:
     from prozesskette.layout import layout_chain, verify
 
     assert verify(layout_chain(prozesskette.load(EXAMPLE))) == []
+
+
+@pytest.mark.parametrize(("argv", "flag", "value", "allowed"), [
+    (("-f", "pdf", "--page", "B5"), "--page", "B5", "'A4', 'A3', 'A2', 'A1', 'A0'"),
+    (("-f", "png", "--dpi", "0"), "--dpi", "0", "a whole number above 0"),
+])
+def test_bad_option_value_is_a_usage_error(tmp_path: Path, argv: tuple[str, ...], flag: str,
+                                           value: str, allowed: str) -> None:
+    code, _, err = run("render", str(EXAMPLE), "-o", str(tmp_path), *argv)
+    assert code == 2
+    assert f"prozesskette: error: {flag} {value}: not allowed" in err
+    assert f"hint: use {allowed}\n" in err
+    assert "Traceback" not in err and "internal error" not in err
+    assert list(tmp_path.iterdir()) == []  # checked before anything is drawn
+
+
+def test_page_size_in_any_case(tmp_path: Path) -> None:
+    code, _, err = run("render", str(EXAMPLE), "-f", "pdf", "--page", " a3 ", "--no-appendix",
+                       "-o", str(tmp_path / "chart.pdf"))
+    assert code == 0, err
+    assert (tmp_path / "chart.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_render_formats_are_the_api_formats() -> None:
+    from typing import get_args
+
+    from prozesskette.cli import FORMATS
+    from prozesskette.options import OutputFormat
+
+    assert get_args(OutputFormat) == FORMATS
+
+
+def test_help_imports_no_stage() -> None:
+    """`prozesskette --help` starts fast: it loads argparse, not the stages."""
+    code = ("import sys\nfrom prozesskette.cli import main\n"
+            "import io, contextlib\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main(['--help'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('prozesskette')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.strip() == "['prozesskette', 'prozesskette.cli']"

@@ -1,9 +1,9 @@
-"""vCard text and QR matrices: every code must decode (zxing-cpp) to exactly its vCard."""
+"""vCard text (prozesskette.vcard) and QR matrices (prozesskette.qr): every code must decode
+(zxing-cpp) to exactly its vCard, and the encoder must equal its oracle, the qrcode package."""
 
 from __future__ import annotations
 
 import itertools
-import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -17,20 +17,20 @@ from prozesskette.model import Contact
 from prozesskette.qr import (
     QrDataTooLongError,
     QrMatrix,
+    _bit_stream,
     _codewords,
     _data_capacity,
     _encode,
     _Layout,
+    _layout,
     _line_penalty,
-    _mask_scores,
     _penalty,
+    _scores,
     min_printed_size_mm,
     module_size_mm,
     qr_matrix,
-    split_address,
-    split_name,
-    vcard,
 )
+from prozesskette.vcard import split_address, split_name, vcard
 
 np = pytest.importorskip("numpy")
 zxingcpp = pytest.importorskip("zxingcpp")
@@ -425,22 +425,6 @@ def test_dark_rects_merge_vertically() -> None:
     assert matrix.dark_rects() == [(0, 0, 2, 2), (3, 0, 1, 2), (1, 2, 3, 1)]
 
 
-def test_svg_path_data() -> None:
-    matrix = qr_matrix(vcard(Contact(name="Erika Beispiel", phone="+49 3931 0000-00")))
-    rects = matrix.dark_rects()
-    data = matrix.svg_path_data(10, 20, 0.5, lambda v: f"{v:g}")
-    assert data.count("M") == data.count("z") == len(rects)
-    subpaths = re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-([\d.]+)z", data)
-    assert len(subpaths) == len(rects)
-    assert "".join(f"M{a} {b}h{c}v{d}h-{e}z" for a, b, c, d, e in subpaths) == data
-    for (x, y, w, h), (a, b, c, d, e) in zip(rects, subpaths, strict=True):
-        assert (float(a), float(b)) == (10 + x * 0.5, 20 + y * 0.5)
-        assert float(c) == float(e) == w * 0.5
-        assert float(d) == h * 0.5
-    # The default number format is compact.
-    assert matrix.svg_path_data(0, 0, 1).startswith("M0 0h7v1h-7z")
-
-
 def test_matrix_shape_and_version() -> None:
     matrix = qr_matrix("BEGIN:VCARD")
     assert matrix.size == 17 + 4 * matrix.version
@@ -481,18 +465,28 @@ def test_printed_size_helpers() -> None:
 
 
 def test_import_is_cheap() -> None:
-    """The CLI imports this module on start; making codes needs no third-party package."""
+    """The CLI imports these modules on start; making codes needs no third-party package,
+    and both are leaves: they import no other module of the package."""
     code = (
-        "import sys, prozesskette.qr as q\n"
+        "import sys, prozesskette.qr as q, prozesskette.vcard as v\n"
+        "from prozesskette.model import Contact\n"
         "heavy = ('qrcode', 'PIL', 'numpy', 'reportlab', 'networkx', 'yaml')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy))\n"
-        "q.qr_matrix('BEGIN:VCARD Jürgen Müller', 'H')\n"
+        "q.qr_matrix(v.vcard(Contact(name='Jürgen Müller')), 'H')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy))\n"
+    )
+    leaves = (
+        "import sys, prozesskette.qr, prozesskette.vcard\n"
+        "print(sorted(name for name in sys.modules if name.startswith('prozesskette')))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]
+    result = subprocess.run(
+        [sys.executable, "-c", leaves], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "['prozesskette', 'prozesskette.qr', 'prozesskette.vcard']"
 
 
 # ------------------------------------------------------------------------------ the encoder
@@ -711,7 +705,8 @@ def blank_information(rows: Rows, version: int) -> list[list[bool]]:
 def test_mask_scores_and_tie_break(text: str, level: str) -> None:
     payload = text.encode()
     matrix, chosen = _encode(payload, level)
-    scores = _mask_scores(payload, level, matrix.version)
+    layout, stream = _layout(matrix.version), _bit_stream(payload, matrix.version, level)
+    scores = _scores(layout, stream, int("".join(layout.place_r(stream)), 2))
     expected = []
     for mask in range(8):
         rows = _encode(payload, level, matrix.version, mask)[0].rows

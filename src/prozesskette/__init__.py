@@ -4,7 +4,9 @@
     >>> chain = prozesskette.load("chains/stendal-ausbildung.yaml")
     >>> svg = prozesskette.to_svg(chain)
 
-Names are imported on first use, so ``import prozesskette`` stays cheap for the CLI.
+Names are imported on first use (PEP 562), so ``import prozesskette`` stays cheap for the
+CLI; ``dir(prozesskette)`` lists them all. The drawing functions' options are documented in
+:mod:`prozesskette.options` (``Options`` and one ``TypedDict`` per function).
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _API = ("load", "check", "layout_chain", "verify", "to_svg", "to_json", "to_pdf", "to_png",
-        "to_html", "render", "localise")
+        "to_html", "to_networkx", "render", "localise")
 _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
           "Contact": "prozesskette.model", "Phase": "prozesskette.model",
           "Step": "prozesskette.model", "Transition": "prozesskette.model",
           "Service": "prozesskette.model", "Text": "prozesskette.model",
           "Issue": "prozesskette.errors",
           "ProzessketteError": "prozesskette.errors", "Layout": "prozesskette.layout.geometry",
-          "analyse": "prozesskette.analysis", "metrics": "prozesskette.layout.invariants"}
+          "analyse": "prozesskette.analysis", "metrics": "prozesskette.layout.invariants",
+          "Options": "prozesskette.options", "OptionError": "prozesskette.options"}
 
 __all__ = [
-    "Actor", "Chain", "Contact", "Issue", "Layout", "Phase", "ProzessketteError", "Service",
-    "Step", "Text", "Transition", "analyse", "check", "layout_chain", "load", "localise",
-    "metrics", "render",
-    "to_html", "to_json", "to_pdf", "to_png", "to_svg", "verify",
+    "Actor", "Chain", "Contact", "Issue", "Layout", "OptionError", "Options", "Phase",
+    "ProzessketteError", "Service", "Step", "Text", "Transition", "analyse", "check",
+    "layout_chain", "load", "localise", "metrics", "render",
+    "to_html", "to_json", "to_networkx", "to_pdf", "to_png", "to_svg", "verify",
 ]
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
         render,
         to_html,
         to_json,
+        to_networkx,
         to_pdf,
         to_png,
         to_svg,
@@ -58,6 +62,7 @@ if TYPE_CHECKING:
         Text,
         Transition,
     )
+    from prozesskette.options import OptionError, Options
 
 
 def __getattr__(name: str) -> Any:
@@ -68,3 +73,8 @@ def __getattr__(name: str) -> Any:
     if name in _OTHER:
         return getattr(importlib.import_module(_OTHER[name]), name)
     raise AttributeError(f"module 'prozesskette' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    """The public names, although most are not imported yet."""
+    return sorted({*globals(), *__all__})

@@ -1,4 +1,10 @@
-"""The Python API: load → check → lay out → render, one call each."""
+"""The Python API: load → check → lay out → render, one call each.
+
+The drawing functions take keyword options declared in :mod:`prozesskette.options` (one
+``TypedDict`` per function, used with ``Unpack``): editors list them, mypy checks callers, and
+a bad name or value raises :class:`~prozesskette.options.OptionError` (a
+:class:`ProzessketteError`) that names the option, the value and what is allowed.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,32 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack, get_args
 
 from prozesskette.errors import Issue, ProzessketteError
+from prozesskette.export.networkx_graph import chain_digraph
+from prozesskette.i18n import localise as _localise
+from prozesskette.layout import Violation
+from prozesskette.layout import layout_chain as _layout
+from prozesskette.layout import verify as _verify
 from prozesskette.layout.geometry import Layout
 from prozesskette.model import Chain
+from prozesskette.options import (
+    HtmlOptions,
+    LayoutOptions,
+    Options,
+    OutputFormat,
+    PdfOptions,
+    PngOptions,
+    SvgOptions,
+    takes_options,
+)
+from prozesskette.output import write_atomic
+from prozesskette.renderers.html import render_html
+from prozesskette.renderers.svg import render_svg
 
 Source = Chain | str | os.PathLike[str] | Mapping[str, Any]
-FORMATS = ("svg", "pdf", "png", "json", "html")
+FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Chain:
@@ -42,8 +66,6 @@ def check(source: Source) -> list[Issue]:
 def localise(source: Source, lang: str | None = None) -> tuple[Chain, list[Issue]]:
     """The chain with every text in ``lang`` (missing translations fall back to the chain's
     language) and a located warning for each text that has no ``lang`` version."""
-    from prozesskette.i18n import localise as _localise
-
     return _localise(_chain(source), lang)
 
 
@@ -63,56 +85,52 @@ def _checked(source: Source, lang: str | None = None) -> Chain:
     return chain
 
 
-def layout_chain(source: Source, **options: Any) -> Layout:
+@takes_options(LayoutOptions)
+def layout_chain(source: Source, **options: Unpack[LayoutOptions]) -> Layout:
     """The chain's layout: pure geometry (see :class:`prozesskette.layout.Layout`).
-    ``lang="ar"`` draws the chain in that language (right to left for Arabic script)."""
-    from prozesskette.layout.build import layout_chain as _layout
-
+    ``lang="ar"`` draws the chain in that language (right to left for Arabic script); the
+    other options are listed in :class:`~prozesskette.options.LayoutOptions`."""
     lang = options.pop("lang", None)
     return _layout(_checked(source, lang), **options)
 
 
-def verify(layout: Layout) -> list[Any]:
+def verify(layout: Layout) -> list[Violation]:
     """The layout's broken invariants; an empty list when all hold."""
-    from prozesskette.layout.invariants import verify as _verify
-
     return _verify(layout)
 
 
-_SVG_OPTIONS = ("embed_font", "standalone")
+@takes_options(SvgOptions)
+def to_svg(source: Source, **options: Unpack[SvgOptions]) -> str:
+    """The chain as an SVG document. Options: see :class:`~prozesskette.options.SvgOptions`
+    (the layout's plus ``embed_font`` and ``standalone``)."""
+    chart: dict[str, Any] = dict(options)  # checked; the rest goes to the layout
+    embed_font: bool = chart.pop("embed_font", True)
+    standalone: bool = chart.pop("standalone", True)
+    layout = layout_chain(source, **chart)
+    return render_svg(layout, qr=options.get("qr", True), embed_font=embed_font,
+                      standalone=standalone)
 
 
-def _split(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: options.pop(name) for name in names if name in options}
-
-
-def to_svg(source: Source, **options: Any) -> str:
-    """The chain as an SVG document. Options are the layout's (direction, lane_order, qr, …)
-    plus ``embed_font`` and ``standalone``."""
-    from prozesskette.renderers.svg import render_svg
-
-    svg_options = _split(options, _SVG_OPTIONS)
-    layout = layout_chain(source, **options)
-    return render_svg(layout, qr=options.get("qr", True), **svg_options)
-
-
-def to_html(source: Source, **options: Any) -> str:
+@takes_options(HtmlOptions)
+def to_html(source: Source, **options: Unpack[HtmlOptions]) -> str:
     """The chain as one self-contained, accessible web page: the chart inline plus its text
-    version. Options are the layout's (direction, lane_order, qr, …) plus ``embed_font``."""
-    from prozesskette.renderers.html import render_html
+    version. Options: see :class:`~prozesskette.options.HtmlOptions` (the layout's plus
+    ``embed_font``)."""
+    chart: dict[str, Any] = dict(options)  # checked; the rest goes to the layout
+    embed_font: bool = chart.pop("embed_font", True)
+    layout = layout_chain(source, **chart)
+    return render_html(layout, qr=options.get("qr", True), embed_font=embed_font)
 
-    html_options = _split(options, ("embed_font",))
-    layout = layout_chain(source, **options)
-    return render_html(layout, qr=options.get("qr", True), **html_options)
 
-
-def to_json(source: Source, **options: Any) -> str:
+@takes_options(LayoutOptions)
+def to_json(source: Source, **options: Unpack[LayoutOptions]) -> str:
     """The layout's geometry as documented JSON (points, top-left origin, y downwards)."""
     return json.dumps(layout_chain(source, **options).to_json(), ensure_ascii=False,
                       indent=1, sort_keys=False) + "\n"
 
 
-def to_pdf(source: Source, **options: Any) -> bytes:
+@takes_options(PdfOptions)
+def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
     from prozesskette.printing import render_pdf
 
@@ -121,7 +139,8 @@ def to_pdf(source: Source, **options: Any) -> bytes:
     return result
 
 
-def to_png(source: Source, dpi: int = 150, **options: Any) -> bytes:
+@takes_options(PngOptions)
+def to_png(source: Source, dpi: int = 150, **options: Unpack[PdfOptions]) -> bytes:
     """The chart page as PNG, rasterised from the PDF (needs the ``png`` extra)."""
     from prozesskette.renderers.png import render_png
 
@@ -130,26 +149,32 @@ def to_png(source: Source, dpi: int = 150, **options: Any) -> bytes:
     return result
 
 
-def render(source: Source, path: str | os.PathLike[str], *, format: str | None = None,
-           **options: Any) -> Path:
+def render(source: Source, path: str | os.PathLike[str], *, format: OutputFormat | None = None,
+           **options: Unpack[Options]) -> Path:
     """Render to a file; the format follows the suffix (.svg, .pdf, .png, .json, .html) unless
-    given.
-    The file is written atomically."""
-    from prozesskette.output import write_atomic
-
+    given. Which options apply depends on the format (an option the format does not take
+    raises :class:`~prozesskette.options.OptionError`). The file is written atomically."""
     kind = (format or Path(path).suffix.lstrip(".")).lower()
     if kind not in FORMATS:
         raise ProzessketteError(f"unknown output format '{kind}': use one of "
                                 + ", ".join(FORMATS))
+    given: dict[str, Any] = dict(options)  # each drawing function checks its own options
     data: str | bytes
     if kind == "svg":
-        data = to_svg(source, **options)
+        data = to_svg(source, **given)
     elif kind == "json":
-        data = to_json(source, **options)
+        data = to_json(source, **given)
     elif kind == "html":
-        data = to_html(source, **options)
+        data = to_html(source, **given)
     elif kind == "pdf":
-        data = to_pdf(source, **options)
+        data = to_pdf(source, **given)
     else:
-        data = to_png(source, **options)
+        data = to_png(source, **given)
     return write_atomic(path, data)
+
+
+def to_networkx(source: Source, *, lang: str | None = None) -> Any:
+    """The chain as a ``networkx.DiGraph`` for analysis in a notebook: a node per step (with
+    ``label``, ``kind``, ``actor``, ``actors`` and ``phase``), an edge per transition (with
+    ``label``). Needs the ``networkx`` extra (``pip install "prozesskette[networkx]"``)."""
+    return chain_digraph(_checked(source, lang))

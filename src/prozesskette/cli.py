@@ -1,6 +1,11 @@
 """Command-line front end: thin; every stage lives in its own module.
 
-Exit codes: 0 clean, 1 errors in an input file, 2 usage errors.
+Exit codes: 0 clean, 1 errors in an input file, 2 usage errors (a bad option value too).
+
+Each command imports the stages it uses when it runs: this module is the top layer, so such
+an import can neither point upward nor close a cycle, and ``prozesskette --help`` stays at
+argparse's cost instead of paying 30 ms (errors, options, dataclasses) to 150 ms (every stage)
+for imports it does not use (measured; tests/test_lint.py allows this for the CLI only).
 """
 
 from __future__ import annotations
@@ -8,10 +13,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     from prozesskette.model import Chain
+    from prozesskette.options import OptionError, OutputFormat, PngOptions
+
+#: The formats of ``render -f`` (prozesskette.options.OutputFormat; tests/test_cli.py checks
+#: that both say the same).
+FORMATS = ("svg", "pdf", "png", "json", "html")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -21,6 +31,18 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _page_name(text: str) -> str:
+    """Paper sizes are written in capitals (A3); accept a3 and " A3 " too."""
+    return text.strip().upper()
+
+
+#: The command-line flag of each render option, for error messages.
+_FLAGS = {"direction": "--direction", "lane_order": "--lane-order", "qr": "--no-qr",
+          "legend": "--no-legend", "compact": "--compact", "page": "--page",
+          "landscape": "--landscape", "appendix": "--no-appendix", "dpi": "--dpi",
+          "lang": "--lang"}
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -44,7 +66,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="output folder (default: beside each input), or a file name when "
                         "one chain is rendered to one format")
     render.add_argument("-f", "--format", action="append",
-                        choices=("svg", "pdf", "png", "json", "html"),
+                        choices=FORMATS,
                         help="output format; repeat for several (default: svg)")
     render.add_argument("--lang", metavar="TAG", default=None,
                         help="draw in this language of the chain's translations (e.g. en, ar, "
@@ -58,7 +80,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="narrower chart: hand-offs past other steps stay in their column")
     render.add_argument("--no-qr", action="store_true", help="no contact QR codes")
     render.add_argument("--no-legend", action="store_true", help="no legend")
-    render.add_argument("--page", default=None, metavar="SIZE",
+    render.add_argument("--page", default=None, metavar="SIZE", type=_page_name,
                         help="PDF page size A4…A0 (default: the smallest that keeps text >= 7 pt)")
     render.add_argument("--landscape", action="store_true", default=None,
                         help="PDF page in landscape (the default for the chart)")
@@ -152,8 +174,9 @@ def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
         out.write(f"  {language}: {status} (the chain has texts in {given})\n")
 
 
-def _render_options(args: argparse.Namespace) -> dict[str, object]:
-    options: dict[str, object] = {"lane_order": args.lane_order}
+def _render_options(args: argparse.Namespace, kind: str) -> PngOptions:
+    """The API options for rendering one format (checked before any file is drawn)."""
+    options: PngOptions = {"lane_order": args.lane_order}
     if args.direction:
         options["direction"] = args.direction
     if args.no_qr:
@@ -162,21 +185,38 @@ def _render_options(args: argparse.Namespace) -> dict[str, object]:
         options["legend"] = False
     if args.compact:
         options["compact"] = True
+    if kind in ("pdf", "png"):
+        if args.page:
+            options["page"] = args.page
+        if args.landscape is not None:
+            options["landscape"] = args.landscape
+        if args.no_appendix or kind == "png":
+            options["appendix"] = False
+    if kind == "png":
+        options["dpi"] = args.dpi
     return options
+
+
+def _option_error(error: OptionError, err: TextIO) -> int:
+    """A bad option value is a usage error: name the flag, the value and what is allowed."""
+    flag = _FLAGS.get(error.option, error.option)
+    err.write(f"prozesskette: error: {flag} {error.value}: not allowed\n"
+              f"    hint: use {error.allowed.removesuffix(' or None')}\n")
+    return EXIT_USAGE
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import warnings
     from pathlib import Path
 
-    from prozesskette import api
+    from prozesskette.api import render
     from prozesskette.errors import ProzessketteError
     from prozesskette.loader import load_with_issues
+    from prozesskette.options import OptionError, PngOptions, check_options
 
-    formats = list(dict.fromkeys(args.format or ["svg"]))
+    formats = cast("list[OutputFormat]", list(dict.fromkeys(args.format or ["svg"])))
     target = Path(args.output) if args.output else None
-    single_file = target is not None and target.suffix.lower() in (".svg", ".pdf", ".png",
-                                                                   ".json", ".html")
+    single_file = target is not None and target.suffix.lower().lstrip(".") in FORMATS
     if single_file and (len(args.files) > 1 or len(formats) > 1):
         err.write("prozesskette: error: -o names a file, but several outputs would be written;"
                   " give a folder instead\n")
@@ -185,7 +225,12 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"prozesskette: error: output folder '{target}' does not exist\n"
                   "    hint: create it first (mkdir), or name an existing folder\n")
         return EXIT_USAGE
-    options = _render_options(args)
+    options = {kind: _render_options(args, kind) for kind in formats}
+    try:
+        for given in options.values():
+            check_options(PngOptions, given, "render")
+    except OptionError as error:
+        return _option_error(error, err)
     status = EXIT_OK
     if args.lang is not None:
         from prozesskette.model import language_problem
@@ -213,22 +258,14 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 folder = target if target is not None else Path(file).parent
                 path = folder / (Path(file).stem + "." + kind)
-            extra: dict[str, object] = {}
-            if kind in ("pdf", "png"):
-                if args.page:
-                    extra["page"] = args.page
-                if args.landscape is not None:
-                    extra["landscape"] = args.landscape
-                if args.no_appendix or kind == "png":
-                    extra["appendix"] = False
-            if kind == "png":
-                extra["dpi"] = args.dpi
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    api.render(chain, path, format=kind, **options, **extra)
+                    render(chain, path, format=kind, **options[kind])
                 for warning in caught:
                     err.write(f"{path}: warning: {warning.message}\n")
+            except OptionError as error:  # checked above; kept so it can never read as exit 1
+                return _option_error(error, err)
             except ProzessketteError as exc:
                 for issue in exc.issues:
                     err.write(issue.format() + "\n")

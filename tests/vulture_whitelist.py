@@ -1,0 +1,24 @@
+"""Names vulture (tests/test_lint.py) reports as unused, but which other code uses.
+
+Each line is a use vulture can see; the comment says who really uses the name.
+"""
+# ruff: noqa: B018, F821
+
+__getattr__  # module __getattr__ (PEP 562): Python calls it for the lazy names
+__dir__  # module __dir__ (PEP 562): dir(prozesskette) lists the lazy names
+_repr_svg_  # Jupyter shows a Chain as its chart
+qCurveTo  # text.py: fontTools pen protocol, called by the glyph drawer
+closePath  # text.py: fontTools pen protocol
+buffer_text  # export/importer.py: expat parser settings, read by expat
+StartElementHandler  # export/importer.py: expat callbacks …
+EndElementHandler
+CharacterDataHandler
+StartDoctypeDeclHandler
+EntityDeclHandler
+UnparsedEntityDeclHandler
+ExternalEntityRefHandler
+indentless  # export/importer.py: parameter of yaml's Dumper.increase_indent, overridden
+interface_count  # analysis.py: public property (tests/test_checks.py)
+edge_length  # layout/invariants.py: Metrics fields, documented in docs/api.md
+aspect
+generate_chain  # samples.py: sample chains for tests, benchmarks and the snapshot
