@@ -7,6 +7,7 @@ Work happens in the abstract axes (t: time, l: lanes); :class:`Frame` maps them 
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from typing import Literal
 from prozesskette import text as tx
 from prozesskette.analysis import Analysis, analyse, interface_steps
 from prozesskette.graph import ChainGraph
-from prozesskette.layout.engine import Grid, Item, make_grid
+from prozesskette.i18n import is_rtl, pick
+from prozesskette.layout.engine import Grid, Item, lane_trials, make_grid
 from prozesskette.layout.geometry import (
     Badge,
     ContactSpot,
@@ -34,9 +36,14 @@ from prozesskette.layout.geometry import (
     TextBlock,
     TextLine,
     TitleBlock,
+    shape_overlaps,
     translate,
 )
+from prozesskette.layout.invariants import crossings
+from prozesskette.layout.mirror import mirror
 from prozesskette.model import Chain, Step, StepKind
+from prozesskette.qr import fits_in_qr, vcard
+from prozesskette.translations import LEGEND
 
 PALETTE = ("#eef4fb", "#f3f8ee", "#fbf3ea", "#f2eefa", "#eaf6f6", "#fbeef2", "#f6f5e8",
            "#edf1f5", "#f4efe9", "#eef7f1", "#f7eef8", "#eef0fa")
@@ -279,8 +286,6 @@ def assign_tracks(segs: list[Seg]) -> int:
                 indegree[id(y)] += 1
     order: list[Seg] = []
     remaining = {id(s): s for s in segs}
-    import heapq
-
     heap = [(rank[id(s)], id(s)) for s in segs if indegree[id(s)] == 0]
     heapq.heapify(heap)
     while remaining:
@@ -328,9 +333,6 @@ class Builder:
         direction = options.direction or chain.direction.value
         self.direction: Literal["lr", "tb"] = "tb" if direction == "tb" else "lr"
         self.language = options.language or chain.language
-        from prozesskette.i18n import pick
-        from prozesskette.translations import LEGEND
-
         self.words = pick({**LEGEND_TEXT, **LEGEND}, self.language)
         self.texts: dict[str, NodeText] = {}
         overlap_badges: dict[str, int] = {}
@@ -1317,8 +1319,6 @@ class Builder:
     def _reading_order(self) -> list[Item]:
         """Steps in the order a reader follows them: every step after the steps that lead to
         it (loops back aside); among the ready ones the earliest column, then lane, then row."""
-        import heapq
-
         grid = self.grid
         back = set(grid.back)
         indegree = {key: 0 for key in self.graph.steps}
@@ -1359,8 +1359,6 @@ class Builder:
 
     def _header_geometry(self, actor_id: str, header: Rect) -> tuple[TextBlock, tuple[
             ContactSpot, ...]]:
-        from prozesskette.qr import fits_in_qr, vcard
-
         opts = self.options
         height, title, contacts = self._header_content(actor_id, header.w)
         size = opts.font_size + 0.5
@@ -1516,19 +1514,6 @@ class Builder:
         return Legend(Rect(0.0, top + 8.0, width, y + row_h - top - 4.0), tuple(items))
 
 
-def shape_overlaps(node: NodeBox, rect: Rect) -> bool:
-    """Whether a rectangle overlaps a step's drawn shape (diamonds are not rectangles)."""
-    box = node.rect
-    if not box.overlaps(rect):
-        return False
-    if node.kind != "decision":
-        return True
-    # the point of the rectangle nearest the centre decides, for the diamond's L1 ball
-    px = min(max(box.cx, rect.x), rect.right)
-    py = min(max(box.cy, rect.y), rect.bottom)
-    return abs(px - box.cx) / (box.w / 2) + abs(py - box.cy) / (box.h / 2) < 0.999
-
-
 def _segment_hits(a: Point, b: Point, rect: Rect) -> bool:
     x0, x1 = sorted((a[0], b[0]))
     y0, y1 = sorted((a[1], b[1]))
@@ -1643,12 +1628,8 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     else:
         layout = Builder(chain, opts).build()
     if mirrored is None:
-        from prozesskette.i18n import is_rtl
-
         mirrored = is_rtl(layout.language)
     if mirrored:
-        from prozesskette.layout.mirror import mirror
-
         layout = mirror(layout)
     return layout
 
@@ -1664,10 +1645,6 @@ def _best_of_lane_orders(chain: Chain, opts: Options) -> Layout:
     :func:`~prozesskette.layout.engine.lane_orders`, with area as the tie-breaker (weighed by
     :data:`AREA_PER_CROSSING`): the column count that ranks the orders does not see
     crossings, a full drawing does."""
-    from prozesskette.graph import ChainGraph
-    from prozesskette.layout.engine import lane_trials
-    from prozesskette.layout.invariants import crossings
-
     orders = lane_trials(ChainGraph(chain), LANE_TRIALS, opts.compact)
     drawn = [Builder(chain, opts, order).build() for order in orders]
     smallest = min(layout.width * layout.height for layout in drawn)

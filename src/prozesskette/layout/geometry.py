@@ -112,6 +112,19 @@ class NodeBox:
     description: str | None = None
 
 
+def shape_overlaps(node: NodeBox, rect: Rect) -> bool:
+    """Whether a rectangle overlaps a step's drawn shape (diamonds are not rectangles)."""
+    box = node.rect
+    if not box.overlaps(rect):
+        return False
+    if node.kind != "decision":
+        return True
+    # the point of the rectangle nearest the centre decides, for the diamond's L1 ball
+    px = min(max(box.cx, rect.x), rect.right)
+    py = min(max(box.cy, rect.y), rect.bottom)
+    return abs(px - box.cx) / (box.w / 2) + abs(py - box.cy) / (box.h / 2) < 0.999
+
+
 @dataclass(frozen=True)
 class ContactSpot:
     actor: str
