@@ -116,7 +116,8 @@ def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
     they need) and keeps the drawing with the fewest crossings, area weighed in: never worse
     than the order with the shortest hand-offs alone, and the same result every time."""
     from prozesskette.graph import ChainGraph
-    from prozesskette.layout.build import AREA_PER_CROSSING, Builder, Options
+    from prozesskette.layout.build import AREA_PER_CROSSING, lay_out
+    from prozesskette.layout.options import Options
     from prozesskette.layout.engine import _ranked, lane_trials
 
     steps, lanes = size
@@ -129,7 +130,7 @@ def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
         chosen = layout_chain(chain, lane_order="auto")
         assert verify(chosen) == []
         assert list(chosen.lanes) in trials
-        baseline = Builder(chain, Options(lane_order="auto"), shortest).build()
+        baseline = lay_out(chain, Options(lane_order="auto"), shortest)
         m, b = metrics(chosen), metrics(baseline)
         smallest = min(m.width * m.height, b.width * b.height)
         assert (m.crossings + (m.width * m.height / smallest - 1) / AREA_PER_CROSSING

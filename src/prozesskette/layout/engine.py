@@ -2,7 +2,7 @@
 
 Everything here works in two abstract axes: ``t`` (time: the column axis) and ``l`` (the lane
 axis). For lanes as rows (``lr``) t is x and l is y; for lanes as columns (``tb``) t is y and
-l is x. Only :mod:`prozesskette.layout.build` maps to final coordinates.
+l is x. Only :class:`prozesskette.layout.options.Frame` maps them to final coordinates.
 
 Stages, each a function over :class:`Grid`:
 
@@ -12,8 +12,10 @@ Stages, each a function over :class:`Grid`:
    the same column (a vertical arrow) unless something lies in between;
 3. long edges become chains of dummy slots, one per column they cross;
 4. crossing reduction inside each lane cell by barycentre sweeps (lanes are never mixed);
-5. sub-rows: the items of a lane are put on a grid of rows, aligned so that edges run straight;
-6. ports, channel tracks, and coordinates.
+5. sub-rows: the items of a lane are put on a grid of rows, aligned so that edges run straight.
+
+Sizes, ports, channel tracks and coordinates are the later stages listed in
+:mod:`prozesskette.layout.build`.
 """
 
 from __future__ import annotations
@@ -37,16 +39,11 @@ class Item:
     lo: int  # first lane (rank)
     hi: int  # last lane (rank)
     step: str | None  # the step id, None for dummies
-    t_ext: float = 0.0  # extent along the time axis
-    l_ext: float = 0.0  # extent along the lane axis
     pos: float = 0.0  # order key inside its lane cell
     row: int = 0  # sub-row inside the lane (for multi-lane items: the row in lane lo)
     row_hi: int = 0  # for multi-lane items: the row in lane hi
     must_first: bool = False
     must_last: bool = False
-    # final coordinates of the centre and the extents actually used
-    t: float = 0.0
-    l: float = 0.0  # noqa: E741 - the lane axis
 
     @property
     def real(self) -> bool:
@@ -495,7 +492,7 @@ def layer(grid: Grid) -> set[int]:
 
 # --- 3. items and dummies -------------------------------------------------------------------
 
-def build_items(grid: Grid, sizes: dict[str, tuple[float, float]]) -> None:
+def build_items(grid: Grid) -> None:
     """Items for steps and for the dummies of long edges."""
     graph = grid.graph
     grid.items = {}
@@ -503,8 +500,7 @@ def build_items(grid: Grid, sizes: dict[str, tuple[float, float]]) -> None:
     exclusive: set[tuple[int, int]] = set()  # (column, lane) inside a multi-lane step
     for step_id in graph.steps:
         lo, hi = grid.span[step_id]
-        t_ext, l_ext = sizes[step_id]
-        item = Item(step_id, grid.col[step_id], lo, hi, step_id, t_ext, l_ext,
+        item = Item(step_id, grid.col[step_id], lo, hi, step_id,
                     pos=float(graph.order[step_id]))
         grid.items[step_id] = item
         for lane in range(lo, hi + 1):
@@ -525,8 +521,7 @@ def build_items(grid: Grid, sizes: dict[str, tuple[float, float]]) -> None:
                 if (column, lane) in exclusive:
                     use = min((x for x in range(len(grid.lanes)) if (column, x) not in exclusive),
                               key=lambda x: abs(x - lane), default=lane)
-                dummy = Item(f"{index}:{column}", column, use, use, None, 0.0, 0.0,
-                             pos=source.pos)
+                dummy = Item(f"{index}:{column}", column, use, use, None, pos=source.pos)
                 grid.items[dummy.key] = dummy
                 cell_count[(column, use)] = cell_count.get((column, use), 0) + 1
                 chain_items.append(dummy)
@@ -765,10 +760,11 @@ def assign_rows(grid: Grid) -> None:
                 _place_cell(members, lane, rows[lane], desire)
 
 
-def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_order: str,
-              detours: bool = True, lanes: list[str] | None = None) -> Grid:
+def make_grid(graph: ChainGraph, lane_order: str, detours: bool = True,
+              lanes: list[str] | None = None) -> Grid:
     """Stages 1–5: lanes (``lanes``, or as ``lane_order`` says), columns, dummies, order,
-    rows."""
+    rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
+    ``coords``), so no size can sway an order."""
     if lanes is None:
         lanes = order_lanes(graph, lane_order, detours)
     rank = {actor: i for i, actor in enumerate(lanes)}
@@ -776,7 +772,7 @@ def make_grid(graph: ChainGraph, sizes: dict[str, tuple[float, float]], lane_ord
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
                 free_detours=len(graph.steps) <= CAREFUL_LAYERING)
     layer(grid)
-    build_items(grid, sizes)
+    build_items(grid)
     reduce_crossings(grid)
     assign_rows(grid)
     return grid

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 Point = tuple[float, float]
+LegendKind = Literal["start", "task", "decision", "document", "end", "shared", "handoff",
+                     "overlap"]  # what a legend entry explains
 Anchor = Literal["start", "middle", "end"]
 MIRRORED_ANCHOR: dict[str, Anchor] = {"start": "end", "end": "start", "middle": "middle"}
 """The anchor of a line read in the other direction (mirrored charts, right-to-left text)."""
@@ -175,7 +177,7 @@ class EdgeRoute:
 
 @dataclass(frozen=True)
 class LegendItem:
-    kind: str  # start | task | decision | document | end | shared | handoff | overlap
+    kind: str  # a LegendKind (renderers also know "back", "edge", "badge")
     swatch: Rect
     text: TextBlock
 
