@@ -9,7 +9,7 @@ an edge to a neighbour straight across keeps the centre.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from prozesskette.layout.options import PORT_GAP
@@ -35,10 +35,10 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
                extent_l: Mapping[str, float], gap_l: Mapping[int, float]) -> dict[PortKey, Port]:
     """Ports on left and right sides: ordered by where the other end lies; where an edge runs
     straight across, its port keeps the centre and the others spread out around it."""
-    sides: dict[tuple[str, Side], list[Port]] = {}
+    sides: dict[tuple[str, Side], list[tuple[float, int, PortEnd]]] = {}  # other, edge, end
 
     def add(key: str, side: Side, edge: int, other: float, end: PortEnd) -> None:
-        sides.setdefault((key, side), []).append(Port(key, side, edge, end, other))
+        sides.setdefault((key, side), []).append((other, edge, end))
 
     for route in routes:
         items = route.items
@@ -57,11 +57,11 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
             add(items[0].key, "R", route.edge, gap_l[route.edge], "src")
             add(items[1].key, "L", route.edge, gap_l[route.edge], "dst")
     ports: dict[PortKey, Port] = {}
-    for (key, _side), group in sides.items():
+    for (key, side), group in sides.items():
         centre_at = centre_l[key]
         half = extent_l[key] / 2 - 5.0
-        group.sort(key=lambda p: (p.other, p.edge))
-        aligned = [i for i, p in enumerate(group) if abs(p.other - centre_at) < 0.5]
+        group.sort(key=lambda p: (p[0], p[1]))
+        aligned = [i for i, p in enumerate(group) if abs(p[0] - centre_at) < 0.5]
         n = len(group)
         if not aligned:
             # no straight neighbour: spread symmetrically around the centre
@@ -72,8 +72,8 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
             above, below = centre, n - centre - 1
             step = min(PORT_GAP, half / max(above, below, 1))
             offsets = [(i - centre) * step for i in range(n)]
-        for port, offset in zip(group, offsets, strict=True):
-            ports[(port.edge, port.end)] = replace(port, offset=offset)
+        for (other, edge, end), offset in zip(group, offsets, strict=True):
+            ports[(edge, end)] = Port(key, side, edge, end, other, offset)
     return ports
 
 
@@ -152,5 +152,6 @@ def end_ports(routes: tuple[Route, ...], centre_t: Mapping[str, float],
                 offset[src] = offset[dst]
     ports = dict(sides_placed)
     for port_key, port in placed.items():
-        ports[port_key] = replace(port, offset=offset[port_key])
+        ports[port_key] = Port(port.item, port.side, port.edge, port.end, port.other,
+                               offset[port_key])
     return ports

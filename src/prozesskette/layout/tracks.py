@@ -249,7 +249,8 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
         done[key], channel_runs = _channel(segs)
         runs.update(channel_runs)
     return ChannelPlan(done, {key: runs[id(seg)] for key, seg in jogs.items()},
-                       {key: replace(port, offset=offsets[key]) for key, port in ports.items()})
+                       {key: port if offsets[key] == port.offset else replace(
+                           port, offset=offsets[key]) for key, port in ports.items()})
 
 
 def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float]) -> None:
