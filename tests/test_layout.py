@@ -120,7 +120,7 @@ def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
     than the order with the shortest hand-offs alone, and the same result every time."""
     from prozesskette.graph import ChainGraph
     from prozesskette.layout.build import AREA_PER_CROSSING, lay_out
-    from prozesskette.layout.engine import _ranked, lane_trials
+    from prozesskette.layout.lane_order import _ranked, lane_trials
     from prozesskette.layout.options import Options
 
     steps, lanes = size

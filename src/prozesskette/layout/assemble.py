@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from prozesskette.analysis import Analysis, interface_steps
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.coords import Box
-from prozesskette.layout.engine import Grid, Item
 from prozesskette.layout.geometry import (
     Badge,
     EdgeRoute,
@@ -20,6 +19,7 @@ from prozesskette.layout.geometry import (
     Rect,
     RectIndex,
 )
+from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.labels import EdgeRun, badge, node_lines, place_label
 from prozesskette.layout.options import Canvas, Options
 from prozesskette.layout.paths import TL

@@ -29,7 +29,7 @@ from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl, pick
 from prozesskette.layout.assemble import edge_routes, node_boxes
 from prozesskette.layout.coords import item_boxes, place_columns, place_lanes
-from prozesskette.layout.engine import lane_trials, make_grid
+from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
     LEGEND_TEXT,
     PALETTE,
@@ -40,6 +40,7 @@ from prozesskette.layout.furniture import (
 )
 from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
 from prozesskette.layout.invariants import crossings
+from prozesskette.layout.lane_order import lane_trials
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, Canvas, Frame, Options
 from prozesskette.layout.paths import route_points

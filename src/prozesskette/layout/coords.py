@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from prozesskette import text as tx
 from prozesskette.graph import ChainGraph
-from prozesskette.layout.engine import Grid, Item
+from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
 from prozesskette.layout.routes import GapKey, Route
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size

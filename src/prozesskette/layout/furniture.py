@@ -10,7 +10,6 @@ from prozesskette import text as tx
 from prozesskette.analysis import Analysis
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.coords import LaneAxis, TimeAxis
-from prozesskette.layout.engine import Grid
 from prozesskette.layout.geometry import (
     ContactSpot,
     LaneBox,
@@ -23,6 +22,7 @@ from prozesskette.layout.geometry import (
     TextLine,
     TitleBlock,
 )
+from prozesskette.layout.grid import Grid
 from prozesskette.layout.labels import centred_block
 from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
 from prozesskette.layout.sizes import header_content

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from prozesskette.layout.geometry import Point, Rect
+from prozesskette.layout.lane_order import LaneOrder
 
 Direction = Literal["lr", "tb"]
 
@@ -20,7 +21,7 @@ class Options:
     """What the layout may be asked for."""
 
     direction: Direction | None = None  # None: the chain's own
-    lane_order: Literal["file", "auto"] = "file"
+    lane_order: LaneOrder = "file"
     qr: bool = True
     qr_size: float = 72.0  # side of a QR square incl. quiet zone, in points
     contacts: bool = True

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.coords import Box
-from prozesskette.layout.engine import Item
+from prozesskette.layout.grid import Item
 from prozesskette.layout.ports import Port, PortEnd, Side
 from prozesskette.layout.routes import Route
 from prozesskette.layout.tracks import Run

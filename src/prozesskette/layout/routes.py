@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from prozesskette.graph import ChainGraph
-from prozesskette.layout.engine import Grid, Item
+from prozesskette.layout.grid import Grid, Item
 
 RouteKind = Literal["fwd", "vert", "detour", "elbowV", "elbowH", "loopU", "loopB"]
 """fwd: to a later column, jogging in the channels between; vert: a hand-off straight down

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from prozesskette import text as tx
 from prozesskette.graph import ChainGraph
-from prozesskette.layout.engine import Grid
+from prozesskette.layout.grid import Grid
 from prozesskette.layout.options import (
     CHANNEL_MIN,
     CHANNEL_NARROW,
