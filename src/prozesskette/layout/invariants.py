@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from prozesskette import text as tx
 from prozesskette.layout.geometry import Layout, Point, Rect, shape_overlaps
@@ -16,9 +17,13 @@ from prozesskette.layout.geometry import Layout, Point, Rect, shape_overlaps
 EPS = 0.01
 
 
+ViolationKind = Literal["box-overlap", "lane", "phase", "edge-through-box", "edge-overlap",
+                        "label", "text"]
+
+
 @dataclass(frozen=True)
 class Violation:
-    kind: str  # box-overlap | lane | phase | edge-through-box | edge-overlap | label | text
+    kind: ViolationKind
     message: str
 
     def __str__(self) -> str:
