@@ -12,10 +12,16 @@ import functools
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from prozesskette.layout.options import NUDGE
 from prozesskette.layout.ports import Port, PortKey
 from prozesskette.layout.routes import GapKey, Route
+
+StubSide = Literal[-1, 0, 1]
+"""Where the stub at a run's end leaves the channel: -1 towards its low side (smaller t in a
+column channel, smaller l in a row gap), +1 towards the high side; 0: not weighed (a loop's
+run that turns into the tracks of column channels at both ends)."""
 
 
 @dataclass
@@ -26,8 +32,8 @@ class Seg:
     edge: int
     a: float  # start coordinate along the channel
     b: float
-    a_side: int  # -1: the stub at a leaves towards smaller t (v) / l (h); +1 the other way
-    b_side: int
+    a_side: StubSide
+    b_side: StubSide
     track: int = 0
     a_port: PortKey | None = None  # the step port at end a, if the run starts at a step
     b_port: PortKey | None = None
@@ -182,13 +188,14 @@ def gap_channels(routes: tuple[Route, ...]) -> dict[GapKey, Channel]:
         assert route.gap is not None
         u, v = route.items[0], route.items[-1]
         if route.kind == "loopU":
-            side = -route.gap_side  # legs reach back towards the row
+            side: StubSide = -1 if route.gap_side > 0 else 1  # legs reach back to the row
             seg = Seg(route.edge, float(u.col), float(v.col), side, side)
         elif route.kind == "loopB":
             seg = Seg(route.edge, u.col + 0.5, v.col - 0.5, 0, 0)
         else:
             down = route.gap_side
-            seg = Seg(route.edge, float(v.col), u.col + 0.5, down, -down, b_exact=False)
+            seg = Seg(route.edge, float(v.col), u.col + 0.5, down, -1 if down > 0 else 1,
+                      b_exact=False)
         gaps.setdefault(route.gap, []).append(seg)
     return {key: _channel(segs)[0] for key, segs in gaps.items()}
 
