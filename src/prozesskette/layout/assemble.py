@@ -22,7 +22,7 @@ from prozesskette.layout.geometry import (
 from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.labels import EdgeRun, badge, node_lines, place_label
 from prozesskette.layout.options import Canvas, Options
-from prozesskette.layout.paths import TL
+from prozesskette.layout.paths import AxisPoint
 from prozesskette.layout.routes import Route
 from prozesskette.layout.sizes import Sizing
 from prozesskette.model import StepKind
@@ -96,7 +96,7 @@ def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: 
 
 
 def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
-                grid: Grid, routes: tuple[Route, ...], points: tuple[tuple[TL, ...], ...],
+                grid: Grid, routes: tuple[Route, ...], points: tuple[tuple[AxisPoint, ...], ...],
                 nodes: Mapping[str, NodeBox],
                 lanes: Mapping[str, LaneBox]) -> tuple[EdgeRoute, ...]:
     """Every edge as drawn, in edge order: its points, branch label and hand-off marker."""

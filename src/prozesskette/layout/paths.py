@@ -16,7 +16,7 @@ from prozesskette.layout.routes import Route
 from prozesskette.layout.tracks import Run
 from prozesskette.model import StepKind
 
-TL = tuple[float, float]  # a point (t, l)
+AxisPoint = tuple[float, float]  # a point (t, l) in the abstract axes
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class _Placed:
 def route_points(graph: ChainGraph, routes: tuple[Route, ...], boxes: Mapping[str, Box],
                  ports: Mapping[tuple[int, PortEnd], Port], jogs: Mapping[tuple[int, int], Run],
                  run_t: Mapping[tuple[int, int], float],
-                 gap_l: Mapping[int, float]) -> tuple[tuple[TL, ...], ...]:
+                 gap_l: Mapping[int, float]) -> tuple[tuple[AxisPoint, ...], ...]:
     """The points of each route (in the order of ``routes``), without repeated or collinear
     middle points."""
     placed = _Placed(graph, boxes, ports, jogs, run_t, gap_l)
@@ -76,9 +76,9 @@ def route_points(graph: ChainGraph, routes: tuple[Route, ...], boxes: Mapping[st
     return tuple(tuple(_simplify(drawn[route.kind](placed, route))) for route in routes)
 
 
-def _forward(placed: _Placed, route: Route) -> list[TL]:
+def _forward(placed: _Placed, route: Route) -> list[AxisPoint]:
     items, edge = route.items, route.edge
-    pts: list[TL] = []
+    pts: list[AxisPoint] = []
     if route.elbow_start:
         t0, l0 = placed.end_l(items[0], edge, "src")
         current = placed.boxes[items[1].key].l
@@ -103,7 +103,7 @@ def _forward(placed: _Placed, route: Route) -> list[TL]:
     return pts
 
 
-def _detour(placed: _Placed, route: Route) -> list[TL]:
+def _detour(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items[0], route.items[-1]
     gap = placed.gap_l[route.edge]
     lu = placed.port_l(route.edge, "src")
@@ -113,21 +113,21 @@ def _detour(placed: _Placed, route: Route) -> list[TL]:
             (t_v, gap), (t_v, l_v)]
 
 
-def _elbow_v(placed: _Placed, route: Route) -> list[TL]:
+def _elbow_v(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items
     t, l_u = placed.end_l(u, route.edge, "src")
     lv = placed.port_l(route.edge, "dst")
     return [(t, l_u), (t, lv), (placed.side_t(v, "L", lv - placed.boxes[v.key].l), lv)]
 
 
-def _elbow_h(placed: _Placed, route: Route) -> list[TL]:
+def _elbow_h(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items
     lu = placed.port_l(route.edge, "src")
     t, l_v = placed.end_l(v, route.edge, "dst")
     return [(placed.side_t(u, "R", lu - placed.boxes[u.key].l), lu), (t, lu), (t, l_v)]
 
 
-def _vertical(placed: _Placed, route: Route) -> list[TL]:
+def _vertical(placed: _Placed, route: Route) -> list[AxisPoint]:
     a, b = route.items[0], route.items[-1]
     ta, la = placed.end_l(a, route.edge, "src")
     tb, lb = placed.end_l(b, route.edge, "dst")
@@ -140,7 +140,7 @@ def _vertical(placed: _Placed, route: Route) -> list[TL]:
     return pts
 
 
-def _loop_under(placed: _Placed, route: Route) -> list[TL]:
+def _loop_under(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items
     gap = placed.gap_l[route.edge]
     ta, la = placed.end_l(u, route.edge, "src")
@@ -148,7 +148,7 @@ def _loop_under(placed: _Placed, route: Route) -> list[TL]:
     return [(ta, la), (ta, gap), (tb, gap), (tb, lb)]
 
 
-def _loop_back(placed: _Placed, route: Route) -> list[TL]:
+def _loop_back(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items
     gap = placed.gap_l[route.edge]
     l0, l1 = placed.port_l(route.edge, "src"), placed.port_l(route.edge, "dst")
@@ -158,14 +158,14 @@ def _loop_back(placed: _Placed, route: Route) -> list[TL]:
             (j2, gap), (j2, l1), (placed.side_t(v, "L", l1 - placed.boxes[v.key].l), l1)]
 
 
-def _simplify(points: list[TL]) -> list[TL]:
+def _simplify(points: list[AxisPoint]) -> list[AxisPoint]:
     """Drop repeated and collinear middle points."""
-    out: list[TL] = []
+    out: list[AxisPoint] = []
     for p in points:
         if out and abs(out[-1][0] - p[0]) < 0.01 and abs(out[-1][1] - p[1]) < 0.01:
             continue
         out.append(p)
-    result: list[TL] = []
+    result: list[AxisPoint] = []
     for p in out:
         if len(result) >= 2:
             a, b = result[-2], result[-1]
