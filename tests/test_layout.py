@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from paths import CHAINS, EXAMPLE, examples
 from prozesskette.layout import layout_chain, metrics, verify
-from prozesskette.layout.geometry import Layout, Rect
+from prozesskette.layout.geometry import Rect
 from prozesskette.loader import load
 from prozesskette.model import Actor, Chain, Phase, Step
 from prozesskette.samples import generate_chain
@@ -28,11 +28,6 @@ def test_invariants_hold_on_shipped_chains(path: Path, options: dict[str, object
     layout = layout_chain(load(path), **options)
     assert verify(layout) == []
     assert set(layout.nodes) == {s.id for s in load(path).steps}
-
-
-def _lane_of(layout: Layout, step: str) -> list[str]:
-    node = layout.nodes[step]
-    return [a for a, _ in node.lane_parts] or [node.actors[0]]
 
 
 def test_geometry_basics_on_example() -> None:

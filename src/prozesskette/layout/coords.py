@@ -149,7 +149,6 @@ class TimeAxis:
     """Where everything lies along t."""
 
     header_t: float  # extent of the lane headers before the first column
-    col_width: tuple[float, ...]
     channel_t: Mapping[int, tuple[float, float]]  # channel -> (start, extent)
     t_total: float
     centre: Mapping[str, float]  # grid item key -> t of its centre
@@ -205,7 +204,7 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
             col_t.append(cursor)
             cursor += widths[k + 1]
     centre = {key: col_t[item.col] + widths[item.col] / 2 for key, item in grid.items.items()}
-    return TimeAxis(header_t, widths, channel_t, cursor, centre, run_t)
+    return TimeAxis(header_t, channel_t, cursor, centre, run_t)
 
 
 class Box(NamedTuple):
