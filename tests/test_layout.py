@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ from hypothesis import strategies as st
 
 from paths import CHAINS, EXAMPLE, examples
 from prozesskette.layout import layout_chain, metrics, verify
-from prozesskette.layout.geometry import Layout, Rect
+from prozesskette.layout.geometry import Rect
 from prozesskette.loader import load
+from prozesskette.model import Actor, Chain, Phase, Step
 from prozesskette.samples import generate_chain
 
 VARIANTS = [{}, {"direction": "tb"}, {"lane_order": "auto"}, {"qr": False, "legend": False},
@@ -26,11 +28,6 @@ def test_invariants_hold_on_shipped_chains(path: Path, options: dict[str, object
     layout = layout_chain(load(path), **options)
     assert verify(layout) == []
     assert set(layout.nodes) == {s.id for s in load(path).steps}
-
-
-def _lane_of(layout: Layout, step: str) -> list[str]:
-    node = layout.nodes[step]
-    return [a for a, _ in node.lane_parts] or [node.actors[0]]
 
 
 def test_geometry_basics_on_example() -> None:
@@ -60,16 +57,16 @@ def test_geometry_basics_on_example() -> None:
     assert labels[("sprachstand", "ende")].text.text == "ja"  # type: ignore[union-attr]
 
 
-def test_orthogonal_routes_and_arrow_ends_on_boxes() -> None:
-    for path in CHAINS:
-        layout = layout_chain(load(path))
-        for edge in layout.edges:
-            for (x0, y0), (x1, y1) in zip(edge.points, edge.points[1:], strict=False):
-                assert abs(x0 - x1) < 0.01 or abs(y0 - y1) < 0.01, edge
-            end = Rect(*edge.points[-1], 0, 0)
-            assert layout.nodes[edge.target].rect.inflate(0.6).contains(end)
-            start = Rect(*edge.points[0], 0, 0)
-            assert layout.nodes[edge.source].rect.inflate(0.6).contains(start)
+@pytest.mark.parametrize("path", CHAINS, ids=lambda p: Path(p).name)
+def test_orthogonal_routes_and_arrow_ends_on_boxes(path: Path) -> None:
+    layout = layout_chain(load(path))
+    for edge in layout.edges:
+        for (x0, y0), (x1, y1) in itertools.pairwise(edge.points):
+            assert abs(x0 - x1) < 0.01 or abs(y0 - y1) < 0.01, edge
+        end = Rect(*edge.points[-1], 0, 0)
+        assert layout.nodes[edge.target].rect.inflate(0.6).contains(end)
+        start = Rect(*edge.points[0], 0, 0)
+        assert layout.nodes[edge.source].rect.inflate(0.6).contains(start)
 
 
 def test_tb_direction_swaps_the_axes() -> None:
@@ -109,42 +106,43 @@ def test_lane_order_auto_keeps_shared_lanes_adjacent() -> None:
             assert ranks == list(range(ranks[0], ranks[-1] + 1))
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("size", [(25, 6), (40, 9), (40, 10)])
 def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
-        size: tuple[int, int]) -> None:
+        size: tuple[int, int], seed: int) -> None:
     """Issue 4: 'auto' lays small charts out in several lane orders (ranked by the columns
     they need) and keeps the drawing with the fewest crossings, area weighed in: never worse
     than the order with the shortest hand-offs alone, and the same result every time."""
     from prozesskette.graph import ChainGraph
-    from prozesskette.layout.build import AREA_PER_CROSSING, Builder, Options
-    from prozesskette.layout.engine import _ranked, lane_trials
+    from prozesskette.layout.build import AREA_PER_CROSSING, lay_out
+    from prozesskette.layout.lane_order import _ranked, lane_trials
+    from prozesskette.layout.options import Options
 
     steps, lanes = size
-    for seed in (1, 2, 3):
-        chain = generate_chain(steps, lanes, seed, contacts=True)
-        graph = ChainGraph(chain)
-        trials = lane_trials(graph, 3)
-        shortest, _ = _ranked(graph, False)
-        assert shortest in trials and len({tuple(t) for t in trials}) == len(trials)
-        chosen = layout_chain(chain, lane_order="auto")
-        assert verify(chosen) == []
-        assert list(chosen.lanes) in trials
-        baseline = Builder(chain, Options(lane_order="auto"), shortest).build()
-        m, b = metrics(chosen), metrics(baseline)
-        smallest = min(m.width * m.height, b.width * b.height)
-        assert (m.crossings + (m.width * m.height / smallest - 1) / AREA_PER_CROSSING
-                <= b.crossings + (b.width * b.height / smallest - 1) / AREA_PER_CROSSING
-                + 1e-9)
-        again = layout_chain(chain, lane_order="auto")
-        assert again == chosen
+    chain = generate_chain(steps, lanes, seed, contacts=True)
+    graph = ChainGraph(chain)
+    trials = lane_trials(graph, 3)
+    shortest, _ = _ranked(graph, False)
+    assert shortest in trials and len({tuple(t) for t in trials}) == len(trials)
+    chosen = layout_chain(chain, lane_order="auto")
+    assert verify(chosen) == []
+    assert list(chosen.lanes) in trials
+    baseline = lay_out(chain, Options(lane_order="auto"), shortest)
+    m, b = metrics(chosen), metrics(baseline)
+    smallest = min(m.width * m.height, b.width * b.height)
+    assert (m.crossings + (m.width * m.height / smallest - 1) / AREA_PER_CROSSING
+            <= b.crossings + (b.width * b.height / smallest - 1) / AREA_PER_CROSSING
+            + 1e-9)
+    again = layout_chain(chain, lane_order="auto")
+    assert again == chosen
 
 
-def test_compact_is_narrower_on_shipped_chains() -> None:
-    for path in CHAINS:
-        chain = load(path)
-        wide, narrow = layout_chain(chain), layout_chain(chain, compact=True)
-        assert narrow.width < wide.width
-        assert verify(narrow) == []
+@pytest.mark.parametrize("path", CHAINS, ids=lambda p: Path(p).name)
+def test_compact_is_narrower_on_shipped_chains(path: Path) -> None:
+    chain = load(path)
+    wide, narrow = layout_chain(chain), layout_chain(chain, compact=True)
+    assert narrow.width < wide.width
+    assert verify(narrow) == []
 
 
 def test_wide_charts_get_narrower_boxes() -> None:
@@ -167,11 +165,23 @@ def test_wide_charts_get_narrower_boxes() -> None:
 
 
 def test_metrics_count_crossings_and_bends() -> None:
+    from dataclasses import replace
+
     layout = layout_chain(load(EXAMPLE))
     m = metrics(layout)
     assert m.nodes == 5 and m.edges == 5
     assert m.bends == sum(len(e.points) - 2 for e in layout.edges)
-    assert m.crossings >= 0 and m.edge_length > 0
+    assert m.edge_length == pytest.approx(sum(abs(x1 - x0) + abs(y1 - y0) for e in layout.edges
+                                              for (x0, y0), (x1, y1)
+                                              in itertools.pairwise(e.points)))
+    assert m.crossings == 0  # the example is drawn without crossings
+    # a plus sign of two edges crosses once; touching ends and parallel runs do not count
+    first, second = layout.edges[0], layout.edges[1]
+    plus = (replace(first, points=((0.0, 50.0), (100.0, 50.0))),
+            replace(second, points=((50.0, 0.0), (50.0, 100.0))),
+            replace(second, points=((100.0, 50.0), (100.0, 90.0))),
+            replace(first, points=((0.0, 60.0), (100.0, 60.0))))
+    assert metrics(replace(layout, edges=plus)).crossings == 2
 
 
 def test_verify_catches_broken_geometry() -> None:
@@ -202,22 +212,23 @@ def test_invariants_hold_on_generated_chains(steps: int, lanes: int, seed: int,
     assert verify(layout) == []
 
 
-def test_review_findings_stay_fixed() -> None:
-    """Shapes a review found broken: three-lane steps with long titles, loops entering boxes
-    stacked in one column, long phase titles, empty phases, long chart titles."""
-    from prozesskette.model import Actor, Chain, Phase, Step
+# Shapes a review found broken: three-lane steps with long titles, loops entering boxes
+# stacked in one column, long phase titles, empty phases, long chart titles.
+_LANES = tuple(Actor(f"a{i}", f"A{i}") for i in range(3))
+_LONG = " ".join(["Antrag Beratung Prüfung Kurs Termin"] * 6)
 
-    lanes = tuple(Actor(f"a{i}", f"A{i}") for i in range(3))
-    long = " ".join(["Antrag Beratung Prüfung Kurs Termin"] * 6)
-    for kind, nxt in (("task", ["e"]), ("decision", [{"to": "e", "label": "ja"},
-                                                     {"to": "s", "label": "nein"}])):
-        chain = Chain("T", lanes, (
-            Step("s", "Start", kind="start", actor="a0", next=["m"]),
-            Step("m", long, kind=kind, actors=("a0", "a1", "a2"), next=nxt),
-            Step("e", "End", kind="end", actor="a2")))
-        for direction in ("lr", "tb"):
-            assert verify(layout_chain(chain, direction=direction)) == []
-    loops = Chain("T", (Actor("a0", "a0"),), (
+
+def _three_lane_step(kind: str) -> Chain:
+    nxt: list[object] = ["e"] if kind == "task" else [
+        {"to": "e", "label": "ja"}, {"to": "s", "label": "nein"}]
+    return Chain("T", _LANES, (
+        Step("s", "Start", kind="start", actor="a0", next=["m"]),
+        Step("m", _LONG, kind=kind, actors=("a0", "a1", "a2"), next=nxt),
+        Step("e", "End", kind="end", actor="a2")))
+
+
+def _loops_in_one_column() -> Chain:
+    return Chain("T", (Actor("a0", "a0"),), (
         Step("s0", "s0", kind="start", actor="a0", phase="p0", next=["s35", "s27"]),
         Step("s27", "s27", actor="a0", phase="p3", next=["s28"]),
         Step("s28", "s28", actor="a0", phase="p0", next=["s31"]),
@@ -225,8 +236,10 @@ def test_review_findings_stay_fixed() -> None:
         Step("s32", "s32", kind="document", actor="a0", phase="p0", next=["s35"]),
         Step("s35", "s35", kind="end", actor="a0", phase="p3")),
         phases=(Phase("p0", "p0"), Phase("p2", "p2"), Phase("p3", "p3")))
-    assert verify(layout_chain(loops)) == []
-    titles = Chain("Prozesskette Integration Neuzugewanderter Jugendlicher", (Actor("a", "A"),), (
+
+
+def _long_titles() -> Chain:
+    return Chain("Prozesskette Integration Neuzugewanderter Jugendlicher", (Actor("a", "A"),), (
         Step("s", "Start", kind="start", actor="a", phase="p1", next=["e"]),
         Step("e", "Ende", kind="end", actor="a", phase="p2")),
         phases=(Phase("p1", "Ankunft und Erstorientierung im Landkreis mit Beratung und "
@@ -234,5 +247,18 @@ def test_review_findings_stay_fixed() -> None:
                 Phase("p3", "Leere Phase mit langem Titel Donaudampfschifffahrtsgesellschaft")),
         region="Landkreis Stendal, Hansestadt Stendal und Altmarkkreis Salzwedel gemeinsam",
         version="2017-12")
-    for options in ({}, {"direction": "tb", "qr": False}):
-        assert verify(layout_chain(titles, **options)) == []
+
+
+@pytest.mark.parametrize(("make", "options"), [
+    (lambda: _three_lane_step("task"), {"direction": "lr"}),
+    (lambda: _three_lane_step("task"), {"direction": "tb"}),
+    (lambda: _three_lane_step("decision"), {"direction": "lr"}),
+    (lambda: _three_lane_step("decision"), {"direction": "tb"}),
+    (_loops_in_one_column, {}),
+    (_long_titles, {}),
+    (_long_titles, {"direction": "tb", "qr": False}),
+], ids=["task-lr", "task-tb", "decision-lr", "decision-tb", "loops", "titles",
+        "titles-tb-noqr"])
+def test_review_findings_stay_fixed(make: Callable[[], Chain],
+                                    options: dict[str, object]) -> None:
+    assert verify(layout_chain(make(), **options)) == []

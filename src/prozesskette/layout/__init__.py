@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = ["Layout", "Metrics", "Options", "Violation", "layout_chain", "metrics", "verify"]
 
-_WHERE = {"Layout": "geometry", "Options": "build", "layout_chain": "build",
+_WHERE = {"Layout": "geometry", "Options": "options", "layout_chain": "build",
           "Metrics": "invariants", "Violation": "invariants", "metrics": "invariants",
           "verify": "invariants"}
 
 if TYPE_CHECKING:
-    from prozesskette.layout.build import Options, layout_chain
+    from prozesskette.layout.build import layout_chain
     from prozesskette.layout.geometry import Layout
     from prozesskette.layout.invariants import Metrics, Violation, metrics, verify
+    from prozesskette.layout.options import Options
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 Point = tuple[float, float]
+LegendKind = Literal["start", "task", "decision", "document", "end", "shared", "handoff",
+                     "overlap"]  # what a legend entry explains
 Anchor = Literal["start", "middle", "end"]
 MIRRORED_ANCHOR: dict[str, Anchor] = {"start": "end", "end": "start", "middle": "middle"}
 """The anchor of a line read in the other direction (mirrored charts, right-to-left text)."""
@@ -112,6 +114,19 @@ class NodeBox:
     description: str | None = None
 
 
+def shape_overlaps(node: NodeBox, rect: Rect) -> bool:
+    """Whether a rectangle overlaps a step's drawn shape (diamonds are not rectangles)."""
+    box = node.rect
+    if not box.overlaps(rect):
+        return False
+    if node.kind != "decision":
+        return True
+    # the point of the rectangle nearest the centre decides, for the diamond's L1 ball
+    px = min(max(box.cx, rect.x), rect.right)
+    py = min(max(box.cy, rect.y), rect.bottom)
+    return abs(px - box.cx) / (box.w / 2) + abs(py - box.cy) / (box.h / 2) < 0.999
+
+
 @dataclass(frozen=True)
 class ContactSpot:
     actor: str
@@ -162,7 +177,7 @@ class EdgeRoute:
 
 @dataclass(frozen=True)
 class LegendItem:
-    kind: str  # start | task | decision | document | end | shared | handoff | overlap
+    kind: str  # a LegendKind (renderers also know "back", "edge", "badge")
     swatch: Rect
     text: TextBlock
 

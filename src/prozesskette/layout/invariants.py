@@ -9,16 +9,21 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from prozesskette import text as tx
-from prozesskette.layout.geometry import Layout, Point, Rect
+from prozesskette.layout.geometry import Layout, Point, Rect, shape_overlaps
 
 EPS = 0.01
 
 
+ViolationKind = Literal["box-overlap", "lane", "phase", "edge-through-box", "edge-overlap",
+                        "label", "text"]
+
+
 @dataclass(frozen=True)
 class Violation:
-    kind: str  # box-overlap | lane | phase | edge-through-box | edge-overlap | label | text
+    kind: ViolationKind
     message: str
 
     def __str__(self) -> str:
@@ -219,8 +224,6 @@ def verify(layout: Layout) -> list[Violation]:
         violations.append(Violation("edge-overlap", f"edges {ea.source}→{ea.target} and "
                                     f"{eb.source}→{eb.target} lie on top of each other"))
     labels = [(i, e.label.rect) for i, e in enumerate(layout.edges) if e.label is not None]
-    from prozesskette.layout.build import shape_overlaps
-
     for i, rect in labels:
         for node in nodes:
             if shape_overlaps(node, rect):

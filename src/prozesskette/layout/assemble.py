@@ -1,0 +1,158 @@
+"""Stage: the steps and edges as drawn — boxes with their text and badges in reading order,
+routes with their branch labels and lane-boundary markers — in final x/y."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Mapping
+
+from prozesskette.analysis import Analysis, interface_steps
+from prozesskette.graph import ChainGraph
+from prozesskette.layout.coords import Box
+from prozesskette.layout.geometry import (
+    Badge,
+    EdgeRoute,
+    LaneBox,
+    NodeBox,
+    Point,
+    Rect,
+    RectIndex,
+)
+from prozesskette.layout.grid import Grid, Item
+from prozesskette.layout.labels import EdgeRun, badge, node_lines, place_label
+from prozesskette.layout.options import Canvas, Options
+from prozesskette.layout.paths import AxisPoint
+from prozesskette.layout.routes import Route
+from prozesskette.layout.sizes import Sizing
+from prozesskette.model import StepKind
+
+
+def reading_order(graph: ChainGraph, grid: Grid) -> list[Item]:
+    """Steps in the order a reader follows them: every step after the steps that lead to
+    it (loops back aside); among the ready ones the earliest column, then lane, then row."""
+    back = set(grid.back)
+    indegree = {key: 0 for key in graph.steps}
+    successors: dict[str, list[str]] = {key: [] for key in graph.steps}
+    for index, edge in enumerate(graph.edges):
+        if index not in back:
+            indegree[edge.target] += 1
+            successors[edge.source].append(edge.target)
+
+    def rank(key: str) -> tuple[int, int, int, int]:
+        item = grid.items[key]
+        return (item.col, item.lo, item.row, graph.order[key])
+
+    heap = [(rank(k), k) for k, d in indegree.items() if d == 0]
+    heapq.heapify(heap)
+    result: list[Item] = []
+    while heap:
+        _, key = heapq.heappop(heap)
+        result.append(grid.items[key])
+        for nxt in successors[key]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                heapq.heappush(heap, (rank(nxt), nxt))
+    return result
+
+
+def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
+               grid: Grid, sizing: Sizing, boxes: Mapping[str, Box],
+               lanes: Mapping[str, LaneBox], words: Mapping[str, str]) -> dict[str, NodeBox]:
+    """Every step's shape, text and badges, in reading order."""
+    size, small = options.font_size, options.small_size
+    chain = graph.chain
+    interface = interface_steps(analysis)
+    overlap_number: dict[str, int] = {}
+    for number, overlap in enumerate(analysis.overlaps, start=1):
+        for step_id in overlap.steps:
+            overlap_number.setdefault(step_id, number)
+    nodes: dict[str, NodeBox] = {}
+    for item in reading_order(graph, grid):
+        step = graph.steps[item.key]
+        text = sizing.texts[item.key]
+        b = boxes[item.key]
+        box = canvas.rect(b.t - b.t_ext / 2, b.l - b.l_ext / 2, b.t_ext, b.l_ext)
+        area = Rect(box.cx - text.text_w / 2, box.cy - text.text_h / 2 - (
+            3.0 if step.kind is StepKind.document else 0.0), text.text_w, text.text_h)
+        title_lines, note_block = node_lines(text, area, size, small)
+        parts = tuple((grid.lanes[lane], _clip_to_lane(box, lanes[grid.lanes[lane]].band))
+                      for lane in range(item.lo, item.hi + 1)) if item.hi > item.lo else ()
+        badges: list[Badge] = []
+        overlap_at = overlap_number.get(item.key)
+        if overlap_at is not None:
+            overlap = analysis.overlaps[overlap_at - 1]
+            badges.append(badge(box, str(overlap_at), "overlap",
+                                f"{words['overlap']}: {overlap.title}", small))
+        if item.key in grid.badge_shared:
+            others = [chain.actor(a).short or chain.actor(a).name for a in step.responsible[1:]]
+            badges.append(badge(box, "+" + str(len(others)), "shared",
+                                f"{words['shared']}: " + ", ".join(others), small, left=True))
+        nodes[item.key] = NodeBox(
+            item.key, step.kind.value, box, area, title_lines, step.responsible,
+            step.phase, parts, tuple(badges), note_block, item.key in interface,
+            step.description)
+    return nodes
+
+
+def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
+                grid: Grid, routes: tuple[Route, ...], points: tuple[tuple[AxisPoint, ...], ...],
+                nodes: Mapping[str, NodeBox],
+                lanes: Mapping[str, LaneBox]) -> tuple[EdgeRoute, ...]:
+    """Every edge as drawn, in edge order: its points, branch label and hand-off marker."""
+    handoffs = {(h.source, h.target) for h in analysis.handoffs}
+    back = set(grid.back)
+    shapes = list(nodes.values())
+    shape_index = RectIndex()
+    for node in shapes:
+        shape_index.add(node.rect)
+    runs: list[EdgeRun] = [(route.edge, canvas.point(*a), canvas.point(*b))
+                           for route, route_points in zip(routes, points, strict=True)
+                           for a, b in itertools.pairwise(route_points)]
+    run_index = RectIndex()
+    for _, a, b in runs:
+        run_index.add(Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]),
+                           abs(a[1] - b[1])))
+    labels = RectIndex()
+    markers: list[Point] = []
+    bands = [lanes[a].band for a in grid.lanes]
+    edges: list[EdgeRoute] = []
+    for route, route_points in zip(routes, points, strict=True):
+        edge = graph.edges[route.edge]
+        drawn = tuple(canvas.point(t, l_) for t, l_ in route_points)
+        label = None
+        if edge.label:
+            label = place_label(edge.label, drawn, route.edge, shapes, shape_index, labels, runs,
+                                run_index, options.small_size)
+        is_handoff = (edge.source, edge.target) in handoffs
+        marker = _boundary_marker(drawn, bands) if is_handoff else None
+        if marker is not None and any(abs(marker[0] - m[0]) < 10.0 and abs(
+                marker[1] - m[1]) < 10.0 for m in markers):
+            marker = None  # one marker is enough where hand-offs cross close together
+        if marker is not None:
+            markers.append(marker)
+        edges.append(EdgeRoute(edge.source, edge.target, drawn, label, is_handoff,
+                               route.edge in back, marker))
+    return tuple(edges)
+
+
+def _clip_to_lane(box: Rect, band: Rect) -> Rect:
+    top = max(box.y, band.y)
+    bottom = min(box.bottom, band.bottom)
+    left = max(box.x, band.x)
+    right = min(box.right, band.right)
+    return Rect(left, top, max(0.0, right - left), max(0.0, bottom - top))
+
+
+def _boundary_marker(points: tuple[Point, ...], bands: list[Rect]) -> Point | None:
+    """The first place where a route crosses from one lane into another."""
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        for band in bands:
+            for edge_value, vertical in ((band.y, True), (band.x, False)):
+                if vertical and abs(x0 - x1) < 0.01 and min(y0, y1) < edge_value < max(y0, y1) \
+                        and band.x <= x0 <= band.right and band.y > bands[0].y + 0.01:
+                    return (x0, edge_value)
+                if not vertical and abs(y0 - y1) < 0.01 and min(x0, x1) < edge_value < max(
+                        x0, x1) and band.y <= y0 <= band.bottom and band.x > bands[0].x + 0.01:
+                    return (edge_value, y0)
+    return None

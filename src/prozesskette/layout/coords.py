@@ -1,0 +1,221 @@
+"""Stage: coordinates, one axis at a time.
+
+The lane axis first (:func:`place_lanes`): row gaps are as wide as their tracks need, lanes
+as tall as their rows or their header. Then, once the side ports and the column channels'
+tracks are known, the time axis (:func:`place_columns`): channels as wide as their tracks
+and branch labels need. :func:`item_boxes` joins both into each item's box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from prozesskette import text as tx
+from prozesskette.graph import ChainGraph
+from prozesskette.layout.grid import Grid, Item
+from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
+from prozesskette.layout.routes import GapKey, Route
+from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size
+from prozesskette.layout.tracks import Channel, ChannelPlan
+
+
+@dataclass(frozen=True)
+class LaneAxis:
+    """Where everything lies along l."""
+
+    phase_band: float  # extent of the phase titles' band before the first lane
+    lane_top: tuple[float, ...]
+    lane_ext: tuple[float, ...]
+    l_total: float
+    centre: Mapping[str, float]  # grid item key -> l of its centre
+    extent: Mapping[str, float]  # … its extent along l (a shared step: over its lanes)
+    gap_l: Mapping[int, float]  # edge -> l of its run along a row gap (loops, detours)
+
+
+def _row_extents(grid: Grid, sizing: Sizing) -> list[list[float]]:
+    row_ext: list[list[float]] = [[0.0] * rows for rows in grid.rows]
+    for item in grid.items.values():
+        l_ext = sizing.l_ext[item.key]
+        if item.real and item.lo == item.hi:
+            row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], l_ext)
+        elif not item.real:
+            row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], 12.0)
+        elif item.hi > item.lo:  # half of a shared step lies in its first and last lane
+            half = max(l_ext / 2, 24.0)
+            row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], half)
+            row_ext[item.hi][item.row_hi] = max(row_ext[item.hi][item.row_hi], half)
+    return row_ext
+
+
+def _label_pads(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                routes: tuple[Route, ...]) -> dict[GapKey, float]:
+    """A labelled hand-off straight across a lane boundary needs room for its label there."""
+    pad_need: dict[GapKey, float] = {}
+    for route in routes:
+        label = graph.edges[route.edge].label
+        if route.kind != "vert" or not label:
+            continue
+        a, b = route.items[0], route.items[-1]
+        _, label_l = frame.ext(*label_size(label, options.small_size))
+        upper, lower = (a, b) if b.lo > a.hi else (b, a)
+        half = (label_l + 10.0) / 2
+        for key in ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)):
+            pad_need[key] = max(pad_need.get(key, 0.0), half)
+    return pad_need
+
+
+def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, sizing: Sizing,
+                headers: HeaderSizes, routes: tuple[Route, ...],
+                gaps: Mapping[GapKey, Channel], band: float) -> LaneAxis:
+    """Stack the lanes after the phase band (``band``): each lane's rows and row gaps."""
+    row_ext = _row_extents(grid, sizing)
+    label_room = tx.line_height(options.small_size) + 6.0
+    pad_need = _label_pads(graph, options, frame, grid, routes)
+
+    def gap_size(lane: int, gap: int) -> float:
+        base = LANE_PAD if gap in (0, grid.rows[lane]) else ROW_GAP
+        base = max(base, label_room + 4.0) if gap not in (0, grid.rows[lane]) else base
+        base = max(base, pad_need.get((lane, gap), 0.0))
+        tracks = gaps[(lane, gap)].tracks if (lane, gap) in gaps else 0
+        return max(base, 2 * 6.0 + (tracks - 1) * TRACK + 2.0) if tracks else base
+
+    lane_top: list[float] = []
+    lane_ext: list[float] = []
+    row_top: list[list[float]] = []
+    gap_pos: dict[GapKey, tuple[float, float]] = {}
+    cursor = band
+    for lane, actor in enumerate(grid.lanes):
+        sizes = [gap_size(lane, g) for g in range(grid.rows[lane] + 1)]
+        content = sum(sizes) + sum(row_ext[lane])
+        extra = max(0.0, headers.need[actor] - content)
+        sizes[0] += extra / 2
+        sizes[-1] += extra / 2
+        top = cursor
+        lane_top.append(top)
+        rows_top: list[float] = []
+        at = top
+        for r in range(grid.rows[lane]):
+            gap_pos[(lane, r)] = (at, sizes[r])
+            at += sizes[r]
+            rows_top.append(at)
+            at += row_ext[lane][r]
+        gap_pos[(lane, grid.rows[lane])] = (at, sizes[-1])
+        at += sizes[-1]
+        row_top.append(rows_top)
+        lane_ext.append(at - top)
+        cursor = at
+    centre: dict[str, float] = {}
+    extent: dict[str, float] = {}
+    for item in grid.items.values():
+        centre[item.key], extent[item.key] = _item_l(item, sizing.l_ext[item.key], row_top,
+                                                     row_ext, lane_top)
+    gap_l: dict[int, float] = {}
+    for key, channel in gaps.items():
+        at, size = gap_pos[key]
+        first = at + size / 2 - (channel.tracks - 1) * TRACK / 2
+        for run in channel.runs:
+            gap_l[run.edge] = first + run.track * TRACK
+    return LaneAxis(band, tuple(lane_top), tuple(lane_ext), cursor, centre, extent, gap_l)
+
+
+def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[list[float]],
+            lane_top: list[float]) -> tuple[float, float]:
+    """Centre and extent along l of an item; a step over several lanes reaches from the
+    middle of its row in the first lane to the middle of its row in the last (two lanes: its
+    own height, centred on the lane boundary)."""
+    if item.lo == item.hi:
+        return row_top[item.lo][item.row] + row_ext[item.lo][item.row] / 2, l_ext
+    top = row_top[item.lo][item.row]
+    bottom = row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi]
+    if item.hi == item.lo + 1:
+        boundary = lane_top[item.hi]
+        half = max(l_ext / 2, 24.0)
+        top, bottom = max(top, boundary - half), min(bottom, boundary + half)
+    else:
+        top += row_ext[item.lo][item.row] / 2 - l_ext / 2
+        bottom -= row_ext[item.hi][item.row_hi] / 2 - l_ext / 2
+        top = max(top, row_top[item.lo][item.row])
+        bottom = min(bottom, row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi])
+        if bottom - top < l_ext:  # its text needs the whole span
+            top = row_top[item.lo][item.row]
+            bottom = row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi]
+    return (top + bottom) / 2, bottom - top
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """Where everything lies along t."""
+
+    header_t: float  # extent of the lane headers before the first column
+    channel_t: Mapping[int, tuple[float, float]]  # channel -> (start, extent)
+    t_total: float
+    centre: Mapping[str, float]  # grid item key -> t of its centre
+    run_t: Mapping[tuple[int, int], float]  # (edge, channel) -> t of the edge's track there
+
+
+def _label_needs(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, sizing: Sizing,
+                 routes: tuple[Route, ...], width: tuple[float, ...]) -> dict[int, float]:
+    """Room a branch label needs between a box and the first track of its channel."""
+    needs: dict[int, float] = {}
+    for route in routes:
+        edge = graph.edges[route.edge]
+        if not edge.label or route.kind not in ("fwd", "loopB", "elbowH", "detour"):
+            continue
+        source = grid.items[edge.source]
+        label_t, _ = frame.ext(*label_size(edge.label, options.small_size))
+        slack = (width[source.col] - sizing.t_ext[source.key]) / 2
+        needs[source.col] = max(needs.get(source.col, 0.0), label_t + 8.0 - slack)
+    return needs
+
+
+def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                  sizing: Sizing, headers: HeaderSizes, lanes: LaneAxis,
+                  widths: tuple[float, ...], routes: tuple[Route, ...],
+                  plan: ChannelPlan) -> TimeAxis:
+    """Columns (at least ``widths`` wide) and the channels between them, after the lane
+    headers."""
+    label_need = _label_needs(graph, options, frame, grid, sizing, routes, widths)
+    if frame.direction == "lr":
+        header_t = headers.width
+    else:
+        header_t = 0.0
+        for lane, actor in enumerate(grid.lanes):
+            header_t = max(header_t, header_content(
+                graph.chain.actor(actor), options, max(lanes.lane_ext[lane], 10.0)).height)
+    cursor = header_t
+    col_t: list[float] = []
+    channel_t: dict[int, tuple[float, float]] = {}
+    run_t: dict[tuple[int, int], float] = {}
+    for k in range(-1, grid.columns):
+        channel = plan.channels.get(k)
+        tracks = channel.tracks if channel is not None else 0
+        lead = label_need.get(k, 0.0)
+        size = max(sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0,
+                   lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
+        channel_t[k] = (cursor, size)
+        first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
+                                                - max(0, tracks - 1) * TRACK) / 2
+        for run in channel.runs if channel is not None else ():
+            run_t[(run.edge, k)] = first + run.track * TRACK
+        cursor += size
+        if k + 1 < grid.columns:
+            col_t.append(cursor)
+            cursor += widths[k + 1]
+    centre = {key: col_t[item.col] + widths[item.col] / 2 for key, item in grid.items.items()}
+    return TimeAxis(header_t, channel_t, cursor, centre, run_t)
+
+
+class Box(NamedTuple):
+    """An item's centre and extents in the abstract axes."""
+
+    t: float
+    l: float  # noqa: E741 - the lane axis
+    t_ext: float
+    l_ext: float
+
+
+def item_boxes(grid: Grid, sizing: Sizing, lanes: LaneAxis, times: TimeAxis) -> dict[str, Box]:
+    return {key: Box(times.centre[key], lanes.centre[key], sizing.t_ext[key], lanes.extent[key])
+            for key in grid.items}

@@ -1,0 +1,193 @@
+"""Stage: the furniture around the steps — lane bands with their headers (names, contacts,
+QR codes), phase columns with their titles, the chart's title and the legend."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+from prozesskette import text as tx
+from prozesskette.analysis import Analysis
+from prozesskette.graph import ChainGraph
+from prozesskette.layout.coords import LaneAxis, TimeAxis
+from prozesskette.layout.geometry import (
+    ContactSpot,
+    LaneBox,
+    Legend,
+    LegendItem,
+    LegendKind,
+    PhaseBox,
+    Rect,
+    TextBlock,
+    TextLine,
+    TitleBlock,
+)
+from prozesskette.layout.grid import Grid
+from prozesskette.layout.labels import centred_block
+from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
+from prozesskette.layout.sizes import header_content
+from prozesskette.layout.tracks import ChannelPlan
+from prozesskette.model import Actor, Chain
+from prozesskette.qr import fits_in_qr, vcard
+
+PALETTE = ("#eef4fb", "#f3f8ee", "#fbf3ea", "#f2eefa", "#eaf6f6", "#fbeef2", "#f6f5e8",
+           "#edf1f5", "#f4efe9", "#eef7f1", "#f7eef8", "#eef0fa")
+
+LEGEND_TEXT = {
+    "de": {"start": "Beginn", "end": "Ende", "task": "Schritt", "decision": "Entscheidung",
+           "document": "Dokument", "shared": "gemeinsam verantwortet",
+           "handoff": "Übergabe an andere Stelle (Schnittstelle)",
+           "overlap": "gleiches Angebot bei mehreren Stellen (Überschneidung)",
+           "stand": "Stand", "phase": "Phase", "legal": "Rechtsgrundlage"},
+    "en": {"start": "Start", "end": "End", "task": "Step", "decision": "Decision",
+           "document": "Document", "shared": "shared responsibility",
+           "handoff": "hand-off to another institution (interface)",
+           "overlap": "same offer from several institutions (overlap)",
+           "stand": "As of", "phase": "Phase", "legal": "Legal basis"},
+}
+
+
+def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, grid: Grid,
+               lanes: LaneAxis, times: TimeAxis) -> dict[str, LaneBox]:
+    """Each lane's band over the whole chart and its header, in drawing order."""
+    boxes: dict[str, LaneBox] = {}
+    for lane, actor_id in enumerate(grid.lanes):
+        actor = chain.actor(actor_id)
+        band = canvas.rect(0.0, lanes.lane_top[lane], times.t_total, lanes.lane_ext[lane])
+        header = canvas.rect(0.0, lanes.lane_top[lane], times.header_t, lanes.lane_ext[lane])
+        title, spots = _header_geometry(actor, options, frame, header)
+        color = actor.color or PALETTE[chain.actors.index(actor) % len(PALETTE)]
+        boxes[actor_id] = LaneBox(actor_id, band, header, title, spots, color)
+    return boxes
+
+
+def _header_geometry(actor: Actor, options: Options, frame: Frame,
+                     header: Rect) -> tuple[TextBlock, tuple[ContactSpot, ...]]:
+    content = header_content(actor, options, header.w)
+    size = options.font_size + 0.5
+    small = options.small_size
+    # lanes as rows: centred beside the lane; as columns: all names on one line at the top
+    top = header.y + (max(0.0, (header.h - content.height) / 2) if frame.direction == "lr"
+                      else 0.0)
+    lines: list[TextLine] = []
+    y = top + HEADER_PAD
+    for text in content.title:
+        lines.append(TextLine(text, header.x + HEADER_PAD, y + tx.ascent(size, True), size,
+                              True, "start"))
+        y += tx.line_height(size)
+    width = max([tx.text_width(t, size, True) for t in content.title] + [0.0])
+    title_block = TextBlock(tuple(lines), Rect(header.x + HEADER_PAD, top + HEADER_PAD,
+                                               width, y - top - HEADER_PAD))
+    spots: list[ContactSpot] = []
+    qr = options.qr_size if options.qr else 0.0
+    for index, cell_top, cell_h, text_lines in content.contacts:
+        contact = actor.contacts[index]
+        payload = vcard(contact, contact.organization or actor.name)
+        y0 = top + cell_top
+        qr_rect = Rect(header.x + HEADER_PAD, y0 + (cell_h - qr) / 2, qr, qr) \
+            if qr and fits_in_qr(payload) else None  # too long: the text must do
+        text_x = header.x + HEADER_PAD + (qr + 5.0 if qr else 0.0)
+        text_h = len(text_lines) * tx.line_height(small)
+        ty = y0 + (cell_h - text_h) / 2
+        tl: list[TextLine] = []
+        widest = 0.0
+        for text, bold, href in text_lines:
+            tl.append(TextLine(text, text_x, ty + tx.ascent(small, bold), small, bold, "start",
+                               href))
+            widest = max(widest, tx.text_width(text, small, bold))
+            ty += tx.line_height(small)
+        spots.append(ContactSpot(actor.id, index, qr_rect, payload,
+                                 TextBlock(tuple(tl), Rect(text_x, y0 + (cell_h - text_h) / 2,
+                                                           widest, text_h))))
+    return title_block, tuple(spots)
+
+
+def phase_boxes(chain: Chain, options: Options, canvas: Canvas, grid: Grid, lanes: LaneAxis,
+                times: TimeAxis, plan: ChannelPlan) -> dict[str, PhaseBox]:
+    """Each phase's column range over all lanes, bounded in the channels between phases."""
+    boxes: dict[str, PhaseBox] = {}
+    for phase in chain.phases:
+        first, last = grid.phase_cols.get(phase.id, (0, 0))
+        t0 = _boundary(times, plan, first - 1) if first > 0 else times.header_t
+        t1 = _boundary(times, plan, last) if last < grid.columns - 1 else times.t_total
+        column = canvas.rect(t0, lanes.phase_band, t1 - t0, lanes.l_total - lanes.phase_band)
+        header = canvas.rect(t0, 0.0, t1 - t0, lanes.phase_band)
+        boxes[phase.id] = PhaseBox(phase.id, column, header,
+                                   centred_block(phase.title, header, options.font_size, True))
+    return boxes
+
+
+def _boundary(times: TimeAxis, plan: ChannelPlan, channel: int) -> float:
+    """Where a phase boundary runs through a channel: in its widest free stretch, so that
+    no edge lies on the dashed line."""
+    start, size = times.channel_t[channel]
+    runs = plan.channels[channel].runs if channel in plan.channels else ()
+    tracks = [times.run_t[(run.edge, channel)] for run in runs]
+    stops = sorted([start, start + size, *tracks])
+    widest = max(itertools.pairwise(stops), key=lambda pair: pair[1] - pair[0])
+    return (widest[0] + widest[1]) / 2
+
+
+def title_block(chain: Chain, words: Mapping[str, str],
+                width: float) -> tuple[TitleBlock, float]:
+    """The chart's title and subtitle (region, version) above a chart ``width`` wide, and
+    how far the chart moves down to make room."""
+    size = 16.0
+    title_lines = tx.wrap(chain.title, max(200.0, width - 20), size, True)
+    y = 6.0
+    lines = []
+    for line in title_lines:
+        lines.append(TextLine(line, 0.0, y + tx.ascent(size, True), size, True, "start"))
+        y += tx.line_height(size)
+    title = TextBlock(tuple(lines), Rect(0.0, 6.0, max(tx.text_width(t, size, True)
+                                                         for t in title_lines), y - 6.0))
+    parts = [p for p in (chain.region, f"{words['stand']}: {chain.version}"
+                         if chain.version else None) if p]
+    subtitle = None
+    if parts:
+        sub = 10.0
+        sub_lines = tx.wrap(" · ".join(parts), max(200.0, width - 20), sub)
+        top = y + 2.0
+        subtitle_lines = []
+        for line in sub_lines:
+            subtitle_lines.append(TextLine(line, 0.0, y + 2.0 + tx.ascent(sub), sub, False,
+                                           "start"))
+            y += tx.line_height(sub)
+        subtitle = TextBlock(tuple(subtitle_lines),
+                             Rect(0.0, top, max(tx.text_width(t, sub) for t in sub_lines),
+                                  y - top + 2.0))
+        y += 2.0
+    return TitleBlock(Rect(0.0, 0.0, width, y + 8.0), title, subtitle), y + 14.0
+
+
+def legend(graph: ChainGraph, analysis: Analysis, options: Options, words: Mapping[str, str],
+           width: float, top: float) -> Legend:
+    """What the shapes, badges and marks used in the chart mean, in rows ``width`` wide."""
+    small = options.small_size
+    kinds: tuple[LegendKind, ...] = ("start", "task", "decision", "document", "end")
+    used = {s.kind.value for s in graph.steps.values()}
+    entries = [k for k in kinds if k in used]
+    if any(len(s.responsible) > 1 for s in graph.steps.values()):
+        entries.append("shared")
+    if analysis.handoffs:
+        entries.append("handoff")
+    if analysis.overlaps:
+        entries.append("overlap")
+    items: list[LegendItem] = []
+    inset = 8.0  # the items stand inside the legend's frame
+    x, y = inset, top + 12.0
+    row_h = 16.0
+    for kind in entries:
+        label = words[kind]
+        text_w = tx.text_width(label, small)
+        swatch_w = 24.0 if kind != "overlap" else 12.0
+        item_w = swatch_w + 5.0 + text_w + 16.0
+        if x + item_w > width - inset and x > inset:
+            x, y = inset, y + row_h
+        swatch = Rect(x, y + 2.0, swatch_w, 12.0)
+        text_rect = Rect(x + swatch_w + 5.0, y + 2.0, text_w, 12.0)
+        items.append(LegendItem(kind, swatch, TextBlock((TextLine(
+            label, text_rect.x, text_rect.y + 6.0 + (tx.ascent(small) - tx.descent(small))
+            / 2, small, False, "start"),), text_rect)))
+        x += item_w
+    return Legend(Rect(0.0, top + 8.0, width, y + row_h - top - 4.0), tuple(items))

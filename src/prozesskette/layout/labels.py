@@ -1,0 +1,143 @@
+"""Text placed in the drawing: centred blocks, a step's lines, badges, and where a branch
+label goes beside its edge."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Literal
+
+from prozesskette import text as tx
+from prozesskette.layout.geometry import (
+    Badge,
+    EdgeLabel,
+    NodeBox,
+    Point,
+    Rect,
+    RectIndex,
+    TextBlock,
+    TextLine,
+    shape_overlaps,
+)
+from prozesskette.layout.sizes import NodeText, label_size
+
+EdgeRun = tuple[int, Point, Point]  # (edge index, start, end) of one straight run of a route
+
+
+def baseline(size: float, bold: bool = False) -> float:
+    """Baseline below the top of a line box, centring ascent and descent in the line."""
+    lead = tx.line_height(size) - tx.ascent(size, bold) - tx.descent(size, bold)
+    return lead / 2 + tx.ascent(size, bold)
+
+
+def centred_block(text: str, area: Rect, size: float, bold: bool) -> TextBlock:
+    lines = tx.wrap(text, max(area.w - 4.0, 10.0), size, bold)
+    height = len(lines) * tx.line_height(size)
+    y = area.cy - height / 2
+    out = []
+    widest = 0.0
+    for line in lines:
+        out.append(TextLine(line, area.cx, y + baseline(size, bold), size, bold, "middle"))
+        widest = max(widest, tx.text_width(line, size, bold))
+        y += tx.line_height(size)
+    return TextBlock(tuple(out), Rect(area.cx - widest / 2, area.cy - height / 2, widest, height))
+
+
+def node_lines(text: NodeText, area: Rect, size: float, small: float) -> tuple[
+        TextBlock, TextBlock | None]:
+    """A step's title lines and its note (legal basis) below, centred in ``area``."""
+    y = area.y
+    lines = []
+    widest = 0.0
+    for line in text.lines:
+        lines.append(TextLine(line, area.cx, y + baseline(size), size, False, "middle"))
+        widest = max(widest, tx.text_width(line, size))
+        y += tx.line_height(size)
+    title = TextBlock(tuple(lines), Rect(area.cx - widest / 2, area.y, widest, y - area.y))
+    if not text.note:
+        return title, None
+    y += 2.0
+    top = y
+    notes = []
+    widest = 0.0
+    for line in text.note:
+        notes.append(TextLine(line, area.cx, y + baseline(small), small, False, "middle"))
+        widest = max(widest, tx.text_width(line, small))
+        y += tx.line_height(small)
+    return title, TextBlock(tuple(notes), Rect(area.cx - widest / 2, top, widest, y - top))
+
+
+def badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str, size: float,
+          left: bool = False) -> Badge:
+    r = 6.5 if len(text) < 2 else 8.0
+    cx = box.x if left else box.right  # centred on the corner, clear of the text area
+    rect = Rect(cx - r, box.y - r, 2 * r, 2 * r)
+    return Badge(rect, TextLine(text, rect.cx, rect.cy + (tx.ascent(size, True)
+                                                          - tx.descent(size, True)) / 2,
+                                size, True, "middle"), kind, title)
+
+
+def _candidates(points: tuple[Point, ...], w: float, h: float) -> list[Rect]:
+    """Places for a w × h label beside the runs of a route, best first: at the ends of each
+    run, then further along every run, should the places near the ends all be taken."""
+    candidates: list[Rect] = []
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
+            forward = x1 > x0
+            starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
+                      x1 - 3.0 - w if forward else x1 + 3.0]
+            for x in starts:
+                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+        else:
+            down = y1 > y0
+            starts = [y0 + 3.0 if down else y0 - 3.0 - h, y1 - 3.0 - h if down else y1 + 3.0]
+            for y in starts:
+                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if abs(y0 - y1) < 0.01:
+            lo, hi = sorted((x0, x1))
+            x = lo + 3.0
+            while x + w < hi - 3.0:
+                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+                x += 8.0
+        else:
+            lo, hi = sorted((y0, y1))
+            y = lo + 3.0
+            while y + h < hi - 3.0:
+                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+                y += 6.0
+    return candidates
+
+
+def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
+                shape_index: RectIndex, labels: RectIndex, runs: list[EdgeRun],
+                run_index: RectIndex, size: float) -> EdgeLabel | None:
+    """A branch label beside a run of its edge, near the start, where it hides no step and
+    no other label, and crosses as few other edges as possible. ``labels`` holds the labels
+    placed so far; the new one is added."""
+    w, h = label_size(text, size)
+    candidates = _candidates(points, w, h)
+    best: tuple[int, int] | None = None
+    chosen: Rect | None = None
+    for order, candidate in enumerate(candidates):
+        if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
+                or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
+            continue
+        crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
+                      and _segment_hits(runs[i][1], runs[i][2], candidate))
+        score = (crossed, order)
+        if best is None or score < best:
+            best, chosen = score, candidate
+        if crossed == 0:
+            break
+    if chosen is None:
+        if not candidates:
+            return None
+        chosen = candidates[0]  # nothing free: verify() reports it
+    labels.add(chosen)
+    return EdgeLabel(chosen, centred_block(text, chosen, size, False))
+
+
+def _segment_hits(a: Point, b: Point, rect: Rect) -> bool:
+    x0, x1 = sorted((a[0], b[0]))
+    y0, y1 = sorted((a[1], b[1]))
+    return x0 < rect.right and rect.x < x1 + 0.01 and y0 < rect.bottom and rect.y < y1 + 0.01
