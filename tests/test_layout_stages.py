@@ -25,7 +25,7 @@ from prozesskette.layout.coords import (
     place_lanes,
 )
 from prozesskette.layout.engine import Grid, make_grid
-from prozesskette.layout.furniture import LEGEND_TEXT, legend, title_block
+from prozesskette.layout.furniture import legend, title_block
 from prozesskette.layout.geometry import NodeBox, Rect, RectIndex, TextBlock
 from prozesskette.layout.labels import place_label
 from prozesskette.layout.options import (
@@ -61,6 +61,7 @@ from prozesskette.layout.tracks import (
 from prozesskette.loader import load
 from prozesskette.model import Chain, StepKind
 from prozesskette.samples import generate_chain
+from prozesskette.words import words_for
 
 
 class Stages(NamedTuple):
@@ -338,7 +339,7 @@ def test_legend_explains_only_what_the_chart_uses() -> None:
     chain = load(EXAMPLE)
     graph = ChainGraph(chain)
     analysis = analyse(graph)
-    key = legend(graph, analysis, Options(), LEGEND_TEXT["en"], 300.0, 500.0)
+    key = legend(graph, analysis, Options(), words_for("legend", "en"), 300.0, 500.0)
     kinds = [item.kind for item in key.items]
     used = {step.kind.value for step in chain.steps}
     assert {k for k in kinds if k in ("start", "task", "decision", "document", "end")} == used
@@ -350,7 +351,7 @@ def test_legend_explains_only_what_the_chart_uses() -> None:
 
 def test_title_wraps_to_the_chart_width() -> None:
     chain = load(EXAMPLE)
-    block, shift = title_block(chain, LEGEND_TEXT["de"], 400.0)
+    block, shift = title_block(chain, words_for("legend", "de"), 400.0)
     assert block.rect.w == 400.0 and shift > block.title.rect.bottom
     assert all(tx.text_width(line.text, line.size, True) <= 380.0 for line in block.title.lines)
 

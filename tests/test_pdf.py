@@ -32,10 +32,11 @@ from prozesskette.layout.geometry import (
 from prozesskette.loader import load
 from prozesskette.model import Chain
 from prozesskette.printing import MAX_QR_GROWTH, PrintWarning, build_pdf, render_pdf
-from prozesskette.qr import qr_matrix, vcard
+from prozesskette.qr import qr_matrix
 from prozesskette.renderers.pdf import MIN_MODULE_MM, MM, choose_page, page_size, write_pdf
 from prozesskette.renderers.pdf.appendix import tel_href
 from prozesskette.text import ascent, descent, line_height, wrap
+from prozesskette.vcard import vcard
 
 pypdf = pytest.importorskip("pypdf")
 np = pytest.importorskip("numpy")

@@ -34,7 +34,7 @@ from prozesskette.markup import element_id
 from prozesskette.qr import qr_matrix
 from prozesskette.renderers.svg import render_svg
 from prozesskette.renderers.svg_qr import qr_svg
-from prozesskette.renderers.theme import LANE_FILL, deeper, lane_fill, opacity
+from prozesskette.theme import LANE_FILL, deeper, lane_fill, opacity
 
 NS = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from typing import Literal
 
 from prozesskette.markup import primary_subtag
 
-__all__ = ["CATALOGUE", "LEGEND", "Surface", "pick", "surface", "words_for"]
+__all__ = ["CATALOGUE", "Surface", "pick", "surface", "words_for"]
 
 Surface = Literal["legend", "chart", "page", "print"]
 """Where the words are shown: the drawing's legend, the SVG chart's accessible text, the
@@ -844,6 +844,3 @@ def words_for(name: Surface, language: str | None) -> dict[str, str]:
     read English)."""
     return pick(surface(name), language)
 
-
-#: The legend's words per language (layout/build.py reads them).
-LEGEND: dict[str, dict[str, str]] = surface("legend")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from prozesskette.model import Chain, Step, StepKind
-from prozesskette.renderers.theme import EXPORT_LANE_BORDER, EXPORT_LANE_FILL, EXPORT_STEP_FILL
+from prozesskette.theme import EXPORT_LANE_BORDER, EXPORT_LANE_FILL, EXPORT_STEP_FILL
 
 WRAP = 24  # characters per label line
 

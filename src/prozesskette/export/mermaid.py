@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from prozesskette.model import Chain, Step, StepKind
-from prozesskette.renderers.theme import EXPORT_LANE_BORDER
+from prozesskette.theme import EXPORT_LANE_BORDER
 
 # (opening, closing) around the quoted label.
 SHAPES: dict[StepKind, tuple[str, str]] = {

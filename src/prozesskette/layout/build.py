@@ -26,13 +26,11 @@ from __future__ import annotations
 
 from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
-from prozesskette.i18n import is_rtl, pick
+from prozesskette.i18n import is_rtl
 from prozesskette.layout.assemble import edge_routes, node_boxes
 from prozesskette.layout.coords import item_boxes, place_columns, place_lanes
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
-    LEGEND_TEXT,
-    PALETTE,
     lane_boxes,
     legend,
     phase_boxes,
@@ -49,9 +47,9 @@ from prozesskette.layout.routes import plan_routes
 from prozesskette.layout.sizes import column_widths, lane_header_sizes, phase_band, size_steps
 from prozesskette.layout.tracks import column_channels, gap_channels
 from prozesskette.model import Chain
-from prozesskette.translations import LEGEND
+from prozesskette.words import words_for
 
-__all__ = ["LEGEND_TEXT", "PALETTE", "Options", "lay_out", "layout_chain"]
+__all__ = ["Options", "lay_out", "layout_chain"]
 
 
 def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> Layout:
@@ -61,7 +59,7 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
     analysis = analyse(graph)
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     language = options.language or chain.language
-    words = pick({**LEGEND_TEXT, **LEGEND}, language)
+    words = words_for("legend", language)
 
     grid = make_grid(graph, options.lane_order, options.compact, lanes)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)

@@ -28,23 +28,9 @@ from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
 from prozesskette.layout.sizes import header_content
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
-from prozesskette.qr import fits_in_qr, vcard
-
-PALETTE = ("#eef4fb", "#f3f8ee", "#fbf3ea", "#f2eefa", "#eaf6f6", "#fbeef2", "#f6f5e8",
-           "#edf1f5", "#f4efe9", "#eef7f1", "#f7eef8", "#eef0fa")
-
-LEGEND_TEXT = {
-    "de": {"start": "Beginn", "end": "Ende", "task": "Schritt", "decision": "Entscheidung",
-           "document": "Dokument", "shared": "gemeinsam verantwortet",
-           "handoff": "Übergabe an andere Stelle (Schnittstelle)",
-           "overlap": "gleiches Angebot bei mehreren Stellen (Überschneidung)",
-           "stand": "Stand", "phase": "Phase", "legal": "Rechtsgrundlage"},
-    "en": {"start": "Start", "end": "End", "task": "Step", "decision": "Decision",
-           "document": "Document", "shared": "shared responsibility",
-           "handoff": "hand-off to another institution (interface)",
-           "overlap": "same offer from several institutions (overlap)",
-           "stand": "As of", "phase": "Phase", "legal": "Legal basis"},
-}
+from prozesskette.qr import fits_in_qr
+from prozesskette.theme import AUTO_LANE_COLORS
+from prozesskette.vcard import vcard
 
 
 def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, grid: Grid,
@@ -56,7 +42,7 @@ def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, gri
         band = canvas.rect(0.0, lanes.lane_top[lane], times.t_total, lanes.lane_ext[lane])
         header = canvas.rect(0.0, lanes.lane_top[lane], times.header_t, lanes.lane_ext[lane])
         title, spots = _header_geometry(actor, options, frame, header)
-        color = actor.color or PALETTE[chain.actors.index(actor) % len(PALETTE)]
+        color = actor.color or AUTO_LANE_COLORS[chain.actors.index(actor) % len(AUTO_LANE_COLORS)]
         boxes[actor_id] = LaneBox(actor_id, band, header, title, spots, color)
     return boxes
 

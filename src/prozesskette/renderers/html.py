@@ -10,7 +10,7 @@ links) and the interfaces and overlaps.
 * **safe**: every text goes through :func:`_esc`; the only links are in-page fragments this
   module makes and ``http(s):``, ``mailto:`` and ``tel:`` links checked again with
   :func:`~prozesskette.markup.safe_href`; labels come from :mod:`prozesskette.words`,
-  colours from :mod:`~prozesskette.renderers.theme`;
+  colours from :mod:`~prozesskette.theme`;
 * **deterministic**: the same layout gives the same bytes (no dates, no set ordering).
 """
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
+from prozesskette import theme
 from prozesskette.analysis import Analysis, analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
@@ -34,7 +35,6 @@ from prozesskette.markup import (
     strip_forbidden,
 )
 from prozesskette.model import Chain
-from prozesskette.renderers import theme
 from prozesskette.renderers.describe import joined
 from prozesskette.renderers.svg import render_svg
 from prozesskette.words import words_for

@@ -29,7 +29,7 @@ The SVG is meant to be put into web pages (inline, or as a file), so it is
 
 Renderers decide no position: everything drawn comes from the layout's geometry. This module
 draws; the jobs around it live beside it: escaping, links and ids in
-:mod:`prozesskette.markup`, colours in :mod:`~prozesskette.renderers.theme`, the ``<style>``
+:mod:`prozesskette.markup`, colours in :mod:`~prozesskette.theme`, the ``<style>``
 and embedded fonts in :mod:`~prozesskette.renderers.svg_style`, the words for screen readers
 in :mod:`~prozesskette.renderers.describe` (with :mod:`prozesskette.words`), QR codes in
 :mod:`~prozesskette.renderers.svg_qr`.
@@ -70,7 +70,8 @@ from prozesskette.markup import (
 from prozesskette.renderers.describe import ChartDescription
 from prozesskette.renderers.svg_qr import qr_svg
 from prozesskette.renderers.svg_style import font_faces, stylesheet
-from prozesskette.renderers.theme import (
+from prozesskette.text import browser_lines, line_rtl
+from prozesskette.theme import (
     BADGE,
     EDGE,
     HANDOFF,
@@ -91,7 +92,6 @@ from prozesskette.renderers.theme import (
     lane_fill,
     opacity,
 )
-from prozesskette.text import browser_lines, line_rtl
 from prozesskette.words import words_for
 
 __all__ = ["render_svg"]

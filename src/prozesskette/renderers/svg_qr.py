@@ -7,7 +7,7 @@ from __future__ import annotations
 from prozesskette.layout.geometry import Rect, fmt
 from prozesskette.markup import escape_text, one_line
 from prozesskette.qr import qr_matrix
-from prozesskette.renderers.theme import QR_DARK, QR_LIGHT
+from prozesskette.theme import QR_DARK, QR_LIGHT
 
 __all__ = ["fmt_scale", "qr_path_data", "qr_svg"]
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import binascii
 
-from prozesskette.renderers.theme import (
+from prozesskette.text import FACES, FAMILIES, FONT_FAMILY, face_for_char, woff_subset
+from prozesskette.theme import (
     BADGE,
     BADGE_TEXT,
     EDGE,
@@ -31,7 +32,6 @@ from prozesskette.renderers.theme import (
     STROKE,
     TEXT,
 )
-from prozesskette.text import FACES, FAMILIES, FONT_FAMILY, face_for_char, woff_subset
 
 __all__ = ["font_faces", "stylesheet", "unicode_range"]
 

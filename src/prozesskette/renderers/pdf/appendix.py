@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from prozesskette.analysis import Role, analyse
 from prozesskette.model import Actor, Chain, Contact, Step
-from prozesskette.qr import QrMatrix, fits_in_qr, qr_matrix, vcard
+from prozesskette.qr import QrMatrix, fits_in_qr, qr_matrix
 from prozesskette.renderers.pdf.fonts import FONT_BOLD, FONT_REGULAR, register_face, register_fonts
 from prozesskette.renderers.pdf.page import MM
 from prozesskette.renderers.pdf.painter import (
@@ -35,6 +35,7 @@ from prozesskette.renderers.pdf.painter import (
     draw_qr,
 )
 from prozesskette.text import PRIMARY, cap_height, longest_word_width, needs_runs, runs, text_width
+from prozesskette.vcard import vcard
 
 __all__ = ["APPENDIX_MARGINS", "DIRECTORY_MODULE_MM", "appendix_story", "tel_href"]
 

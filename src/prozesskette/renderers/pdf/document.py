@@ -28,8 +28,8 @@ from prozesskette.renderers.pdf.page import (
     page_words,
 )
 from prozesskette.renderers.pdf.painter import INK, Painter, pdf_color
-from prozesskette.renderers.theme import LANE_STROKE, NOTE
 from prozesskette.text import text_width
+from prozesskette.theme import LANE_STROKE, NOTE
 
 __all__ = ["DEFAULT_CREATION_DATE", "PdfDocument", "write_pdf"]
 

@@ -29,7 +29,16 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.qr import QrMatrix, qr_matrix
 from prozesskette.renderers.pdf.fonts import draw_text
-from prozesskette.renderers.theme import (
+from prozesskette.text import (
+    Run,
+    ascent,
+    descent,
+    line_rtl,
+    needs_runs,
+    paragraph_visual_runs,
+    text_width,
+)
+from prozesskette.theme import (
     BADGE,
     EDGE,
     HANDOFF,
@@ -47,15 +56,6 @@ from prozesskette.renderers.theme import (
     TEXT,
     lane_fill,
 )
-from prozesskette.text import (
-    Run,
-    ascent,
-    descent,
-    line_rtl,
-    needs_runs,
-    paragraph_visual_runs,
-    text_width,
-)
 
 __all__ = ["Painter", "ShapeKind", "draw_qr", "pdf_color", "veiled"]
 
@@ -63,7 +63,7 @@ __all__ = ["Painter", "ShapeKind", "draw_qr", "pdf_color", "veiled"]
 # Palette
 # --------------------------------------------------------------------------------------------
 
-# The chart: the one palette of every output (prozesskette.renderers.theme).
+# The chart: the one palette of every output (prozesskette.theme).
 INK = TEXT
 NOTE_SLANT = 12.0  # degrees: notes are oblique, as the SVG's font-style="italic"
 

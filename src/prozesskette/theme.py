@@ -31,6 +31,10 @@ BADGE_TEXT = "#fff"  # --pk-badge-text
 LEGEND_FILL = "#fff"  # --pk-legend-fill
 QR_DARK, QR_LIGHT = "#000", "#fff"  # never themed: a QR code needs dark on light
 
+# --- lanes without a colour of their own, in turn (the layout chooses them)
+AUTO_LANE_COLORS = ("#eef4fb", "#f3f8ee", "#fbf3ea", "#f2eefa", "#eaf6f6", "#fbeef2", "#f6f5e8",
+                    "#edf1f5", "#f4efe9", "#eef7f1", "#f7eef8", "#eef0fa")
+
 # --- exports drawn by other tools (Graphviz, Mermaid): plain six-digit colours they all read
 EXPORT_STEP_FILL = "#ffffff"
 EXPORT_LANE_FILL = "#f4f4f4"  # a lane without a colour of its own
