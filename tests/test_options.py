@@ -116,7 +116,7 @@ def test_every_layout_option_can_be_given() -> None:
 
 
 def test_every_pdf_option_can_be_given() -> None:
-    from prozesskette.renderers.pdf import render_pdf
+    from prozesskette.printing import render_pdf
 
     keyword_only = {name for name, parameter in inspect.signature(render_pdf).parameters.items()
                     if parameter.kind is inspect.Parameter.KEYWORD_ONLY}
