@@ -33,7 +33,9 @@ from prozesskette.options import (
     takes_options,
 )
 from prozesskette.output import write_atomic
+from prozesskette.printing import render_pdf
 from prozesskette.renderers.html import render_html
+from prozesskette.renderers.png import render_png
 from prozesskette.renderers.svg import render_svg
 
 Source = Chain | str | os.PathLike[str] | Mapping[str, Any]
@@ -132,8 +134,6 @@ def to_json(source: Source, **options: Unpack[LayoutOptions]) -> str:
 @takes_options(PdfOptions)
 def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
-    from prozesskette.printing import render_pdf
-
     lang = options.pop("lang", None)
     result: bytes = render_pdf(_checked(source, lang), **options)
     return result
@@ -142,8 +142,6 @@ def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
 @takes_options(PngOptions)
 def to_png(source: Source, dpi: int = 150, **options: Unpack[PdfOptions]) -> bytes:
     """The chart page as PNG, rasterised from the PDF (needs the ``png`` extra)."""
-    from prozesskette.renderers.png import render_png
-
     options.setdefault("appendix", False)
     result: bytes = render_png(to_pdf(source, **options), dpi=dpi)
     return result

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from prozesskette.analysis import Role, analyse
+from prozesskette.markup import escape_attribute
 from prozesskette.model import Actor, Chain, Contact, Step
 from prozesskette.qr import QrMatrix, fits_in_qr, qr_matrix
 from prozesskette.renderers.pdf.fonts import FONT_BOLD, FONT_REGULAR, register_face, register_fonts
@@ -98,10 +98,10 @@ def _p(text: str, style: Any) -> Any:
 def _e(text: str) -> str:
     """Escaped for a paragraph; runs in scripts Noto Sans lacks get their bundled face."""
     if not needs_runs(text):
-        return escape(text, {'"': "&quot;"})
+        return escape_attribute(text)
     parts = []
     for face, part, _level in runs(text, rtl=False):
-        escaped = escape(part, {'"': "&quot;"})
+        escaped = escape_attribute(part)
         if face != PRIMARY:
             escaped = f'<font name="{register_face(face)}">{escaped}</font>'
         parts.append(escaped)
