@@ -29,17 +29,19 @@ and reaches an end (see :func:`_stubs_of_region` for the two cases that need a s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from prozesskette.analysis import Handoff, SharedStep, analyse
 from prozesskette.errors import ProzessketteError, did_you_mean
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import pick
 from prozesskette.model import Chain, Step, StepKind, Text, Transition
 
-__all__ = ["ALL_ACTORS", "STUB_PREFIX", "STUB_WORDS", "FocusedChain", "Stub", "StubKind",
-           "focus_chain", "focus_ids", "is_stub", "partners_of"]
+__all__ = ["ALL_ACTORS", "STUB_PREFIX", "STUB_WORDS", "FocusHandoffs", "FocusedChain", "Stub",
+           "StubKind", "focus_all", "focus_chain", "focus_ids", "handoffs_of", "is_stub",
+           "partners_of"]
 
 ALL_ACTORS = "all"
 """``--focus all``: one view per actor (the caller loops over :func:`focus_ids`)."""
@@ -130,10 +132,40 @@ def focus_ids(chain: Chain, actors: str | Iterable[str]) -> tuple[str, ...]:
     return wanted
 
 
+def focus_all(chain: Chain) -> Iterator[FocusedChain]:
+    """``--focus all``: one view per actor that has steps, in the chain's actor order (each
+    written to a file named by the actor's id)."""
+    responsible = {a for step in chain.steps for a in step.responsible}
+    for actor in chain.actors:
+        if actor.id in responsible:
+            yield focus_chain(chain, (actor.id,))
+
+
+class FocusHandoffs(NamedTuple):
+    """The hand-offs of a focus view, seen from the focused actors."""
+
+    incoming: tuple[Handoff, ...]  # another actor hands over to them
+    outgoing: tuple[Handoff, ...]  # they hand over (also to a step they share with others)
+    shared: tuple[SharedStep, ...]  # steps they carry together with others
+
+
+def handoffs_of(chain: Chain, focus: Iterable[str]) -> FocusHandoffs:
+    """The hand-offs into and out of the ``focus`` actors' steps, in declared order. Works on
+    the whole chain and on its focus view alike (the view keeps these transitions)."""
+    focus_set = set(focus)
+    analysis = analyse(chain)
+    incoming = tuple(h for h in analysis.handoffs
+                     if focus_set & set(h.to_actors) and not focus_set & set(h.from_actors))
+    outgoing = tuple(h for h in analysis.handoffs if focus_set & set(h.from_actors))
+    shared = tuple(s for s in analysis.shared_steps if focus_set & set(s.actors))
+    return FocusHandoffs(incoming, outgoing, shared)
+
+
 def partners_of(chain: Chain, focus: Iterable[str]) -> tuple[str, ...]:
     """Actors, other than the focused ones, who share a step with them or hand over to or
     receive from them — the lanes a focus view shows besides the focus — in actor order."""
-    return _partners(ChainGraph(chain), _kept(ChainGraph(chain), set(focus)), set(focus))
+    graph = ChainGraph(chain)
+    return _partners(graph, _kept(graph, set(focus)), set(focus))
 
 
 def focus_chain(chain: Chain, actors: str | Iterable[str]) -> FocusedChain:
