@@ -55,6 +55,7 @@ def focus_summary(chain: Chain, focus: tuple[str, ...]) -> list[Any]:
     others = len([a for a in chain.actors if a.id not in focus])
     facts = [f"{len(found.incoming)} Übergaben an {names}",
              f"{len(found.outgoing)} Übergaben von {names}",
+             "1 gemeinsam verantworteter Schritt" if len(found.shared) == 1 else
              f"{len(found.shared)} gemeinsam verantwortete Schritte",
              f"{others} Partnerstellen"]
     story.append(para(", ".join(facts), st.small))
@@ -107,12 +108,12 @@ def focus_interfaces(chain: Chain, focus: tuple[str, ...]) -> list[Any]:
     found = handoffs_of(chain, focus)
     names = focus_names(chain, focus)
     story: list[Any] = [outline("Übergaben", "handoffs")]
-    sections = ((f"Übergaben an {names}", "Hier übernimmt diese Stelle den Fall.", "from",
-                 found.incoming, "handoffs-in"),
-                (f"Übergaben von {names}", "Hier gibt diese Stelle den Fall weiter.", "to",
-                 found.outgoing, "handoffs-out"))
-    for title, intro, other, handoffs, key in sections:
-        side: Side = "from" if other == "from" else "to"
+    sections: tuple[tuple[str, str, Side, tuple[Handoff, ...], str], ...] = (
+        (f"Übergaben an {names}", "Hier übernimmt diese Stelle den Fall.", "from",
+         found.incoming, "handoffs-in"),
+        (f"Übergaben von {names}", "Hier gibt diese Stelle den Fall weiter.", "to",
+         found.outgoing, "handoffs-out"))
+    for title, intro, side, handoffs, key in sections:
         story += [outline(title, key, 1), para(title, st.h2), para(intro, st.small)]
         story.append(_handoff_table(chain, handoffs, side) if handoffs
                      else para("Keine.", st.body))
