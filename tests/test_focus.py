@@ -189,10 +189,10 @@ def test_stub_words_follow_the_language() -> None:
 
 def test_an_unknown_actor_is_an_error_with_a_suggestion() -> None:
     chain = original(AUSBILDUNG)
-    with pytest.raises(ProzessketteError, match="unknown actor 'jobcentre'.*did you mean "
-                       "'jobcenter'"):
+    with pytest.raises(ProzessketteError, match=r"unknown actor 'jobcentre'.*did you mean "
+                       r"'jobcenter'"):
         focus_chain(chain, "jobcentre")
-    with pytest.raises(ProzessketteError, match="unknown actor 'nobody'.*known actors: person"):
+    with pytest.raises(ProzessketteError, match=r"unknown actor 'nobody'.*known actors: person"):
         focus_chain(chain, ["jobcenter", "nobody"])
     with pytest.raises(ProzessketteError, match="at least one actor"):
         focus_chain(chain, " , ")
