@@ -347,3 +347,19 @@ def test_a_title_without_translations_is_marked_too() -> None:
     english = Chain(Text({"en": "Test", "de": "Test"}), chain.actors, chain.steps,
                     language="en")
     assert focus_chain(english, "c").chain.title == "Test – view for C"
+
+
+@pytest.mark.parametrize(("path", "actor"), VIEWS)
+def test_every_focus_pdf_counts_the_focus_hand_offs(path: Path, actor: str) -> None:
+    focused = view(path, actor)
+    found = handoffs_of(original(path), [actor])
+    name = original(path).actor(actor).short or original(path).actor(actor).name
+    appendix = " ".join(_pdf_texts(focused)[1:])
+    assert (f"{len(found.incoming)} Übergaben an {name}, {len(found.outgoing)} Übergaben von "
+            f"{name}") in appendix
+    rows = appendix[appendix.index(f"Übergaben an {name} Hier"):
+                    appendix.index("Gemeinsam verantwortete Schritte")]
+    rows = re.sub(r"\s+", "", rows)  # extracted table cells break words anywhere
+    for handoff in (*found.incoming, *found.outgoing):
+        for step in (handoff.source, handoff.target):
+            assert re.sub(r"\s+", "", original(path).step(step).title) in rows
