@@ -189,12 +189,18 @@ def test_stub_words_follow_the_language() -> None:
 
 def test_an_unknown_actor_is_an_error_with_a_suggestion() -> None:
     chain = original(AUSBILDUNG)
-    with pytest.raises(ProzessketteError, match=r"unknown actor 'jobcentre'.*did you mean "
-                       r"'jobcenter'"):
+    with pytest.raises(ProzessketteError) as caught:
         focus_chain(chain, "jobcentre")
-    with pytest.raises(ProzessketteError, match=r"unknown actor 'nobody'.*known actors: person"):
+    [issue] = caught.value.issues
+    assert issue.message == "unknown actor 'jobcentre' in the focus"
+    assert issue.hint == "did you mean 'jobcenter'?"
+    # located where the actor ids are declared
+    lines = AUSBILDUNG.read_text(encoding="utf-8").splitlines()
+    assert (issue.file, issue.line) == (str(AUSBILDUNG), lines.index("actors:") + 1)
+    with pytest.raises(ProzessketteError, match=r"unknown actor 'nobody'(.|\n)*known actors: "
+                       "person"):
         focus_chain(chain, ["jobcenter", "nobody"])
-    with pytest.raises(ProzessketteError, match="at least one actor"):
+    with pytest.raises(ProzessketteError, match="the focus names no actor"):
         focus_chain(chain, " , ")
     assert focus_ids(chain, "jobcenter, agentur,jobcenter") == ("jobcenter", "agentur")
 

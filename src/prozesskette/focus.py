@@ -34,14 +34,14 @@ from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
 
 from prozesskette.analysis import Handoff, SharedStep, analyse
-from prozesskette.errors import ProzessketteError, did_you_mean
+from prozesskette.errors import Issue, ProzessketteError, did_you_mean
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import pick
 from prozesskette.model import Chain, Step, StepKind, Text, Transition
 
 __all__ = ["ALL_ACTORS", "STUB_PREFIX", "STUB_WORDS", "FocusHandoffs", "FocusedChain", "Stub",
-           "StubKind", "focus_all", "focus_chain", "focus_ids", "handoffs_of", "is_stub",
-           "partners_of"]
+           "StubKind", "actors_with_steps", "focus_all", "focus_chain", "focus_ids",
+           "handoffs_of", "is_stub", "partners_of"]
 
 ALL_ACTORS = "all"
 """``--focus all``: one view per actor (the caller loops over :func:`focus_ids`)."""
@@ -119,26 +119,42 @@ def focus_ids(chain: Chain, actors: str | Iterable[str]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(a.strip() for a in actors if a.strip()))
     known = [actor.id for actor in chain.actors]
     if not wanted:
-        raise ProzessketteError("--focus needs at least one actor id: "
-                                + ", ".join(known))
+        raise ProzessketteError(_focus_issue(chain, "the focus names no actor",
+                                             "name actor ids: " + ", ".join(known)))
     problems = []
     for actor_id in wanted:
         if actor_id not in known:
             guess = did_you_mean(actor_id, known)
             hint = f"did you mean '{guess}'?" if guess else "known actors: " + ", ".join(known)
-            problems.append(f"unknown actor '{actor_id}' in focus; {hint}")
+            problems.append(_focus_issue(chain, f"unknown actor '{actor_id}' in the focus",
+                                         hint))
     if problems:
-        raise ProzessketteError("; ".join(problems))
+        raise ProzessketteError(problems)
     return wanted
+
+
+def _focus_issue(chain: Chain, message: str, hint: str) -> Issue:
+    """An error about the focus asked for, located at the chain's ``actors:`` key (where the
+    ids it may name are declared), or naming the chain when it has no file."""
+    source = chain.source
+    if source is not None:
+        issue: Issue = source.issue(("actors",), "error", message, hint, key=True,
+                                    code="unknown-focus")
+        return issue
+    return Issue("<chain>", 0, 0, "error", message, hint, "unknown-focus")
 
 
 def focus_all(chain: Chain) -> Iterator[FocusedChain]:
     """``--focus all``: one view per actor that has steps, in the chain's actor order (each
     written to a file named by the actor's id)."""
+    for actor_id in actors_with_steps(chain):
+        yield focus_chain(chain, (actor_id,))
+
+
+def actors_with_steps(chain: Chain) -> tuple[str, ...]:
+    """The actors ``--focus all`` makes a view of: those responsible for a step."""
     responsible = {a for step in chain.steps for a in step.responsible}
-    for actor in chain.actors:
-        if actor.id in responsible:
-            yield focus_chain(chain, (actor.id,))
+    return tuple(actor.id for actor in chain.actors if actor.id in responsible)
 
 
 class FocusHandoffs(NamedTuple):
@@ -175,8 +191,9 @@ def focus_chain(chain: Chain, actors: str | Iterable[str]) -> FocusedChain:
     focus_set = set(focus)
     kept = _kept(graph, focus_set)
     if not any(set(graph.steps[s].responsible) & focus_set for s in kept):
-        raise ProzessketteError(f"the focused actor(s) {', '.join(focus)} have no steps: "
-                                "there is nothing to show")
+        raise ProzessketteError(_focus_issue(
+            chain, f"the focused actor(s) {', '.join(focus)} have no steps",
+            "a focus view shows an actor's steps; give it a step, or focus on another actor"))
     regions = _regions(graph, kept)
     plans = [plan for region in regions for plan in _stubs_of_region(graph, region)]
     ids = _stub_ids(graph, len(plans))
