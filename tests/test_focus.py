@@ -369,3 +369,24 @@ def test_every_focus_pdf_counts_the_focus_hand_offs(path: Path, actor: str) -> N
     for handoff in (*found.incoming, *found.outgoing):
         for step in (handoff.source, handoff.target):
             assert re.sub(r"\s+", "", original(path).step(step).title) in rows
+
+
+def test_long_names_and_many_cut_steps_still_make_valid_stubs() -> None:
+    long_name = "Sehr lange Bezeichnung einer Stelle " * 50  # 1,800 characters
+    actors = (Actor("a", "A"), Actor("b", long_name[:1900]), Actor("c", long_name[:1900]),
+              Actor("d", "D"))
+    steps = [Step("s", "Start", kind=StepKind.start, actor="a", next=("m0",))]
+    steps += [Step(f"m{i}", "Titel " * 300, actor="bc"[i % 2], next=(f"m{i + 1}",))
+              for i in range(29)]
+    steps += [Step("m29", "Letzter", actor="d", next=("e",)),
+              Step("e", "Ende", kind=StepKind.end, actor="d")]
+    chain = Chain("Kette " * 333, actors, tuple(steps))
+    focused = focus_chain(chain, "a")
+    assert _problems(focused.chain) == []
+    [stub] = focused.stubs
+    step = focused.chain.step(stub.step)
+    assert step.title == "weiter bei: " + " ".join(long_name.split())[:79] + "…"
+    assert step.description is not None
+    assert step.description.endswith("und 18 weitere")
+    assert len(focused.chain.title) <= 2000
+    assert focused.chain.title.endswith("… – Ausschnitt für A")

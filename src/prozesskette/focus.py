@@ -36,8 +36,8 @@ from typing import Literal, NamedTuple
 from prozesskette.analysis import Handoff, SharedStep, analyse
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
 from prozesskette.graph import ChainGraph
-from prozesskette.i18n import pick
-from prozesskette.model import Chain, Step, StepKind, Text, Transition
+from prozesskette.i18n import pick, primary
+from prozesskette.model import MAX_TEXT, Chain, Step, StepKind, Text, Transition
 
 __all__ = ["ALL_ACTORS", "STUB_PREFIX", "STUB_WORDS", "FocusHandoffs", "FocusedChain", "Stub",
            "StubKind", "actors_with_steps", "focus_all", "focus_chain", "focus_ids",
@@ -61,6 +61,7 @@ STUB_WORDS: dict[str, dict[str, str]] = {
         "others": "anderen Stellen",
         "and_more": "{names} u. a.",
         "cut": "Ausgeblendet (nicht Teil dieser Ansicht): {steps}",
+        "more": "und {n} weitere",
         "view": "{title} – Ausschnitt für {names}",
     },
     "en": {
@@ -72,6 +73,7 @@ STUB_WORDS: dict[str, dict[str, str]] = {
         "others": "other agencies",
         "and_more": "{names} and others",
         "cut": "Not shown in this view: {steps}",
+        "more": "and {n} more",
         "view": "{title} – view for {names}",
     },
 }
@@ -81,6 +83,9 @@ _Maker = Callable[[Mapping[str, str], str], str]
 """Makes one stub text from the words of a language and the language tag."""
 
 _MAX_NAMES = 2  # "weiter bei: A, B u. a." names at most this many actors
+_MAX_NAME = 80  # characters of an actor's name or a step's title quoted in a stub
+_MAX_LISTED = 12  # cut steps listed by title in a stub's description
+_MAX_FOCUS_NAMES = 4  # a view's title names up to this many focused actors, else 2 "u. a."
 
 
 @dataclass(frozen=True)
@@ -472,8 +477,8 @@ def _stub_step(graph: ChainGraph, plan: _Plan, step_id: str,
     return Step(
         step_id,
         _words(chain, lambda words, lang: _stub_title(chain, words, lang, plan, hidden_actors)),
-        description=_words(chain, lambda words, lang: words["cut"].format(
-            steps="; ".join(_in(graph.steps[s].title, lang) for s in plan.hidden)))
+        description=_words(chain, lambda words, lang: _cut_list(graph, plan.hidden, words,
+                                                                lang))
         if plan.hidden else None,
         kind=StepKind.end if not successors else
         StepKind.start if plan.kind == "before" else StepKind.task,
@@ -493,11 +498,26 @@ def _in(value: str, language: str) -> str:
     return str(value)
 
 
+def _cut_list(graph: ChainGraph, hidden: tuple[str, ...], words: Mapping[str, str],
+              language: str) -> str:
+    """'Ausgeblendet: A; B; C und 4 weitere' — the first few titles, each shortened."""
+    titles = [_short(_in(graph.steps[s].title, language)) for s in hidden[:_MAX_LISTED]]
+    if len(hidden) > _MAX_LISTED:
+        titles.append(words["more"].format(n=len(hidden) - _MAX_LISTED))
+    return words["cut"].format(steps="; ".join(titles))
+
+
+def _short(text: str) -> str:
+    """``text`` on one line, cut to :data:`_MAX_NAME` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_NAME else text[:_MAX_NAME - 1] + "…"
+
+
 def _names(chain: Chain, actor_ids: tuple[str, ...], words: Mapping[str, str],
            language: str) -> str:
     names = []
     for actor_id in actor_ids:
-        names.append(_in(_actor_name(chain, actor_id), language))
+        names.append(_short(_in(_actor_name(chain, actor_id), language)))
     if len(names) > _MAX_NAMES:
         return words["and_more"].format(names=", ".join(names[:_MAX_NAMES]))
     return ", ".join(names)
@@ -508,14 +528,22 @@ def _view_title(chain: Chain, focus: tuple[str, ...]) -> str:
     (translations into other languages stay as they are)."""
     title = chain.title
     texts = title.translations if isinstance(title, Text) else {chain.language: str(title)}
-    marked = {}
-    for language, text in texts.items():
-        words = STUB_WORDS.get(pick_language(language))
-        marked[language] = text if words is None or pick_language(language) != \
-            language.split("-", 1)[0].lower() else words["view"].format(
-                title=text, names=", ".join(_in(_actor_name(chain, a), language)
-                                            for a in focus))
+    marked = {language: _marked_title(chain, focus, text, language)
+              for language, text in texts.items()}
     return Text(marked) if isinstance(title, Text) else marked[chain.language]
+
+
+def _marked_title(chain: Chain, focus: tuple[str, ...], title: str, language: str) -> str:
+    """'<title> – Ausschnitt für JC', the title shortened to keep within MAX_TEXT."""
+    words = STUB_WORDS.get(primary(language))
+    if words is None:
+        return title
+    names = (", ".join(_short(_in(_actor_name(chain, a), language)) for a in focus)
+             if len(focus) <= _MAX_FOCUS_NAMES else _names(chain, focus, words, language))
+    room = MAX_TEXT - len(words["view"].format(title="", names=names))
+    if len(title) > room:
+        title = title[:room - 1] + "…"
+    return words["view"].format(title=title, names=names)
 
 
 def _actor_name(chain: Chain, actor_id: str) -> str:
@@ -536,12 +564,11 @@ def _stub_title(chain: Chain, words: Mapping[str, str], language: str, plan: _Pl
 
 def _words(chain: Chain, make: _Maker) -> Text:
     """A text in every language of :data:`STUB_WORDS`, the chain's language first."""
-    languages = sorted(STUB_WORDS, key=lambda lang: lang != pick_language(chain.language))
+    languages = sorted(STUB_WORDS, key=lambda lang: lang != _stub_language(chain.language))
     return Text({lang: make(pick(STUB_WORDS, lang), lang) for lang in languages})
 
 
-def pick_language(language: str) -> str:
+def _stub_language(language: str) -> str:
     """The language of :data:`STUB_WORDS` that ``language`` reads as: 'de-x-ls' → 'de';
     languages without stub words read English."""
-    primary = language.split("-", 1)[0].lower()
-    return primary if primary in STUB_WORDS else "en"
+    return primary(language) if primary(language) in STUB_WORDS else "en"
