@@ -190,7 +190,13 @@ def partners_of(chain: Chain, focus: Iterable[str]) -> tuple[str, ...]:
 
 
 def focus_chain(chain: Chain, actors: str | Iterable[str]) -> FocusedChain:
-    """The chain as seen from ``actors`` (ids, or ``"a,b"``); see the module docstring."""
+    """The chain as seen from ``actors`` (ids, or ``"a,b"``); see the module docstring.
+
+    Give it the whole chain: a view's stubs are no steps of anyone, so focusing a view again
+    would cut them into stubs of stubs. Texts of the result stay translatable (stub words
+    come in every language of :data:`STUB_WORDS`), so localise after focusing. The result
+    has no source map: positions in the file do not apply to it.
+    """
     focus = focus_ids(chain, actors)
     graph = ChainGraph(chain)
     focus_set = set(focus)
@@ -408,20 +414,18 @@ def _rewired_steps(graph: ChainGraph, kept: set[str], regions: list[_Region],
     """Kept steps with their transitions into cut regions re-wired to the stubs, and the
     stubs, each placed where its region's first step was."""
     region_of = {s: index for index, region in enumerate(regions) for s in region.steps}
-    plan_index = {(regions.index(plan.region), plan.variant, plan.kind): n
-                  for n, plan in enumerate(plans)}
-    entry_stub: dict[tuple[int, int], str] = {}
+    entry_stub: dict[tuple[int, int], str] = {}  # (region, variant) → the stub entered
+    extra_end: dict[int, str] = {}  # region → its extra end stub
     for n, plan in enumerate(plans):
-        if plan.kind != "before" and plan.variant >= 0:
+        if plan.variant < 0:
+            extra_end[regions.index(plan.region)] = ids[n]
+        elif plan.kind != "before":
             entry_stub[(regions.index(plan.region), plan.variant)] = ids[n]
     stubs_at: dict[str, list[Step]] = {}
     for n, plan in enumerate(plans):
-        region_index = regions.index(plan.region)
-        successors = []
-        for target in plan.successors:
-            if target == _EXTRA_END:
-                target = ids[plan_index[(region_index, -1, "after")]]
-            successors.append(Transition(target))
+        successors = [Transition(extra_end[regions.index(plan.region)]
+                                 if target == _EXTRA_END else target)
+                      for target in plan.successors]
         place = plan.hidden[0] if plan.hidden else plan.region.steps[-1]
         stubs_at.setdefault(place, []).append(
             _stub_step(graph, plan, ids[n], tuple(successors)))
