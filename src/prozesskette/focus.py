@@ -13,15 +13,16 @@ What stays:
   hand-off partners (co-responsible actors of a kept step included: the step needs its lanes).
 
 Everything else is cut. The cut steps fall into *regions*: groups of cut steps connected by
-transitions among themselves. Each region becomes one labelled stub step in the lane of the
-kept step it touches:
+transitions among themselves. Regions become labelled stub steps (``vorher``/``dazwischen``
+counting the cut steps they stand for, ``weiter bei`` naming where the case goes):
 
-* ``before``: the region is entered from no kept step (it holds a start): a start stub,
-  "vorher: 3 Schritte bei anderen Stellen";
-* ``after``: the region leads back to no kept step (it holds an end): an end stub,
-  "weiter bei: Kammer";
-* ``between``: entered from kept steps and leading back to kept steps: a task stub,
-  "dazwischen: 6 Schritte bei anderen Stellen".
+* ``before``: a region that holds a start gets a start stub in front of each kept step it
+  leads to, in that step's lane: "vorher: 3 Schritte bei anderen Stellen";
+* ``between``: a region entered from kept steps that leads back to kept steps gets a task
+  stub in the lane of the kept step entering it: "dazwischen: 6 Schritte bei anderen
+  Stellen" — one per branch when a decision enters it with several branches;
+* ``after``: a region entered from kept steps that leads back to none (it holds an end)
+  gets an end stub there: "weiter bei: Kammer".
 
 Transitions are re-wired through the stubs, so every kept step stays reachable from a start
 and reaches an end (see :func:`_stubs_of_region` for the two cases that need a second stub).
