@@ -220,6 +220,7 @@ def build_pdf(
     interfaces: bool = True,
     qr: bool = True,
     creation_date: datetime | None = None,
+    focus: tuple[str, ...] = (),
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> PdfResult:
@@ -237,6 +238,10 @@ def build_pdf(
     fits better). ``appendix`` adds the Schnittstellenpapier pages (A4 portrait): the contact
     directory (``contacts``), the responsibility matrix (``matrix``) and the hand-offs and
     overlaps (``interfaces``). ``qr=False`` leaves out every QR code.
+
+    ``focus`` names the focused actors when ``chain`` is a focus view (made by
+    :func:`prozesskette.focus.focus_chain`): the Schnittstellenpapier then lists their
+    hand-offs in both directions with the other sides' contacts.
     """
     options = {**(layout_options or {}), **more_layout_options}
     if page is not None:
@@ -253,7 +258,7 @@ def build_pdf(
     layout, placement = fitted.fit.layout, fitted.fit.placement
     document = write_pdf(chain, layout, placement, appendix=appendix, contacts=contacts,
                          matrix=matrix, interfaces=interfaces, qr=qr,
-                         creation_date=creation_date)
+                         creation_date=creation_date, focus=focus)
     return PdfResult(data=document.data, page=placement.page, landscape=placement.landscape,
                      page_size=(placement.width, placement.height), scale=placement.scale,
                      origin=(placement.x, placement.y),
@@ -274,6 +279,7 @@ def render_pdf(
     interfaces: bool = True,
     qr: bool = True,
     creation_date: datetime | None = None,
+    focus: tuple[str, ...] = (),
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> bytes:
@@ -281,7 +287,7 @@ def render_pdf(
     result = build_pdf(chain, layout_factory, page=page, landscape=landscape,
                        appendix=appendix, contacts=contacts, matrix=matrix,
                        interfaces=interfaces, qr=qr, creation_date=creation_date,
-                       layout_options=layout_options, **more_layout_options)
+                       focus=focus, layout_options=layout_options, **more_layout_options)
     for note in result.warnings:
         warnings.warn(note, PrintWarning, stacklevel=2)
     return result.data

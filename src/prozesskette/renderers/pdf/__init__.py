@@ -9,6 +9,10 @@ layout. Its modules, bottom up:
   in points, QR modules in millimetres);
 * :mod:`.painter` — the palette, QR codes as vector squares, and the chart itself: lanes,
   phases, steps, badges, edges, legend and title;
+* :mod:`.flowables` — paragraph styles, escaped markup, links, bookmarks and tables for the
+  Schnittstellenpapier pages;
+* :mod:`.focus_pages` — a focus view's Schnittstellenpapier: the focused institution's
+  hand-offs in both directions with the other sides' contacts;
 * :mod:`.appendix` — the Schnittstellenpapier pages (contacts, responsibilities, interfaces);
 * :mod:`.document` — the reportlab document: templates, footer, outline, fixed dates; it
   writes the bytes.

@@ -225,11 +225,13 @@ def _appendix_template(chain: Chain) -> Any:
 
 def write_pdf(chain: Chain, layout: Layout, placement: Placement, *, appendix: bool = True,
               contacts: bool = True, matrix: bool = True, interfaces: bool = True,
-              qr: bool = True, creation_date: datetime | None = None) -> PdfDocument:
+              qr: bool = True, creation_date: datetime | None = None,
+              focus: tuple[str, ...] = ()) -> PdfDocument:
     """The PDF of ``layout`` placed on its page as ``placement`` says, followed by the
     Schnittstellenpapier pages when ``appendix`` is true: the contact directory
     (``contacts``, with vCard QR codes unless ``qr`` is false), the responsibility matrix
-    (``matrix``) and the hand-offs and overlaps (``interfaces``)."""
+    (``matrix``) and the hand-offs and overlaps (``interfaces``). ``focus`` names the actors
+    of a focus view: the pages are then theirs (see :func:`.appendix.appendix_story`)."""
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
 
     register_fonts()
@@ -255,7 +257,7 @@ def write_pdf(chain: Chain, layout: Layout, placement: Placement, *, appendix: b
     extra: list[Any] = []
     if appendix:
         extra = appendix_story(chain, contacts=contacts, matrix=matrix,
-                               interfaces=interfaces, qr=qr)
+                               interfaces=interfaces, qr=qr, focus=focus)
     if extra:
         templates.append(_appendix_template(chain))
         story.append(NextPageTemplate("appendix"))
