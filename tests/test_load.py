@@ -8,8 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paths import CHAINS, EXAMPLE, examples
+from prozesskette.api import load
 from prozesskette.errors import ProzessketteError
-from prozesskette.loader import load, load_with_issues, parse
+from prozesskette.graph import load_with_issues
+from prozesskette.loader import PLACEHOLDER_STEP, read_chain
+from prozesskette.loader import load as load_unchecked
 from prozesskette.model import Chain, Contact, Step, StepKind
 from prozesskette.samples import generate_chain
 
@@ -166,6 +169,45 @@ def test_load_raises_one_error_type_with_all_issues(example_text: str) -> None:
     assert "did you mean 'person'?" in str(info.value)
 
 
+def test_loading_does_not_check(example_text: str) -> None:
+    """The loader reads and validates the file; references are the checks' business."""
+    broken = example_text.replace("actor: person\n    phase: sprache",
+                                  "actor: persn\n    phase: sprache")
+    loaded = read_chain(broken)
+    assert loaded.chain is not None and loaded.issues == [] and loaded.partial is None
+    assert load_unchecked(broken).steps[-1].actor == "persn"
+    with pytest.raises(ProzessketteError, match="unknown actor 'persn'"):
+        load(broken)
+
+
+def test_a_chain_that_does_not_load_keeps_its_valid_parts(example_text: str) -> None:
+    broken = example_text.replace("  - id: sprache\n    title: Sprache",
+                                  "  - id: sprache\n    titel: Sprache")
+    loaded = read_chain(broken)
+    assert loaded.chain is None and loaded.partial is not None
+    assert [i.message for i in loaded.issues] == ["phase has no 'title'",
+                                                  "unknown field 'titel' in a phase"]
+    assert loaded.partial.unusable == {"phases", "services"}  # the example has no services
+    assert loaded.partial.invalid_items == {"phases"}
+    assert PLACEHOLDER_STEP not in {step.id for step in loaded.partial.chain.steps}
+    with pytest.raises(ProzessketteError) as info:
+        load_unchecked(broken)
+    assert len(info.value.issues) == 2
+
+
+def test_the_loader_does_not_import_the_checks() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, prozesskette.loader; "
+            "print(' '.join(m for m in sys.modules if m.startswith('prozesskette.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=60)
+    loaded = result.stdout.split()
+    assert "prozesskette.loader" in loaded and "prozesskette.model" in loaded
+    assert "prozesskette.graph" not in loaded and "prozesskette.api" not in loaded
+
+
 def test_models_build_in_python() -> None:
     step = Step(id="a", title="A", kind="start", actor="x", next=["b", {"to": "c", "label": "ja"}])
     assert step.kind is StepKind.start
@@ -179,8 +221,7 @@ def test_models_build_in_python() -> None:
 def test_dict_round_trip_of_shipped_chains() -> None:
     for path in CHAINS:
         chain = load(path)
-        again, _issues = parse(chain.to_dict())
-        assert again == chain, path
+        assert read_chain(chain.to_dict()).chain == chain, path
 
 
 # --- generated chains --------------------------------------------------------------------------

@@ -41,11 +41,16 @@ FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Chain:
-    """A chain from a file path, YAML text or a dict; raises ProzessketteError on errors."""
-    from prozesskette.loader import load as _load
+    """A chain from a file path, YAML text or a dict, read and checked; raises
+    ProzessketteError carrying every error (warnings do not raise: :func:`check` lists them)."""
+    from prozesskette.graph import check_loaded
+    from prozesskette.loader import read_chain
 
-    chain: Chain = _load(source)
-    return chain
+    loaded = read_chain(source)
+    errors = [issue for issue in check_loaded(loaded) if issue.is_error]
+    if loaded.chain is None or errors:
+        raise ProzessketteError(errors)
+    return loaded.chain
 
 
 def _chain(source: Source) -> Chain:
@@ -54,13 +59,12 @@ def _chain(source: Source) -> Chain:
 
 def check(source: Source) -> list[Issue]:
     """Every problem of a chain (errors, warnings and notes), sorted by position."""
-    from prozesskette.graph import check_chain
-    from prozesskette.loader import load_with_issues
+    from prozesskette.graph import check_chain, check_loaded
+    from prozesskette.loader import read_chain
 
     if isinstance(source, Chain):
         return check_chain(source)
-    _, issues = load_with_issues(source)
-    return issues
+    return check_loaded(read_chain(source))
 
 
 def localise(source: Source, lang: str | None = None) -> tuple[Chain, list[Issue]]:
