@@ -13,7 +13,7 @@ from prozesskette.errors import ProzessketteError
 from prozesskette.graph import load_with_issues
 from prozesskette.loader import PLACEHOLDER_STEP, read_chain
 from prozesskette.loader import load as load_unchecked
-from prozesskette.model import Chain, Contact, Step, StepKind
+from prozesskette.model import Actor, Chain, Contact, Step, StepKind, Transition
 from prozesskette.samples import generate_chain
 
 
@@ -206,6 +206,39 @@ def test_the_loader_does_not_import_the_checks() -> None:
     loaded = result.stdout.split()
     assert "prozesskette.loader" in loaded and "prozesskette.model" in loaded
     assert "prozesskette.graph" not in loaded and "prozesskette.api" not in loaded
+
+
+def test_chain_fields_stand_in_file_order_and_only_three_are_positional() -> None:
+    from dataclasses import fields
+
+    from prozesskette.model import FIELDS
+
+    assert [f.name for f in fields(Chain) if f.name != "source"] == list(FIELDS["Chain"])
+    actors, steps = _tiny_parts()
+    assert Chain("T", actors, steps, region="Landkreis Stendal").region == "Landkreis Stendal"
+    with pytest.raises(TypeError):
+        Chain("T", actors, steps, "Landkreis Stendal")  # type: ignore[call-arg]
+
+
+def test_field_specs_are_read_from_the_dataclasses() -> None:
+    from prozesskette.model import FIELDS, FieldSpec
+
+    assert FIELDS["Chain"]["actors"] == FieldSpec(
+        "list", True, "Institutions and people; one lane each.", item="Actor", min_items=1)
+    assert [name for name, spec in FIELDS["Chain"].items() if spec.required] == [
+        "title", "actors", "steps"]
+    assert FIELDS["Step"]["kind"].choices == ("start", "task", "decision", "document", "end")
+    assert FIELDS["Chain"]["direction"].choices == ("lr", "tb")
+    assert FIELDS["Actor"]["contacts"].item == "Contact"
+    assert "source" not in FIELDS["Chain"]  # a field without a spec is not in the format
+    assert "language" not in Chain("T", *_tiny_parts()).to_dict()  # defaults are left out
+    assert Chain("T", *_tiny_parts(), language="en").to_dict()["language"] == "en"
+
+
+def _tiny_parts() -> tuple[tuple[Actor, ...], tuple[Step, ...]]:
+    return ((Actor("a", "A"),), (Step("s", "S", kind=StepKind.start, actor="a",
+                                      next=(Transition("e"),)),
+                                 Step("e", "E", kind=StepKind.end, actor="a")))
 
 
 def test_models_build_in_python() -> None:
