@@ -295,6 +295,9 @@ _HINTS = {
 }
 
 
+_NO_VALUE = object()  # what _Builder._field gives for a value the model does not get
+
+
 class _Builder:
     """Validates plain data against :data:`model.FIELDS`, collecting located issues, and
     builds the model objects of every part that is valid."""
@@ -328,64 +331,16 @@ class _Builder:
                 ok = False
         for name, field_spec in spec.items():
             value = data.get(name)
-            here = (*path, name)
             if value is None:
                 if field_spec.required:
                     self.error(path, f"{noun} has no '{name}'", f"add `{name}: …`",
                                code="missing")
                     ok = False
                 continue
-            if field_spec.kind == "list":
-                if not isinstance(value, list):
-                    self.error(here, f"'{name}' must be a list",
-                               "write each item on its own line starting with '- '",
-                               code="type")
-                    ok = False
-                    continue
-                if len(value) < field_spec.min_items:
-                    self.error(here, f"'{name}' needs at least one entry",
-                               f"add items under `{name}:`", code="too-short")
-                    ok = False
-                assert field_spec.item is not None
-                items = [self.build(field_spec.item, item, (*here, index))
-                         for index, item in enumerate(value)]
-                if any(item is None for item in items):
-                    self.invalid_items.add(name)
-                    ok = False
-                values[name] = items
-            elif field_spec.kind == "next":
-                entries = value if isinstance(value, list) else [value]
-                built = []
-                for index, entry in enumerate(entries):
-                    entry_path = (*here, index) if isinstance(value, list) else here
-                    built.append(self.build("Transition", {"to": entry}
-                                            if isinstance(entry, str) else entry, entry_path))
-                if any(item is None for item in built):
-                    ok = False
+            valid, built = self._field(name, field_spec, value, (*path, name))
+            ok = valid and ok
+            if built is not _NO_VALUE:
                 values[name] = built
-            elif field_spec.kind == "ids":
-                entries = value if isinstance(value, list) else [value]
-                for index, entry in enumerate(entries):
-                    problem = value_problem(FieldSpec("id"), entry)
-                    if problem:
-                        self.error((*here, index) if isinstance(value, list) else here,
-                                   problem if problem.startswith("'") else f"'{name}' {problem}",
-                                   _HINTS["id"], code="id")
-                        ok = False
-                values[name] = [entry.strip() if isinstance(entry, str) else entry
-                                for entry in entries]
-            elif isinstance(value, dict) and field_spec.kind in ("text", "longtext"):
-                ok = self._translations(here, name, field_spec, value) and ok
-                values[name] = {key: text.strip() for key, text in value.items()
-                                if isinstance(text, str)}
-            else:
-                if isinstance(value, str):
-                    value = value.strip()
-                problem = value_problem(field_spec, value)
-                if problem:
-                    ok = False
-                    self._value_error(here, name, field_spec, value, problem)
-                values[name] = value
         if class_name == "Step" and data.get("actor") is not None and \
                 data.get("actors") is not None:
             self.error((*path, "actors"), "give either 'actor' or 'actors', not both",
@@ -399,6 +354,59 @@ class _Builder:
         except (ValueError, TypeError) as exc:  # a rule the field checks did not catch
             self.error(path, str(exc), code="invalid")
             return None
+
+    def _field(self, name: str, field_spec: FieldSpec, value: Any,
+               here: DataPath) -> tuple[bool, Any]:
+        """Check and build the value of one field: (valid, value for the model), the value
+        :data:`_NO_VALUE` when there is nothing to pass on."""
+        if field_spec.kind == "list":
+            if not isinstance(value, list):
+                self.error(here, f"'{name}' must be a list",
+                           "write each item on its own line starting with '- '", code="type")
+                return False, _NO_VALUE
+            ok = True
+            if len(value) < field_spec.min_items:
+                self.error(here, f"'{name}' needs at least one entry",
+                           f"add items under `{name}:`", code="too-short")
+                ok = False
+            assert field_spec.item is not None
+            items = [self.build(field_spec.item, item, (*here, index))
+                     for index, item in enumerate(value)]
+            if any(item is None for item in items):
+                self.invalid_items.add(name)
+                ok = False
+            return ok, items
+        if field_spec.kind == "next":
+            entries = value if isinstance(value, list) else [value]
+            built = [self.build("Transition", {"to": entry} if isinstance(entry, str) else entry,
+                                (*here, index) if isinstance(value, list) else here)
+                     for index, entry in enumerate(entries)]
+            return all(item is not None for item in built), built
+        if field_spec.kind == "ids":
+            return self._ids(name, value, here)
+        if isinstance(value, dict) and field_spec.kind in ("text", "longtext"):
+            ok = self._translations(here, name, field_spec, value)
+            return ok, {key: text.strip() for key, text in value.items()
+                        if isinstance(text, str)}
+        if isinstance(value, str):
+            value = value.strip()
+        problem = value_problem(field_spec, value)
+        if problem:
+            self._value_error(here, name, field_spec, value, problem)
+        return problem is None, value
+
+    def _ids(self, name: str, value: Any, here: DataPath) -> tuple[bool, list[Any]]:
+        """One id or a list of ids (a step's ``actors``), each problem at its own place."""
+        ok = True
+        entries = value if isinstance(value, list) else [value]
+        for index, entry in enumerate(entries):
+            problem = value_problem(FieldSpec("id"), entry)
+            if problem:
+                self.error((*here, index) if isinstance(value, list) else here,
+                           problem if problem.startswith("'") else f"'{name}' {problem}",
+                           _HINTS["id"], code="id")
+                ok = False
+        return ok, [entry.strip() if isinstance(entry, str) else entry for entry in entries]
 
     def _translations(self, here: DataPath, name: str, field_spec: Any,
                       value: dict[str, Any]) -> bool:
