@@ -1,7 +1,9 @@
 """The chain as a directed graph, and the structural checks.
 
 Each check is a plain function ``check_*(graph) -> list[Issue]``; :func:`check_chain` runs
-them all. Ties are always broken by declared (file) order.
+them all. Ties are always broken by declared (file) order. :func:`check_loaded` adds them to
+what :func:`prozesskette.loader.read_chain` found (for a chain that did not load, only those
+that :func:`check_partial` can judge on its valid parts).
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ YAML is read safely: no object construction, every scalar becomes a string (so `
 stays "no" and ``version: 2017-12`` stays text), aliases are expanded with a budget (alias
 bombs are refused), nesting depth and file size are bounded, duplicate keys are errors.
 Every problem found is reported together, each with file:line:column and a hint.
+
+Loading is one step, checking the next: :func:`read_chain` gives a :class:`Loaded` (the chain
+or None, the file's own issues, and the valid parts of a chain that did not load); the
+structural checks live in :mod:`prozesskette.graph`, which this module never imports.
+:func:`prozesskette.load` runs both.
 """
 
 from __future__ import annotations
