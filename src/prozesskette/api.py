@@ -16,11 +16,13 @@ from typing import Any, Unpack, get_args
 
 from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export.networkx_graph import chain_digraph
+from prozesskette.graph import check_chain, check_loaded
 from prozesskette.i18n import localise as _localise
 from prozesskette.layout import Violation
 from prozesskette.layout import layout_chain as _layout
 from prozesskette.layout import verify as _verify
 from prozesskette.layout.geometry import Layout
+from prozesskette.loader import read_chain
 from prozesskette.model import Chain
 from prozesskette.options import (
     HtmlOptions,
@@ -43,9 +45,6 @@ FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Chain:
     """A chain from a file path, YAML text or a dict, read and checked; raises
     ProzessketteError carrying every error (warnings do not raise: :func:`check` lists them)."""
-    from prozesskette.graph import check_loaded
-    from prozesskette.loader import read_chain
-
     loaded = read_chain(source)
     errors = [issue for issue in check_loaded(loaded) if issue.is_error]
     if loaded.chain is None or errors:
@@ -59,9 +58,6 @@ def _chain(source: Source) -> Chain:
 
 def check(source: Source) -> list[Issue]:
     """Every problem of a chain (errors, warnings and notes), sorted by position."""
-    from prozesskette.graph import check_chain, check_loaded
-    from prozesskette.loader import read_chain
-
     if isinstance(source, Chain):
         return check_chain(source)
     return check_loaded(read_chain(source))

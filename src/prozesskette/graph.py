@@ -17,8 +17,8 @@ from typing import Any
 from prozesskette.errors import Issue, did_you_mean
 from prozesskette.loader import PLACEHOLDER_STEP, Loaded, PartialChain, read_chain
 from prozesskette.model import Chain, Step, StepKind
-from prozesskette.qr import vcard
 from prozesskette.source import SourceMap, unlocated
+from prozesskette.vcard import vcard
 
 
 @dataclass(frozen=True)
