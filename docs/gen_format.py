@@ -1,4 +1,5 @@
-"""Generate docs/format.md, the reference of the chain format, from ``model.FIELDS``.
+"""Generate docs/format.md, the reference of the chain format, from ``model.FIELDS``: the
+specs declared once, in the metadata of the model's dataclass fields.
 
 Run ``python docs/gen_format.py`` after changing the format; ``python docs/gen_format.py
 --check`` exits 1 if docs/format.md is out of date (tests/test_docs.py checks the same).
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from prozesskette.model import FIELDS, MAX_LONG_TEXT, MAX_TEXT, FieldSpec
+from prozesskette.model import FIELDS, MAX_LONG_TEXT, MAX_TEXT, FieldKind, FieldSpec
 
 TARGET = Path(__file__).resolve().parent / "format.md"
 
@@ -20,7 +21,7 @@ def _number(value: int) -> str:
 
 
 # What each kind of field accepts, in the words of the coordinator pages.
-KINDS: dict[str, str] = {
+KINDS: dict[FieldKind, str] = {
     "text": f"Text, nicht leer, höchstens {_number(MAX_TEXT)} Zeichen",
     "longtext": f"längerer Text, höchstens {_number(MAX_LONG_TEXT)} Zeichen",
     "id": "Kurzname: Buchstaben, Ziffern, `_` und `-`, beginnt mit einem Buchstaben "

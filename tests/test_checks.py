@@ -21,7 +21,7 @@ from prozesskette.graph import (
     check_unused,
     strongly_connected,
 )
-from prozesskette.loader import parse
+from prozesskette.loader import read_chain
 from prozesskette.model import Chain
 
 
@@ -44,9 +44,9 @@ def chain(**changes: Any) -> Chain:
         ],
     }
     data.update(changes)
-    built, issues = parse(data)
-    assert built is not None, issues
-    return built  # type: ignore[no-any-return]
+    loaded = read_chain(data)
+    assert loaded.chain is not None, loaded.issues
+    return loaded.chain
 
 
 def steps_with(**per_step: dict[str, Any]) -> list[dict[str, Any]]:

@@ -8,9 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paths import CHAINS, EXAMPLE, examples
+from prozesskette.api import load
 from prozesskette.errors import ProzessketteError
-from prozesskette.loader import load, load_with_issues, parse
-from prozesskette.model import Chain, Contact, Step, StepKind
+from prozesskette.graph import load_with_issues
+from prozesskette.loader import PLACEHOLDER_STEP, read_chain
+from prozesskette.loader import load as load_unchecked
+from prozesskette.model import Actor, Chain, Contact, Step, StepKind, Transition
 from prozesskette.samples import generate_chain
 
 
@@ -166,6 +169,78 @@ def test_load_raises_one_error_type_with_all_issues(example_text: str) -> None:
     assert "did you mean 'person'?" in str(info.value)
 
 
+def test_loading_does_not_check(example_text: str) -> None:
+    """The loader reads and validates the file; references are the checks' business."""
+    broken = example_text.replace("actor: person\n    phase: sprache",
+                                  "actor: persn\n    phase: sprache")
+    loaded = read_chain(broken)
+    assert loaded.chain is not None and loaded.issues == [] and loaded.partial is None
+    assert load_unchecked(broken).steps[-1].actor == "persn"
+    with pytest.raises(ProzessketteError, match="unknown actor 'persn'"):
+        load(broken)
+
+
+def test_a_chain_that_does_not_load_keeps_its_valid_parts(example_text: str) -> None:
+    broken = example_text.replace("  - id: sprache\n    title: Sprache",
+                                  "  - id: sprache\n    titel: Sprache")
+    loaded = read_chain(broken)
+    assert loaded.chain is None and loaded.partial is not None
+    assert [i.message for i in loaded.issues] == ["phase has no 'title'",
+                                                  "unknown field 'titel' in a phase"]
+    assert loaded.partial.unusable == {"phases", "services"}  # the example has no services
+    assert loaded.partial.invalid_items == {"phases"}
+    assert PLACEHOLDER_STEP not in {step.id for step in loaded.partial.chain.steps}
+    with pytest.raises(ProzessketteError) as info:
+        load_unchecked(broken)
+    assert len(info.value.issues) == 2
+
+
+def test_the_loader_does_not_import_the_checks() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, prozesskette.loader; "
+            "print(' '.join(m for m in sys.modules if m.startswith('prozesskette.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=60)
+    loaded = result.stdout.split()
+    assert "prozesskette.loader" in loaded and "prozesskette.model" in loaded
+    assert "prozesskette.graph" not in loaded and "prozesskette.api" not in loaded
+
+
+def test_chain_fields_stand_in_file_order_and_only_three_are_positional() -> None:
+    from dataclasses import fields
+
+    from prozesskette.model import FIELDS
+
+    assert [f.name for f in fields(Chain) if f.name != "source"] == list(FIELDS["Chain"])
+    actors, steps = _tiny_parts()
+    assert Chain("T", actors, steps, region="Landkreis Stendal").region == "Landkreis Stendal"
+    with pytest.raises(TypeError):
+        Chain("T", actors, steps, "Landkreis Stendal")  # type: ignore[call-arg]
+
+
+def test_field_specs_are_read_from_the_dataclasses() -> None:
+    from prozesskette.model import FIELDS, FieldSpec
+
+    assert FIELDS["Chain"]["actors"] == FieldSpec(
+        "list", True, "Institutions and people; one lane each.", item="Actor", min_items=1)
+    assert [name for name, spec in FIELDS["Chain"].items() if spec.required] == [
+        "title", "actors", "steps"]
+    assert FIELDS["Step"]["kind"].choices == ("start", "task", "decision", "document", "end")
+    assert FIELDS["Chain"]["direction"].choices == ("lr", "tb")
+    assert FIELDS["Actor"]["contacts"].item == "Contact"
+    assert "source" not in FIELDS["Chain"]  # a field without a spec is not in the format
+    assert "language" not in Chain("T", *_tiny_parts()).to_dict()  # defaults are left out
+    assert Chain("T", *_tiny_parts(), language="en").to_dict()["language"] == "en"
+
+
+def _tiny_parts() -> tuple[tuple[Actor, ...], tuple[Step, ...]]:
+    return ((Actor("a", "A"),), (Step("s", "S", kind=StepKind.start, actor="a",
+                                      next=(Transition("e"),)),
+                                 Step("e", "E", kind=StepKind.end, actor="a")))
+
+
 def test_models_build_in_python() -> None:
     step = Step(id="a", title="A", kind="start", actor="x", next=["b", {"to": "c", "label": "ja"}])
     assert step.kind is StepKind.start
@@ -179,8 +254,7 @@ def test_models_build_in_python() -> None:
 def test_dict_round_trip_of_shipped_chains() -> None:
     for path in CHAINS:
         chain = load(path)
-        again, _issues = parse(chain.to_dict())
-        assert again == chain, path
+        assert read_chain(chain.to_dict()).chain == chain, path
 
 
 # --- generated chains --------------------------------------------------------------------------

@@ -109,7 +109,3 @@ def interface_steps(analysis: Analysis) -> set[str]:
         marked.add(handoff.source)
         marked.add(handoff.target)
     return marked
-
-
-def overlap_steps(analysis: Analysis) -> set[str]:
-    return {step for overlap in analysis.overlaps for step in overlap.steps}

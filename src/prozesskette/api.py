@@ -16,11 +16,13 @@ from typing import Any, Unpack, get_args
 
 from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export.networkx_graph import chain_digraph
+from prozesskette.graph import check_chain, check_loaded
 from prozesskette.i18n import localise as _localise
 from prozesskette.layout import Violation
 from prozesskette.layout import layout_chain as _layout
 from prozesskette.layout import verify as _verify
 from prozesskette.layout.geometry import Layout
+from prozesskette.loader import read_chain
 from prozesskette.model import Chain
 from prozesskette.options import (
     HtmlOptions,
@@ -43,11 +45,13 @@ FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Chain:
-    """A chain from a file path, YAML text or a dict; raises ProzessketteError on errors."""
-    from prozesskette.loader import load as _load
-
-    chain: Chain = _load(source)
-    return chain
+    """A chain from a file path, YAML text or a dict, read and checked; raises
+    ProzessketteError carrying every error (warnings do not raise: :func:`check` lists them)."""
+    loaded = read_chain(source)
+    errors = [issue for issue in check_loaded(loaded) if issue.is_error]
+    if loaded.chain is None or errors:
+        raise ProzessketteError(errors)
+    return loaded.chain
 
 
 def _chain(source: Source) -> Chain:
@@ -56,13 +60,9 @@ def _chain(source: Source) -> Chain:
 
 def check(source: Source) -> list[Issue]:
     """Every problem of a chain (errors, warnings and notes), sorted by position."""
-    from prozesskette.graph import check_chain
-    from prozesskette.loader import load_with_issues
-
     if isinstance(source, Chain):
         return check_chain(source)
-    _, issues = load_with_issues(source)
-    return issues
+    return check_loaded(read_chain(source))
 
 
 def localise(source: Source, lang: str | None = None) -> tuple[Chain, list[Issue]]:

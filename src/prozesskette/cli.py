@@ -132,7 +132,7 @@ def _summary(chain: object, out: TextIO) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from prozesskette.loader import load_with_issues
+    from prozesskette.graph import load_with_issues
 
     status = EXIT_OK
     for file in args.files:
@@ -211,7 +211,7 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from prozesskette.api import render
     from prozesskette.errors import ProzessketteError
-    from prozesskette.loader import load_with_issues
+    from prozesskette.graph import load_with_issues
     from prozesskette.options import OptionError, PngOptions, check_options
 
     formats = cast("list[OutputFormat]", list(dict.fromkeys(args.format or ["svg"])))
@@ -304,7 +304,7 @@ def _emit(text: str, output: str | None, out: TextIO) -> None:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from prozesskette.loader import load_with_issues
+    from prozesskette.graph import load_with_issues
 
     chain, issues = load_with_issues(args.file)
     for issue in issues:

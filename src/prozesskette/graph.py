@@ -1,22 +1,24 @@
 """The chain as a directed graph, and the structural checks.
 
 Each check is a plain function ``check_*(graph) -> list[Issue]``; :func:`check_chain` runs
-them all. Ties are always broken by declared (file) order.
+them all. Ties are always broken by declared (file) order. :func:`check_loaded` adds them to
+what :func:`prozesskette.loader.read_chain` found (for a chain that did not load, only those
+that :func:`check_partial` can judge on its valid parts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Any
 
 from prozesskette.errors import Issue, did_you_mean
-from prozesskette.loader import SourceMap, unlocated
+from prozesskette.loader import PLACEHOLDER_STEP, Loaded, PartialChain, read_chain
 from prozesskette.model import Chain, Step, StepKind
-
-if TYPE_CHECKING:
-    import networkx as nx
+from prozesskette.source import SourceMap, unlocated
+from prozesskette.vcard import vcard
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,6 @@ class ChainGraph:
             for index, transition in enumerate(step.next)
             if transition.to in self.steps
         ]
-
-    @cached_property
-    def nx(self) -> nx.DiGraph:
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.steps)
-        for edge in self.edges:
-            graph.add_edge(edge.source, edge.target, label=edge.label)
-        return graph
 
     @cached_property
     def components(self) -> list[list[str]]:
@@ -383,8 +375,6 @@ QR_BYTE_CAPACITY_M = 2331  # bytes a QR code (version 40, error correction M) ca
 
 def check_contacts(graph: ChainGraph) -> list[Issue]:
     """Every contact fits into a QR code (else it is drawn as text only)."""
-    from prozesskette.qr import vcard
-
     issues: list[Issue] = []
     for a_index, actor in enumerate(graph.chain.actors):
         for c_index, contact in enumerate(actor.contacts):
@@ -413,3 +403,38 @@ def check_chain(chain: Chain) -> list[Issue]:
     for check in CHECKS:
         issues.extend(check(graph))
     return sorted(issues)
+
+
+def check_partial(partial: PartialChain) -> list[Issue]:
+    """The checks that still hold for the valid parts of a chain that did not load, so that
+    one wrong field does not hide the other mistakes of the file."""
+    graph = ChainGraph(partial.chain)
+    # References into a section with a missing or invalid item would look unknown.
+    skipped = {f"unknown-{section[:-1]}" for section in partial.unusable}
+    if "phases" in partial.invalid_items:
+        skipped.add("missing-phase")
+    issues = [*check_decisions(graph),
+              *(issue for issue in check_references(graph) if issue.code not in skipped)]
+    if "steps" not in partial.invalid_items:
+        issues += check_start_end(graph)
+    return [issue for issue in issues if f"'{PLACEHOLDER_STEP}'" not in issue.message]
+
+
+def check_loaded(loaded: Loaded) -> list[Issue]:
+    """Every issue of a loaded chain, sorted by position: the problems of the file, then the
+    structural checks of the chain (or those that hold for its valid parts)."""
+    if loaded.chain is not None:
+        checks = check_chain(loaded.chain)
+    elif loaded.partial is not None:
+        checks = check_partial(loaded.partial)
+    else:
+        checks = []
+    return sorted([*loaded.issues, *checks])
+
+
+def load_with_issues(source: str | os.PathLike[str] | Mapping[str, Any], *,
+                     filename: str | None = None) -> tuple[Chain | None, list[Issue]]:
+    """Read and check a chain; returns (Chain or None, every issue sorted), as
+    ``prozesskette check`` reports them. Problems are returned, never raised."""
+    loaded = read_chain(source, filename=filename)
+    return loaded.chain, check_loaded(loaded)

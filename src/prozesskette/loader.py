@@ -4,56 +4,39 @@ YAML is read safely: no object construction, every scalar becomes a string (so `
 stays "no" and ``version: 2017-12`` stays text), aliases are expanded with a budget (alias
 bombs are refused), nesting depth and file size are bounded, duplicate keys are errors.
 Every problem found is reported together, each with file:line:column and a hint.
+
+Loading is one step, checking the next: :func:`read_chain` gives a :class:`Loaded` (the chain
+or None, the file's own issues, and the valid parts of a chain that did not load); the
+structural checks live in :mod:`prozesskette.graph`, which this module never imports.
+:func:`prozesskette.load` runs both.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prozesskette.errors import Issue, ProzessketteError, Severity, did_you_mean
+from prozesskette.errors import Issue, ProzessketteError, did_you_mean
+from prozesskette.model import (
+    FIELDS,
+    MODELS,
+    Actor,
+    Chain,
+    FieldSpec,
+    Step,
+    id_problem,
+    language_problem,
+    value_problem,
+)
+from prozesskette.source import DataPath, SourceMap
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
 MAX_DEPTH = 40
-
-Path_ = tuple[str | int, ...]
-
-
-@dataclass
-class SourceMap:
-    """Where each part of a chain stands in its file (1-based line and column)."""
-
-    file: str
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-
-    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """Position of the value at ``path`` (or of its key), else of the nearest ancestor."""
-        table = self.keys if key else self.values
-        if path in table:
-            return table[path]
-        for cut in range(len(path) - 1, -1, -1):
-            if path[:cut] in self.values:
-                return self.values[path[:cut]]
-        return (0, 0)
-
-    def issue(self, path: Path_, severity: str, message: str, hint: str | None = None,
-              *, key: bool = False, code: str = "") -> Issue:
-        line, col = self.where(path, key=key)
-        level: Severity = "error" if severity == "error" else (
-            "note" if severity == "note" else "warning")
-        return Issue(self.file, line, col, level, message, hint, code)
-
-
-def unlocated(file: str = "<chain>") -> SourceMap:
-    """A source map for chains built in Python: issues then name the file only."""
-    return SourceMap(file)
-
 
 class _YamlBudgetError(Exception):
     def __init__(self, message: str, line: int, col: int, hint: str) -> None:
@@ -75,7 +58,7 @@ def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
     issues: list[Issue] = []
     budget = [MAX_NODES]
 
-    def convert(node: Any, path: Path_, depth: int) -> Any:
+    def convert(node: Any, path: DataPath, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
             raise _YamlBudgetError(
@@ -317,6 +300,9 @@ _HINTS = {
 }
 
 
+_NO_VALUE = object()  # what _Builder._field gives for a value the model does not get
+
+
 class _Builder:
     """Validates plain data against :data:`model.FIELDS`, collecting located issues, and
     builds the model objects of every part that is valid."""
@@ -326,13 +312,11 @@ class _Builder:
         self.issues: list[Issue] = []
         self.invalid_items: set[str] = set()  # sections with an item that failed
 
-    def error(self, path: Path_, message: str, hint: str | None = None, *, key: bool = False,
+    def error(self, path: DataPath, message: str, hint: str | None = None, *, key: bool = False,
               code: str = "") -> None:
         self.issues.append(self.source.issue(path, "error", message, hint, key=key, code=code))
 
-    def build(self, class_name: str, data: Any, path: Path_) -> Any:
-        from prozesskette.model import FIELDS, MODELS, FieldSpec, value_problem
-
+    def build(self, class_name: str, data: Any, path: DataPath) -> Any:
         spec = FIELDS[class_name]
         noun = class_name.lower()
         if not isinstance(data, dict):
@@ -352,64 +336,16 @@ class _Builder:
                 ok = False
         for name, field_spec in spec.items():
             value = data.get(name)
-            here = (*path, name)
             if value is None:
                 if field_spec.required:
                     self.error(path, f"{noun} has no '{name}'", f"add `{name}: …`",
                                code="missing")
                     ok = False
                 continue
-            if field_spec.kind == "list":
-                if not isinstance(value, list):
-                    self.error(here, f"'{name}' must be a list",
-                               "write each item on its own line starting with '- '",
-                               code="type")
-                    ok = False
-                    continue
-                if len(value) < field_spec.min_items:
-                    self.error(here, f"'{name}' needs at least one entry",
-                               f"add items under `{name}:`", code="too-short")
-                    ok = False
-                assert field_spec.item is not None
-                items = [self.build(field_spec.item, item, (*here, index))
-                         for index, item in enumerate(value)]
-                if any(item is None for item in items):
-                    self.invalid_items.add(name)
-                    ok = False
-                values[name] = items
-            elif field_spec.kind == "next":
-                entries = value if isinstance(value, list) else [value]
-                built = []
-                for index, entry in enumerate(entries):
-                    entry_path = (*here, index) if isinstance(value, list) else here
-                    built.append(self.build("Transition", {"to": entry}
-                                            if isinstance(entry, str) else entry, entry_path))
-                if any(item is None for item in built):
-                    ok = False
+            valid, built = self._field(name, field_spec, value, (*path, name))
+            ok = valid and ok
+            if built is not _NO_VALUE:
                 values[name] = built
-            elif field_spec.kind == "ids":
-                entries = value if isinstance(value, list) else [value]
-                for index, entry in enumerate(entries):
-                    problem = value_problem(FieldSpec("id"), entry)
-                    if problem:
-                        self.error((*here, index) if isinstance(value, list) else here,
-                                   problem if problem.startswith("'") else f"'{name}' {problem}",
-                                   _HINTS["id"], code="id")
-                        ok = False
-                values[name] = [entry.strip() if isinstance(entry, str) else entry
-                                for entry in entries]
-            elif isinstance(value, dict) and field_spec.kind in ("text", "longtext"):
-                ok = self._translations(here, name, field_spec, value) and ok
-                values[name] = {key: text.strip() for key, text in value.items()
-                                if isinstance(text, str)}
-            else:
-                if isinstance(value, str):
-                    value = value.strip()
-                problem = value_problem(field_spec, value)
-                if problem:
-                    ok = False
-                    self._value_error(here, name, field_spec, value, problem)
-                values[name] = value
         if class_name == "Step" and data.get("actor") is not None and \
                 data.get("actors") is not None:
             self.error((*path, "actors"), "give either 'actor' or 'actors', not both",
@@ -424,11 +360,62 @@ class _Builder:
             self.error(path, str(exc), code="invalid")
             return None
 
-    def _translations(self, here: Path_, name: str, field_spec: Any,
+    def _field(self, name: str, field_spec: FieldSpec, value: Any,
+               here: DataPath) -> tuple[bool, Any]:
+        """Check and build the value of one field: (valid, value for the model), the value
+        :data:`_NO_VALUE` when there is nothing to pass on."""
+        if field_spec.kind == "list":
+            if not isinstance(value, list):
+                self.error(here, f"'{name}' must be a list",
+                           "write each item on its own line starting with '- '", code="type")
+                return False, _NO_VALUE
+            ok = True
+            if len(value) < field_spec.min_items:
+                self.error(here, f"'{name}' needs at least one entry",
+                           f"add items under `{name}:`", code="too-short")
+                ok = False
+            assert field_spec.item is not None
+            items = [self.build(field_spec.item, item, (*here, index))
+                     for index, item in enumerate(value)]
+            if any(item is None for item in items):
+                self.invalid_items.add(name)
+                ok = False
+            return ok, items
+        if field_spec.kind == "next":
+            entries = value if isinstance(value, list) else [value]
+            built = [self.build("Transition", {"to": entry} if isinstance(entry, str) else entry,
+                                (*here, index) if isinstance(value, list) else here)
+                     for index, entry in enumerate(entries)]
+            return all(item is not None for item in built), built
+        if field_spec.kind == "ids":
+            return self._ids(name, value, here)
+        if isinstance(value, dict) and field_spec.kind in ("text", "longtext"):
+            ok = self._translations(here, name, field_spec, value)
+            return ok, {key: text.strip() for key, text in value.items()
+                        if isinstance(text, str)}
+        if isinstance(value, str):
+            value = value.strip()
+        problem = value_problem(field_spec, value)
+        if problem:
+            self._value_error(here, name, field_spec, value, problem)
+        return problem is None, value
+
+    def _ids(self, name: str, value: Any, here: DataPath) -> tuple[bool, list[Any]]:
+        """One id or a list of ids (a step's ``actors``), each problem at its own place."""
+        ok = True
+        entries = value if isinstance(value, list) else [value]
+        for index, entry in enumerate(entries):
+            problem = value_problem(FieldSpec("id"), entry)
+            if problem:
+                self.error((*here, index) if isinstance(value, list) else here,
+                           problem if problem.startswith("'") else f"'{name}' {problem}",
+                           _HINTS["id"], code="id")
+                ok = False
+        return ok, [entry.strip() if isinstance(entry, str) else entry for entry in entries]
+
+    def _translations(self, here: DataPath, name: str, field_spec: Any,
                       value: dict[str, Any]) -> bool:
         """Check a text given as ``{language: text}``, each problem at its own line."""
-        from prozesskette.model import FieldSpec, language_problem, value_problem
-
         if not value:
             self.error(here, f"'{name}' is empty", "write the text, or translations such as "
                        "`{de: …, en: …}`", code="text")
@@ -450,7 +437,7 @@ class _Builder:
                 ok = False
         return ok
 
-    def _value_error(self, here: Path_, name: str, field_spec: Any, value: Any,
+    def _value_error(self, here: DataPath, name: str, field_spec: Any, value: Any,
                      problem: str) -> None:
         if field_spec.kind == "enum" and isinstance(value, str):
             guess = did_you_mean(str(value), list(field_spec.choices))
@@ -468,16 +455,45 @@ class _Builder:
             self.error(here, f"'{name}' {problem}", text_hint, code=field_spec.kind)
 
 
-def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
-    """Reference checks on the parts of an invalid file that are valid on their own, so that
-    one wrong field does not hide the other mistakes of the file."""
-    from prozesskette.graph import (
-        ChainGraph,
-        check_decisions,
-        check_references,
-        check_start_end,
-    )
-    from prozesskette.model import Actor, Chain, Step, id_problem
+PLACEHOLDER_STEP = "_invalid"
+"""The id of the stand-in for each step that did not load, in :attr:`PartialChain.chain`."""
+
+
+@dataclass(frozen=True)
+class PartialChain:
+    """The parts of a chain that did not load which are valid on their own, so that the
+    reference checks can still run on them: one wrong field does not hide the other mistakes
+    of the file (see :func:`prozesskette.graph.check_partial`)."""
+
+    chain: Chain
+    """The valid actors, phases and services, and every step: one that did not load is
+    replaced by a :data:`PLACEHOLDER_STEP` without actor."""
+    unusable: frozenset[str]
+    """Sections (actors, phases, services, steps) that are missing, not a list, or hold an
+    item that did not load: references into them cannot be judged."""
+    invalid_items: frozenset[str]
+    """List fields (at the chain's level or inside an item) with an item that did not load."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What loading a chain gives, before any structural check."""
+
+    chain: Chain | None
+    """The chain, or None if the file has errors."""
+    issues: list[Issue]
+    """The problems of the file itself (YAML syntax, types, unknown fields, values), sorted by
+    position."""
+    partial: PartialChain | None = None
+    """For a chain that did not load: its valid parts, if it has any steps."""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.is_error]
+
+
+def _valid_parts(builder: _Builder, data: dict[str, Any]) -> PartialChain | None:
+    """The valid parts of a chain that did not load, built once more without reporting."""
 
     def valid(name: str, class_name: str) -> list[Any]:
         items = data.get(name)
@@ -489,99 +505,71 @@ def _partial_checks(builder: _Builder, data: dict[str, Any]) -> list[Issue]:
 
     steps = valid("steps", "Step")
     if not steps:
-        return []
+        return None
     phases = data.get("phases")
     first_phase = next((p.get("id") for p in (phases if isinstance(phases, list) else [])
                         if isinstance(p, dict) and isinstance(p.get("id"), str)), None)
-    placeholder = Step(id="_invalid", title="-", actor=None,
+    placeholder = Step(id=PLACEHOLDER_STEP, title="-", actor=None,
                        phase=first_phase if first_phase and not id_problem(first_phase) else None)
     actors = tuple(a for a in valid("actors", "Actor") if a) or (Actor("_", "-"),)
-    chain = Chain(title="-", actors=actors, steps=tuple(step or placeholder for step in steps),
+    chain = Chain("-", actors, tuple(step or placeholder for step in steps),
                   phases=tuple(p for p in valid("phases", "Phase") if p),
                   services=tuple(s for s in valid("services", "Service") if s),
                   source=builder.source)
-    graph = ChainGraph(chain)
-    # An invalid actor/phase/step/service item would make references to it look unknown.
-    skipped = {f"unknown-{section[:-1]}" for section in ("actors", "phases", "steps", "services")
-               if section in builder.invalid_items or not isinstance(data.get(section), list)}
-    if "phases" in builder.invalid_items:
-        skipped.add("missing-phase")
-    issues = [*check_decisions(graph),
-              *(issue for issue in check_references(graph) if issue.code not in skipped)]
-    if "steps" not in builder.invalid_items:
-        issues += check_start_end(graph)
-    return [issue for issue in issues if "'_invalid'" not in issue.message]
+    unusable = frozenset(section for section in ("actors", "phases", "steps", "services")
+                         if section in builder.invalid_items
+                         or not isinstance(data.get(section), list))
+    return PartialChain(chain, unusable, frozenset(builder.invalid_items))
 
 
-def build_chain(data: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
+def build_chain(data: Any, source: SourceMap) -> Loaded:
     """Plain data → Chain (or None) and every problem found, located through ``source``."""
     builder = _Builder(source)
     if not isinstance(data, dict):
         line, col = source.where(())
-        return None, [Issue(source.file, line or 1, col or 1, "error",
-                            "a chain file must be a mapping of fields",
-                            "start with `title: …`, then `actors:` and `steps:`", "type")]
+        return Loaded(None, [Issue(source.file, line or 1, col or 1, "error",
+                                   "a chain file must be a mapping of fields",
+                                   "start with `title: …`, then `actors:` and `steps:`",
+                                   "type")])
     chain = builder.build("Chain", data, ())
     if chain is None:
-        return None, sorted([*builder.issues, *_partial_checks(builder, data)])
+        return Loaded(None, sorted(builder.issues), _valid_parts(builder, data))
     object.__setattr__(chain, "source", source)
-    return chain, builder.issues
+    return Loaded(chain, builder.issues)
 
 
-def parse(source: str | os.PathLike[str] | Mapping[str, Any], *,
-          filename: str | None = None) -> tuple[Any, list[Issue]]:
-    """Parse and validate a chain; returns (Chain or None, issues). Problems in the input are
-    returned as issues, never raised."""
+def read_chain(source: str | os.PathLike[str] | Mapping[str, Any], *,
+               filename: str | None = None) -> Loaded:
+    """Read and validate a chain from a file path, YAML text or a dict. Problems in the input
+    are returned as issues, never raised. The structural checks (references, start and end,
+    …) are not run: :func:`prozesskette.graph.check_loaded` adds them."""
     if isinstance(source, Mapping):
-        smap = SourceMap(filename or "<dict>")
-        return build_chain(dict(source), smap)
+        return build_chain(dict(source), SourceMap(filename or "<dict>"))
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(os.fspath(source))
         try:
             text = read_text(path)
         except ProzessketteError as exc:
-            return None, exc.issues
+            return Loaded(None, exc.issues)
         name = filename or str(source)
     else:
         text = str(source)
         name = filename or "<text>"
     data, smap, issues = parse_yaml(text, name)
     if data is None or any(issue.is_error for issue in issues):
-        return None, issues
-    chain, more = build_chain(data, smap)
-    return chain, sorted([*issues, *more])
-
-
-def load_with_issues(source: str | os.PathLike[str] | Mapping[str, Any], *,
-                     filename: str | None = None) -> tuple[Any, list[Issue]]:
-    """Parse, validate and check a chain; returns (Chain or None, all issues sorted)."""
-    from prozesskette.graph import check_chain
-
-    chain, issues = parse(source, filename=filename)
-    if chain is not None:
-        issues = [*issues, *check_chain(chain)]
-    return chain, sorted(issues)
+        return Loaded(None, issues)
+    built = build_chain(data, smap)
+    return Loaded(built.chain, sorted([*issues, *built.issues]), built.partial)
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any], *,
-         filename: str | None = None) -> Any:
-    """Load a chain from a file path, YAML text or a dict.
+         filename: str | None = None) -> Chain:
+    """Load a chain from a file path, YAML text or a dict, without the structural checks.
 
-    Raises :class:`ProzessketteError` carrying every error (warnings do not raise; call
-    :func:`prozesskette.check` to see them).
+    Raises :class:`ProzessketteError` carrying every error of the file itself. For a chain
+    that is also checked (unknown references, dead ends, …), call :func:`prozesskette.load`.
     """
-    chain, issues = load_with_issues(source, filename=filename)
-    if chain is None or any(issue.is_error for issue in issues):
-        raise ProzessketteError([issue for issue in issues if issue.is_error])
-    return chain
-
-
-def iter_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every path in plain data (used by tests to corrupt chains)."""
-    yield path
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_paths(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from iter_paths(value, (*path, index))
+    loaded = read_chain(source, filename=filename)
+    if loaded.chain is None or loaded.errors:
+        raise ProzessketteError(loaded.errors)
+    return loaded.chain

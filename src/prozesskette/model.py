@@ -1,18 +1,28 @@
 """The chain format as typed, frozen dataclasses.
 
-Deliberately plain ``dataclasses`` rather than pydantic: importing pydantic alone takes about
-0.1 s here, more than half of the 0.15 s a whole ``prozesskette render`` may take. The format is
-declared once, in :data:`FIELDS`; the loader validates against it with located messages, and
-``prozesskette schema`` turns it into the JSON Schema for editors. Models built in Python are
-validated on construction and raise :class:`ValueError` listing every problem.
+Each field of the format is declared once, on its dataclass field: the type and default in
+the annotation, everything else (kind, description, translatable, at least how many items) in
+its metadata through :func:`spec`. :data:`FIELDS` and :data:`MODELS` are derived from that;
+the loader validates files against them with located messages, :mod:`prozesskette.schema`
+turns them into the JSON Schema for editors and docs/gen_format.py into docs/format.md.
+Models built in Python are validated on construction and raise :class:`ValueError` listing
+every problem.
+
+Deliberately plain ``dataclasses`` rather than pydantic, which would give the same single
+declaration: importing pydantic would add about 85 ms to every command run, more than half of
+what a whole ``prozesskette render`` may take. (Measured by an earlier session with
+``python -X importtime -c "import pydantic"``; pydantic is not installed in the development
+environment now, so the figure was not re-measured.)
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+from prozesskette.source import SourceMap
 
 ID_RE = re.compile(r"^[^\W\d][\w\-]*$")
 ALLOWED_URL_SCHEMES = ("http", "https", "mailto", "tel")
@@ -130,12 +140,22 @@ def language_problem(value: str) -> str | None:
 
 # --- the format, declared once ---------------------------------------------------------------
 
+FieldKind = Literal["text", "longtext", "id", "ids", "url", "phone", "email", "color", "lang",
+                    "enum", "list", "next"]
+"""How a field is written: ``text`` and ``longtext`` may be translated ({de: …, en: …}),
+``ids`` is one id or a list of ids, ``list`` a list of items of another model, ``next`` the
+transitions of a step; the others are one checked string each."""
+
+
 @dataclass(frozen=True)
 class FieldSpec:
-    """How one field of the format is written and checked."""
+    """How one field of the format is written and checked.
 
-    # text | longtext | id | ids | url | phone | email | color | lang | enum | list | next
-    kind: str
+    Declared in the field's metadata with :func:`spec`; ``required``, ``item`` and ``choices``
+    are filled in from the field's default and type when :data:`FIELDS` is derived.
+    """
+
+    kind: FieldKind
     required: bool = False
     description: str = ""
     item: str | None = None  # for lists: the name of the item class
@@ -144,83 +164,45 @@ class FieldSpec:
     translatable: bool = False  # a text that readers need in their language
 
 
-FIELDS: dict[str, dict[str, FieldSpec]] = {
-    "Chain": {
-        "title": FieldSpec("text", True, "Title of the chain.", translatable=True),
-        "region": FieldSpec("text", description="e.g. 'Landkreis Stendal'.", translatable=True),
-        "version": FieldSpec("text", description="The 'Stand', e.g. '2017-12'."),
-        "language": FieldSpec("lang", description="Language tag of the texts, e.g. 'de'."),
-        "direction": FieldSpec("enum", description="lr: lanes as rows, time left to right; "
-                               "tb: lanes as columns, time downwards.", choices=("lr", "tb")),
-        "author": FieldSpec("text", description="Who maintains the chain."),
-        "description": FieldSpec("longtext", description="What the chain is about.",
-                                 translatable=True),
-        "actors": FieldSpec("list", True, "Institutions and people; one lane each.",
-                            item="Actor", min_items=1),
-        "phases": FieldSpec("list", description="Stages of the chain, in order (columns).",
-                            item="Phase"),
-        "services": FieldSpec("list", description="Titles for the offers that steps name in "
-                              "'service'.", item="Service"),
-        "steps": FieldSpec("list", True, "The steps, roughly in order.", item="Step",
-                           min_items=1),
-    },
-    "Actor": {
-        "id": FieldSpec("id", True, "Short name used to refer to the actor, e.g. 'jobcenter'."),
-        "name": FieldSpec("text", True, "Full name shown in the lane header.", translatable=True),
-        "short": FieldSpec("text", description="Short name, e.g. 'JC'.", translatable=True),
-        "color": FieldSpec("color", description="Lane colour as #rrggbb."),
-        "description": FieldSpec("longtext", description="What the actor does.",
-                                 translatable=True),
-        "url": FieldSpec("url", description="Web page of the institution."),
-        "contacts": FieldSpec("list", description="Contact persons (one QR code each).",
-                              item="Contact"),
-    },
-    "Contact": {
-        "name": FieldSpec("text", True, "Full name, e.g. 'Erika Beispiel'."),
-        "role": FieldSpec("text", description="Function, e.g. 'Integrationsfachkraft U25'.",
-                         translatable=True),
-        "phone": FieldSpec("phone", description="Phone number, e.g. '+49 3931 0000-00'."),
-        "email": FieldSpec("email", description="E-mail address."),
-        "url": FieldSpec("url", description="Web page: https://, http://, mailto: or tel:."),
-        "address": FieldSpec("text", description="Postal address on one line."),
-        "organization": FieldSpec("text", description="Organisation, if not the actor's name."),
-    },
-    "Phase": {
-        "id": FieldSpec("id", True, "Short name used to refer to the phase."),
-        "title": FieldSpec("text", True, "Title shown above the phase's columns.",
-                           translatable=True),
-    },
-    "Service": {
-        "id": FieldSpec("id", True, "Short name used in steps' 'service'."),
-        "title": FieldSpec("text", True, "What the offer is called, e.g. 'Sprachförderung'.",
-                           translatable=True),
-        "description": FieldSpec("longtext", description="What the offer is.",
-                                 translatable=True),
-    },
-    "Step": {
-        "id": FieldSpec("id", True, "Short name used in other steps' 'next'."),
-        "title": FieldSpec("text", True, "Text in the box; keep it short.", translatable=True),
-        "description": FieldSpec("longtext", description="Details (not drawn in the box).",
-                                 translatable=True),
-        "kind": FieldSpec("enum", description="Shape of the step.",
-                          choices=tuple(kind.value for kind in StepKind)),
-        "actor": FieldSpec("id", description="The responsible actor's id."),
-        "actors": FieldSpec("ids", description="Several co-responsible actors' ids, lead first "
-                            "(instead of 'actor')."),
-        "phase": FieldSpec("id", description="The phase id (required if phases exist)."),
-        "next": FieldSpec("next", description="Following steps: ids, or {to: id, label: text} "
-                          "items (decisions label every branch)."),
-        "legal_basis": FieldSpec("text", description="Legal basis, e.g. '§ 44 AufenthG'."),
-        "service": FieldSpec("id", description="The offer this step provides; the same service "
-                             "from different actors is an overlap."),
-        "url": FieldSpec("url", description="Further information about this step."),
-    },
-    "Transition": {
-        "to": FieldSpec("id", True, "The id of the next step."),
-        "label": FieldSpec("text", description="Label on the arrow, e.g. 'ja'.",
-                           translatable=True),
-    },
-}
+_SPEC = "prozesskette"  # the key of a field's FieldSpec in its dataclass metadata
+
+
+def spec(kind: FieldKind, description: str, *, translatable: bool = False,
+         min_items: int = 0) -> dict[str, FieldSpec]:
+    """The metadata that makes a dataclass field part of the chain format:
+    ``title: str = field(metadata=spec("text", "Title of the chain.", translatable=True))``."""
+    return {_SPEC: FieldSpec(kind, description=description, min_items=min_items,
+                             translatable=translatable)}
+
+
+# A list field's annotation, as the string it is under PEP 563: 'tuple[Actor, ...]'. Read
+# with a pattern rather than typing.get_type_hints, which costs about 1 ms at every start.
+_ITEMS_ANNOTATION = re.compile(r"tuple\[(\w+), \.\.\.\]")
+
+
+def _derive_specs(model: type[Any]) -> dict[str, FieldSpec]:
+    """The format fields of a model class, in declared order, completed from the dataclass:
+    a field without a default is required, a list's item class and an enum's choices come
+    from the field's type."""
+    result: dict[str, FieldSpec] = {}
+    for item in fields(model):
+        declared: FieldSpec | None = item.metadata.get(_SPEC)
+        if declared is None:  # not written in chain files (Chain.source)
+            continue
+        required = item.default is MISSING and item.default_factory is MISSING
+        item_class: str | None = None
+        choices: tuple[str, ...] = ()
+        if declared.kind == "list":
+            items = _ITEMS_ANNOTATION.fullmatch(str(item.type))
+            if items is None:
+                raise TypeError(f"{model.__name__}.{item.name}: annotate a list field as "
+                                "tuple[Item, ...]")
+            item_class = items.group(1)
+        elif declared.kind == "enum":
+            choices = tuple(member.value for member in globals()[str(item.type)])
+        result[item.name] = replace(declared, required=required, item=item_class,
+                                    choices=choices)
+    return result
 
 
 def _text_problem(value: Any, limit: int = MAX_TEXT, *, allow_empty: bool = False) -> str | None:
@@ -273,9 +255,9 @@ def translations_problem(spec: FieldSpec, value: dict[Any, Any]) -> str | None:
 
 def _validate(obj: Any) -> None:
     """Check a model built in Python; raise ValueError naming every bad field."""
-    spec = FIELDS[type(obj).__name__]
+    specs = FIELDS[type(obj).__name__]
     problems: list[str] = []
-    for name, field_spec in spec.items():
+    for name, field_spec in specs.items():
         value = getattr(obj, name)
         if value is None or field_spec.kind in ("list", "next"):
             if value is None and field_spec.required:
@@ -309,13 +291,18 @@ def _tuple(obj: Any, name: str) -> None:
 class Contact:
     """A contact person; each becomes a vCard QR code in the lane header."""
 
-    name: str
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    url: str | None = None
-    address: str | None = None
-    organization: str | None = None
+    name: str = field(metadata=spec("text", "Full name, e.g. 'Erika Beispiel'."))
+    role: str | None = field(default=None, metadata=spec(
+        "text", "Function, e.g. 'Integrationsfachkraft U25'.", translatable=True))
+    phone: str | None = field(default=None, metadata=spec(
+        "phone", "Phone number, e.g. '+49 3931 0000-00'."))
+    email: str | None = field(default=None, metadata=spec("email", "E-mail address."))
+    url: str | None = field(default=None, metadata=spec(
+        "url", "Web page: https://, http://, mailto: or tel:."))
+    address: str | None = field(default=None, metadata=spec(
+        "text", "Postal address on one line."))
+    organization: str | None = field(default=None, metadata=spec(
+        "text", "Organisation, if not the actor's name."))
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -325,13 +312,18 @@ class Contact:
 class Actor:
     """An institution or person responsible for steps; one swimlane each."""
 
-    id: str
-    name: str
-    short: str | None = None
-    color: str | None = None
-    description: str | None = None
-    url: str | None = None
-    contacts: tuple[Contact, ...] = ()
+    id: str = field(metadata=spec(
+        "id", "Short name used to refer to the actor, e.g. 'jobcenter'."))
+    name: str = field(metadata=spec("text", "Full name shown in the lane header.",
+                                    translatable=True))
+    short: str | None = field(default=None, metadata=spec(
+        "text", "Short name, e.g. 'JC'.", translatable=True))
+    color: str | None = field(default=None, metadata=spec("color", "Lane colour as #rrggbb."))
+    description: str | None = field(default=None, metadata=spec(
+        "longtext", "What the actor does.", translatable=True))
+    url: str | None = field(default=None, metadata=spec("url", "Web page of the institution."))
+    contacts: tuple[Contact, ...] = field(default=(), metadata=spec(
+        "list", "Contact persons (one QR code each)."))
 
     def __post_init__(self) -> None:
         _tuple(self, "contacts")
@@ -344,8 +336,9 @@ class Actor:
 class Phase:
     """A stage of the chain; phases are column ranges in the chart, in file order."""
 
-    id: str
-    title: str
+    id: str = field(metadata=spec("id", "Short name used to refer to the phase."))
+    title: str = field(metadata=spec("text", "Title shown above the phase's columns.",
+                                     translatable=True))
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -356,9 +349,11 @@ class Service:
     """An offer (e.g. 'Sprachförderung'); steps of different actors with the same service
     are *overlaps*."""
 
-    id: str
-    title: str
-    description: str | None = None
+    id: str = field(metadata=spec("id", "Short name used in steps' 'service'."))
+    title: str = field(metadata=spec(
+        "text", "What the offer is called, e.g. 'Sprachförderung'.", translatable=True))
+    description: str | None = field(default=None, metadata=spec(
+        "longtext", "What the offer is.", translatable=True))
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -368,8 +363,9 @@ class Service:
 class Transition:
     """An arrow to the next step, optionally labelled (decisions label every branch)."""
 
-    to: str
-    label: str | None = None
+    to: str = field(metadata=spec("id", "The id of the next step."))
+    label: str | None = field(default=None, metadata=spec(
+        "text", "Label on the arrow, e.g. 'ja'.", translatable=True))
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -389,17 +385,28 @@ def _transition(item: Any) -> Transition:
 class Step:
     """One step of the chain, in the lane of the actor(s) responsible for it."""
 
-    id: str
-    title: str
-    description: str | None = None
-    kind: StepKind = StepKind.task
-    actor: str | None = None
-    actors: tuple[str, ...] | None = None
-    phase: str | None = None
-    next: tuple[Transition, ...] = ()
-    legal_basis: str | None = None
-    service: str | None = None
-    url: str | None = None
+    id: str = field(metadata=spec("id", "Short name used in other steps' 'next'."))
+    title: str = field(metadata=spec("text", "Text in the box; keep it short.",
+                                     translatable=True))
+    description: str | None = field(default=None, metadata=spec(
+        "longtext", "Details (not drawn in the box).", translatable=True))
+    kind: StepKind = field(default=StepKind.task, metadata=spec("enum", "Shape of the step."))
+    actor: str | None = field(default=None, metadata=spec(
+        "id", "The responsible actor's id."))
+    actors: tuple[str, ...] | None = field(default=None, metadata=spec(
+        "ids", "Several co-responsible actors' ids, lead first (instead of 'actor')."))
+    phase: str | None = field(default=None, metadata=spec(
+        "id", "The phase id (required if phases exist)."))
+    next: tuple[Transition, ...] = field(default=(), metadata=spec(
+        "next", "Following steps: ids, or {to: id, label: text} items (decisions label every "
+        "branch)."))
+    legal_basis: str | None = field(default=None, metadata=spec(
+        "text", "Legal basis, e.g. '§ 44 AufenthG'."))
+    service: str | None = field(default=None, metadata=spec(
+        "id", "The offer this step provides; the same service from different actors is an "
+        "overlap."))
+    url: str | None = field(default=None, metadata=spec(
+        "url", "Further information about this step."))
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, StepKind):
@@ -433,19 +440,31 @@ class Step:
 class Chain:
     """A process chain: who does what, in which order, and whom to call."""
 
-    title: str
-    actors: tuple[Actor, ...]
-    steps: tuple[Step, ...]
-    region: str | None = None
-    version: str | None = None
-    language: str = "de"
-    direction: Direction = Direction.lr
-    author: str | None = None
-    description: str | None = None
-    phases: tuple[Phase, ...] = ()
-    services: tuple[Service, ...] = ()
-    source: Any = field(default=None, compare=False, repr=False)
-    """The :class:`prozesskette.loader.SourceMap` of the file the chain came from, if any."""
+    # In file order (as docs/format.md lists them). Only title, actors and steps may be given
+    # by position, so the optional fields between them are keyword-only.
+    title: str = field(metadata=spec("text", "Title of the chain.", translatable=True))
+    region: str | None = field(default=None, kw_only=True, metadata=spec(
+        "text", "e.g. 'Landkreis Stendal'.", translatable=True))
+    version: str | None = field(default=None, kw_only=True, metadata=spec(
+        "text", "The 'Stand', e.g. '2017-12'."))
+    language: str = field(default="de", kw_only=True, metadata=spec(
+        "lang", "Language tag of the texts, e.g. 'de'."))
+    direction: Direction = field(default=Direction.lr, kw_only=True, metadata=spec(
+        "enum", "lr: lanes as rows, time left to right; tb: lanes as columns, time downwards."))
+    author: str | None = field(default=None, kw_only=True, metadata=spec(
+        "text", "Who maintains the chain."))
+    description: str | None = field(default=None, kw_only=True, metadata=spec(
+        "longtext", "What the chain is about.", translatable=True))
+    actors: tuple[Actor, ...] = field(metadata=spec(
+        "list", "Institutions and people; one lane each.", min_items=1))
+    phases: tuple[Phase, ...] = field(default=(), kw_only=True, metadata=spec(
+        "list", "Stages of the chain, in order (columns)."))
+    services: tuple[Service, ...] = field(default=(), kw_only=True, metadata=spec(
+        "list", "Titles for the offers that steps name in 'service'."))
+    steps: tuple[Step, ...] = field(metadata=spec(
+        "list", "The steps, roughly in order.", min_items=1))
+    source: SourceMap | None = field(default=None, kw_only=True, compare=False, repr=False)
+    """Where each part stood in the file the chain came from, if any (not a format field)."""
 
     def __post_init__(self) -> None:
         for name in ("actors", "steps", "phases", "services"):
@@ -476,6 +495,8 @@ class Chain:
 
     def _repr_svg_(self) -> str:
         """Jupyter shows a chain as its chart."""
+        # The one import of a higher layer that the layering allows (issue 13): the display
+        # hook needs the whole pipeline, and runs only when a notebook shows a chain.
         from prozesskette.api import to_svg
 
         return to_svg(self)
@@ -492,9 +513,15 @@ def _texts_first(obj: Any, language: str) -> None:
                 _texts_first(item, language)
 
 
-MODELS: dict[str, type[Any]] = {"Chain": Chain, "Actor": Actor, "Contact": Contact,
-                                "Phase": Phase, "Service": Service, "Step": Step,
-                                "Transition": Transition}
+MODELS: dict[str, type[Any]] = {model.__name__: model for model in (
+    Chain, Actor, Contact, Phase, Service, Step, Transition)}
+"""The model classes by name, in the order the format reference lists them."""
+
+FIELDS: dict[str, dict[str, FieldSpec]] = {name: _derive_specs(model)
+                                           for name, model in MODELS.items()}
+"""The chain format, derived from the field metadata above: class name → field name → spec.
+The loader checks files against it, :mod:`prozesskette.schema` turns it into the JSON Schema
+and docs/gen_format.py into docs/format.md."""
 
 
 def _plain(obj: Any) -> Any:
@@ -507,12 +534,9 @@ def _plain(obj: Any) -> Any:
     if type(obj).__name__ in MODELS and not isinstance(obj, str):
         result: dict[str, Any] = {}
         for item in fields(obj):
-            if item.name == "source":
-                continue
             value = getattr(obj, item.name)
-            if value is None or value == () or (item.name == "kind" and value == "task") or (
-                    item.name == "language" and value == "de") or (
-                    item.name == "direction" and value == "lr"):
+            if _SPEC not in item.metadata or value is None or value == () or \
+                    value == item.default:  # not a format field, not set, or the default
                 continue
             result[item.name] = _plain(value)
         return result

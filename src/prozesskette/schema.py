@@ -1,4 +1,5 @@
-"""The JSON Schema of the chain format, from the one declaration in :data:`model.FIELDS`.
+"""The JSON Schema of the chain format, derived from the one declaration of each field: its
+dataclass field and metadata in :mod:`prozesskette.model`, read through :data:`model.FIELDS`.
 
 Editors use it for completion and checks while typing (VS Code's YAML extension reads the
 ``# yaml-language-server: $schema=…`` line).

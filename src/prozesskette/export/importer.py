@@ -30,7 +30,10 @@ from prozesskette.export.bpmn import (
     STEP_PREFIX,
     chain_id,
 )
-from prozesskette.model import ID_RE, Chain
+from prozesskette.graph import check_partial
+from prozesskette.loader import build_chain
+from prozesskette.model import FIELDS, ID_RE, Chain
+from prozesskette.source import SourceMap
 
 MAX_BPMN_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 200
@@ -260,8 +263,6 @@ def from_bpmn(source: str | bytes | os.PathLike[str], *,
     what was guessed). Raises :class:`ProzessketteError` if the input is unsafe, not XML, not
     BPMN, or does not make a valid chain (the issues say why and where).
     """
-    from prozesskette.loader import SourceMap, build_chain
-
     data, name = _read(source, filename)
     doc = parse_xml(data, name)
     work = _Import(doc)
@@ -274,11 +275,12 @@ def from_bpmn(source: str | bytes | os.PathLike[str], *,
     process, participant = _choose_process(work)
     chain_data = _map_process(work, process, participant)
     smap = SourceMap(name, values=dict(work.positions))
-    chain, build_issues = build_chain(chain_data, smap)
-    issues = sorted([*work.issues, *build_issues])
-    if chain is None or any(issue.is_error for issue in issues):
+    loaded = build_chain(chain_data, smap)
+    partial_checks = check_partial(loaded.partial) if loaded.partial is not None else []
+    issues = sorted([*work.issues, *loaded.issues, *partial_checks])
+    if loaded.chain is None or any(issue.is_error for issue in issues):
         raise ProzessketteError(issues)
-    return chain, issues
+    return loaded.chain, issues
 
 
 def _choose_process(work: _Import) -> tuple[ET.Element, ET.Element | None]:
@@ -586,8 +588,6 @@ def chain_to_yaml(chain: Chain) -> str:
     Dumper.add_representer(str, text)
     Dumper.add_representer(Flow, flow_seq)
     Dumper.add_representer(FlowMap, flow_map)
-
-    from prozesskette.model import FIELDS
 
     plain = chain.to_dict()
     data = {key: plain[key] for key in FIELDS["Chain"] if key in plain}  # the format's order
