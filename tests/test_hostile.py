@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 import prozesskette
 from paths import EXAMPLE, examples
 from prozesskette.cli import main
-from prozesskette.loader import load_with_issues
+from prozesskette.graph import load_with_issues
 from prozesskette.model import FIELDS
 
 SVG = "{http://www.w3.org/2000/svg}"
