@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import CHAINS, EXAMPLE
+from paths import CHAINS, EXAMPLE, ROOT
 from prozesskette.cli import main
 
 
@@ -196,3 +196,25 @@ def test_help_imports_no_stage() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.strip() == "['prozesskette', 'prozesskette.cli']"
+
+
+def test_render_focus_all_writes_one_view_per_actor(tmp_path: Path) -> None:
+    from prozesskette import layout_chain, load, verify
+    from prozesskette.focus import actors_with_steps
+
+    chain_file = ROOT / "chains" / "stendal-ausbildung.yaml"
+    code, _, err = run("render", str(chain_file), "--focus", "all", "-f", "svg",
+                       "-o", str(tmp_path))
+    assert code == 0, err
+    actors = actors_with_steps(load(chain_file))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"stendal-ausbildung-{actor}.svg" for actor in actors)
+    for actor in actors:
+        assert verify(layout_chain(chain_file, focus=actor)) == []
+
+
+def test_render_focus_with_a_typo_names_the_actor_and_a_fix(tmp_path: Path) -> None:
+    code, _, err = run("render", str(ROOT / "chains" / "stendal-ausbildung.yaml"),
+                       "--focus", "jobcentre", "-o", str(tmp_path))
+    assert code == 1 and "unknown actor 'jobcentre'" in err
+    assert "did you mean 'jobcenter'?" in err and not list(tmp_path.iterdir())

@@ -112,7 +112,7 @@ def test_every_layout_option_can_be_given() -> None:
 
     engine = {field.name for field in dataclasses.fields(EngineOptions)} - {"language"}
     assert engine <= _keys(LayoutOptions)
-    assert _keys(LayoutOptions) - engine == {"lang", "mirror"}
+    assert _keys(LayoutOptions) - engine == {"lang", "mirror", "focus"}
 
 
 def test_every_pdf_option_can_be_given() -> None:

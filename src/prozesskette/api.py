@@ -16,6 +16,7 @@ from typing import Any, Unpack, get_args
 
 from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export.networkx_graph import chain_digraph
+from prozesskette.focus import focus_chain, focus_ids
 from prozesskette.graph import check_chain, check_loaded
 from prozesskette.i18n import localise as _localise
 from prozesskette.layout import Violation
@@ -71,11 +72,15 @@ def localise(source: Source, lang: str | None = None) -> tuple[Chain, list[Issue
     return _localise(_chain(source), lang)
 
 
-def _checked(source: Source, lang: str | None = None) -> Chain:
+def _checked(source: Source, lang: str | None = None, focus: str | None = None) -> Chain:
+    """The chain, checked (errors raise), focused on ``focus`` (before localising: the view
+    needs the whole chain) and in ``lang``."""
     chain = _chain(source)
     errors = [issue for issue in check(chain) if issue.is_error]
     if errors:
         raise ProzessketteError(errors)
+    if focus:
+        chain = focus_chain(chain, focus).chain
     chain, untranslated = localise(chain, lang)
     if untranslated:
         import warnings
@@ -93,7 +98,8 @@ def layout_chain(source: Source, **options: Unpack[LayoutOptions]) -> Layout:
     ``lang="ar"`` draws the chain in that language (right to left for Arabic script); the
     other options are listed in :class:`~prozesskette.options.LayoutOptions`."""
     lang = options.pop("lang", None)
-    return _layout(_checked(source, lang), **options)
+    focus = options.pop("focus", None)
+    return _layout(_checked(source, lang, focus), **options)
 
 
 def verify(layout: Layout) -> list[Violation]:
@@ -134,8 +140,12 @@ def to_json(source: Source, **options: Unpack[LayoutOptions]) -> str:
 @takes_options(PdfOptions)
 def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
-    lang = options.pop("lang", None)
-    result: bytes = render_pdf(_checked(source, lang), **options)
+    pdf: dict[str, Any] = dict(options)  # checked; the rest goes to the printing
+    lang: str | None = pdf.pop("lang", None)
+    focus: str | None = pdf.pop("focus", None)
+    chain = _chain(source)
+    drawn = _checked(chain, lang, focus)
+    result: bytes = render_pdf(drawn, focus=focus_ids(chain, focus) if focus else (), **pdf)
     return result
 
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from prozesskette.model import Chain
     from prozesskette.options import OptionError, OutputFormat, PngOptions
 
@@ -86,6 +88,10 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="PDF page in landscape (the default for the chart)")
     render.add_argument("--portrait", dest="landscape", action="store_false",
                         help="PDF page in portrait")
+    render.add_argument("--focus", metavar="ACTOR[,ACTOR…]", default=None,
+                        help="one institution's view: the actors' lanes, the lanes they hand "
+                             "over to or receive from, stubs for the rest; 'all' writes one "
+                             "file per actor (NAME-ACTOR.svg …)")
     render.add_argument("--no-appendix", action="store_true",
                         help="PDF: only the chart, no Schnittstellenpapier pages")
     render.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
@@ -158,7 +164,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
                   err: TextIO) -> None:
     from prozesskette.i18n import languages, localise
-    from prozesskette.model import Chain, language_problem
+    from prozesskette.markup import language_problem
+    from prozesskette.model import Chain
 
     assert isinstance(chain, Chain)
     problem = language_problem(language)
@@ -206,10 +213,8 @@ def _option_error(error: OptionError, err: TextIO) -> int:
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import warnings
     from pathlib import Path
 
-    from prozesskette.api import render
     from prozesskette.errors import ProzessketteError
     from prozesskette.graph import load_with_issues
     from prozesskette.options import OptionError, PngOptions, check_options
@@ -217,7 +222,8 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     formats = cast("list[OutputFormat]", list(dict.fromkeys(args.format or ["svg"])))
     target = Path(args.output) if args.output else None
     single_file = target is not None and target.suffix.lower().lstrip(".") in FORMATS
-    if single_file and (len(args.files) > 1 or len(formats) > 1):
+    if single_file and (len(args.files) > 1 or len(formats) > 1
+                        or (args.focus or "").strip() == "all"):
         err.write("prozesskette: error: -o names a file, but several outputs would be written;"
                   " give a folder instead\n")
         return EXIT_USAGE
@@ -233,7 +239,7 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _option_error(error, err)
     status = EXIT_OK
     if args.lang is not None:
-        from prozesskette.model import language_problem
+        from prozesskette.markup import language_problem
 
         problem = language_problem(args.lang)
         if problem:
@@ -249,33 +255,69 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if chain is None or any(issue.is_error for issue in issues):
             status = EXIT_ERRORS
             continue
+        try:
+            views = _focus_views(chain, args.focus)
+        except ProzessketteError as exc:
+            for issue in exc.issues:
+                err.write(issue.format() + "\n")
+            status = EXIT_ERRORS
+            continue
         if args.lang is not None:
             chain = _in_language(chain, args.lang, err)
-        for kind in formats:
-            if single_file:
-                assert target is not None
-                path = target
-            else:
-                folder = target if target is not None else Path(file).parent
-                path = folder / (Path(file).stem + "." + kind)
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    render(chain, path, format=kind, **options[kind])
-                for warning in caught:
-                    err.write(f"{path}: warning: {warning.message}\n")
-            except OptionError as error:  # checked above; kept so it can never read as exit 1
-                return _option_error(error, err)
-            except ProzessketteError as exc:
-                for issue in exc.issues:
-                    err.write(issue.format() + "\n")
-                status = EXIT_ERRORS
-                continue
-            if total > 1:
-                err.write(f"[{number}/{total}] ")
-            if total > 1 or not args.quiet_output:
-                err.write(f"{file} → {path}\n")
+        folder = target if target is not None else Path(file).parent
+        for suffix, focus in views:
+            for kind in formats:
+                path = target if single_file and target is not None else \
+                    folder / (Path(file).stem + suffix + "." + kind)
+                view: PngOptions = {**options[kind], "focus": focus} if focus else options[kind]
+                written = _render_file(chain, path, kind, view, err)
+                if written != EXIT_OK:
+                    if written == EXIT_USAGE:
+                        return written
+                    status = written
+                    continue
+                if total > 1:
+                    err.write(f"[{number}/{total}] ")
+                if total > 1 or not args.quiet_output:
+                    err.write(f"{file} → {path}\n")
     return status
+
+
+def _focus_views(chain: Chain, focus: str | None) -> list[tuple[str, str | None]]:
+    """(file-name suffix, focus) of each drawing of ``render``: the whole chain; the view of
+    the named actors; or, for ``--focus all``, one view per actor that has steps."""
+    from prozesskette.focus import ALL_ACTORS, actors_with_steps, focus_ids
+
+    if not focus:
+        return [("", None)]
+    if focus.strip() == ALL_ACTORS:
+        return [("-" + actor, actor) for actor in actors_with_steps(chain)]
+    ids = focus_ids(chain, focus)
+    return [("-" + "-".join(ids), ",".join(ids))]
+
+
+def _render_file(chain: Chain, path: Path, kind: OutputFormat, options: PngOptions,
+                 err: TextIO) -> int:
+    """Draw one output file; warnings and errors go to ``err`` located at the file."""
+    import warnings
+
+    from prozesskette.api import render
+    from prozesskette.errors import ProzessketteError
+    from prozesskette.options import OptionError
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            render(chain, path, format=kind, **options)
+        for warning in caught:
+            err.write(f"{path}: warning: {warning.message}\n")
+    except OptionError as error:  # checked before; kept so it can never read as exit 1
+        return _option_error(error, err)
+    except ProzessketteError as exc:
+        for issue in exc.issues:
+            err.write(issue.format() + "\n")
+        return EXIT_ERRORS
+    return EXIT_OK
 
 
 _SHOWN_UNTRANSLATED = 8

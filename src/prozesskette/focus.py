@@ -262,7 +262,6 @@ class _Region:
     entries: tuple[tuple[str, str, str | None], ...]  # kept → cut
     exits: tuple[tuple[str, str, str | None], ...]  # cut → kept
     has_start: bool
-    has_end: bool
 
 
 def _regions(graph: ChainGraph, kept: set[str]) -> list[_Region]:
@@ -292,7 +291,7 @@ def _regions(graph: ChainGraph, kept: set[str]) -> list[_Region]:
                   if e.source in kept and e.target in inside),
             tuple((e.source, e.target, e.label) for e in graph.edges
                   if e.source in inside and e.target in kept),
-            StepKind.start in kinds, StepKind.end in kinds))
+            StepKind.start in kinds))
     return regions
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
+from prozesskette.markup import language_problem
 from prozesskette.model import (
     FIELDS,
     MODELS,
@@ -29,7 +30,6 @@ from prozesskette.model import (
     FieldSpec,
     Step,
     id_problem,
-    language_problem,
     value_problem,
 )
 from prozesskette.source import DataPath, SourceMap

@@ -22,20 +22,12 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from prozesskette.markup import color_problem, language_problem, link_problem
 from prozesskette.source import SourceMap
 
 ID_RE = re.compile(r"^[^\W\d][\w\-]*$")
-ALLOWED_URL_SCHEMES = ("http", "https", "mailto", "tel")
-_URL_RE = re.compile(
-    r"^(?:https?://[^\s/$.?#<>\"'][^\s<>\"']*|mailto:[^\s@<>\"']+@[^\s@<>\"']+"
-    r"|tel:\+?[0-9()\-./ ]+)$",
-    re.IGNORECASE,
-)
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}$")
 _EMAIL_RE = re.compile(r"^[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}$")
-_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-# BCP 47 in the forms chains use: 'de', 'pt-BR', 'sr-Latn', and private use such as 'de-x-ls'
-LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MAX_TEXT = 2000
 MAX_LONG_TEXT = 20000
@@ -99,14 +91,6 @@ class Direction(StrEnum):
 
 # --- value checks: each returns an error message, or None if the value is fine ---------------
 
-def url_problem(value: str) -> str | None:
-    """Only http(s), mailto and tel links: anything else could run script in a page."""
-    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-    if scheme not in ALLOWED_URL_SCHEMES or not _URL_RE.match(value):
-        return f"'{value}' is not an allowed link: use https://…, http://…, mailto:… or tel:…"
-    return None
-
-
 def phone_problem(value: str) -> str | None:
     if not _PHONE_RE.match(value) or sum(ch.isdigit() for ch in value) < 3:
         return (f"'{value}' does not look like a phone number: digits, spaces and + ( ) / - . "
@@ -120,21 +104,9 @@ def email_problem(value: str) -> str | None:
     return None
 
 
-def color_problem(value: str) -> str | None:
-    if not _COLOR_RE.match(value):
-        return f"'{value}' is not a colour: write it as #rrggbb, e.g. '#e8f1fb'"
-    return None
-
-
 def id_problem(value: str) -> str | None:
     if not ID_RE.match(value) or len(value) > 80:
         return f"'{value}' is not a valid id"
-    return None
-
-
-def language_problem(value: str) -> str | None:
-    if not isinstance(value, str) or not LANG_RE.match(value):
-        return f"'{value}' is not a language tag"
     return None
 
 
@@ -229,7 +201,7 @@ def value_problem(spec: FieldSpec, value: Any) -> str | None:
         return "must be a text"
     if _SURROGATE_RE.search(value):
         return "contains a broken character (a lone UTF-16 surrogate)"
-    checks = {"id": id_problem, "url": url_problem, "phone": phone_problem,
+    checks = {"id": id_problem, "url": link_problem, "phone": phone_problem,
               "email": email_problem, "color": color_problem, "lang": language_problem}
     if kind in checks:
         return checks[kind](value)

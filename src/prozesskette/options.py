@@ -93,6 +93,11 @@ class _ChartOptions(TypedDict, total=False):
     """Draw the legend (default True)."""
     mirror: bool | None
     """Let time run from right to left; default (None): for right-to-left languages."""
+    focus: str | None
+    """One institution's view: actor ids, comma-separated (``"jobcenter"``,
+    ``"jobcenter,agentur"``). It shows their lanes, the lanes they hand over to or receive
+    from, and labelled stubs for the rest (see :mod:`prozesskette.focus`); in the PDF the
+    Schnittstellenpapier lists their hand-offs. Default (None): the whole chain."""
 
 
 class LayoutOptions(_ChartOptions, total=False):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prozesskette.model import FIELDS, ID_RE, LANG_RE, MAX_LONG_TEXT, MAX_TEXT, FieldSpec
+from prozesskette.markup import LANGUAGE_TAG_RE
+from prozesskette.model import FIELDS, ID_RE, MAX_LONG_TEXT, MAX_TEXT, FieldSpec
 
 _ID = {"type": "string", "pattern": ID_RE.pattern, "maxLength": 80}
 
@@ -41,7 +42,7 @@ def _field(spec: FieldSpec) -> dict[str, Any]:
                                 if kind == "longtext" else
                                 {"type": "string", "minLength": 1, "maxLength": MAX_TEXT})
         result = {"anyOf": [text, {"type": "object", "minProperties": 1,
-                                   "propertyNames": {"pattern": LANG_RE.pattern},
+                                   "propertyNames": {"pattern": LANGUAGE_TAG_RE.pattern},
                                    "additionalProperties": dict(text)}]}
     else:
         result = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
