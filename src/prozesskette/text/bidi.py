@@ -419,6 +419,10 @@ def browser_lines(lines: Sequence[str], chart_rtl: bool = False) -> BrowserLines
     """
     paragraph = " ".join(lines)
     rtl = line_rtl(paragraph, chart_rtl)
+    if not rtl and (paragraph.isascii() or not any(
+            bidi_class(ch) in ("R", "AL", "AN") for ch in paragraph)):
+        # nothing right to left in a left-to-right paragraph: every level is 0 (most charts)
+        return BrowserLines(False, tuple(lines))
     base = 1 if rtl else 0
     levels = paragraph_levels(paragraph, rtl)
     texts: list[str] = []
