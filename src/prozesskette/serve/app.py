@@ -11,6 +11,7 @@ the newest one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -320,9 +321,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool) -> int:
     runner = _Uvicorn(config)
     runner.on_exit = server.hub.close
     server.open_url = address if open_browser else None
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises the captured Ctrl-C again
         runner.run()
-    except KeyboardInterrupt:  # uvicorn raises the captured Ctrl-C again after shutting down
-        pass
     print("Vorschau beendet.", flush=True)
     return 0
