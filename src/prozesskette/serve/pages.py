@@ -93,28 +93,28 @@ def _excerpt(state: ChainState, issue: Issue) -> str:
             break
         mark = "pk-here" if number == issue.line else "pk-near"
         lines.append(f'<span class="{mark}">{number:>{width}} │ '
-                     f"{esc(state.source_line(number))}</span>")
+                     f"<bdi>{esc(state.source_line(number))}</bdi></span>")
         if number == issue.line and issue.col:
             lines.append(f'<span class="pk-caret" aria-hidden="true">{" " * width} │ '
                          f'{" " * (issue.col - 1)}^</span>')
-    return (f'<pre class="pk-source"><code>{chr(10).join(lines)}</code></pre>')
+    return f'<pre class="pk-source"><code>{"".join(lines)}</code></pre>'  # spans are blocks
 
 
 def problems_panel(state: ChainState, extra: list[Issue]) -> str:
     """Every problem of the chain (and the untranslated texts of the chosen language), each
     opening to show its source line."""
     issues = sorted([*state.issues, *extra])
-    items = []
+    items: dict[bool, list[str]] = {True: [], False: []}  # notes apart: they are many and calm
     for issue in issues:
         where = f"Zeile {issue.line}, Spalte {issue.col}" if issue.line else "Datei"
         hint = f'<p class="pk-hint">Tipp: {esc(issue.hint)}</p>' if issue.hint else ""
-        items.append(
+        items[issue.severity == "note"].append(
             f'<li class="pk-{issue.severity}"><details><summary>'
             f'<span class="pk-where">{where}</span> '
             f'<strong>{SEVERITY_WORDS[issue.severity]}:</strong> {esc(issue.message)}</summary>'
             f"{hint}{_excerpt(state, issue)}</details></li>")
-    counts = (f"{state.errors} Fehler, {state.warnings + len(extra)} Warnungen, "
-              f"{sum(issue.severity == 'note' for issue in issues)} Hinweise")
+    notes = len(items[True])
+    counts = f"{state.errors} Fehler, {state.warnings + len(extra)} Warnungen, {notes} Hinweise"
     outdated = ""
     if state.outdated:
         outdated = ('<p class="pk-outdated-note"><strong>Veraltet:</strong> Die Datei hat Fehler. '
@@ -122,8 +122,11 @@ def problems_panel(state: ChainState, extra: list[Issue]) -> str:
     elif state.chain is None:
         outdated = ('<p class="pk-outdated-note"><strong>Kein Diagramm:</strong> Die Datei hatte '
                     "noch keinen fehlerfreien Stand.</p>")
-    listing = f'<ul class="pk-problems">{"".join(items)}</ul>' if items else \
-        "<p>Keine Probleme.</p>"
+    listing = f'<ul class="pk-problems">{"".join(items[False])}</ul>' if items[False] else \
+        ("<p>Keine Fehler und keine Warnungen.</p>")
+    if notes:
+        listing += (f'<details class="pk-notes"><summary>{notes} Hinweise anzeigen</summary>'
+                    f'<ul class="pk-problems">{"".join(items[True])}</ul></details>')
     return (f'<h2 id="pk-problems-title">Probleme <span class="pk-count">({counts})</span></h2>'
             f"{outdated}{listing}")
 
@@ -183,7 +186,8 @@ def chain_page(state: ChainState, view: ViewOptions, chart: str, extra: list[Iss
         '<div class="pk-zoom" role="group" aria-label="Zoom">'
         '<button type="button" data-zoom="in">Vergrößern</button>'
         '<button type="button" data-zoom="out">Verkleinern</button>'
-        '<button type="button" data-zoom="fit">Einpassen</button></div>'
+        '<button type="button" data-zoom="fit">Einpassen</button>'
+        '<button type="button" data-zoom="full">Vollbild</button></div>'
         f'<div id="pk-viewport" class="pk-viewport{outdated}" tabindex="0" role="region" '
         'aria-label="Diagramm: mit der Maus oder den Pfeiltasten verschieben, '
         'mit Mausrad, Plus und Minus zoomen, 0 passt es ein">'

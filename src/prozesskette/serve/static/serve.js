@@ -204,7 +204,12 @@
       const kind = button.dataset.zoom;
       if (kind === "in") zoomAt(1.25, cx, cy);
       else if (kind === "out") zoomAt(0.8, cx, cy);
-      else fit();
+      else if (kind === "full") {
+        if (document.fullscreenElement) document.exitFullscreen();
+        else viewport.requestFullscreen().then(fit, function () {
+          announce("Vollbild ist in diesem Browser nicht möglich.");
+        });
+      } else fit();
     });
   }
 })();
