@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import sys
+import warnings
 import webbrowser
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -222,24 +223,28 @@ class Server:
             self.hub.unsubscribe(queue)
 
     # ------------------------------------------------------------------ watcher
-    def _reload(self, changes: set[tuple[watchfiles.Change, str]]) -> list[ChainState]:
-        """Load the changed chains again and draw the views pages show (in a worker thread)."""
-        if any(change != watchfiles.Change.modified or self.workspace.name_of(Path(path)) is None
-               for change, path in changes):
-            names = set(self.workspace.scan())
-        else:
-            names = set()
-        for _, path in changes:
-            name = self.workspace.name_of(Path(path))
-            if name is not None and name not in names:
-                state = self.workspace.get(name)
-                if state is not None and self.workspace.load(name, state.path) is not None:
-                    names.add(name)
-        changed = [state for name in sorted(names) if (state := self.workspace.get(name))]
-        for state in changed:
-            for view in list(self.views.get(state.name, ())):
+    def _reload(self, changes: set[tuple[watchfiles.Change, str]]) -> list[dict[str, Any]]:
+        """Load the changed chains again and draw the views that pages show (in a worker
+        thread); the events to publish. A removed chain gets revision 0 (lists redraw)."""
+        known = {name for _, path in changes if (name := self.workspace.name_of(Path(path)))}
+        names: set[str] = set()
+        if any(change != watchfiles.Change.modified for change, _ in changes) or \
+                len(known) < len(changes):  # added, removed or renamed: look again
+            names.update(self.workspace.scan())
+        for name in known - names:
+            state = self.workspace.get(name)
+            if state is not None and self.workspace.load(name, state.path) is not None:
+                names.add(name)
+        events = []
+        for name in sorted(names):
+            state = self.workspace.get(name)
+            if state is None:
+                events.append({"chain": name, "revision": 0})
+                continue
+            for view in list(self.views.get(name, ())):
                 self._chart(state, view)
-        return changed
+            events.append({"chain": name, "revision": state.revision})
+        return events
 
     async def watch(self) -> None:
         assert self.stop is not None
@@ -247,8 +252,8 @@ class Server:
                 self.workspace.folder, watch_filter=_chain_file, stop_event=self.stop,
                 step=WATCH_STEP_MS, debounce=WATCH_DEBOUNCE_MS,
                 recursive=self.workspace.root.is_dir()):
-            for state in await anyio.to_thread.run_sync(self._reload, changes):
-                self.hub.publish({"chain": state.name, "revision": state.revision})
+            for event in await anyio.to_thread.run_sync(self._reload, changes):
+                self.hub.publish(event)
 
 
 def _chain_file(change: watchfiles.Change, path: str) -> bool:
@@ -310,6 +315,8 @@ def serve(root: Path, host: str, port: int, open_browser: bool) -> int:
         print(f"prozesskette serve: {root} gibt es nicht", file=sys.stderr)
         return 2
     app, server = create_app(root, host)
+    # the page lists missing translations and the like with their lines; the terminal stays calm
+    warnings.simplefilter("ignore", UserWarning)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{'localhost' if is_loopback(host) else shown}:{port}/"
     if not is_loopback(host):
