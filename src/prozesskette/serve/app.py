@@ -108,7 +108,8 @@ class Server:
     workspace: Workspace
     hub: Hub = field(default_factory=Hub)
     views: dict[str, list[ViewOptions]] = field(default_factory=dict)
-    png: bool = field(default_factory=lambda: find_spec("pypdfium2") is not None)
+    png: bool = field(default_factory=lambda: all(
+        find_spec(module) is not None for module in ("pypdfium2", "PIL")))  # the png extra
     stop: asyncio.Event | None = None
     open_url: str | None = None  # opened in the browser once the server listens
 
@@ -129,12 +130,10 @@ class Server:
 
     # ------------------------------------------------------------------- routes
     async def index(self, request: Request) -> Response:
-        states = [self.workspace.states[name] for name in sorted(self.workspace.states)]
-        return HTMLResponse(pages.index_page(states, self.workspace.root.name))
+        return HTMLResponse(pages.index_page(self.workspace.all(), self.workspace.root.name))
 
     async def rows(self, request: Request) -> Response:
-        states = [self.workspace.states[name] for name in sorted(self.workspace.states)]
-        return HTMLResponse(pages.chain_rows(states))
+        return HTMLResponse(pages.chain_rows(self.workspace.all()))
 
     async def static(self, request: Request) -> Response:
         name = request.path_params["file"]

@@ -98,6 +98,9 @@ class ViewOptions:
         return f"?{text}" if text else ""
 
 
+CacheKey = tuple[str, int, str, ViewOptions]  # chain, revision drawn, output, view
+
+
 @dataclass(frozen=True)
 class ChainState:
     """One revision of one chain file, as the pages show it.
@@ -169,8 +172,8 @@ class Workspace:
     root: Path
     states: dict[str, ChainState] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _cache: OrderedDict[tuple[str, int, str, ViewOptions], str | bytes] = field(
-        default_factory=OrderedDict)
+    _cache: OrderedDict[CacheKey, str | bytes] = field(default_factory=OrderedDict)
+    _drawing: dict[CacheKey, threading.Lock] = field(default_factory=dict)
     _revision: int = 0
 
     def __post_init__(self) -> None:
@@ -218,10 +221,9 @@ class Workspace:
     def name_of(self, path: Path) -> str | None:
         """The name of a watched file, or None when it is not a chain under PATH."""
         path = Path(os.path.abspath(path))
-        for name, state in list(self.states.items()):
-            if state.path == path:
-                return name
-        return None
+        with self._lock:
+            return next((name for name, state in self.states.items() if state.path == path),
+                        None)
 
     def load(self, name: str, path: Path) -> ChainState | None:
         """Read the file again and make its next revision."""
@@ -249,34 +251,49 @@ class Workspace:
         with self._lock:
             return self.states.get(name)
 
+    def all(self) -> list[ChainState]:
+        """Every chain, by name."""
+        with self._lock:
+            return [self.states[name] for name in sorted(self.states)]
+
     def output(self, state: ChainState, kind: OutputKind, view: ViewOptions) -> str | bytes:
         """One output of the chain as the page shows it, cached per revision and view."""
-        if state.chain is None:
+        chain = state.chain
+        if chain is None:
             raise ChainUnavailableError(state.name)
-        key = (state.name, state.drawn, kind, view)
+        return self._cached((state.name, state.drawn, kind, view),
+                            lambda: _renderers()[kind](chain, view.api_options()))
+
+    def chart(self, state: ChainState, view: ViewOptions) -> str:
+        """The chart for inline use in the page (no intrinsic size: it fills the page)."""
+        chain = state.chain
+        if chain is None:
+            raise ChainUnavailableError(state.name)
+        return str(self._cached((state.name, state.drawn, "inline", view), lambda: api.to_svg(
+            chain, standalone=False, **view.api_options())))
+
+    def _cached(self, key: CacheKey, make: Callable[[], str | bytes]) -> str | bytes:
+        """``make()``, drawn once per key: a page asking while the watcher draws the same
+        view waits for that result instead of drawing it a second time."""
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        data = _renderers()[kind](state.chain, view.api_options())
-        with self._lock:
-            self._cache[key] = data
-            while len(self._cache) > CACHE_ENTRIES:
-                self._cache.popitem(last=False)
+            gate = self._drawing.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            try:
+                data = make()
+            finally:
+                with self._lock:
+                    self._drawing.pop(key, None)
+            with self._lock:
+                self._cache[key] = data
+                while len(self._cache) > CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
         return data
-
-    def chart(self, state: ChainState, view: ViewOptions) -> str:
-        """The chart for inline use in the page (no intrinsic size; its own id prefix)."""
-        if state.chain is None:
-            raise ChainUnavailableError(state.name)
-        key = (state.name, state.drawn, "inline", view)
-        with self._lock:
-            if key in self._cache:
-                return str(self._cache[key])
-        svg = api.to_svg(state.chain, standalone=False, **view.api_options())
-        with self._lock:
-            self._cache[key] = svg
-        return svg
 
     def untranslated(self, state: ChainState, view: ViewOptions) -> list[Issue]:
         """The located warnings for texts missing in the chosen language."""
