@@ -22,12 +22,14 @@ from pathlib import Path
 import pytest
 
 from paths import CHAINS, ROOT
-
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
-pytest.importorskip("watchfiles")
-
 from prozesskette import serve
+
+if serve.missing_modules():
+    if os.environ.get("CI"):
+        raise ImportError(f"CI needs the serve extra: {serve.missing_modules()} missing")
+    pytest.skip(f"the serve extra is not installed ({', '.join(serve.missing_modules())})",
+                allow_module_level=True)
+
 from prozesskette.serve.app import QUEUE_SIZE, Hub
 from prozesskette.serve.security import host_allowed, host_of, machine_names
 from prozesskette.serve.workspace import ViewOptions, Workspace, valid_name
@@ -440,3 +442,23 @@ def test_save_by_renaming_a_temporary_file(server: Running) -> None:
     finally:
         stream.close()
         path.write_text(text, "utf-8")
+
+
+def test_nothing_in_a_chain_file_runs(server: Running, tmp_path: Path) -> None:
+    """A YAML tag that would call a Python function is an error, never a call."""
+    witness = tmp_path / "ausgefuehrt"
+    path = server.folder / "angriff.yaml"
+    stream = open_stream(server.port, "")
+    try:
+        read_event(stream, b"retry", 5)
+        path.write_text(f"title: !!python/object/apply:os.system ['touch {witness}']\n"
+                        f"region: !!python/object/apply:builtins.exec ['open(\"{witness}\", "
+                        "\"w\")']\n", "utf-8")
+        assert b"angriff" in read_event(stream, b"angriff", 8)
+        status, _, body = server.request("/angriff")
+        assert status == 200 and "Fehler:" in body.decode()
+        assert server.request("/angriff.svg")[0] == 409
+        assert not witness.exists()
+    finally:
+        stream.close()
+        path.unlink(missing_ok=True)
