@@ -30,7 +30,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BIG = "gross"  # a generated chain of 60 steps: the size the 0.3 s promise is about
 LATENCY_SAVES = 7
-CHART_LANGUAGE = "lang => document.querySelector('#pk-canvas svg').getAttribute('lang') === lang"
+CHART_LANGUAGE = "lang => document.querySelector('#pv-canvas svg').getAttribute('lang') === lang"
 
 
 def _unavailable(reason: str) -> None:
@@ -78,7 +78,7 @@ class Page:
 
     def chart_has(self, text: str, timeout: float = 8000) -> None:
         self.page.wait_for_function(
-            "t => document.getElementById('pk-canvas').textContent.includes(t)", arg=text,
+            "t => document.getElementById('pv-canvas').textContent.includes(t)", arg=text,
             timeout=timeout)
 
     def not_reloaded(self) -> bool:
@@ -129,18 +129,18 @@ def test_errors_show_their_line_and_the_old_chart_stays(browser: Any, server: Ru
         path.write_text(set_first_step_title(original, "Vorher"), "utf-8")
         tab.chart_has("Vorher")
         path.write_text(break_yaml(set_first_step_title(original, "Kaputt")), "utf-8")
-        page.wait_for_selector("#pk-viewport.pk-outdated", timeout=8000)
-        problems = page.inner_text("#pk-problems")
+        page.wait_for_selector("#pv-viewport.pv-outdated", timeout=8000)
+        problems = page.inner_text("#pv-problems")
         assert f"Zeile {BROKEN_LINE}, Spalte" in problems and "Fehler:" in problems
         assert "Veraltet" in problems
-        assert "Vorher" in page.inner_text("#pk-canvas")  # the last good chart
-        page.click("#pk-problems li.pk-error summary")
-        source = page.inner_text("#pk-problems li.pk-error pre")
+        assert "Vorher" in page.inner_text("#pv-canvas")  # the last good chart
+        page.click("#pv-problems li.pv-error summary")
+        source = page.inner_text("#pv-problems li.pv-error pre")
         assert "version: a: b" in source and "^" in source
         path.write_text(set_first_step_title(original, "Repariert"), "utf-8")
         tab.chart_has("Repariert")
-        page.wait_for_selector("#pk-viewport:not(.pk-outdated)", timeout=8000)
-        assert "Fehler:" not in page.inner_text("#pk-problems")
+        page.wait_for_selector("#pv-viewport:not(.pv-outdated)", timeout=8000)
+        assert "Fehler:" not in page.inner_text("#pv-problems")
         assert tab.not_reloaded()
     finally:
         path.write_text(original, "utf-8")
@@ -156,7 +156,7 @@ def test_two_pages_of_two_chains(browser: Any, server: Running) -> None:
         path.write_text(set_first_step_title(original, "Zweimal"), "utf-8")
         tabs[0].chart_has("Zweimal")
         tabs[1].chart_has("Zweimal")
-        assert "Zweimal" not in tabs[2].page.inner_text("#pk-canvas")
+        assert "Zweimal" not in tabs[2].page.inner_text("#pv-canvas")
     finally:
         path.write_text(original, "utf-8")
         for tab in tabs:
@@ -167,14 +167,14 @@ def test_language_and_orientation_switch(browser: Any, server: Running) -> None:
     tab = Page(browser, server, f"/{AUSBILDUNG}")
     page = tab.page
     try:
-        assert page.get_attribute("#pk-canvas svg", "lang") == "de"
-        page.select_option("#pk-lang", "en")
+        assert page.get_attribute("#pv-canvas svg", "lang") == "de"
+        page.select_option("#pv-lang", "en")
         page.wait_for_function(CHART_LANGUAGE, arg="en")
         assert page.url.endswith(f"/{AUSBILDUNG}?lang=en")
-        assert ".pdf?lang=en" in page.get_attribute(".pk-downloads a[data-kind=pdf]", "href")
-        page.select_option("#pk-lang", "ar")
+        assert ".pdf?lang=en" in page.get_attribute(".pv-downloads a[data-kind=pdf]", "href")
+        page.select_option("#pv-lang", "ar")
         page.wait_for_function(CHART_LANGUAGE, arg="ar")
-        page.select_option("#pk-direction", "tb")
+        page.select_option("#pv-direction", "tb")
         page.wait_for_function("() => location.search.includes('direction=tb')")
         assert tab.not_reloaded()
     finally:
@@ -185,17 +185,17 @@ def test_zoom_and_pan_by_keyboard_and_mouse(browser: Any, server: Running) -> No
     tab = Page(browser, server, f"/{AUSBILDUNG}")
     page = tab.page
     try:
-        page.focus("#pk-viewport")
+        page.focus("#pv-viewport")
         page.keyboard.press("+")
-        assert "scale(1.25)" in page.get_attribute("#pk-canvas", "style")
+        assert "scale(1.25)" in page.get_attribute("#pv-canvas", "style")
         page.keyboard.press("ArrowRight")
         page.mouse.move(600, 600)
         page.mouse.down()
         page.mouse.move(500, 550)
         page.mouse.up()
-        moved = page.get_attribute("#pk-canvas", "style")
+        moved = page.get_attribute("#pv-canvas", "style")
         page.keyboard.press("0")
-        assert page.get_attribute("#pk-canvas", "style") == \
+        assert page.get_attribute("#pv-canvas", "style") == \
             "transform: translate(0px, 0px) scale(1);" != moved
     finally:
         tab.close()
@@ -205,10 +205,10 @@ def test_index_follows_new_files(browser: Any, server: Running) -> None:
     tab = Page(browser, server, "/")
     extra = server.folder / "neu-im-workshop.yaml"
     try:
-        assert "Integration von Geflüchteten in Arbeit" in tab.page.inner_text("#pk-rows")
+        assert "Integration von Geflüchteten in Arbeit" in tab.page.inner_text("#pv-rows")
         extra.write_text("title: Neu im Workshop\nsteps: [\n", "utf-8")
         tab.page.wait_for_function(
-            "() => document.getElementById('pk-rows').textContent.includes('neu-im-workshop')",
+            "() => document.getElementById('pv-rows').textContent.includes('neu-im-workshop')",
             timeout=8000)
         assert tab.not_reloaded()
     finally:
@@ -231,7 +231,7 @@ def test_axe_finds_no_violations(browser: Any, server: Running, target: str) -> 
     tab = Page(browser, server, target)
     try:
         if target.endswith("-broken"):
-            tab.page.click("#pk-problems summary")
+            tab.page.click("#pv-problems summary")
         result = run_axe(tab.page, axe)
         for violation in result["violations"]:
             print(violation["id"], violation["help"],

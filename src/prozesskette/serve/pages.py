@@ -46,9 +46,9 @@ def _page(title: str, body: str, page: str, data: str = "") -> str:
         f'<link rel="stylesheet" href="{STATIC}/serve.css">\n'
         f'<script src="{STATIC}/serve.js" defer></script>\n</head>\n'
         f'<body data-page="{page}"{data}>\n'
-        '<a class="pk-skip" href="#pk-main">Zum Inhalt springen</a>\n'
+        '<a class="pv-skip" href="#pv-main">Zum Inhalt springen</a>\n'
         f"{body}\n"
-        '<p id="pk-status" class="pk-hidden" role="status" aria-live="polite"></p>\n'
+        '<p id="pv-status" class="pv-hidden" role="status" aria-live="polite"></p>\n'
         "</body>\n</html>\n")
 
 
@@ -56,8 +56,8 @@ def chain_rows(states: Iterable[ChainState]) -> str:
     """The rows of the index table (also sent alone when a chain changes)."""
     rows = []
     for state in states:
-        problems = (f'<td class="pk-num{" pk-bad" if state.errors else ""}">{state.errors}</td>'
-                    f'<td class="pk-num">{state.warnings}</td>')
+        problems = (f'<td class="pv-num{" pv-bad" if state.errors else ""}">{state.errors}</td>'
+                    f'<td class="pv-num">{state.warnings}</td>')
         rows.append(
             f'<tr><th scope="row"><a href="{esc(url(state.name))}">{esc(state.title)}</a></th>'
             f"<td>{esc(state.version or '–')}</td>{problems}"
@@ -70,15 +70,15 @@ def chain_rows(states: Iterable[ChainState]) -> str:
 
 def index_page(states: list[ChainState], folder: str) -> str:
     body = (
-        '<header class="pk-bar"><h1>Prozessketten</h1>'
+        '<header class="pv-bar"><h1>Prozessketten</h1>'
         f"<p>Vorschau für <code>{esc(folder)}</code>. Die Liste folgt jeder gespeicherten "
         "Änderung.</p></header>\n"
-        '<main id="pk-main">\n<table class="pk-list">\n'
+        '<main id="pv-main">\n<table class="pv-list">\n'
         "<caption>Ketten mit Stand und Zahl der Probleme</caption>\n"
         '<thead><tr><th scope="col">Titel</th><th scope="col">Stand</th>'
         '<th scope="col">Fehler</th><th scope="col">Warnungen</th>'
         '<th scope="col">Datei</th></tr></thead>\n'
-        f'<tbody id="pk-rows">\n{chain_rows(states)}\n</tbody>\n</table>\n</main>')
+        f'<tbody id="pv-rows">\n{chain_rows(states)}\n</tbody>\n</table>\n</main>')
     return _page("Prozessketten – Vorschau", body, "index")
 
 
@@ -91,13 +91,13 @@ def _excerpt(state: ChainState, issue: Issue) -> str:
     for number in range(max(1, issue.line - 1), issue.line + 2):
         if number > len(state.lines):
             break
-        mark = "pk-here" if number == issue.line else "pk-near"
+        mark = "pv-here" if number == issue.line else "pv-near"
         lines.append(f'<span class="{mark}">{number:>{width}} │ '
                      f"<bdi>{esc(state.source_line(number))}</bdi></span>")
         if number == issue.line and issue.col:
-            lines.append(f'<span class="pk-caret" aria-hidden="true">{" " * width} │ '
+            lines.append(f'<span class="pv-caret" aria-hidden="true">{" " * width} │ '
                          f'{" " * (issue.col - 1)}^</span>')
-    return f'<pre class="pk-source"><code>{"".join(lines)}</code></pre>'  # spans are blocks
+    return f'<pre class="pv-source"><code>{"".join(lines)}</code></pre>'  # spans are blocks
 
 
 def problems_panel(state: ChainState, extra: list[Issue]) -> str:
@@ -107,27 +107,27 @@ def problems_panel(state: ChainState, extra: list[Issue]) -> str:
     items: dict[bool, list[str]] = {True: [], False: []}  # notes apart: they are many and calm
     for issue in issues:
         where = f"Zeile {issue.line}, Spalte {issue.col}" if issue.line else "Datei"
-        hint = f'<p class="pk-hint">Tipp: {esc(issue.hint)}</p>' if issue.hint else ""
+        hint = f'<p class="pv-hint">Tipp: {esc(issue.hint)}</p>' if issue.hint else ""
         items[issue.severity == "note"].append(
-            f'<li class="pk-{issue.severity}"><details><summary>'
-            f'<span class="pk-where">{where}</span> '
+            f'<li class="pv-{issue.severity}"><details><summary>'
+            f'<span class="pv-where">{where}</span> '
             f'<strong>{SEVERITY_WORDS[issue.severity]}:</strong> {esc(issue.message)}</summary>'
             f"{hint}{_excerpt(state, issue)}</details></li>")
     notes = len(items[True])
     counts = f"{state.errors} Fehler, {state.warnings + len(extra)} Warnungen, {notes} Hinweise"
     outdated = ""
     if state.outdated:
-        outdated = ('<p class="pk-outdated-note"><strong>Veraltet:</strong> Die Datei hat Fehler. '
+        outdated = ('<p class="pv-outdated-note"><strong>Veraltet:</strong> Die Datei hat Fehler. '
                     "Das Diagramm zeigt den letzten fehlerfreien Stand.</p>")
     elif state.chain is None:
-        outdated = ('<p class="pk-outdated-note"><strong>Kein Diagramm:</strong> Die Datei hatte '
+        outdated = ('<p class="pv-outdated-note"><strong>Kein Diagramm:</strong> Die Datei hatte '
                     "noch keinen fehlerfreien Stand.</p>")
-    listing = f'<ul class="pk-problems">{"".join(items[False])}</ul>' if items[False] else \
+    listing = f'<ul class="pv-problems">{"".join(items[False])}</ul>' if items[False] else \
         ("<p>Keine Fehler und keine Warnungen.</p>")
     if notes:
-        listing += (f'<details class="pk-notes"><summary>{notes} Hinweise anzeigen</summary>'
-                    f'<ul class="pk-problems">{"".join(items[True])}</ul></details>')
-    return (f'<h2 id="pk-problems-title">Probleme <span class="pk-count">({counts})</span></h2>'
+        listing += (f'<details class="pv-notes"><summary>{notes} Hinweise anzeigen</summary>'
+                    f'<ul class="pv-problems">{"".join(items[True])}</ul></details>')
+    return (f'<h2 id="pv-problems-title">Probleme <span class="pv-count">({counts})</span></h2>'
             f"{outdated}{listing}")
 
 
@@ -135,7 +135,7 @@ def _select(name: str, label: str, options: dict[str, str], chosen: str) -> str:
     choices = "".join(
         f'<option value="{esc(value)}"{" selected" if value == chosen else ""}>{esc(text)}'
         "</option>" for value, text in options.items())
-    return (f'<label class="pk-control">{label} <select name="{name}" id="pk-{name}">'
+    return (f'<label class="pv-control">{label} <select name="{name}" id="pv-{name}">'
             f"{choices}</select></label>")
 
 
@@ -151,8 +151,8 @@ def downloads(state: ChainState, view: ViewOptions, png: bool) -> str:
         f'<li><a href="{esc(url(state.name) + "." + kind + view.query())}" download '
         f'data-kind="{kind}">{esc(OUTPUT_WORDS[kind])}</a></li>'
         for kind in OUTPUT_KINDS if png or kind != "png")
-    return (f'<nav class="pk-downloads" aria-labelledby="pk-downloads-title">'
-            f'<h2 id="pk-downloads-title">Herunterladen</h2><ul>{links}</ul></nav>')
+    return (f'<nav class="pv-downloads" aria-labelledby="pv-downloads-title">'
+            f'<h2 id="pv-downloads-title">Herunterladen</h2><ul>{links}</ul></nav>')
 
 
 def chain_page(state: ChainState, view: ViewOptions, chart: str, extra: list[Issue],
@@ -163,41 +163,41 @@ def chain_page(state: ChainState, view: ViewOptions, chart: str, extra: list[Iss
         languages = {"": "wie in der Datei"}
     first = next(iter(languages))
     controls = (
-        f'<form class="pk-controls" id="pk-controls" method="get" action="{esc(url(state.name))}">'
+        f'<form class="pv-controls" id="pv-controls" method="get" action="{esc(url(state.name))}">'
         + (_select("lang", "Sprache", languages, view.lang or first) if len(languages) > 1
            else "")
         + _select("direction", "Ausrichtung", DIRECTION_WORDS, view.direction or "")
         + _select("lane_order", "Reihenfolge der Bahnen", LANE_ORDER_WORDS, view.lane_order)
         + focus_control(state, view)
-        + '<button type="submit" class="pk-apply">Anzeigen</button></form>')
+        + '<button type="submit" class="pv-apply">Anzeigen</button></form>')
     version = f"Stand: {esc(state.version)} · " if state.version else ""
-    outdated = " pk-outdated" if state.outdated else ""
+    outdated = " pv-outdated" if state.outdated else ""
     body = (
-        '<header class="pk-bar">'
-        '<p class="pk-back"><a href="/">← Alle Ketten</a></p>'
+        '<header class="pv-bar">'
+        '<p class="pv-back"><a href="/">← Alle Ketten</a></p>'
         f"<h1>{esc(state.title)}</h1>"
-        f'<p class="pk-meta">{version}Datei: <code>{esc(state.path.name)}</code></p>'
+        f'<p class="pv-meta">{version}Datei: <code>{esc(state.path.name)}</code></p>'
         f"{controls}</header>\n"
-        '<main id="pk-main">\n'
-        f'<section id="pk-problems" aria-labelledby="pk-problems-title">'
+        '<main id="pv-main">\n'
+        f'<section id="pv-problems" aria-labelledby="pv-problems-title">'
         f"{problems_panel(state, extra)}</section>\n"
-        '<section class="pk-chart-area" aria-labelledby="pk-chart-title">'
-        '<h2 id="pk-chart-title" class="pk-hidden">Diagramm</h2>'
-        '<div class="pk-zoom" role="group" aria-label="Zoom">'
+        '<section class="pv-chart-area" aria-labelledby="pv-chart-title">'
+        '<h2 id="pv-chart-title" class="pv-hidden">Diagramm</h2>'
+        '<div class="pv-zoom" role="group" aria-label="Zoom">'
         '<button type="button" data-zoom="in">Vergrößern</button>'
         '<button type="button" data-zoom="out">Verkleinern</button>'
         '<button type="button" data-zoom="fit">Einpassen</button>'
         '<button type="button" data-zoom="full">Vollbild</button></div>'
-        f'<div id="pk-viewport" class="pk-viewport{outdated}" tabindex="0" role="region" '
+        f'<div id="pv-viewport" class="pv-viewport{outdated}" tabindex="0" role="region" '
         'aria-label="Diagramm: mit der Maus oder den Pfeiltasten verschieben, '
         'mit Mausrad, Plus und Minus zoomen, 0 passt es ein">'
-        f'<div id="pk-canvas">{chart}</div></div></section>\n'
+        f'<div id="pv-canvas">{chart}</div></div></section>\n'
         f"{downloads(state, view, png)}\n</main>")
     data = f' data-chain="{esc(state.name)}" data-revision="{state.revision}"'
     return _page(f"{state.title} – Vorschau", body, "chain", data)
 
 
 def not_found_page(message: str) -> str:
-    body = (f'<main id="pk-main"><h1>Nicht gefunden</h1><p>{esc(message)}</p>'
+    body = (f'<main id="pv-main"><h1>Nicht gefunden</h1><p>{esc(message)}</p>'
             '<p><a href="/">Zur Liste der Ketten</a></p></main>')
     return _page("Nicht gefunden", body, "error")

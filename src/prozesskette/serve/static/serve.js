@@ -4,7 +4,7 @@
 
 (function () {
   const body = document.body;
-  const status = document.getElementById("pk-status");
+  const status = document.getElementById("pv-status");
 
   function announce(text) {
     if (status) status.textContent = text;
@@ -28,7 +28,7 @@
 
   // ------------------------------------------------------------ the list of chains
   if (body.dataset.page === "index") {
-    const rows = document.getElementById("pk-rows");
+    const rows = document.getElementById("pv-rows");
     listen("", function () {
       fetch("/_/rows", {cache: "no-store"}).then(function (response) {
         return response.text();
@@ -43,10 +43,10 @@
 
   // ------------------------------------------------------------ one chain
   const name = body.dataset.chain;
-  const form = document.getElementById("pk-controls");
-  const viewport = document.getElementById("pk-viewport");
-  const canvas = document.getElementById("pk-canvas");
-  const problems = document.getElementById("pk-problems");
+  const form = document.getElementById("pv-controls");
+  const viewport = document.getElementById("pv-viewport");
+  const canvas = document.getElementById("pv-canvas");
+  const problems = document.getElementById("pv-problems");
   let revision = Number(body.dataset.revision);
   let loading = null;
   let again = false;
@@ -78,10 +78,10 @@
         revision = Math.max(revision, view.revision);
         body.dataset.revision = String(view.revision);
         if (view.chart) canvas.innerHTML = view.chart;
-        viewport.classList.toggle("pk-outdated", view.outdated);
+        viewport.classList.toggle("pv-outdated", view.outdated);
         const open = problems.querySelector("details[open] summary");
         problems.innerHTML = view.problems;
-        const nav = document.querySelector(".pk-downloads");
+        const nav = document.querySelector(".pv-downloads");
         if (nav) nav.outerHTML = view.downloads;
         if (open) {
           for (const summary of problems.querySelectorAll("summary")) {
