@@ -34,6 +34,9 @@ ALLOWED_IN_FUNCTIONS = {
     # 7 ms of every other command's cold start); both point down, import-linter sees them.
     ("prozesskette.api", "prozesskette.printing"),
     ("prozesskette.api", "prozesskette.renderers.png"),
+    # `serve` loads its server (starlette, uvicorn, watchfiles: the optional extra) when it
+    # runs, so that without the extra it can still say which one to install.
+    ("prozesskette.serve", "prozesskette.serve.app"),
 }
 #: The top layer may import its stages when a command runs (see cli.py's docstring for the
 #: measured reason): nothing imports it, so such an import can neither run upward nor close a

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
+from prozesskette import serve
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -111,6 +113,8 @@ def _build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", metavar="FILE.bpmn")
     importer.add_argument("-o", "--output", metavar="OUT.yaml", default=None,
                           help="output file (default: standard output)")
+    serve.add_arguments(commands.add_parser(
+        "serve", help="live preview of chains in the browser, redrawn on every save"))
     return parser
 
 
@@ -210,6 +214,10 @@ def _option_error(error: OptionError, err: TextIO) -> int:
     err.write(f"prozesskette: error: {flag} {error.value}: not allowed\n"
               f"    hint: use {error.allowed.removesuffix(' or None')}\n")
     return EXIT_USAGE
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return serve.run(args)
 
 
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -408,7 +416,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         parser.print_help(err)
         return EXIT_USAGE
     handlers = {"check": _cmd_check, "schema": _cmd_schema, "render": _cmd_render,
-                "export": _cmd_export, "import": _cmd_import}
+                "export": _cmd_export, "import": _cmd_import,
+                "serve": _cmd_serve}
     from prozesskette.errors import ProzessketteError
 
     try:

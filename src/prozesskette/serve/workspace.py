@@ -22,12 +22,11 @@ from typing import Literal, get_args
 from prozesskette import api
 from prozesskette.errors import Issue
 from prozesskette.export import to_bpmn
+from prozesskette.graph import load_with_issues
 from prozesskette.i18n import languages
-from prozesskette.loader import load_with_issues
 from prozesskette.model import Chain
+from prozesskette.options import Direction, LaneOrder, LayoutOptions
 
-Direction = Literal["lr", "tb"]
-LaneOrder = Literal["file", "auto"]
 OutputKind = Literal["svg", "pdf", "html", "png", "bpmn", "json"]
 OUTPUT_KINDS: tuple[OutputKind, ...] = get_args(OutputKind)
 MEDIA_TYPES: Mapping[OutputKind, str] = {
@@ -82,8 +81,8 @@ class ViewOptions:
                    direction if direction in get_args(Direction) else None,  # type: ignore[arg-type]
                    lane_order if lane_order in get_args(LaneOrder) else "file")  # type: ignore[arg-type]
 
-    def api_options(self) -> dict[str, object]:
-        options: dict[str, object] = {"lane_order": self.lane_order}
+    def api_options(self) -> LayoutOptions:
+        options: LayoutOptions = {"lane_order": self.lane_order}
         if self.lang:
             options["lang"] = self.lang
         if self.direction:
@@ -147,9 +146,9 @@ def _read_lines(path: Path) -> tuple[str, ...]:
         return ()
 
 
-def _renderers() -> dict[OutputKind, Callable[[Chain, dict[str, object]], str | bytes]]:
+def _renderers() -> dict[OutputKind, Callable[[Chain, LayoutOptions], str | bytes]]:
     """Each output's function; the options are :meth:`ViewOptions.api_options`."""
-    def bpmn(chain: Chain, options: dict[str, object]) -> str:
+    def bpmn(chain: Chain, options: LayoutOptions) -> str:
         return to_bpmn(chain, api.layout_chain(chain, **options))
 
     return {
