@@ -27,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="address to listen on (default: 127.0.0.1, only this computer); "
                         "another address lets anyone on the network read the chains")
     parser.add_argument("--open", action="store_true", help="open the page in the browser")
+    parser.add_argument("--focus", metavar="ACTOR[,ACTOR…]", default=None,
+                        help="show each chain as seen from these actors (their lanes, their "
+                        "hand-off partners' and stubs for the rest) unless the page chooses "
+                        "another view; ids no chain has are an error")
 
 
 def missing_modules() -> list[str]:
@@ -46,4 +50,4 @@ def run(args: argparse.Namespace) -> int:
     # this module must load without it to print the message above.
     from prozesskette.serve.app import serve
 
-    return serve(Path(args.path), args.host, args.port, args.open)
+    return serve(Path(args.path), args.host, args.port, args.open, args.focus)

@@ -24,6 +24,7 @@ from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio.to_thread
 import uvicorn
@@ -112,6 +113,7 @@ class Server:
         find_spec(module) is not None for module in ("pypdfium2", "PIL")))  # the png extra
     stop: asyncio.Event | None = None
     open_url: str | None = None  # opened in the browser once the server listens
+    focus: str | None = None  # ``serve --focus``: the view of a page whose URL names none
 
     def remember(self, name: str, view: ViewOptions) -> None:
         recent = self.views.setdefault(name, [])
@@ -125,7 +127,8 @@ class Server:
         state = self.workspace.get(name) if valid_name(name) else None
         if state is None:
             return None
-        view = ViewOptions.from_query(request.query_params, list(state.languages))
+        view = ViewOptions.from_query(request.query_params, list(state.languages),
+                                      state.focusable, self.focus)
         return state, view
 
     # ------------------------------------------------------------------- routes
@@ -187,8 +190,8 @@ class Server:
         except (ChainUnavailableError, ProzessketteError):
             return PlainTextResponse("Die Kette hat Fehler; es gibt noch keinen fehlerfreien "
                                      "Stand.", status_code=409)
-        filename = f"{state.path.stem}.{kind}"
-        headers = {"Content-Disposition": f"inline; filename=\"{filename}\""}
+        view_suffix = "-" + view.focus.replace(",", "-") if view.focus else ""  # as render
+        headers = {"Content-Disposition": _disposition(f"{state.path.stem}{view_suffix}.{kind}")}
         if state.outdated:
             headers["X-Prozesskette-Veraltet"] = "1"
         return Response(data, media_type=MEDIA_TYPES[kind], headers=headers)
@@ -260,6 +263,16 @@ def _chain_file(change: watchfiles.Change, path: str) -> bool:
     return name.lower().endswith(CHAIN_SUFFIXES) and not name.startswith(".")
 
 
+def _disposition(filename: str) -> str:
+    """The Content-Disposition of a download named ``filename``. Header values are Latin-1,
+    and names of chains and actor ids may hold any letter, so a name beyond ASCII goes in
+    RFC 6266's ``filename*`` (UTF-8), after an ASCII stand-in for old clients."""
+    plain = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    if plain == filename:
+        return f'inline; filename="{filename}"'
+    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def _event(data: dict[str, Any]) -> str:
     return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -268,9 +281,11 @@ def _not_found(message: str) -> Response:
     return HTMLResponse(pages.not_found_page(message), status_code=404)
 
 
-def create_app(root: Path, host: str = "127.0.0.1") -> tuple[Starlette, Server]:
-    """The app for the chains under ``root``; it answers only Host names of ``host``."""
-    server = Server(Workspace(root))
+def create_app(root: Path, host: str = "127.0.0.1",
+               focus: str | None = None) -> tuple[Starlette, Server]:
+    """The app for the chains under ``root``; it answers only Host names of ``host``; pages
+    show the focus view of ``focus`` (actor ids) unless their URL asks for another."""
+    server = Server(Workspace(root), focus=focus)
     server.workspace.scan()
 
     @asynccontextmanager
@@ -308,12 +323,19 @@ class _Uvicorn(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
-def serve(root: Path, host: str, port: int, open_browser: bool) -> int:
-    """Run the server until Ctrl-C; returns the exit code."""
+def serve(root: Path, host: str, port: int, open_browser: bool,
+          focus: str | None = None) -> int:
+    """Run the server until Ctrl-C; returns the exit code (2 when PATH does not exist or
+    ``focus`` names an actor no chain has)."""
     if not root.exists():
         print(f"prozesskette serve: {root} gibt es nicht", file=sys.stderr)
         return 2
-    app, server = create_app(root, host)
+    app, server = create_app(root, host, focus)
+    problems = server.workspace.focus_problems(focus) if focus is not None else []
+    for problem in problems:
+        print(f"prozesskette serve: error: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     # the page lists missing translations and the like with their lines; the terminal stays calm
     warnings.simplefilter("ignore", UserWarning)
     shown = f"[{host}]" if ":" in host else host

@@ -140,9 +140,18 @@ def _select(name: str, label: str, options: dict[str, str], chosen: str) -> str:
 
 
 def focus_control(state: ChainState, view: ViewOptions) -> str:
-    """The place of the focus view's control (issue 16, item 2: one institution's chart);
-    empty until the focus view exists."""
-    return ""
+    """The choice of the focus view (issue 16: one institution's chart): the whole chain, or
+    the chart as one actor with steps sees it. A focus of several actors (``serve --focus
+    a,b`` or a URL) is offered too while it is shown, so the control names what the chart
+    shows."""
+    if state.chain is None or not state.focusable:
+        return ""
+    names = {actor.id: str(actor.name) for actor in state.chain.actors}
+    options = {"": "ganze Kette"}
+    if view.focus and view.focus not in state.focusable:
+        options[view.focus] = " + ".join(names[actor] for actor in view.focus.split(","))
+    options.update((actor, names[actor]) for actor in state.focusable)
+    return _select("focus", "Sicht", options, view.focus or "")
 
 
 def downloads(state: ChainState, view: ViewOptions, png: bool) -> str:
@@ -194,6 +203,8 @@ def chain_page(state: ChainState, view: ViewOptions, chart: str, extra: list[Iss
         f'<div id="pv-canvas">{chart}</div></div></section>\n'
         f"{downloads(state, view, png)}\n</main>")
     data = f' data-chain="{esc(state.name)}" data-revision="{state.revision}"'
+    if view.default_focus:  # the script then keeps an empty focus (the whole chain) in URLs
+        data += f' data-focus-default="{esc(view.default_focus)}"'
     return _page(f"{state.title} – Vorschau", body, "chain", data)
 
 

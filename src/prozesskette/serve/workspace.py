@@ -14,14 +14,16 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
+from urllib.parse import quote
 
 from prozesskette import api
-from prozesskette.errors import Issue
+from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export import to_bpmn
+from prozesskette.focus import ALL_ACTORS, actors_with_steps, focus_chain, focus_ids
 from prozesskette.graph import load_with_issues
 from prozesskette.i18n import languages
 from prozesskette.model import Chain
@@ -62,24 +64,49 @@ def inside(path: Path, root: Path) -> bool:
     return True
 
 
+def split_focus(focus: str) -> tuple[str, ...]:
+    """The actor ids of a focus (``"a,b"``), blanks dropped, each once, in the given order."""
+    return tuple(dict.fromkeys(part.strip() for part in focus.split(",") if part.strip()))
+
+
+def chain_focus(focus: str | None, focusable: Sequence[str]) -> str | None:
+    """``focus`` as ``"a,b"`` when every id in it is one of ``focusable`` (the chain's actors
+    with steps), else None: the whole chain."""
+    ids = split_focus(focus or "")
+    return ",".join(ids) if ids and all(actor in focusable for actor in ids) else None
+
+
 @dataclass(frozen=True)
 class ViewOptions:
-    """How one page shows a chain: language, orientation and lane order (the API's names).
-    ``None`` keeps the chain's own choice."""
+    """How one page shows a chain: language, orientation, lane order and focus (the API's
+    names). ``None`` keeps the chain's own choice; a ``focus`` of None is the whole chain."""
 
     lang: str | None = None
     direction: Direction | None = None
     lane_order: LaneOrder = "file"
+    focus: str | None = None
+    # The server's ``--focus`` as far as this chain has those actors: a URL without ``focus``
+    # shows it, so the whole chain needs an explicit ``focus=`` (see :meth:`query`). Not part
+    # of the view's identity: two views that draw the same are equal.
+    default_focus: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str], chain_languages: list[str]) -> ViewOptions:
-        """The options of a URL's query; unknown values fall back to the defaults."""
+    def from_query(cls, query: Mapping[str, str], chain_languages: list[str],
+                   focusable: Sequence[str] = (), default_focus: str | None = None) -> ViewOptions:
+        """The options of a URL's query; unknown values fall back to the defaults, and an
+        unknown ``focus`` (an id that is not among ``focusable``) to the whole chain.
+        ``default_focus`` applies when the query has no ``focus``; the actors of it that this
+        chain does not have are left out (it was given for every chain under PATH)."""
         lang = query.get("lang") or None
         direction = query.get("direction")
         lane_order = query.get("lane_order")
+        default = chain_focus(",".join(actor for actor in split_focus(default_focus or "")
+                                       if actor in focusable), focusable)
+        focus = chain_focus(query["focus"], focusable) if "focus" in query else default
         return cls(lang if lang in chain_languages[1:] else None,
                    direction if direction in get_args(Direction) else None,  # type: ignore[arg-type]
-                   lane_order if lane_order in get_args(LaneOrder) else "file")  # type: ignore[arg-type]
+                   lane_order if lane_order in get_args(LaneOrder) else "file",  # type: ignore[arg-type]
+                   focus, default)
 
     def api_options(self) -> LayoutOptions:
         options: LayoutOptions = {"lane_order": self.lane_order}
@@ -87,14 +114,19 @@ class ViewOptions:
             options["lang"] = self.lang
         if self.direction:
             options["direction"] = self.direction
+        if self.focus:
+            options["focus"] = self.focus
         return options
 
     def query(self) -> str:
         """The options as a URL query (``?…``, or empty for the defaults)."""
         pairs = [("lang", self.lang), ("direction", self.direction),
-                 ("lane_order", None if self.lane_order == "file" else self.lane_order)]
-        text = "&".join(f"{key}={value}" for key, value in pairs if value)
-        return f"?{text}" if text else ""
+                 ("lane_order", None if self.lane_order == "file" else self.lane_order),
+                 ("focus", self.focus)]
+        parts = [f"{key}={quote(value, safe=',')}" for key, value in pairs if value]
+        if self.focus is None and self.default_focus:
+            parts.append("focus=")  # the whole chain, not the server's default focus
+        return f"?{'&'.join(parts)}" if parts else ""
 
 
 CacheKey = tuple[str, int, str, ViewOptions]  # chain, revision drawn, output, view
@@ -134,6 +166,11 @@ class ChainState:
     def version(self) -> str | None:
         return str(self.chain.version) if self.chain and self.chain.version else None
 
+    @property
+    def focusable(self) -> tuple[str, ...]:
+        """The actors a focus view can show: those responsible for a step."""
+        return actors_with_steps(self.chain) if self.chain is not None else ()
+
     def source_line(self, line: int) -> str:
         """The text of 1-based ``line`` of the file (empty when out of range)."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -149,7 +186,9 @@ def _read_lines(path: Path) -> tuple[str, ...]:
 def _renderers() -> dict[OutputKind, Callable[[Chain, LayoutOptions], str | bytes]]:
     """Each output's function; the options are :meth:`ViewOptions.api_options`."""
     def bpmn(chain: Chain, options: LayoutOptions) -> str:
-        return to_bpmn(chain, api.layout_chain(chain, **options))
+        focus = options.get("focus")  # BPMN names the steps of the chain it is given
+        shown = focus_chain(chain, focus).chain if focus else chain
+        return to_bpmn(shown, api.layout_chain(chain, **options))
 
     return {
         "svg": lambda chain, options: api.to_svg(chain, standalone=True, **options),
@@ -254,6 +293,36 @@ class Workspace:
         """Every chain, by name."""
         with self._lock:
             return [self.states[name] for name in sorted(self.states)]
+
+    def focus_problems(self, focus: str) -> list[str]:
+        """Why ``serve --focus`` cannot be the pages' default focus (empty when it can): it is
+        ``all``, names no actor, or names an actor that has steps in no chain under PATH
+        (with the did-you-mean of :func:`~prozesskette.focus.focus_ids`). Chains with errors
+        and no good revision are not asked; when no chain is good, nothing can be checked
+        and each page checks the focus against its chain once it is good."""
+        if focus.strip() == ALL_ACTORS:
+            return ["--focus all makes one view per actor for render; serve shows one view "
+                    "at a time\n    hint: name actor ids, or choose the view on the page"]
+        wanted = split_focus(focus)
+        if not wanted:
+            return ["--focus names no actor\n    hint: name actor ids, e.g. --focus jobcenter"]
+        chains = [state.chain for state in self.all() if state.chain is not None]
+        problems = []
+        for actor in wanted:
+            if not chains or any(actor in actors_with_steps(chain) for chain in chains):
+                continue
+            hints: list[str] = []
+            for chain in chains:
+                try:
+                    focus_ids(chain, actor)
+                except ProzessketteError as error:
+                    hints.extend(issue.hint for issue in error.issues if issue.hint)
+            hint = next((h for h in hints if h.startswith("did you mean")), None) or \
+                "actors with steps: " + ", ".join(dict.fromkeys(
+                    a for chain in chains for a in actors_with_steps(chain)))
+            problems.append(f"--focus: no chain under {self.root.name or self.root} has an "
+                            f"actor '{actor}' with steps\n    hint: {hint}")
+        return problems
 
     def output(self, state: ChainState, kind: OutputKind, view: ViewOptions) -> str | bytes:
         """One output of the chain as the page shows it, cached per revision and view."""

@@ -51,12 +51,15 @@
   let loading = null;
   let again = false;
 
+  // The view's URL query, as the server's ViewOptions.query() writes it: defaults left out,
+  // except an empty focus (the whole chain) when the server has a default focus.
   function query() {
     const params = new URLSearchParams();
     for (const [key, value] of new FormData(form)) {
-      if (value && !(key === "lane_order" && value === "file")) params.set(key, value);
+      if (key === "lane_order" && value === "file") continue;
+      if (value || (key === "focus" && body.dataset.focusDefault)) params.set(key, value);
     }
-    const text = params.toString();
+    const text = params.toString().replace(/%2C/g, ",");
     return text ? "?" + text : "";
   }
 
