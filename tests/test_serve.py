@@ -8,13 +8,16 @@ tests talk raw HTTP over sockets, so no client library normalises the hostile re
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from paths import CHAINS, ROOT
-from prozesskette import serve
+from prozesskette import layout_chain, load, serve, to_pdf
+from prozesskette.focus import actors_with_steps
 
 if serve.missing_modules():
     if os.environ.get("CI"):
@@ -191,6 +195,45 @@ def test_view_options_from_query() -> None:
     assert odd == ViewOptions() and odd.query() == ""
 
 
+def test_focus_from_query_is_checked_against_the_chain() -> None:
+    focusable = ["person", "jobcenter", "kammer"]
+    view = ViewOptions.from_query({"focus": "jobcenter"}, ["de"], focusable)
+    assert view == ViewOptions(focus="jobcenter") and view.query() == "?focus=jobcenter"
+    assert view.api_options() == {"lane_order": "file", "focus": "jobcenter"}
+    both = ViewOptions.from_query({"focus": " kammer,jobcenter,kammer"}, ["de"], focusable)
+    assert both.focus == "kammer,jobcenter" and both.query() == "?focus=kammer,jobcenter"
+    for unknown in ("jobcentre", "jobcenter,nix", ",", "<b>", "all"):  # the whole chain
+        assert ViewOptions.from_query({"focus": unknown}, ["de"], focusable).focus is None
+    assert ViewOptions.from_query({"focus": "jobcenter"}, ["de"]).focus is None  # no actors
+
+
+def test_a_default_focus_and_the_whole_chain() -> None:
+    """``serve --focus`` applies where the URL names no focus; ``focus=`` (empty) is then
+    the whole chain, and links of the whole chain must say so."""
+    focusable = ["person", "jobcenter"]
+    default = ViewOptions.from_query({}, ["de"], focusable, "jobcenter,kammer")
+    assert default.focus == "jobcenter"  # kammer: not in this chain, left out
+    assert default.query() == "?focus=jobcenter"
+    whole = ViewOptions.from_query({"focus": ""}, ["de"], focusable, "jobcenter")
+    assert whole.focus is None and whole.query() == "?focus="
+    assert whole == ViewOptions()  # draws the same: one cache entry
+    elsewhere = ViewOptions.from_query({}, ["de"], ["person"], "jobcenter")
+    assert elsewhere.focus is None and elsewhere.query() == ""  # a chain without it
+
+
+def test_focus_problems_at_start(tmp_path: Path) -> None:
+    workspace = Workspace(copy_chains(tmp_path / "chains"))
+    workspace.scan()
+    assert workspace.focus_problems("jobcenter") == []
+    assert workspace.focus_problems("kammer, bamf") == []  # each is in one of the chains
+    problem, = workspace.focus_problems("jobcenter,jobcentre")
+    assert "'jobcentre'" in problem and "did you mean 'jobcenter'?" in problem
+    problem, = workspace.focus_problems("xyz")
+    assert "actors with steps: person" in problem
+    assert "one view at a time" in workspace.focus_problems("all")[0]
+    assert workspace.focus_problems(" , ")
+
+
 def test_revisions_keep_the_last_good_chart(tmp_path: Path) -> None:
     folder = copy_chains(tmp_path / "chains")
     workspace = Workspace(folder)
@@ -249,7 +292,8 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch,
     parser = argparse.ArgumentParser()
     serve.add_arguments(parser)
     args = parser.parse_args(["chains"])
-    assert (args.path, args.port, args.host, args.open) == ("chains", 8000, "127.0.0.1", False)
+    assert (args.path, args.port, args.host, args.open, args.focus) == \
+        ("chains", 8000, "127.0.0.1", False, None)
     assert serve.run(args) == 2
     assert "pip install 'prozesskette[serve]'" in capsys.readouterr().err
 
@@ -292,6 +336,85 @@ def test_chain_page(server: Running) -> None:
     assert f'href="/{AUSBILDUNG}.pdf?lang=en"' in text
     assert "<script>" not in text and "http://" not in text.replace(
         'xmlns="http://www.w3.org/2000/svg"', "").split("<svg")[0]
+
+
+def lanes_of(svg: bytes | str) -> list[str]:
+    """The actor ids of the lanes an SVG chart draws, in order."""
+    text = svg.decode() if isinstance(svg, bytes) else svg
+    return re.findall(r'<g class="pk-lane" data-actor="([^"]+)"', text)
+
+
+def test_focus_view_urls(server: Running) -> None:
+    chain = load(server.folder / f"{AUSBILDUNG}.yaml")
+    focused = list(layout_chain(chain, focus="jobcenter").lanes)
+    whole = [actor.id for actor in chain.actors]
+    assert "jobcenter" in focused and len(focused) < len(whole)
+    status, headers, body = server.request(f"/{AUSBILDUNG}.svg?focus=jobcenter")
+    assert status == 200 and lanes_of(body) == focused
+    assert headers["content-disposition"] == f'inline; filename="{AUSBILDUNG}-jobcenter.svg"'
+    layout = json.loads(server.request(f"/{AUSBILDUNG}.json?focus=jobcenter&direction=tb")[2])
+    assert list(layout["lanes"]) == focused
+    for unknown in ("jobcentre", "", "jobcenter,nix", "%3Cscript%3E"):  # the whole chain
+        assert lanes_of(server.request(f"/{AUSBILDUNG}.svg?focus={unknown}")[2]) == whole
+    status, _, body = server.request(f"/_/view/{AUSBILDUNG}?focus=jobcenter")
+    view = json.loads(body)
+    assert status == 200 and lanes_of(view["chart"]) == focused
+    assert f'href="/{AUSBILDUNG}.pdf?focus=jobcenter"' in view["downloads"]
+
+
+def test_focus_control_on_the_page(server: Running) -> None:
+    text = server.request(f"/{AUSBILDUNG}?focus=kammer&lang=en")[2].decode()
+    control = re.search(r'<label class="pv-control">Sicht <select name="focus" id="pv-focus">'
+                        r"(.*?)</select></label>", text)
+    assert control is not None
+    assert re.findall(r'<option value="([^"]*)"', control.group(1)) == \
+        ["", *actors_with_steps(load(server.folder / f"{AUSBILDUNG}.yaml"))]
+    assert '<option value="">ganze Kette</option>' in control.group(1)
+    assert '<option value="kammer" selected>Kammer (IHK' in control.group(1)
+    assert f'href="/{AUSBILDUNG}.pdf?lang=en&amp;focus=kammer"' in text
+    assert lanes_of(text) == list(layout_chain(load(server.folder / f"{AUSBILDUNG}.yaml"),
+                                               focus="kammer").lanes)
+    assert "data-focus-default" not in text  # no serve --focus: the script drops focus=""
+    several = server.request(f"/{AUSBILDUNG}?focus=kammer,jobcenter")[2].decode()
+    assert '<option value="kammer,jobcenter" selected>Kammer (IHK Magdeburg / ' \
+        "Handwerkskammer Magdeburg) + Jobcenter Landkreis Stendal</option>" in several
+
+
+def test_focus_pdf_has_the_focus_schnittstellenpapier(server: Running) -> None:
+    status, headers, body = server.request(f"/{AUSBILDUNG}.pdf?focus=jobcenter")
+    assert status == 200 and headers["content-type"] == "application/pdf"
+    with warnings.catch_warnings():  # the QR codes are enlarged for print: a PrintWarning
+        warnings.simplefilter("ignore")
+        chain = load(server.folder / f"{AUSBILDUNG}.yaml")
+        assert body == to_pdf(chain, focus="jobcenter") != to_pdf(chain)
+
+
+def test_serve_with_a_default_focus(tmp_path: Path) -> None:
+    running = start(copy_chains(tmp_path / "chains"), "--focus", "jobcenter")
+    try:
+        chain = load(running.folder / f"{AUSBILDUNG}.yaml")
+        text = running.request(f"/{AUSBILDUNG}")[2].decode()
+        assert lanes_of(text) == list(layout_chain(chain, focus="jobcenter").lanes)
+        assert 'data-focus-default="jobcenter"' in text
+        assert '<option value="jobcenter" selected>' in text
+        assert f'href="/{AUSBILDUNG}.svg?focus=jobcenter"' in text
+        whole = running.request(f"/{AUSBILDUNG}?focus=")[2].decode()
+        assert lanes_of(whole) == [actor.id for actor in chain.actors]
+        assert f'href="/{AUSBILDUNG}.svg?focus="' in whole  # stays the whole chain
+        assert lanes_of(running.request(f"/{AUSBILDUNG}.svg")[2]) == lanes_of(text)
+    finally:
+        running.stop()
+
+
+def test_unknown_default_focus_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(copy_chains(tmp_path / "chains")), "--port",
+         str(free_port()), "--focus", "jobcentre"],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, capture_output=True, text=True,
+        timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "'jobcentre'" in result.stderr and "did you mean 'jobcenter'?" in result.stderr
+    assert "Vorschau von" not in result.stdout  # refused before listening
 
 
 @pytest.mark.parametrize("target", [
