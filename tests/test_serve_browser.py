@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from prozesskette import layout_chain, load
 from prozesskette.export import chain_to_yaml
 from prozesskette.samples import generate_chain
 from test_serve import AUSBILDUNG, BROKEN_LINE, Running, break_yaml, copy_chains, start
@@ -181,6 +182,69 @@ def test_language_and_orientation_switch(browser: Any, server: Running) -> None:
         tab.close()
 
 
+LANES = "() => Array.from(document.querySelectorAll('#pv-canvas g.pk-lane'), g => g.dataset.actor)"
+SHOWS_LANES = ("lanes => JSON.stringify(Array.from(document.querySelectorAll("
+               "'#pv-canvas g.pk-lane'), g => g.dataset.actor)) === JSON.stringify(lanes)")
+
+
+def lanes(server: Running, focus: str | None) -> list[str]:
+    """The lanes of the chain's focus view (all lanes for None), as the API lays them out."""
+    chain = load(server.folder / f"{AUSBILDUNG}.yaml")
+    return list(layout_chain(chain, focus=focus).lanes)
+
+
+def test_open_a_focus_view(browser: Any, server: Running) -> None:
+    """The Sicht control switches to one institution's chart in place, by keyboard too; the
+    URL and the downloads follow; a save redraws the focus view, not the whole chain."""
+    path = server.folder / f"{AUSBILDUNG}.yaml"
+    original = path.read_text("utf-8")
+    whole, jobcenter = lanes(server, None), lanes(server, "jobcenter")
+    assert len(jobcenter) < len(whole)
+    tab = Page(browser, server, f"/{AUSBILDUNG}")
+    page = tab.page
+    try:
+        assert page.evaluate(LANES) == whole
+        assert page.inner_text("label:has(#pv-focus)").startswith("Sicht")
+        page.select_option("#pv-focus", "jobcenter")
+        page.wait_for_function(SHOWS_LANES, arg=jobcenter)
+        assert page.url.endswith(f"/{AUSBILDUNG}?focus=jobcenter")
+        assert page.get_attribute(".pv-downloads a[data-kind=pdf]", "href") == \
+            f"/{AUSBILDUNG}.pdf?focus=jobcenter"
+        path.write_text(original.replace("in Ausbildung im Landkreis Stendal",
+                                         "in Ausbildung – Fokusprobe", 1), "utf-8")
+        tab.chart_has("Fokusprobe")
+        assert page.evaluate(LANES) == jobcenter  # the live update keeps the focus
+        assert page.input_value("#pv-focus") == "jobcenter"
+        page.focus("#pv-focus")  # by keyboard: the first option is the whole chain
+        page.keyboard.press("Home")
+        page.wait_for_function(SHOWS_LANES, arg=whole)
+        assert page.url.endswith(f"/{AUSBILDUNG}")
+        assert tab.not_reloaded()
+    finally:
+        path.write_text(original, "utf-8")
+        tab.close()
+
+
+def test_whole_chain_under_a_default_focus(browser: Any, tmp_path: Path) -> None:
+    """With ``serve --focus jobcenter`` a page opens in that view; choosing the whole chain
+    must stay the whole chain in the URL (``focus=``), also after a reload."""
+    running = start(copy_chains(tmp_path / "chains"), "--focus", "jobcenter")
+    tab = Page(browser, running, f"/{AUSBILDUNG}")
+    page = tab.page
+    try:
+        whole, jobcenter = lanes(running, None), lanes(running, "jobcenter")
+        assert page.evaluate(LANES) == jobcenter
+        page.select_option("#pv-focus", "")
+        page.wait_for_function(SHOWS_LANES, arg=whole)
+        assert page.url.endswith(f"/{AUSBILDUNG}?focus=")
+        assert tab.not_reloaded()
+        page.reload()
+        assert page.evaluate(LANES) == whole and page.input_value("#pv-focus") == ""
+    finally:
+        tab.close()
+        running.stop()
+
+
 def test_zoom_and_pan_by_keyboard_and_mouse(browser: Any, server: Running) -> None:
     tab = Page(browser, server, f"/{AUSBILDUNG}")
     page = tab.page
@@ -217,7 +281,7 @@ def test_index_follows_new_files(browser: Any, server: Running) -> None:
 
 
 @pytest.mark.parametrize("target", ["/", f"/{AUSBILDUNG}", f"/{AUSBILDUNG}?lang=ar",
-                                    f"/{BIG}-broken"])
+                                    f"/{AUSBILDUNG}?focus=jobcenter", f"/{BIG}-broken"])
 def test_axe_finds_no_violations(browser: Any, server: Running, target: str) -> None:
     axe = os.environ.get("PK_AXE_JS")
     if not axe or not Path(axe).is_file():

@@ -51,13 +51,16 @@
   let loading = null;
   let again = false;
 
-  // The view's URL query, as the server's ViewOptions.query() writes it: defaults left out,
-  // except an empty focus (the whole chain) when the server has a default focus.
+  // The view's URL query, as the server's ViewOptions.query() writes it: a control's first
+  // option is its default and left out, except the whole chain ("focus=") when the server
+  // has a default focus.
   function query() {
     const params = new URLSearchParams();
-    for (const [key, value] of new FormData(form)) {
-      if (key === "lane_order" && value === "file") continue;
-      if (value || (key === "focus" && body.dataset.focusDefault)) params.set(key, value);
+    for (const select of form.querySelectorAll("select")) {
+      const first = select.options.length ? select.options[0].value : "";
+      if (select.value !== first || (select.name === "focus" && body.dataset.focusDefault)) {
+        params.set(select.name, select.value);
+      }
     }
     const text = params.toString().replace(/%2C/g, ",");
     return text ? "?" + text : "";
