@@ -360,6 +360,10 @@ def test_focus_view_urls(server: Running) -> None:
     view = json.loads(body)
     assert status == 200 and lanes_of(view["chart"]) == focused
     assert f'href="/{AUSBILDUNG}.pdf?focus=jobcenter"' in view["downloads"]
+    assert '<option value="jobcenter" selected>' in view["focus_control"]
+    fallback = json.loads(server.request(f"/_/view/{AUSBILDUNG}?focus=nix")[2])
+    assert '<option value="" selected>ganze Kette' in fallback["focus_control"]
+    assert lanes_of(fallback["chart"]) == whole
 
 
 def test_focus_control_on_the_page(server: Running) -> None:

@@ -210,10 +210,16 @@ def test_open_a_focus_view(browser: Any, server: Running) -> None:
         assert page.url.endswith(f"/{AUSBILDUNG}?focus=jobcenter")
         assert page.get_attribute(".pv-downloads a[data-kind=pdf]", "href") == \
             f"/{AUSBILDUNG}.pdf?focus=jobcenter"
+        page.focus("#pv-focus")
         path.write_text(original.replace("in Ausbildung im Landkreis Stendal",
-                                         "in Ausbildung – Fokusprobe", 1), "utf-8")
+                                         "in Ausbildung – Fokusprobe", 1)
+                        .replace("de: Jobcenter Landkreis Stendal", "de: Jobcenter Fokusname"),
+                        "utf-8")
         tab.chart_has("Fokusprobe")
         assert page.evaluate(LANES) == jobcenter  # the live update keeps the focus
+        page.wait_for_function(  # the control follows the renamed actor, focused as it was
+            "() => document.querySelector('#pv-focus option:checked').text === "
+            "'Jobcenter Fokusname' && document.activeElement.id === 'pv-focus'")
         assert page.input_value("#pv-focus") == "jobcenter"
         page.focus("#pv-focus")  # by keyboard: the first option is the whole chain
         page.keyboard.press("Home")

@@ -178,7 +178,8 @@ class Server:
         return JSONResponse({
             "revision": state.revision, "outdated": state.outdated, "errors": state.errors,
             "chart": chart or None, "problems": pages.problems_panel(state, extra),
-            "downloads": pages.downloads(state, view, self.png), "title": state.title})
+            "downloads": pages.downloads(state, view, self.png), "title": state.title,
+            "focus_control": pages.focus_control(state, view)})
 
     async def output(self, request: Request, kind: OutputKind) -> Response:
         found = self.state(request)

@@ -70,6 +70,29 @@
     return chain.split("/").map(encodeURIComponent).join("/");
   }
 
+  // The actors a focus view can show change with the file (an actor renamed, added, or
+  // without steps now); the server then sends a different control. It replaces the old one
+  // only when its choices or its choice differ, and keeps the keyboard focus on it.
+  function signature(select) {
+    if (!select) return "";
+    return Array.from(select.options, function (option) {
+      return option.value + "\t" + option.text;
+    }).join("\n") + "\n" + select.value;
+  }
+
+  function replaceFocusControl(html) {
+    const select = document.getElementById("pv-focus");
+    const template = document.createElement("template");
+    template.innerHTML = html || "";
+    const fresh = template.content.firstElementChild;
+    if (signature(select) === signature(fresh && fresh.querySelector("select"))) return;
+    const focused = select !== null && document.activeElement === select;
+    if (select) select.closest("label").remove();
+    if (!fresh) return;
+    form.insertBefore(fresh, form.querySelector(".pv-apply"));
+    if (focused) fresh.querySelector("select").focus();
+  }
+
   function refresh(reason) {
     if (loading) {
       again = true;
@@ -89,6 +112,7 @@
         problems.innerHTML = view.problems;
         const nav = document.querySelector(".pv-downloads");
         if (nav) nav.outerHTML = view.downloads;
+        replaceFocusControl(view.focus_control);
         if (open) {
           for (const summary of problems.querySelectorAll("summary")) {
             if (summary.textContent === open.textContent) summary.parentElement.open = true;
