@@ -481,7 +481,7 @@ def _cut_list(graph: ChainGraph, hidden: tuple[str, ...], words: Mapping[str, st
     titles = [_short(_in(graph.steps[s].title, language)) for s in hidden[:_MAX_LISTED]]
     if len(hidden) > _MAX_LISTED:
         titles.append(words["more"].format(n=len(hidden) - _MAX_LISTED))
-    return words["cut"].format(steps="; ".join(titles))
+    return words["cut"].format(steps=words["list_sep"].join(titles))
 
 
 def _short(text: str) -> str:
