@@ -200,9 +200,9 @@ def _steps_by_phase(chain: Chain, no_phase: str, leave_out: Callable[[str], bool
 
 def _step_cell(step: Step, words: Mapping[str, str]) -> str:
     text = markup(step.title)
-    kind = next((kind for kind in NAMED_KINDS if kind == step.kind), None)
-    if kind:
-        text += f' <font color="{TABLE_MUTED}" size="7">({say(words, "kind/" + kind)})</font>'
+    if step.kind in NAMED_KINDS:
+        kind = say(words, f"kind/{step.kind.value}")
+        text += f' <font color="{TABLE_MUTED}" size="7">({kind})</font>'
     return text
 
 
