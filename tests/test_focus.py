@@ -16,6 +16,7 @@ from prozesskette.analysis import analyse
 from prozesskette.api import layout_chain, verify
 from prozesskette.errors import ProzessketteError
 from prozesskette.focus import (
+    STUB_PREFIX,
     FocusedChain,
     focus_all,
     focus_chain,
@@ -29,6 +30,7 @@ from prozesskette.i18n import localise
 from prozesskette.loader import load
 from prozesskette.model import Actor, Chain, Step, StepKind, Text, Transition
 from prozesskette.samples import generate_chain
+from prozesskette.words import CATALOGUE
 
 AUSBILDUNG = next(path for path in CHAINS if path.name == "stendal-ausbildung.yaml")
 
@@ -184,6 +186,37 @@ def test_stub_words_follow_the_language() -> None:
     assert description is not None and description.startswith("Not shown in this view: ")
 
 
+def test_an_arabic_focus_view_has_arabic_stubs() -> None:
+    """The stubs come in every language of the words catalogue, so the Arabic view of a
+    fully translated chain needs no fallback at all."""
+    arabic, issues = localise(view(AUSBILDUNG, "jobcenter").chain, "ar")
+    assert issues == []
+    titles = [step.title for step in arabic.steps if is_stub(step.id)]
+    assert titles == ["قبل ذلك: خطوات عددها 3 لدى جهات أخرى",
+                      "قبل ذلك: خطوات عددها 5 لدى جهات أخرى",
+                      "في الأثناء: خطوات عددها 6 لدى جهات أخرى",
+                      "في الأثناء: خطوات عددها 3 لدى جهات أخرى",
+                      "في الأثناء: خطوة واحدة لدى الشركة",
+                      "يُستكمل لدى: الشركة"]
+    assert arabic.title.endswith(" – الجزء الخاص بـمركز التوظيف")
+    description = next(step.description for step in arabic.steps if is_stub(step.id))
+    assert description is not None and description.startswith("غير معروض في هذا الجزء: ")
+    assert "؛ " in description  # the Arabic semicolon between the cut steps' titles
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGUE))
+def test_stubs_speak_every_catalogue_language_without_warnings(language: str) -> None:
+    focused = view(AUSBILDUNG, "jobcenter")
+    localised, issues = localise(focused.chain, language)
+    assert [issue for issue in issues if STUB_PREFIX in issue.message] == []
+    words = CATALOGUE[language]["focus"]
+    for stub in focused.stubs:
+        step = localised.step(stub.step)
+        assert step.title.startswith(words[stub.kind].split("{")[0]), (language, step.title)
+        assert step.description is not None
+        assert step.description.startswith(words["cut"].split("{")[0]), language
+
+
 # --- the focus as asked ----------------------------------------------------------------------
 
 
@@ -296,11 +329,11 @@ def test_every_view_of_generated_chains_passes_every_check(seed: int) -> None:
 # --- the Schnittstellenpapier of a focus view ------------------------------------------------
 
 
-def _pdf_texts(focused: FocusedChain) -> list[str]:
+def _pdf_texts(focused: FocusedChain, language: str | None = None) -> list[str]:
     pypdf = pytest.importorskip("pypdf")
     from prozesskette.printing import build_pdf
 
-    chain, _ = localise(focused.chain, None)
+    chain, _ = localise(focused.chain, language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = build_pdf(chain, focus=focused.focus, qr=False)
@@ -334,6 +367,22 @@ def test_the_focus_pdf_lists_the_focus_hand_offs_with_the_other_sides_contacts()
     for actor in chain.actors:
         for contact in actor.contacts:
             assert (contact.name in directory) == (actor.id in shown), contact.name
+
+
+def test_the_english_focus_pdf_speaks_english() -> None:
+    appendix = " ".join(_pdf_texts(view(AUSBILDUNG, "jobcenter"), "en")[1:])
+    for words in ("Interfaces and contacts of Jobcenter",
+                  "hand-offs to Jobcenter: 2, hand-offs from Jobcenter: 2, steps with shared "
+                  "responsibility: 1, partner institutions: 5",
+                  "placeholder steps such as “before: 3 steps at other agencies”",
+                  "Hand-offs to Jobcenter Here this institution takes the case over.",
+                  "Hand-offs from Jobcenter Here this institution passes the case on.",
+                  "No. To Step here Condition Contact persons there", "Contact directory",
+                  "Jobcenter and the institutions that hand cases over to them"):
+        assert words in appendix, words
+    for german in ("Schnittstellenpapier", "Übergaben", "Ansprechpersonen", "Partnerstellen",
+                   "vorher:", "Kontaktverzeichnis", "Verantwortlichkeiten"):
+        assert german not in appendix, german
 
 
 def test_the_whole_chain_pdf_keeps_its_own_schnittstellenpapier() -> None:

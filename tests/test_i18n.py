@@ -7,6 +7,7 @@ import io
 import re
 import warnings
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -16,7 +17,7 @@ from prozesskette import text as fonts
 from prozesskette.i18n import is_rtl, languages, localise
 from prozesskette.layout.geometry import Layout, TextLine
 from prozesskette.model import Chain, Text
-from prozesskette.words import CATALOGUE, Surface, pick, words_for
+from prozesskette.words import CATALOGUE, Surface, catalogue_language, pick, words_for
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -141,16 +142,21 @@ def test_the_shipped_chain_is_fully_translated() -> None:
         assert f"  {tag}: complete" in out
 
 
+SURFACES: tuple[Surface, ...] = get_args(Surface)
+
+
 def test_word_tables_have_the_english_keys() -> None:
     english = CATALOGUE["en"]
-    assert set(english) == {"legend", "chart", "page", "print"}
+    assert set(english) == set(SURFACES) == {"legend", "chart", "page", "print", "paper",
+                                             "focus"}
     for tag, surfaces in CATALOGUE.items():
         assert set(surfaces) == set(english), tag
         for surface, table in surfaces.items():
             assert set(table) == set(english[surface]), (tag, surface)
-            for key, value in table.items():
-                fields = re.findall(r"\{\w*\}", english[surface][key])
-                assert re.findall(r"\{\w*\}", value) == fields, (tag, surface, key)
+            for key, value in table.items():  # named fields may come in another order
+                fields = sorted(re.findall(r"\{\w*\}", english[surface][key]))
+                assert sorted(re.findall(r"\{\w*\}", value)) == fields, (tag, surface, key)
+                assert value.strip(), (tag, surface, key)
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -159,9 +165,16 @@ def test_word_tables_have_the_english_keys() -> None:
 ])
 def test_words_fall_back_to_the_primary_subtag_then_english(language: str | None,
                                                              expected: str) -> None:
-    surfaces: tuple[Surface, ...] = ("legend", "chart", "page", "print")
-    for surface in surfaces:
+    for surface in SURFACES:
         assert words_for(surface, language) == CATALOGUE[expected][surface]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("de", "de"), ("DE-at", "de"), ("de-x-ls", "de-x-ls"), ("fa-AF", "fa"), ("xx", None),
+    ("", None), (None, None),
+])
+def test_the_catalogue_language_of_a_tag(language: str | None, expected: str | None) -> None:
+    assert catalogue_language(language) == expected
 
 
 def test_missing_words_are_filled_from_the_fallback() -> None:

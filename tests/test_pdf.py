@@ -491,6 +491,36 @@ def test_options_leave_out_sections(ausbildung: Chain) -> None:
                for spot in lane.contacts)
 
 
+APPENDIX_WORDS = {
+    "de": ("Schnittstellenpapier", "Kontaktverzeichnis", "Verantwortlichkeiten",
+           "Schnittstellen und Überschneidungen", "Gemeinsam verantwortete Schritte",
+           "Nr. Von An Bedingung", "Keine Ansprechperson angegeben.", "Telefon: +49",
+           "federführend: die erst- oder einzig genannte Stelle", "10 Stellen, 32 Schritte"),
+    "en": ("Interfaces and contacts", "Contact directory", "Responsibilities",
+           "Interfaces and overlaps", "Steps with shared responsibility",
+           "No. From To Condition", "No contact person given.", "Phone: +49",
+           "lead: the first or only institution named", "institutions: 10, steps: 32"),
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("de", "en"), ("en", "de")])
+def test_the_appendix_speaks_the_chain_language(ausbildung: Chain, language: str,
+                                                other: str) -> None:
+    """The Schnittstellenpapier's headings, table heads and labels follow the language the
+    PDF is made in (German chains used to get a German appendix in every language)."""
+    chain, _ = localise(ausbildung, language)
+    result = build_pdf(chain, grid_layout, qr=False)
+    reader = pypdf.PdfReader(io.BytesIO(result.data))
+    appendix = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages[1:]))
+    for words in APPENDIX_WORDS[language]:
+        assert words in appendix, words
+    for words in APPENDIX_WORDS[other]:
+        assert words not in appendix, words
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[:2] == [("Prozesskette", "Process chain")[language == "en"],
+                           APPENDIX_WORDS[language][0]]
+
+
 def test_creation_date_given(ausbildung: Chain) -> None:
     from datetime import datetime, timedelta, timezone
 

@@ -37,11 +37,10 @@ from typing import Literal, NamedTuple
 from prozesskette.analysis import Handoff, SharedStep, analyse
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
 from prozesskette.graph import ChainGraph
-from prozesskette.markup import primary_subtag
 from prozesskette.model import MAX_TEXT, Chain, Step, StepKind, Text, Transition
-from prozesskette.words import pick as pick_words
+from prozesskette.words import CATALOGUE, catalogue_language, words_for
 
-__all__ = ["ALL_ACTORS", "STUB_PREFIX", "STUB_WORDS", "FocusHandoffs", "FocusedChain", "Stub",
+__all__ = ["ALL_ACTORS", "STUB_PREFIX", "FocusHandoffs", "FocusedChain", "Stub",
            "StubKind", "actors_with_steps", "focus_all", "focus_chain", "focus_ids",
            "handoffs_of", "is_stub", "partners_of"]
 
@@ -52,34 +51,6 @@ STUB_PREFIX = "focus-stub-"
 """Stub steps' ids start with this, so that the Schnittstellenpapier can leave them out."""
 
 StubKind = Literal["before", "between", "after"]
-
-STUB_WORDS: dict[str, dict[str, str]] = {
-    "de": {
-        "before": "vorher: {count} bei {who}",
-        "between": "dazwischen: {count} bei {who}",
-        "after": "weiter bei: {who}",
-        "one_step": "1 Schritt",
-        "steps": "{n} Schritte",
-        "others": "anderen Stellen",
-        "and_more": "{names} u. a.",
-        "cut": "Ausgeblendet (nicht Teil dieser Ansicht): {steps}",
-        "more": "und {n} weitere",
-        "view": "{title} – Ausschnitt für {names}",
-    },
-    "en": {
-        "before": "before: {count} at {who}",
-        "between": "in between: {count} at {who}",
-        "after": "continues at: {who}",
-        "one_step": "1 step",
-        "steps": "{n} steps",
-        "others": "other agencies",
-        "and_more": "{names} and others",
-        "cut": "Not shown in this view: {steps}",
-        "more": "and {n} more",
-        "view": "{title} – view for {names}",
-    },
-}
-"""The stubs' words, per language (to move into the words catalogue)."""
 
 _Maker = Callable[[Mapping[str, str], str], str]
 """Makes one stub text from the words of a language and the language tag."""
@@ -196,7 +167,8 @@ def focus_chain(chain: Chain, actors: str | Iterable[str]) -> FocusedChain:
 
     Give it the whole chain: a view's stubs are no steps of anyone, so focusing a view again
     would cut them into stubs of stubs. Texts of the result stay translatable (stub words
-    come in every language of :data:`STUB_WORDS`), so localise after focusing. The result
+    come in every language of the words catalogue, surface ``focus``), so localise after
+    focusing. The result
     has no source map: positions in the file do not apply to it.
     """
     focus = focus_ids(chain, actors)
@@ -509,7 +481,7 @@ def _cut_list(graph: ChainGraph, hidden: tuple[str, ...], words: Mapping[str, st
     titles = [_short(_in(graph.steps[s].title, language)) for s in hidden[:_MAX_LISTED]]
     if len(hidden) > _MAX_LISTED:
         titles.append(words["more"].format(n=len(hidden) - _MAX_LISTED))
-    return words["cut"].format(steps="; ".join(titles))
+    return words["cut"].format(steps=words["list_sep"].join(titles))
 
 
 def _short(text: str) -> str:
@@ -529,8 +501,8 @@ def _names(chain: Chain, actor_ids: tuple[str, ...], words: Mapping[str, str],
 
 
 def _view_title(chain: Chain, focus: tuple[str, ...]) -> str:
-    """The chain's title, marked as a focus view in the languages of :data:`STUB_WORDS`
-    (translations into other languages stay as they are)."""
+    """The chain's title, marked as a focus view in each of its languages that the words
+    catalogue has (translations into other languages stay as they are)."""
     title = chain.title
     texts = title.translations if isinstance(title, Text) else {chain.language: str(title)}
     marked = {language: _marked_title(chain, focus, text, language)
@@ -540,9 +512,9 @@ def _view_title(chain: Chain, focus: tuple[str, ...]) -> str:
 
 def _marked_title(chain: Chain, focus: tuple[str, ...], title: str, language: str) -> str:
     """'<title> – Ausschnitt für JC', the title shortened to keep within MAX_TEXT."""
-    words = STUB_WORDS.get(primary_subtag(language))
-    if words is None:
+    if catalogue_language(language) is None:
         return title
+    words = words_for("focus", language)
     names = (", ".join(_short(_in(_actor_name(chain, a), language)) for a in focus)
              if len(focus) <= _MAX_FOCUS_NAMES else _names(chain, focus, words, language))
     room = MAX_TEXT - len(words["view"].format(title="", names=names))
@@ -568,12 +540,9 @@ def _stub_title(chain: Chain, words: Mapping[str, str], language: str, plan: _Pl
 
 
 def _words(chain: Chain, make: _Maker) -> Text:
-    """A text in every language of :data:`STUB_WORDS`, the chain's language first."""
-    languages = sorted(STUB_WORDS, key=lambda lang: lang != _stub_language(chain.language))
-    return Text({lang: make(pick_words(STUB_WORDS, lang), lang) for lang in languages})
-
-
-def _stub_language(language: str) -> str:
-    """The language of :data:`STUB_WORDS` that ``language`` reads as: 'de-x-ls' → 'de';
-    languages without stub words read English."""
-    return primary_subtag(language) if primary_subtag(language) in STUB_WORDS else "en"
+    """A text in every language of the words catalogue, the one the chain's language reads
+    as first (English for a language the catalogue lacks), so that localising the view into
+    any of them finds the stub's words without an "untranslated" warning."""
+    first = catalogue_language(chain.language) or "en"
+    languages = sorted(CATALOGUE, key=lambda lang: lang != first)
+    return Text({lang: make(words_for("focus", lang), lang) for lang in languages})

@@ -3,16 +3,18 @@
 The words of a chain (titles, names, descriptions) come from the chain and its translations
 (:mod:`prozesskette.i18n`); this catalogue holds the built-in ones: the legend of the drawing
 (``legend``), the accessible names and description of the SVG chart (``chart``), the
-labels of the HTML page (``page``) and the page furniture of the PDF (``print``). Each
-language has the same keys on each surface as English, with the same ``{}`` fields (tests
-check that); :func:`words_for` picks a language with the fallbacks every output shares.
+labels of the HTML page (``page``), the page furniture of the PDF (``print``), the
+Schnittstellenpapier pages after the PDF's chart (``paper``) and the stub steps of a focus
+view (``focus``). Each language has the same keys on each surface as English, with the same
+``{}`` fields (tests check that); :func:`words_for` picks a language with the fallbacks every
+output shares.
 
 German and English are the chain languages of the project; Arabic, Farsi (for Dari readers
 too), Ukrainian and Leichte Sprache (``de-x-ls``) are written for the people the chains
 serve.
 
-The module is longer than the others (~130 lines a language) because it is data: one table
-that a translator reads and completes in one place, one key a line.
+The module is far longer than the others (~230 lines a language) because it is data: one
+table that a translator reads and completes in one place, one key a line.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Literal
 
 from prozesskette.markup import primary_subtag
 
-__all__ = ["CATALOGUE", "Surface", "pick", "surface", "words_for"]
+__all__ = ["CATALOGUE", "Surface", "catalogue_language", "pick", "surface", "words_for"]
 
-Surface = Literal["legend", "chart", "page", "print"]
+Surface = Literal["legend", "chart", "page", "print", "paper", "focus"]
 """Where the words are shown: the drawing's legend, the SVG chart's accessible text, the
-HTML page, the PDF's header, footer and appendix title."""
+HTML page, the PDF's chart page (header, footer, bookmark, metadata), the PDF's
+Schnittstellenpapier pages, and the stub steps and title of a focus view."""
 
 # fmt: off
 CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
@@ -159,7 +162,100 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'stand': 'Stand: {}',
             'page': 'Seite {} von {}',
             'chart': 'Prozesskette',
-            'paper': 'Schnittstellenpapier',
+            'chart_and_paper': 'Prozesskette und Schnittstellenpapier',
+        },
+        'paper': {
+            'title': 'Schnittstellenpapier',
+            'title_for': 'Schnittstellenpapier für {names}',
+            'stand': 'Stand: {}',
+            'sep': ', ',
+            'actors': '{} Stellen',
+            'steps': '{} Schritte',
+            'handoffs': '{} Übergaben',
+            'shared': '{} gemeinsam verantwortete Schritte',
+            'overlaps': '{} Überschneidungen',
+            'directory': 'Kontaktverzeichnis',
+            'directory_intro': 'Alle beteiligten Stellen mit ihren Ansprechpersonen.',
+            'directory_qr': (
+                ' Jeder QR-Code enthält die Kontaktdaten als vCard: mit der Handykamera scannen '
+                'und als Kontakt speichern.'
+            ),
+            'no_contact': 'Keine Ansprechperson angegeben.',
+            'phone': 'Telefon: {}',
+            'email': 'E-Mail: {}',
+            'web': 'Web: {}',
+            'address': 'Adresse: {}',
+            'no_phase': 'Ohne Phase',
+            'kind/start': 'Start',
+            'kind/decision': 'Entscheidung',
+            'kind/document': 'Dokument',
+            'kind/end': 'Ende',
+            'matrix': 'Verantwortlichkeiten',
+            'matrix_intro': 'Welche Stelle welchen Schritt verantwortet, nach Phasen.',
+            'lead_mark': 'F',
+            'shared_mark': 'M',
+            'lead_key': 'federführend: die erst- oder einzig genannte Stelle',
+            'shared_key': 'mitverantwortlich',
+            'actors_part': 'Stellen {} von {}',
+            'abbreviations': 'Abkürzungen: {}',
+            'step': 'Schritt',
+            'interfaces': 'Schnittstellen und Überschneidungen',
+            'handoffs_heading': 'Übergaben',
+            'handoffs_intro': 'Hier geht der Fall von einer Stelle an eine andere über.',
+            'number': 'Nr.',
+            'from': 'Von',
+            'to': 'An',
+            'condition': 'Bedingung',
+            'no_handoffs': 'Keine Übergaben.',
+            'shared_bookmark': 'Gemeinsame Schritte',
+            'shared_heading': 'Gemeinsam verantwortete Schritte',
+            'lead': 'Federführend',
+            'co': 'Mitverantwortlich',
+            'no_shared': 'Keine gemeinsam verantworteten Schritte.',
+            'overlaps_heading': 'Überschneidungen',
+            'overlaps_intro': 'Dasselbe Angebot kommt von mehreren Stellen: hier lohnt Abstimmung.',
+            'offer': 'Angebot',
+            'actors_column': 'Stellen',
+            'steps_column': 'Schritte',
+            'no_overlaps': 'Keine Überschneidungen.',
+            'focus_directory_intro': (
+                '{names} und die Stellen, die Fälle an sie übergeben oder von ihnen übernehmen, '
+                'mit ihren Ansprechpersonen.'
+            ),
+            'handoffs_to': 'Übergaben an {names}',
+            'handoffs_from': 'Übergaben von {names}',
+            'count_to': '{count} Übergaben an {names}',
+            'count_from': '{count} Übergaben von {names}',
+            'shared/1': '{} gemeinsam verantworteter Schritt',
+            'partners': '{} Partnerstellen',
+            'focus_note': (
+                'Dieser Ausschnitt zeigt die Schritte dieser Stelle und die Schritte der anderen '
+                'Stellen an jeder Übergabe; alles Übrige fassen Hinweisschritte wie „{example}“ '
+                'zusammen.'
+            ),
+            'to_intro': 'Hier übernimmt diese Stelle den Fall.',
+            'from_intro': 'Hier gibt diese Stelle den Fall weiter.',
+            'none': 'Keine.',
+            'step_here': 'Schritt hier',
+            'contacts_there': 'Ansprechpersonen dort',
+            'contacts': 'Ansprechpersonen',
+            'whole_chain': (
+                'Alle Übergaben und Überschneidungen der ganzen Kette stehen im '
+                'Schnittstellenpapier der vollständigen Prozesskette.'
+            ),
+        },
+        'focus': {
+            'before': 'vorher: {count} bei {who}',
+            'between': 'dazwischen: {count} bei {who}',
+            'after': 'weiter bei: {who}',
+            'one_step': '1 Schritt',
+            'steps': '{n} Schritte',
+            'others': 'anderen Stellen',
+            'and_more': '{names} u. a.',
+            'cut': 'Ausgeblendet (nicht Teil dieser Ansicht): {steps}',
+            'more': 'und {n} weitere',
+            'list_sep': '; ',
+            'view': '{title} – Ausschnitt für {names}',
         },
     },
     'en': {
@@ -291,7 +387,102 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'stand': 'As of {}',
             'page': 'Page {} of {}',
             'chart': 'Process chain',
-            'paper': 'Interfaces and contacts',
+            'chart_and_paper': 'Process chain with interfaces and contacts',
+        },
+        'paper': {
+            'title': 'Interfaces and contacts',
+            'title_for': 'Interfaces and contacts of {names}',
+            'stand': 'As of {}',
+            'sep': ', ',
+            'actors': 'institutions: {}',
+            'steps': 'steps: {}',
+            'handoffs': 'hand-offs: {}',
+            'shared': 'steps with shared responsibility: {}',
+            'overlaps': 'overlaps: {}',
+            'directory': 'Contact directory',
+            'directory_intro': 'All institutions involved, with their contact persons.',
+            'directory_qr': (
+                ' Each QR code holds the contact details as a vCard: scan it with a phone camera '
+                'and save it as a contact.'
+            ),
+            'no_contact': 'No contact person given.',
+            'phone': 'Phone: {}',
+            'email': 'E-mail: {}',
+            'web': 'Web: {}',
+            'address': 'Address: {}',
+            'no_phase': 'No phase',
+            'kind/start': 'Start',
+            'kind/decision': 'Decision',
+            'kind/document': 'Document',
+            'kind/end': 'End',
+            'matrix': 'Responsibilities',
+            'matrix_intro': 'Which institution is responsible for which step, by phase.',
+            'lead_mark': 'L',
+            'shared_mark': 'S',
+            'lead_key': 'lead: the first or only institution named',
+            'shared_key': 'shares responsibility',
+            'actors_part': 'Institutions, part {} of {}',
+            'abbreviations': 'Abbreviations: {}',
+            'step': 'Step',
+            'interfaces': 'Interfaces and overlaps',
+            'handoffs_heading': 'Hand-offs',
+            'handoffs_intro': 'Here the case passes from one institution to another.',
+            'number': 'No.',
+            'from': 'From',
+            'to': 'To',
+            'condition': 'Condition',
+            'no_handoffs': 'No hand-offs.',
+            'shared_bookmark': 'Shared steps',
+            'shared_heading': 'Steps with shared responsibility',
+            'lead': 'Lead',
+            'co': 'Shares responsibility',
+            'no_shared': 'No steps with shared responsibility.',
+            'overlaps_heading': 'Overlaps',
+            'overlaps_intro': (
+                'The same offer comes from several institutions: worth agreeing on who does what.'
+            ),
+            'offer': 'Offer',
+            'actors_column': 'Institutions',
+            'steps_column': 'Steps',
+            'no_overlaps': 'No overlaps.',
+            'focus_directory_intro': (
+                '{names} and the institutions that hand cases over to them or take cases over '
+                'from them, with their contact persons.'
+            ),
+            'handoffs_to': 'Hand-offs to {names}',
+            'handoffs_from': 'Hand-offs from {names}',
+            'count_to': 'hand-offs to {names}: {count}',
+            'count_from': 'hand-offs from {names}: {count}',
+            'shared/1': 'steps with shared responsibility: {}',
+            'partners': 'partner institutions: {}',
+            'focus_note': (
+                'This view shows the steps of this institution and the steps of the other '
+                'institutions at each hand-off; placeholder steps such as “{example}” stand for '
+                'everything else.'
+            ),
+            'to_intro': 'Here this institution takes the case over.',
+            'from_intro': 'Here this institution passes the case on.',
+            'none': 'None.',
+            'step_here': 'Step here',
+            'contacts_there': 'Contact persons there',
+            'contacts': 'Contact persons',
+            'whole_chain': (
+                'All hand-offs and overlaps of the whole chain are listed in the interfaces and '
+                'contacts of the complete process chain.'
+            ),
+        },
+        'focus': {
+            'before': 'before: {count} at {who}',
+            'between': 'in between: {count} at {who}',
+            'after': 'continues at: {who}',
+            'one_step': '1 step',
+            'steps': '{n} steps',
+            'others': 'other agencies',
+            'and_more': '{names} and others',
+            'cut': 'Not shown in this view: {steps}',
+            'more': 'and {n} more',
+            'list_sep': '; ',
+            'view': '{title} – view for {names}',
         },
     },
     'ar': {
@@ -420,7 +611,98 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'stand': 'الإصدار: {}',
             'page': 'الصفحة {} من {}',
             'chart': 'سلسلة الإجراءات',
-            'paper': 'نقاط التواصل وجهات الاتصال',
+            'chart_and_paper': 'سلسلة الإجراءات مع نقاط التواصل وجهات الاتصال',
+        },
+        'paper': {
+            'title': 'نقاط التواصل وجهات الاتصال',
+            'title_for': 'نقاط التواصل وجهات الاتصال لدى {names}',
+            'stand': 'الإصدار: {}',
+            'sep': '، ',
+            'actors': 'عدد الجهات: {}',
+            'steps': 'عدد الخطوات: {}',
+            'handoffs': 'عدد الإحالات: {}',
+            'shared': 'عدد الخطوات المشتركة: {}',
+            'overlaps': 'عدد التداخلات: {}',
+            'directory': 'دليل جهات الاتصال',
+            'directory_intro': 'جميع الجهات المعنية مع جهات الاتصال لديها.',
+            'directory_qr': (
+                ' يحتوي كل رمز QR على بيانات الاتصال بصيغة vCard: امسحه بكاميرا الهاتف واحفظه '
+                'جهة اتصال.'
+            ),
+            'no_contact': 'لا توجد جهة اتصال مذكورة.',
+            'phone': 'الهاتف: {}',
+            'email': 'البريد الإلكتروني: {}',
+            'web': 'الموقع: {}',
+            'address': 'العنوان: {}',
+            'no_phase': 'بلا مرحلة',
+            'kind/start': 'البداية',
+            'kind/decision': 'قرار',
+            'kind/document': 'مستند',
+            'kind/end': 'النهاية',
+            'matrix': 'توزيع المسؤوليات',
+            'matrix_intro': 'أي جهة مسؤولة عن أي خطوة، حسب المراحل.',
+            'lead_mark': 'ر',
+            'shared_mark': 'م',
+            'lead_key': 'الجهة الرئيسية: أول جهة مذكورة أو الوحيدة',
+            'shared_key': 'مسؤولية مشتركة',
+            'actors_part': 'الجهات، الجزء {} من {}',
+            'abbreviations': 'الاختصارات: {}',
+            'step': 'الخطوة',
+            'interfaces': 'نقاط الانتقال والتداخلات',
+            'handoffs_heading': 'الإحالات',
+            'handoffs_intro': 'هنا تنتقل الحالة من جهة إلى جهة أخرى.',
+            'number': 'رقم',
+            'from': 'من',
+            'to': 'إلى',
+            'condition': 'الشرط',
+            'no_handoffs': 'لا توجد إحالات.',
+            'shared_bookmark': 'الخطوات المشتركة',
+            'shared_heading': 'خطوات بمسؤولية مشتركة',
+            'lead': 'الجهة الرئيسية',
+            'co': 'مسؤولية مشتركة',
+            'no_shared': 'لا توجد خطوات بمسؤولية مشتركة.',
+            'overlaps_heading': 'التداخلات',
+            'overlaps_intro': 'الخدمة نفسها تقدّمها عدة جهات: من المفيد التنسيق هنا.',
+            'offer': 'الخدمة',
+            'actors_column': 'الجهات',
+            'steps_column': 'الخطوات',
+            'no_overlaps': 'لا توجد تداخلات.',
+            'focus_directory_intro': (
+                '{names} والجهات التي تحيل إليها الحالات أو تستلمها منها، مع جهات الاتصال لديها.'
+            ),
+            'handoffs_to': 'الإحالات إلى {names}',
+            'handoffs_from': 'الإحالات من {names}',
+            'count_to': 'عدد الإحالات إلى {names}: {count}',
+            'count_from': 'عدد الإحالات من {names}: {count}',
+            'shared/1': 'عدد الخطوات المشتركة: {}',
+            'partners': 'عدد الجهات الشريكة: {}',
+            'focus_note': (
+                'يعرض هذا الجزء خطوات هذه الجهة وخطوات الجهات الأخرى عند كل إحالة؛ أما الباقي '
+                'فتلخّصه خطوات إرشادية مثل «{example}».'
+            ),
+            'to_intro': 'هنا تستلم هذه الجهة الحالة.',
+            'from_intro': 'هنا تحيل هذه الجهة الحالة إلى غيرها.',
+            'none': 'لا يوجد.',
+            'step_here': 'الخطوة هنا',
+            'contacts_there': 'جهات الاتصال هناك',
+            'contacts': 'جهات الاتصال',
+            'whole_chain': (
+                'جميع الإحالات والتداخلات في السلسلة كلها موجودة في ورقة نقاط التواصل الخاصة '
+                'بسلسلة الإجراءات الكاملة.'
+            ),
+        },
+        'focus': {
+            'before': 'قبل ذلك: {count} لدى {who}',
+            'between': 'في الأثناء: {count} لدى {who}',
+            'after': 'يُستكمل لدى: {who}',
+            'one_step': 'خطوة واحدة',
+            'steps': 'خطوات عددها {n}',
+            'others': 'جهات أخرى',
+            'and_more': '{names} وغيرها',
+            'cut': 'غير معروض في هذا الجزء: {steps}',
+            'more': 'و{n} خطوات أخرى',
+            'list_sep': '؛ ',
+            'view': '{title} – الجزء الخاص بـ{names}',
         },
     },
     'fa': {
@@ -554,7 +836,99 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'stand': 'نسخه: {}',
             'page': 'صفحه {} از {}',
             'chart': 'زنجیره فرایند',
-            'paper': 'نقاط ارتباط و اطلاعات تماس',
+            'chart_and_paper': 'زنجیره فرایند با نقاط ارتباط و اطلاعات تماس',
+        },
+        'paper': {
+            'title': 'نقاط ارتباط و اطلاعات تماس',
+            'title_for': 'نقاط ارتباط و اطلاعات تماس برای {names}',
+            'stand': 'نسخه: {}',
+            'sep': '، ',
+            'actors': 'تعداد نهادها: {}',
+            'steps': 'تعداد گام\u200cها: {}',
+            'handoffs': 'تعداد ارجاع\u200cها: {}',
+            'shared': 'تعداد گام\u200cهای مشترک: {}',
+            'overlaps': 'تعداد هم\u200cپوشانی\u200cها: {}',
+            'directory': 'فهرست تماس',
+            'directory_intro': 'همه نهادهای مشارکت\u200cکننده با افراد تماسشان.',
+            'directory_qr': (
+                ' هر کد QR اطلاعات تماس را به صورت vCard دارد: آن را با دوربین گوشی اسکن کنید و '
+                'به عنوان مخاطب ذخیره کنید.'
+            ),
+            'no_contact': 'فرد تماسی ذکر نشده است.',
+            'phone': 'تلفن: {}',
+            'email': 'ایمیل: {}',
+            'web': 'وب: {}',
+            'address': 'آدرس: {}',
+            'no_phase': 'بدون مرحله',
+            'kind/start': 'شروع',
+            'kind/decision': 'تصمیم',
+            'kind/document': 'مدرک',
+            'kind/end': 'پایان',
+            'matrix': 'تقسیم مسئولیت\u200cها',
+            'matrix_intro': 'کدام نهاد مسئول کدام گام است، به تفکیک مرحله.',
+            'lead_mark': 'ا',
+            'shared_mark': 'م',
+            'lead_key': 'مسئول اصلی: نخستین یا تنها نهاد نام\u200cبرده',
+            'shared_key': 'مسئولیت مشترک',
+            'actors_part': 'نهادها، بخش {} از {}',
+            'abbreviations': 'کوته\u200cنوشت\u200cها: {}',
+            'step': 'گام',
+            'interfaces': 'نقاط ارجاع و هم\u200cپوشانی\u200cها',
+            'handoffs_heading': 'ارجاع\u200cها',
+            'handoffs_intro': 'در این نقاط پرونده از یک نهاد به نهاد دیگر می\u200cرود.',
+            'number': 'شماره',
+            'from': 'از',
+            'to': 'به',
+            'condition': 'شرط',
+            'no_handoffs': 'ارجاعی وجود ندارد.',
+            'shared_bookmark': 'گام\u200cهای مشترک',
+            'shared_heading': 'گام\u200cهای با مسئولیت مشترک',
+            'lead': 'مسئول اصلی',
+            'co': 'مسئولیت مشترک',
+            'no_shared': 'گامی با مسئولیت مشترک وجود ندارد.',
+            'overlaps_heading': 'هم\u200cپوشانی\u200cها',
+            'overlaps_intro': 'یک خدمت را چند نهاد ارائه می\u200cدهند: اینجا هماهنگی سودمند است.',
+            'offer': 'خدمت',
+            'actors_column': 'نهادها',
+            'steps_column': 'گام\u200cها',
+            'no_overlaps': 'هم\u200cپوشانی\u200cای وجود ندارد.',
+            'focus_directory_intro': (
+                '{names} و نهادهایی که پرونده را به آن می\u200cسپارند یا از آن تحویل '
+                'می\u200cگیرند، با افراد تماسشان.'
+            ),
+            'handoffs_to': 'ارجاع\u200cها به {names}',
+            'handoffs_from': 'ارجاع\u200cها از {names}',
+            'count_to': 'تعداد ارجاع\u200cها به {names}: {count}',
+            'count_from': 'تعداد ارجاع\u200cها از {names}: {count}',
+            'shared/1': 'تعداد گام\u200cهای مشترک: {}',
+            'partners': 'تعداد نهادهای همکار: {}',
+            'focus_note': (
+                'این بخش گام\u200cهای این نهاد و گام\u200cهای نهادهای دیگر را در هر ارجاع نشان '
+                'می\u200cدهد؛ باقی موارد در گام\u200cهای راهنما مانند «{example}» خلاصه شده است.'
+            ),
+            'to_intro': 'در اینجا این نهاد پرونده را تحویل می\u200cگیرد.',
+            'from_intro': 'در اینجا این نهاد پرونده را به نهاد دیگر می\u200cسپارد.',
+            'none': 'موردی نیست.',
+            'step_here': 'گام در اینجا',
+            'contacts_there': 'افراد تماس در آنجا',
+            'contacts': 'افراد تماس',
+            'whole_chain': (
+                'همه ارجاع\u200cها و هم\u200cپوشانی\u200cهای کل زنجیره در برگه نقاط ارتباط '
+                'زنجیره کامل فرایند آمده است.'
+            ),
+        },
+        'focus': {
+            'before': 'پیش از این: {count} نزد {who}',
+            'between': 'در این میان: {count} نزد {who}',
+            'after': 'ادامه نزد: {who}',
+            'one_step': 'یک گام',
+            'steps': '{n} گام',
+            'others': 'نهادهای دیگر',
+            'and_more': '{names} و دیگران',
+            'cut': 'در این نما نشان داده نشده: {steps}',
+            'more': 'و {n} گام دیگر',
+            'list_sep': '؛ ',
+            'view': '{title} – نما برای {names}',
         },
     },
     'uk': {
@@ -685,7 +1059,99 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'stand': 'Станом на {}',
             'page': 'Сторінка {} з {}',
             'chart': 'Ланцюг процесу',
-            'paper': 'Взаємодія та контакти',
+            'chart_and_paper': 'Ланцюг процесу, взаємодія та контакти',
+        },
+        'paper': {
+            'title': 'Взаємодія та контакти',
+            'title_for': 'Взаємодія та контакти: {names}',
+            'stand': 'Станом на {}',
+            'sep': ', ',
+            'actors': 'установ: {}',
+            'steps': 'кроків: {}',
+            'handoffs': 'передач: {}',
+            'shared': 'кроків зі спільною відповідальністю: {}',
+            'overlaps': 'дублювань: {}',
+            'directory': 'Довідник контактів',
+            'directory_intro': 'Усі установи-учасники з їхніми контактними особами.',
+            'directory_qr': (
+                ' Кожен QR-код містить контактні дані у форматі vCard: відскануйте його камерою '
+                'телефона і збережіть як контакт.'
+            ),
+            'no_contact': 'Контактну особу не вказано.',
+            'phone': 'Телефон: {}',
+            'email': 'Ел. пошта: {}',
+            'web': 'Веб: {}',
+            'address': 'Адреса: {}',
+            'no_phase': 'Без етапу',
+            'kind/start': 'Початок',
+            'kind/decision': 'Рішення',
+            'kind/document': 'Документ',
+            'kind/end': 'Кінець',
+            'matrix': 'Відповідальність',
+            'matrix_intro': 'Яка установа за який крок відповідає, за етапами.',
+            'lead_mark': 'В',
+            'shared_mark': 'С',
+            'lead_key': 'відповідальна: перша або єдина названа установа',
+            'shared_key': 'співвідповідальна',
+            'actors_part': 'Установи, частина {} з {}',
+            'abbreviations': 'Скорочення: {}',
+            'step': 'Крок',
+            'interfaces': 'Точки взаємодії та дублювання',
+            'handoffs_heading': 'Передачі',
+            'handoffs_intro': 'Тут справа переходить від однієї установи до іншої.',
+            'number': '№',
+            'from': 'Від',
+            'to': 'Кому',
+            'condition': 'Умова',
+            'no_handoffs': 'Передач немає.',
+            'shared_bookmark': 'Спільні кроки',
+            'shared_heading': 'Кроки зі спільною відповідальністю',
+            'lead': 'Відповідальна',
+            'co': 'Співвідповідальні',
+            'no_shared': 'Кроків зі спільною відповідальністю немає.',
+            'overlaps_heading': 'Дублювання',
+            'overlaps_intro': 'Ту саму послугу надають кілька установ: тут варто домовитися.',
+            'offer': 'Послуга',
+            'actors_column': 'Установи',
+            'steps_column': 'Кроки',
+            'no_overlaps': 'Дублювань немає.',
+            'focus_directory_intro': (
+                '{names} та установи, які передають їм справи або приймають справи від них, з '
+                'контактними особами.'
+            ),
+            'handoffs_to': 'Передачі до {names}',
+            'handoffs_from': 'Передачі від {names}',
+            'count_to': 'передач до {names}: {count}',
+            'count_from': 'передач від {names}: {count}',
+            'shared/1': 'кроків зі спільною відповідальністю: {}',
+            'partners': 'установ-партнерів: {}',
+            'focus_note': (
+                'Цей фрагмент показує кроки цієї установи та кроки інших установ у кожній точці '
+                'передачі; решту підсумовують допоміжні кроки на кшталт «{example}».'
+            ),
+            'to_intro': 'Тут ця установа приймає справу.',
+            'from_intro': 'Тут ця установа передає справу далі.',
+            'none': 'Немає.',
+            'step_here': 'Крок тут',
+            'contacts_there': 'Контактні особи там',
+            'contacts': 'Контактні особи',
+            'whole_chain': (
+                'Усі передачі та дублювання всього ланцюга наведено в документі взаємодії повної '
+                'схеми процесу.'
+            ),
+        },
+        'focus': {
+            'before': 'раніше: {who} ({count})',
+            'between': 'тим часом: {who} ({count})',
+            'after': 'далі: {who}',
+            'one_step': '1 крок',
+            'steps': 'кроків: {n}',
+            'others': 'інші установи',
+            'and_more': '{names} та інші',
+            'cut': 'Не показано в цьому фрагменті: {steps}',
+            'more': 'і ще {n}',
+            'list_sep': '; ',
+            'view': '{title} — фрагмент для {names}',
         },
     },
     'de-x-ls': {
@@ -815,8 +1281,102 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
         'print': {
             'stand': 'Stand: {}',
             'page': 'Seite {} von {}',
-            'chart': 'Prozesskette',
-            'paper': 'Schnittstellenpapier',
+            'chart': 'Ablauf-Plan',
+            'chart_and_paper': 'Ablauf-Plan mit Zusammen-Arbeit und Kontakten',
+        },
+        'paper': {
+            'title': 'Zusammen-Arbeit und Kontakte',
+            'title_for': 'Zusammen-Arbeit und Kontakte für {names}',
+            'stand': 'Stand: {}',
+            'sep': ', ',
+            'actors': 'Stellen: {}',
+            'steps': 'Schritte: {}',
+            'handoffs': 'Wechsel zu einer anderen Stelle: {}',
+            'shared': 'Schritte mit mehreren Stellen: {}',
+            'overlaps': 'Gleiche Angebote: {}',
+            'directory': 'Kontakte',
+            'directory_intro': 'Hier stehen alle Stellen. Und die Personen zum Fragen.',
+            'directory_qr': (
+                ' Jeder QR-Code hat die Kontakt-Daten. Halten Sie die Handy-Kamera auf den '
+                'QR-Code. Dann können Sie den Kontakt speichern.'
+            ),
+            'no_contact': 'Hier steht keine Person zum Fragen.',
+            'phone': 'Telefon: {}',
+            'email': 'E-Mail: {}',
+            'web': 'Internet: {}',
+            'address': 'Adresse: {}',
+            'no_phase': 'Ohne Teil',
+            'kind/start': 'Beginn',
+            'kind/decision': 'Entscheidung',
+            'kind/document': 'Dokument',
+            'kind/end': 'Ende',
+            'matrix': 'Wer macht was?',
+            'matrix_intro': 'Hier sehen Sie: Welche Stelle macht welchen Schritt?',
+            'lead_mark': 'H',
+            'shared_mark': 'M',
+            'lead_key': 'Haupt-Stelle: Diese Stelle steht zuerst.',
+            'shared_key': 'macht mit',
+            'actors_part': 'Stellen: Teil {} von {}',
+            'abbreviations': 'Kurz-Namen: {}',
+            'step': 'Schritt',
+            'interfaces': 'Wo arbeiten Stellen zusammen?',
+            'handoffs_heading': 'Wechsel zu einer anderen Stelle',
+            'handoffs_intro': 'Hier macht eine andere Stelle weiter.',
+            'number': 'Nr.',
+            'from': 'Von',
+            'to': 'An',
+            'condition': 'Wann?',
+            'no_handoffs': 'Das gibt es hier nicht.',
+            'shared_bookmark': 'Schritte zusammen',
+            'shared_heading': 'Diese Schritte machen mehrere Stellen zusammen',
+            'lead': 'Haupt-Stelle',
+            'co': 'Macht mit',
+            'no_shared': 'Das gibt es hier nicht.',
+            'overlaps_heading': 'Gleiche Angebote',
+            'overlaps_intro': (
+                'Mehrere Stellen haben das gleiche Angebot. Die Stellen sollten darüber sprechen.'
+            ),
+            'offer': 'Angebot',
+            'actors_column': 'Stellen',
+            'steps_column': 'Schritte',
+            'no_overlaps': 'Das gibt es hier nicht.',
+            'focus_directory_intro': (
+                '{names} und die Stellen, die mit ihnen zusammen-arbeiten. Mit den Personen zum '
+                'Fragen.'
+            ),
+            'handoffs_to': 'Wechsel zu {names}',
+            'handoffs_from': 'Wechsel von {names}',
+            'count_to': 'Wechsel zu {names}: {count}',
+            'count_from': 'Wechsel von {names}: {count}',
+            'shared/1': 'Schritte mit mehreren Stellen: {}',
+            'partners': 'Partner-Stellen: {}',
+            'focus_note': (
+                'Hier sehen Sie die Schritte von dieser Stelle. Und die Schritte von anderen '
+                'Stellen beim Wechsel. Andere Schritte sind zusammen-gefasst. Zum Beispiel: '
+                '„{example}“.'
+            ),
+            'to_intro': 'Hier macht diese Stelle weiter.',
+            'from_intro': 'Hier gibt diese Stelle ab.',
+            'none': 'Gibt es hier nicht.',
+            'step_here': 'Schritt hier',
+            'contacts_there': 'Personen zum Fragen dort',
+            'contacts': 'Personen zum Fragen',
+            'whole_chain': (
+                'Alle Wechsel und alle gleichen Angebote stehen im Papier vom ganzen Ablauf.'
+            ),
+        },
+        'focus': {
+            'before': 'Vorher: {count} bei {who}',
+            'between': 'Dazwischen: {count} bei {who}',
+            'after': 'Weiter bei: {who}',
+            'one_step': '1 Schritt',
+            'steps': '{n} Schritte',
+            'others': 'anderen Stellen',
+            'and_more': '{names} und andere',
+            'cut': 'Nicht im Bild: {steps}',
+            'more': 'und {n} weitere',
+            'list_sep': '; ',
+            'view': '{title} – nur für {names}',
         },
     },
 }
@@ -844,3 +1404,13 @@ def words_for(name: Surface, language: str | None) -> dict[str, str]:
     read English)."""
     return pick(surface(name), language)
 
+
+def catalogue_language(language: str | None) -> str | None:
+    """The catalogue's language that ``language`` reads as (the exact tag, else its primary
+    subtag: 'de-AT' → 'de'), or None when the catalogue does not have it (then
+    :func:`words_for` gives English)."""
+    tag = (language or "").lower()
+    if tag in CATALOGUE:
+        return tag
+    primary = primary_subtag(tag)
+    return primary if primary in CATALOGUE else None

@@ -8,12 +8,14 @@ flowables so that long tables flow onto further pages with their header rows rep
 * the responsibility matrix: steps × actors, lead (F) and co-responsible (M) marked
   distinctly, with a legend;
 * the interfaces: hand-offs (from → to with step titles), shared steps and overlaps.
+
+Their words are the ``paper`` surface of :mod:`prozesskette.words`, in the chain's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from prozesskette.analysis import Role, analyse
 from prozesskette.focus import is_stub
@@ -27,7 +29,9 @@ from prozesskette.renderers.pdf.flowables import (
     link,
     markup,
     outline,
+    paper_words,
     para,
+    say,
     step_title,
     styles,
     tel_href,
@@ -52,10 +56,10 @@ __all__ = ["APPENDIX_MARGINS", "DIRECTORY_MODULE_MM", "appendix_story", "tel_hre
 DIRECTORY_MODULE_MM = 0.5
 """QR module size in the contact directory, mm."""
 
-LEAD_MARK = "F"
-SHARED_MARK = "M"
-KIND_NAMES = {"start": "Start", "decision": "Entscheidung", "document": "Dokument",
-              "end": "Ende"}
+NamedKind = Literal["start", "decision", "document", "end"]
+"""Step kinds the matrix names after a step's title (a task is the plain case)."""
+
+NAMED_KINDS: tuple[NamedKind, ...] = ("start", "decision", "document", "end")
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,35 +114,37 @@ def _directory_qr_side(chain: Chain) -> float:
     return max(sizes, default=0) * DIRECTORY_MODULE_MM * MM
 
 
-def _contact_details(contact: Contact) -> str:
+def _contact_details(contact: Contact, words: Mapping[str, str]) -> str:
     parts = [f"<b>{markup(contact.name)}</b>"]
     if contact.role:
         parts.append(markup(contact.role))
     if contact.organization:
         parts.append(markup(contact.organization))
     if contact.phone:
-        parts.append("Telefon: " + link(tel_href(contact.phone), contact.phone))
+        parts.append(say(words, "phone", link(tel_href(contact.phone), contact.phone)))
     if contact.email:
-        parts.append("E-Mail: " + link("mailto:" + contact.email, contact.email))
+        parts.append(say(words, "email", link("mailto:" + contact.email, contact.email)))
     if contact.url:
-        parts.append("Web: " + link(contact.url, contact.url))
+        parts.append(say(words, "web", link(contact.url, contact.url)))
     if contact.address:
-        parts.append("Adresse: " + markup(contact.address))
+        parts.append(say(words, "address", markup(contact.address)))
     return "<br/>".join(parts)
 
 
 def contact_directory(chain: Chain, qr: bool = True, *, actors: Sequence[Actor] | None = None,
-                      intro: str = "Alle beteiligten Stellen mit ihren Ansprechpersonen."
-                      ) -> list[Any]:
-    """Every actor (or the given ``actors``, in that order) with its contact persons."""
+                      intro: str | None = None) -> list[Any]:
+    """Every actor (or the given ``actors``, in that order) with its contact persons, after
+    ``intro`` (paragraph markup; default: the words' ``directory_intro``)."""
     from reportlab.platypus import KeepTogether, Spacer
 
     st = styles()
-    story: list[Any] = [outline("Kontaktverzeichnis", "contacts"),
-                        para("Kontaktverzeichnis", st.h1)]
+    words = paper_words(chain)
+    story: list[Any] = [outline(words["directory"], "contacts"),
+                        para(say(words, "directory"), st.h1)]
+    if intro is None:
+        intro = say(words, "directory_intro")
     if qr:
-        intro += (" Jeder QR-Code enthält die Kontaktdaten als vCard: mit der Handykamera "
-                  "scannen und als Kontakt speichern.")
+        intro += say(words, "directory_qr")
     story.append(para(intro, st.small))
     side = _directory_qr_side(chain) if qr else 0.0
     widths = [side + 8, TEXT_WIDTH - side - 8] if qr else [TEXT_WIDTH]
@@ -155,10 +161,10 @@ def contact_directory(chain: Chain, qr: bool = True, *, actors: Sequence[Actor] 
         if about:
             block.append(para("<br/>".join(about), st.small))
         if not actor.contacts:
-            block.append(para("Keine Ansprechperson angegeben.", st.small))
+            block.append(para(say(words, "no_contact"), st.small))
         rows: list[list[Any]] = []
         for contact in actor.contacts:
-            details = para(_contact_details(contact), st.cell)
+            details = para(_contact_details(contact, words), st.cell)
             payload = vcard(contact, actor.name)
             if qr and fits_in_qr(payload):
                 rows.append([_qr_flowable(qr_matrix(payload), side), details])
@@ -175,8 +181,10 @@ def contact_directory(chain: Chain, qr: bool = True, *, actors: Sequence[Actor] 
     return story
 
 
-def _steps_by_phase(chain: Chain, leave_out: Callable[[str], bool] | None = None
+def _steps_by_phase(chain: Chain, no_phase: str, leave_out: Callable[[str], bool] | None = None
                     ) -> list[tuple[str | None, list[Step]]]:
+    """The steps (but those ``leave_out`` accepts) under their phases' titles; steps of no
+    phase under ``no_phase`` at the end, or untitled when there are no phases."""
     groups: list[tuple[str | None, list[Step]]] = []
     known = {phase.id for phase in chain.phases}
     shown = [step for step in chain.steps if leave_out is None or not leave_out(step.id)]
@@ -186,14 +194,14 @@ def _steps_by_phase(chain: Chain, leave_out: Callable[[str], bool] | None = None
             groups.append((phase.title, steps))
     rest = [step for step in shown if step.phase not in known]
     if rest:
-        groups.append(("Ohne Phase" if groups else None, rest))
+        groups.append((no_phase if groups else None, rest))
     return groups
 
 
-def _step_cell(step: Step) -> str:
+def _step_cell(step: Step, words: Mapping[str, str]) -> str:
     text = markup(step.title)
-    kind = KIND_NAMES.get(str(step.kind))
-    if kind:
+    if step.kind in NAMED_KINDS:
+        kind = say(words, f"kind/{step.kind.value}")
         text += f' <font color="{TABLE_MUTED}" size="7">({kind})</font>'
     return text
 
@@ -209,7 +217,8 @@ _MATRIX_STEP_MIN = 190.0  # narrowest step column; more actors go to a further t
 
 
 def _matrix_table(actors: list[Actor], groups: list[tuple[str | None, list[Step]]],
-                  roles_by_step: Mapping[str, Mapping[str, Role]]) -> Any:
+                  roles_by_step: Mapping[str, Mapping[str, Role]],
+                  words: Mapping[str, str]) -> Any:
     """One table of the responsibility matrix: steps by phase × these ``actors``."""
     from reportlab.lib.colors import HexColor, white
 
@@ -217,7 +226,7 @@ def _matrix_table(actors: list[Actor], groups: list[tuple[str | None, list[Step]
     column = _MATRIX_COLUMN
     head_size = 8.0
     longest = max(len(actor_label(actor)) for actor in actors)
-    header: list[Any] = [para("Schritt", st.head)]
+    header: list[Any] = [para(say(words, "step"), st.head)]
     header += [_vertical(actor_label(actor) if longest < 40 else
                          actor_label(actor)[:38] + "…", head_size) for actor in actors]
     rows: list[list[Any]] = [header]
@@ -237,17 +246,17 @@ def _matrix_table(actors: list[Actor], groups: list[tuple[str | None, list[Step]
                          ("NOSPLIT", (0, row), (-1, row + 1))]  # keep with first step
         for step in steps:
             row = len(rows)
-            cells: list[Any] = [para(_step_cell(step), st.cell)]
+            cells: list[Any] = [para(_step_cell(step, words), st.cell)]
             roles = roles_by_step.get(step.id, {})
             for index, actor in enumerate(actors, start=1):
                 role = roles.get(actor.id)
                 if role is Role.lead:
-                    cells.append(LEAD_MARK)
+                    cells.append(words["lead_mark"])
                     commands += [("BACKGROUND", (index, row), (index, row),
                                   HexColor(TABLE_LEAD_FILL)),
                                  ("TEXTCOLOR", (index, row), (index, row), white)]
                 elif role is Role.shared:
-                    cells.append(SHARED_MARK)
+                    cells.append(words["shared_mark"])
                     commands.append(("BACKGROUND", (index, row), (index, row),
                                      HexColor(TABLE_SHARED_FILL)))
                 else:
@@ -264,17 +273,17 @@ def responsibility_matrix(chain: Chain, leave_out: Callable[[str], bool] | None 
     from reportlab.platypus import PageBreak, Spacer
 
     st = styles()
+    words = paper_words(chain)
     analysis = analyse(chain)
-    story: list[Any] = [PageBreak(), outline("Verantwortlichkeiten", "matrix"),
-                        para("Verantwortlichkeiten", st.h1),
-                        para("Welche Stelle welchen Schritt verantwortet, nach Phasen.",
-                           st.small)]
+    story: list[Any] = [PageBreak(), outline(words["matrix"], "matrix"),
+                        para(say(words, "matrix"), st.h1),
+                        para(say(words, "matrix_intro"), st.small)]
     lead_style = [("BACKGROUND", (0, 0), (0, 0), HexColor(TABLE_LEAD_FILL)),
                   ("TEXTCOLOR", (0, 0), (0, 0), white),
                   ("BACKGROUND", (2, 0), (2, 0), HexColor(TABLE_SHARED_FILL))]
     legend = data_table(
-        [[LEAD_MARK, para("federführend: die erst- oder einzig genannte Stelle", st.cell),
-          SHARED_MARK, para("mitverantwortlich", st.cell)]],
+        [[words["lead_mark"], para(say(words, "lead_key"), st.cell),
+          words["shared_mark"], para(say(words, "shared_key"), st.cell)]],
         [16, 250, 16, 150],
         [("FONT", (0, 0), (-1, -1), FONT_BOLD, 8.5), ("ALIGN", (0, 0), (0, 0), "CENTER"),
          ("ALIGN", (2, 0), (2, 0), "CENTER"), ("LINEBELOW", (0, 0), (-1, -1), 0, white),
@@ -283,34 +292,37 @@ def responsibility_matrix(chain: Chain, leave_out: Callable[[str], bool] | None 
     story += [legend, Spacer(1, 6)]
 
     per_table = max(1, int((TEXT_WIDTH - _MATRIX_STEP_MIN) // _MATRIX_COLUMN))
-    groups = _steps_by_phase(chain, leave_out)
+    groups = _steps_by_phase(chain, words["no_phase"], leave_out)
     actor_chunks = _chunks(list(chain.actors), per_table)
     for chunk_index, actors in enumerate(actor_chunks):
         if len(actor_chunks) > 1:
-            story.append(para(f"Stellen {chunk_index + 1} von {len(actor_chunks)}", st.h2))
-        story.append(_matrix_table(actors, groups, analysis.matrix))
+            story.append(para(say(words, "actors_part", str(chunk_index + 1),
+                                  str(len(actor_chunks))), st.h2))
+        story.append(_matrix_table(actors, groups, analysis.matrix, words))
         story.append(Spacer(1, 6))
     key = [f"<b>{markup(actor.short)}</b> = {markup(actor.name)}" for actor in chain.actors
            if actor.short and actor.short != actor.name]
     if key:
-        story.append(para("Abkürzungen: " + "; ".join(key), st.small))
+        story.append(para(say(words, "abbreviations", "; ".join(key)), st.small))
     return story
 
 
 def interface_lists(chain: Chain) -> list[Any]:
+    """The hand-offs, the shared steps and the overlaps of the whole chain, as tables."""
     from reportlab.platypus import PageBreak
 
     st = styles()
+    words = paper_words(chain)
     analysis = analyse(chain)
-    story: list[Any] = [PageBreak(), outline("Schnittstellen und Überschneidungen",
-                                              "interfaces"),
-                        para("Schnittstellen und Überschneidungen", st.h1)]
+    story: list[Any] = [PageBreak(), outline(words["interfaces"], "interfaces"),
+                        para(say(words, "interfaces"), st.h1)]
 
-    story += [outline("Übergaben", "handoffs", 1), para("Übergaben", st.h2),
-              para("Hier geht der Fall von einer Stelle an eine andere über.", st.small)]
+    story += [outline(words["handoffs_heading"], "handoffs", 1),
+              para(say(words, "handoffs_heading"), st.h2),
+              para(say(words, "handoffs_intro"), st.small)]
     if analysis.handoffs:
-        rows: list[list[Any]] = [[para("Nr.", st.head), para("Von", st.head), para("An", st.head),
-                                  para("Bedingung", st.head)]]
+        rows: list[list[Any]] = [[para(say(words, key), st.head)
+                                  for key in ("number", "from", "to", "condition")]]
         for number, handoff in enumerate(analysis.handoffs, start=1):
             rows.append([
                 para(str(number), st.cell),
@@ -322,27 +334,26 @@ def interface_lists(chain: Chain) -> list[Any]:
             ])
         story.append(data_table(rows, [24, (TEXT_WIDTH - 124) / 2, (TEXT_WIDTH - 124) / 2, 100]))
     else:
-        story.append(para("Keine Übergaben.", st.body))
+        story.append(para(say(words, "no_handoffs"), st.body))
 
-    story += [outline("Gemeinsame Schritte", "shared", 1),
-              para("Gemeinsam verantwortete Schritte", st.h2)]
+    story += [outline(words["shared_bookmark"], "shared", 1),
+              para(say(words, "shared_heading"), st.h2)]
     if analysis.shared_steps:
-        rows = [[para("Schritt", st.head), para("Federführend", st.head),
-                 para("Mitverantwortlich", st.head)]]
+        rows = [[para(say(words, key), st.head) for key in ("step", "lead", "co")]]
         for shared in analysis.shared_steps:
             rows.append([para(step_title(chain, shared.step), st.cell),
                          para(who(chain, shared.actors[:1]), st.cell),
                          para(who(chain, shared.actors[1:]).replace(" + ", ", "), st.cell)])
         story.append(data_table(rows, [TEXT_WIDTH - 240, 110, 130]))
     else:
-        story.append(para("Keine gemeinsam verantworteten Schritte.", st.body))
+        story.append(para(say(words, "no_shared"), st.body))
 
-    story += [outline("Überschneidungen", "overlaps", 1), para("Überschneidungen", st.h2),
-              para("Dasselbe Angebot kommt von mehreren Stellen: hier lohnt Abstimmung.",
-                 st.small)]
+    story += [outline(words["overlaps_heading"], "overlaps", 1),
+              para(say(words, "overlaps_heading"), st.h2),
+              para(say(words, "overlaps_intro"), st.small)]
     if analysis.overlaps:
-        rows = [[para("Nr.", st.head), para("Angebot", st.head), para("Stellen", st.head),
-                 para("Schritte", st.head)]]
+        rows = [[para(say(words, key), st.head)
+                 for key in ("number", "offer", "actors_column", "steps_column")]]
         for number, overlap in enumerate(analysis.overlaps, start=1):
             steps = "<br/>".join(
                 f"{step_title(chain, step_id)} "
@@ -355,27 +366,32 @@ def interface_lists(chain: Chain) -> list[Any]:
                                           for o in analysis.overlaps]))
         story.append(data_table(rows, [24, offer, 110, TEXT_WIDTH - 134 - offer]))
     else:
-        story.append(para("Keine Überschneidungen.", st.body))
+        story.append(para(say(words, "no_overlaps"), st.body))
     return story
 
 
 def _summary(chain: Chain) -> list[Any]:
+    """The first lines: the chain's title, region, version, description and counts. (The
+    counts have one form per language: "1 gemeinsam verantwortete Schritte" stays as the
+    outputs had it; the languages added later say "label: count", right for any number.)"""
     st = styles()
+    words = paper_words(chain)
     analysis = analyse(chain)
-    story: list[Any] = [outline("Schnittstellenpapier", "appendix"),
-                        para("Schnittstellenpapier", st.h1), para(f"<b>{markup(chain.title)}</b>",
-                                                               st.body)]
-    facts = [f"{len(chain.actors)} Stellen", f"{len(chain.steps)} Schritte",
-             f"{len(analysis.handoffs)} Übergaben",
-             f"{len(analysis.shared_steps)} gemeinsam verantwortete Schritte",
-             f"{len(analysis.overlaps)} Überschneidungen"]
-    meta = [chain.region or "", f"Stand: {chain.version}" if chain.version else ""]
+    story: list[Any] = [outline(words["title"], "appendix"),
+                        para(say(words, "title"), st.h1),
+                        para(f"<b>{markup(chain.title)}</b>", st.body)]
+    counts = (("actors", len(chain.actors)), ("steps", len(chain.steps)),
+              ("handoffs", len(analysis.handoffs)), ("shared", len(analysis.shared_steps)),
+              ("overlaps", len(analysis.overlaps)))
+    facts = [say(words, key, str(count)) for key, count in counts]
+    meta = [markup(chain.region or ""),
+            say(words, "stand", markup(chain.version)) if chain.version else ""]
     line = " · ".join(part for part in meta if part)
     if line:
-        story.append(para(markup(line), st.small))
+        story.append(para(line, st.small))
     if chain.description:
         story.append(para(markup(chain.description), st.body))
-    story.append(para(markup(", ".join(facts)), st.small))
+    story.append(para(markup(words["sep"]).join(facts), st.small))
     return story
 
 
@@ -393,10 +409,8 @@ def _focus_story(chain: Chain, focus: tuple[str, ...], *, contacts: bool, matrix
             story.append(PageBreak())
         order = ([a for a in chain.actors if a.id in focus]
                  + [a for a in chain.actors if a.id not in focus])
-        story += contact_directory(
-            chain, qr, actors=order,
-            intro=f"{focus_names(chain, focus)} und die Stellen, die Fälle an sie übergeben "
-                  "oder von ihnen übernehmen, mit ihren Ansprechpersonen.")
+        intro = say(paper_words(chain), "focus_directory_intro", names=focus_names(chain, focus))
+        story += contact_directory(chain, qr, actors=order, intro=intro)
     if matrix:
         pages = responsibility_matrix(chain, leave_out=is_stub)
         story += pages if interfaces or contacts else pages[1:]  # no empty first page

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from prozesskette.layout.geometry import Layout
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf.appendix import APPENDIX_MARGINS, appendix_story
+from prozesskette.renderers.pdf.flowables import paper_words
 from prozesskette.renderers.pdf.fonts import FONT_REGULAR, draw_text, register_fonts
 from prozesskette.renderers.pdf.page import (
     MM,
@@ -155,7 +156,7 @@ def _appendix_header(canvas: Any, doc: Any, *, chain: Chain) -> None:
     canvas.saveState()
     canvas.setFont(FONT_REGULAR, 7.5)
     canvas.setFillColor(pdf_color(NOTE))
-    draw_text(canvas, _fit_text(f"{page_words(chain)['paper']} · {chain.title}",
+    draw_text(canvas, _fit_text(f"{paper_words(chain)['title']} · {chain.title}",
                                 width - left - right, 7.5), left, height - top + 5 * MM, 7.5)
     canvas.setStrokeColor(pdf_color(LANE_STROKE))
     canvas.setLineWidth(0.5)
@@ -203,11 +204,13 @@ def _creator() -> str:
 
 
 def _subject(chain: Chain, appendix: bool) -> str:
-    subject = "Prozesskette" + (" und Schnittstellenpapier" if appendix else "")
+    """The PDF's subject: what it holds, for which region, as of which version."""
+    words = page_words(chain)
+    subject = words["chart_and_paper" if appendix else "chart"]
     if chain.region:
         subject += f" – {chain.region}"
     if chain.version:
-        subject += f" – Stand: {chain.version}"
+        subject += " – " + words["stand"].format(chain.version)
     return subject
 
 
@@ -262,7 +265,8 @@ def write_pdf(chain: Chain, layout: Layout, placement: Placement, *, appendix: b
         templates.append(_appendix_template(chain))
         story.append(NextPageTemplate("appendix"))
     doc.addPageTemplates(templates)
-    story.append(_chart_flowable(layout, placement, "Prozesskette" if extra else None))
+    bookmark = page_words(chain)["chart"] if extra else None
+    story.append(_chart_flowable(layout, placement, bookmark))
     story.extend(extra)
     footer = partial(_draw_footer, chain=chain, chart_page=True)
     canvas_class = _make_canvas_class()

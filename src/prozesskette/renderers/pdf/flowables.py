@@ -1,12 +1,12 @@
 """The building blocks of the Schnittstellenpapier pages: paragraph styles, escaped markup,
-links, bookmarks and tables, shared by :mod:`.appendix` (the whole chain's sections) and
-:mod:`.focus_pages` (a focus view's hand-offs and contacts).
+links, bookmarks, tables and the pages' words, shared by :mod:`.appendix` (the whole chain's
+sections) and :mod:`.focus_pages` (a focus view's hand-offs and contacts).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -23,10 +23,11 @@ from prozesskette.renderers.pdf.painter import (
     TABLE_RULE,
 )
 from prozesskette.text import PRIMARY, needs_runs, runs
+from prozesskette.words import words_for
 
 __all__ = ["APPENDIX_MARGINS", "TEXT_WIDTH", "Styles", "actor_label", "data_table", "link",
-           "markup", "outline", "para", "step_title", "styles", "tel_href",
-           "who"]
+           "markup", "outline", "paper_words", "para", "say", "step_title", "styles",
+           "tel_href", "who"]
 
 APPENDIX_MARGINS = (18 * MM, 20 * MM, 18 * MM, 18 * MM)
 """Left, top, right and bottom margin of the appendix pages (A4 portrait), points."""
@@ -87,6 +88,18 @@ def markup(text: str) -> str:
             escaped = f'<font name="{register_face(face)}">{escaped}</font>'
         parts.append(escaped)
     return "".join(parts)
+
+
+def paper_words(chain: Chain) -> dict[str, str]:
+    """The Schnittstellenpapier's words (surface ``paper`` of :mod:`prozesskette.words`) in
+    the chain's language."""
+    return words_for("paper", chain.language or "de")
+
+
+def say(words: Mapping[str, str], key: str, *args: str, **fields: str) -> str:
+    """The words under ``key`` as paragraph markup, their ``{}`` fields filled with ``args``
+    and ``fields`` (markup already: escaped names, links)."""
+    return markup(words[key]).format(*args, **fields)
 
 
 def tel_href(phone: str) -> str:
