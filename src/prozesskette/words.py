@@ -23,7 +23,7 @@ from prozesskette.markup import primary_subtag
 
 __all__ = ["CATALOGUE", "Surface", "pick", "surface", "words_for"]
 
-Surface = Literal["legend", "chart", "page", "print"]
+Surface = Literal["legend", "chart", "page", "print", "fresh"]
 """Where the words are shown: the drawing's legend, the SVG chart's accessible text, the
 HTML page, the PDF's header, footer and appendix title."""
 
@@ -161,6 +161,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'chart': 'Prozesskette',
             'paper': 'Schnittstellenpapier',
         },
+        'fresh': {
+            'checked': 'geprüft am {}',
+            'never': 'nie geprüft',
+            'date': '%d.%m.%Y',  # a day: %d day, %m month, %Y year
+        },
     },
     'en': {
         'legend': {
@@ -293,6 +298,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'chart': 'Process chain',
             'paper': 'Interfaces and contacts',
         },
+        'fresh': {
+            'checked': 'checked {}',
+            'never': 'never checked',
+            'date': '%Y-%m-%d',  # a day: %d day, %m month, %Y year
+        },
     },
     'ar': {
         'legend': {
@@ -421,6 +431,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'page': 'الصفحة {} من {}',
             'chart': 'سلسلة الإجراءات',
             'paper': 'نقاط التواصل وجهات الاتصال',
+        },
+        'fresh': {
+            'checked': 'آخر تحقق: {}',
+            'never': 'لم يتم التحقق بعد',
+            'date': '%Y-%m-%d',  # a day: %d day, %m month, %Y year
         },
     },
     'fa': {
@@ -556,6 +571,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'chart': 'زنجیره فرایند',
             'paper': 'نقاط ارتباط و اطلاعات تماس',
         },
+        'fresh': {
+            'checked': 'آخرین بررسی: {}',
+            'never': 'هنوز بررسی نشده',
+            'date': '%Y-%m-%d',  # a day: %d day, %m month, %Y year
+        },
     },
     'uk': {
         'legend': {
@@ -687,6 +707,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'chart': 'Ланцюг процесу',
             'paper': 'Взаємодія та контакти',
         },
+        'fresh': {
+            'checked': 'перевірено {}',
+            'never': 'ще не перевірено',
+            'date': '%d.%m.%Y',  # a day: %d day, %m month, %Y year
+        },
     },
     'de-x-ls': {
         'legend': {
@@ -817,6 +842,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'page': 'Seite {} von {}',
             'chart': 'Prozesskette',
             'paper': 'Schnittstellenpapier',
+        },
+        'fresh': {
+            'checked': 'Zuletzt geprüft: {}',
+            'never': 'Noch nie geprüft',
+            'date': '%d.%m.%Y',  # a day: %d day, %m month, %Y year
         },
     },
 }
