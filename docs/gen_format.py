@@ -33,6 +33,8 @@ KINDS: dict[FieldKind, str] = {
     "color": "Farbe als `#rrggbb` (in Anführungszeichen, weil `#` sonst einen Kommentar "
              "beginnt)",
     "lang": "Sprachkennung wie `de`, `en`, `ar` oder `de-x-ls` (Leichte Sprache)",
+    "date": "Datum als `JJJJ-MM-TT`, z. B. `2026-11-03` (ein Tag, den es im Kalender gibt; "
+            "Anführungszeichen sind nicht nötig)",
     "enum": "einer der angegebenen Werte",
     "list": "Liste; jeder Eintrag beginnt mit `- `",
     "next": "Kurzname eines Schritts, oder eine Liste aus Kurznamen und "

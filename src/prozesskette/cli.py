@@ -20,6 +20,7 @@ from prozesskette import serve
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from prozesskette.errors import Issue
     from prozesskette.model import Chain
     from prozesskette.options import OptionError, OutputFormat, PngOptions
 
@@ -49,6 +50,18 @@ _FLAGS = {"direction": "--direction", "lane_order": "--lane-order", "qr": "--no-
           "lang": "--lang"}
 
 
+def _months(text: str) -> int:
+    """``check --max-age``: a whole number of months, at least 1."""
+    try:
+        months = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a whole number of months; e.g. --max-age 12") from None
+    if months < 1:
+        raise argparse.ArgumentTypeError(f"{months}: give at least 1 month, e.g. --max-age 12")
+    return months
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="prozesskette", description="Process chains as swimlane diagrams "
                      "with contact QR codes.")
@@ -61,6 +74,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", action="append", metavar="TAG",
                        help="list the texts that have no translation into TAG (e.g. en, ar, "
                        "de-x-ls for Leichte Sprache); repeat for several")
+    check.add_argument("--max-age", type=_months, metavar="MONTHS", default=None,
+                       help="warn about contacts last checked more than MONTHS months ago "
+                       "(their 'checked:' date), or never")
 
     commands.add_parser("schema", help="print the JSON Schema of the chain format")
 
@@ -142,11 +158,13 @@ def _summary(chain: object, out: TextIO) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from prozesskette.graph import load_with_issues
+    from prozesskette.graph import check_contact_age, load_with_issues
 
     status = EXIT_OK
     for file in args.files:
         chain, issues = load_with_issues(file)
+        if chain is not None and args.max_age is not None:
+            issues = sorted([*issues, *check_contact_age(chain, args.max_age)])
         for issue in issues:
             if args.quiet and issue.severity == "note":
                 continue
@@ -160,9 +178,24 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.quiet:
             out.write(f"{file}: ok" + (f", {warnings} warning(s)" if warnings else "") + "\n")
             _summary(chain, out)
+            if args.max_age is not None:
+                _contacts_summary(chain, args.max_age, issues, out)
         for language in args.lang or ():
             _untranslated(chain, language, args.quiet, out, err)
     return status
+
+
+def _contacts_summary(chain: Chain, max_age: int, issues: list[Issue], out: TextIO) -> None:
+    """``check --max-age``: how many contacts are current, after the warnings that name the
+    others."""
+    total = sum(len(actor.contacts) for actor in chain.actors)
+    counts = {code: sum(issue.code == code for issue in issues)
+              for code in ("contact-old", "contact-unchecked", "contact-checked-later")}
+    others = "".join(f", {counts[code]} {what}" for code, what in (
+        ("contact-old", "older"), ("contact-unchecked", "never checked"),
+        ("contact-checked-later", "dated after today")) if counts[code])
+    out.write(f"  contacts: {total - sum(counts.values())} of {total} checked within "
+              f"{max_age} month(s){others}\n")
 
 
 def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,

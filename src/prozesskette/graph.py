@@ -8,9 +8,11 @@ that :func:`check_partial` can judge on its valid parts).
 
 from __future__ import annotations
 
+import calendar
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -386,6 +388,66 @@ def check_contacts(graph: ChainGraph) -> list[Issue]:
                     f"({size:,} bytes; at most {QR_BYTE_CAPACITY_M:,}): it is shown "
                     "without one", "shorten name, role or organisation",
                     code="contact-too-long"))
+    return issues
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole calendar months from ``earlier`` to ``later`` (0 when ``later`` is not after it):
+    from 2023-05-02 to 2025-12-01 is 30, to 2025-12-02 is 31."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return max(months, 0)
+
+
+def months_after(day: date, months: int) -> date | None:
+    """The same day ``months`` later (the month's last day when that month is shorter, as
+    from 31 January to 28 February), or None when that is past the year 9999."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > 9999:
+        return None
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def check_contact_age(chain: Chain, max_age_months: int,
+                      today: date | None = None) -> list[Issue]:
+    """Contacts whose details were last checked more than ``max_age_months`` ago, or never:
+    people change jobs, and a chart that hands out an old number sends people nowhere.
+
+    Warnings, at the contact's ``checked:`` (or at the contact, when it has none); ``today``
+    defaults to the system date (tests pass their own). Not part of :func:`check_chain`: it
+    depends on the day it runs, and a chain without dates is fine until someone asks.
+    """
+    if max_age_months < 1:
+        raise ValueError(f"max_age_months must be at least 1, not {max_age_months}")
+    today = today or date.today()
+    source = chain.source or unlocated()
+    confirm = f"confirm the details with the person, then write `checked: {today.isoformat()}`"
+    issues: list[Issue] = []
+    for a_index, actor in enumerate(chain.actors):
+        for c_index, contact in enumerate(actor.contacts):
+            here = ("actors", a_index, "contacts", c_index)
+            name = str(contact.name)[:40]
+            checked = contact.checked
+            if checked is None:
+                issues.append(source.issue(
+                    here, "warning", f"contact '{name}' has never been checked",
+                    confirm.replace("write", "add"), code="contact-unchecked"))
+            elif checked > today:
+                issues.append(source.issue(
+                    (*here, "checked"), "warning",
+                    f"contact '{name}' was checked {checked.isoformat()}, which is after "
+                    f"today ({today.isoformat()})", "a typo? write the day the details were "
+                    "last confirmed", code="contact-checked-later"))
+            elif (due := months_after(checked, max_age_months)) is not None and today > due:
+                months = months_between(checked, today)
+                issues.append(source.issue(
+                    (*here, "checked"), "warning",
+                    f"contact '{name}' was last checked {checked.isoformat()} "
+                    f"({months} month{'s' if months != 1 else ''} ago)",
+                    f"older than {max_age_months} month{'s' if max_age_months != 1 else ''}: "
+                    + confirm, code="contact-old"))
     return issues
 
 

@@ -297,6 +297,7 @@ _HINTS = {
     "url": "e.g. https://example.org/beratung, mailto:name@example.org or tel:+4939310",
     "phone": "e.g. phone: \"+49 3931 123-45\"",
     "email": "e.g. email: name@example.org",
+    "date": "write the day as YYYY-MM-DD, e.g. checked: 2026-11-03",
 }
 
 
@@ -452,7 +453,8 @@ class _Builder:
                 text_hint = "write the text after the colon, in quotes if it contains ': '"
             elif problem.startswith("is too long"):
                 text_hint = "shorten it; put details into 'description'"
-            self.error(here, f"'{name}' {problem}", text_hint, code=field_spec.kind)
+            self.error(here, f"'{name}' {problem}", text_hint or _HINTS.get(field_spec.kind),
+                       code=field_spec.kind)
 
 
 PLACEHOLDER_STEP = "_invalid"

@@ -17,8 +17,10 @@ environment now, so the figure was not re-measured.)
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -104,6 +106,42 @@ def email_problem(value: str) -> str | None:
     return None
 
 
+_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+
+
+def date_problem(value: object) -> str | None:
+    """A day of the calendar, written YYYY-MM-DD. An unquoted ``2026-11-03`` arrives as this
+    text, since the loader keeps every scalar a string; a ``datetime.date`` (what
+    ``yaml.safe_load`` makes of it, for chains handed over as dicts) is fine too."""
+    if isinstance(value, datetime):
+        return f"'{value}' is a point in time: give the day only, as YYYY-MM-DD"
+    if isinstance(value, date):
+        return None
+    if not isinstance(value, str):
+        return "must be a date"
+    written = _DATE_RE.match(value)
+    if not written:
+        return f"'{value}' is not a date written as YYYY-MM-DD"
+    year, month, day = (int(part) for part in written.groups())
+    if not 1 <= month <= 12:
+        return f"'{value}' is not a date: there is no month {month}"
+    if year < 1:
+        return f"'{value}' is not a date: there is no year 0"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"'{value}' is not a date: {year:04d}-{month:02d} has {days} days"
+    return None
+
+
+def as_date(value: object) -> date | None:
+    """The day a valid ``date`` field value stands for (see :func:`date_problem`), else None."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and date_problem(value) is None:
+        return date.fromisoformat(value)
+    return None
+
+
 def id_problem(value: str) -> str | None:
     if not ID_RE.match(value) or len(value) > 80:
         return f"'{value}' is not a valid id"
@@ -113,10 +151,11 @@ def id_problem(value: str) -> str | None:
 # --- the format, declared once ---------------------------------------------------------------
 
 FieldKind = Literal["text", "longtext", "id", "ids", "url", "phone", "email", "color", "lang",
-                    "enum", "list", "next"]
+                    "date", "enum", "list", "next"]
 """How a field is written: ``text`` and ``longtext`` may be translated ({de: …, en: …}),
 ``ids`` is one id or a list of ids, ``list`` a list of items of another model, ``next`` the
-transitions of a step; the others are one checked string each."""
+transitions of a step, ``date`` a day as YYYY-MM-DD (held as a :class:`datetime.date`); the
+others are one checked string each."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +236,8 @@ def value_problem(spec: FieldSpec, value: Any) -> str | None:
     if kind in ("text", "longtext"):
         return _text_problem(value, MAX_LONG_TEXT if kind == "longtext" else MAX_TEXT,
                              allow_empty=kind == "longtext")
+    if kind == "date":
+        return date_problem(value)
     if not isinstance(value, str):
         return "must be a text"
     if _SURROGATE_RE.search(value):
@@ -275,8 +316,15 @@ class Contact:
         "text", "Postal address on one line."))
     organization: str | None = field(default=None, metadata=spec(
         "text", "Organisation, if not the actor's name."))
+    checked: date | None = field(default=None, metadata=spec(
+        "date", "The day these details were last confirmed, as YYYY-MM-DD; "
+        "'check --max-age MONTHS' warns when it is longer ago, or missing."))
+    """Also accepted as the text 'YYYY-MM-DD' (as chain files write it), kept as a date."""
 
     def __post_init__(self) -> None:
+        day = as_date(self.checked)
+        if day is not None:
+            object.__setattr__(self, "checked", day)
         _validate(self)
 
 
@@ -501,6 +549,8 @@ def _plain(obj: Any) -> Any:
         return dict(obj.translations)
     if isinstance(obj, StrEnum):
         return obj.value
+    if isinstance(obj, date):  # plain data holds a day as written: YYYY-MM-DD
+        return obj.isoformat()
     if isinstance(obj, tuple):
         return [_plain(item) for item in obj]
     if type(obj).__name__ in MODELS and not isinstance(obj, str):

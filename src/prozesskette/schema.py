@@ -36,6 +36,9 @@ def _field(spec: FieldSpec) -> dict[str, Any]:
         result = {"type": "string", "pattern": r"^(https?://|mailto:|tel:)"}
     elif kind == "color":
         result = {"type": "string", "pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}
+    elif kind == "date":  # "format" alone is only an annotation in draft 2020-12
+        result = {"type": "string", "format": "date",
+                  "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
     elif kind in ("text", "longtext"):
         # a text, or its translations: {de: …, en: …, ar: …, de-x-ls: …}
         text: dict[str, Any] = ({"type": "string", "maxLength": MAX_LONG_TEXT}

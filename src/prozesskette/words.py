@@ -25,10 +25,11 @@ from prozesskette.markup import primary_subtag
 
 __all__ = ["CATALOGUE", "Surface", "catalogue_language", "pick", "surface", "words_for"]
 
-Surface = Literal["legend", "chart", "page", "print", "paper", "focus"]
+Surface = Literal["legend", "chart", "page", "print", "paper", "focus", "fresh"]
 """Where the words are shown: the drawing's legend, the SVG chart's accessible text, the
 HTML page, the PDF's chart page (header, footer, bookmark, metadata), the PDF's
-Schnittstellenpapier pages, and the stub steps and title of a focus view."""
+Schnittstellenpapier pages, the stub steps and title of a focus view, and when a contact was
+last checked."""
 
 # fmt: off
 CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
@@ -257,6 +258,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'list_sep': '; ',
             'view': '{title} – Ausschnitt für {names}',
         },
+        'fresh': {
+            'checked': 'geprüft am {}',
+            'never': 'nie geprüft',
+            'date': '%d.%m.%Y',  # a day: %d day, %m month, %Y year
+        },
     },
     'en': {
         'legend': {
@@ -484,6 +490,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'list_sep': '; ',
             'view': '{title} – view for {names}',
         },
+        'fresh': {
+            'checked': 'checked {}',
+            'never': 'never checked',
+            'date': '%Y-%m-%d',  # a day: %d day, %m month, %Y year
+        },
     },
     'ar': {
         'legend': {
@@ -703,6 +714,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'more': 'و{n} خطوات أخرى',
             'list_sep': '؛ ',
             'view': '{title} – الجزء الخاص بـ{names}',
+        },
+        'fresh': {
+            'checked': 'آخر تحقق: {}',
+            'never': 'لم يتم التحقق بعد',
+            'date': '%Y-%m-%d',  # a day: %d day, %m month, %Y year
         },
     },
     'fa': {
@@ -930,6 +946,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'list_sep': '؛ ',
             'view': '{title} – نما برای {names}',
         },
+        'fresh': {
+            'checked': 'آخرین بررسی: {}',
+            'never': 'هنوز بررسی نشده',
+            'date': '%Y-%m-%d',  # a day: %d day, %m month, %Y year
+        },
     },
     'uk': {
         'legend': {
@@ -1152,6 +1173,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'more': 'і ще {n}',
             'list_sep': '; ',
             'view': '{title} — фрагмент для {names}',
+        },
+        'fresh': {
+            'checked': 'перевірено {}',
+            'never': 'ще не перевірено',
+            'date': '%d.%m.%Y',  # a day: %d day, %m month, %Y year
         },
     },
     'de-x-ls': {
@@ -1377,6 +1403,11 @@ CATALOGUE: dict[str, dict[Surface, dict[str, str]]] = {
             'more': 'und {n} weitere',
             'list_sep': '; ',
             'view': '{title} – nur für {names}',
+        },
+        'fresh': {
+            'checked': 'Zuletzt geprüft: {}',
+            'never': 'Noch nie geprüft',
+            'date': '%d.%m.%Y',  # a day: %d day, %m month, %Y year
         },
     },
 }

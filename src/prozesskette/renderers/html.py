@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any, Literal
 
@@ -157,6 +158,7 @@ class _Page:
         self.lang = _language(layout)
         self.dir = "rtl" if is_rtl(self.lang) else "ltr"
         self.words = words_for("page", self.lang)
+        self.fresh = words_for("fresh", self.lang)
         self.order = self._reading_order()
         self.number = {step_id: index for index, step_id in enumerate(self.order, start=1)}
         self.edges = {(edge.source, edge.target): edge for edge in layout.edges}
@@ -431,6 +433,23 @@ class _Page:
                 out.append("</ul>")
         return out
 
+    @cached_property
+    def dated(self) -> bool:
+        """Whether any contact of the chain has a ``checked`` day: only then do the cards
+        say when each was checked, and that the others never were."""
+        return any(isinstance(getattr(contact, "checked", None), date)
+                   for actor in getattr(self.chain, "actors", None) or ()
+                   for contact in getattr(actor, "contacts", None) or ())
+
+    def checked(self, day: date | None) -> str:
+        """When a contact's details were last confirmed: 'geprüft am 03.11.2026', the day
+        machine-readable in ``<time datetime>``."""
+        if day is None:
+            return f'<p class="meta">{_esc(self.fresh["never"])}</p>'
+        before, _, after = self.fresh["checked"].partition("{}")
+        return (f'<p class="meta">{_esc(before)}<time datetime="{day.isoformat()}">'
+                f'{_esc(day.strftime(self.fresh["date"]))}</time>{_esc(after)}</p>')
+
     def contact(self, contact: Any) -> str:
         words = self.words
         facts = []
@@ -454,7 +473,13 @@ class _Page:
         if address:
             facts.append(self.fact(words["address"], _esc(address)))
         body = f'<dl class="facts">{"".join(facts)}</dl>' if facts else ""
-        return f'<li><p class="name">{_esc(contact.name)}</p>{body}</li>'
+        day = getattr(contact, "checked", None)
+        day = day if isinstance(day, date) else None
+        if self.dated:
+            body += self.checked(day)
+        # the day also as data of the card, for scripts that list the old contacts
+        data = f' data-checked="{day.isoformat()}"' if day else ""
+        return f'<li{data}><p class="name">{_esc(contact.name)}</p>{body}</li>'
 
     def interfaces(self) -> list[str]:
         words = self.words

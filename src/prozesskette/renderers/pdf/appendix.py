@@ -50,6 +50,7 @@ from prozesskette.renderers.pdf.painter import (
 )
 from prozesskette.text import cap_height, longest_word_width, text_width
 from prozesskette.vcard import vcard
+from prozesskette.words import words_for
 
 __all__ = ["APPENDIX_MARGINS", "DIRECTORY_MODULE_MM", "appendix_story", "tel_href"]
 
@@ -114,7 +115,8 @@ def _directory_qr_side(chain: Chain) -> float:
     return max(sizes, default=0) * DIRECTORY_MODULE_MM * MM
 
 
-def _contact_details(contact: Contact, words: Mapping[str, str]) -> str:
+def _contact_details(contact: Contact, words: Mapping[str, str],
+                     fresh: Mapping[str, str] | None = None) -> str:
     parts = [f"<b>{markup(contact.name)}</b>"]
     if contact.role:
         parts.append(markup(contact.role))
@@ -128,6 +130,9 @@ def _contact_details(contact: Contact, words: Mapping[str, str]) -> str:
         parts.append(say(words, "web", link(contact.url, contact.url)))
     if contact.address:
         parts.append(say(words, "address", markup(contact.address)))
+    if fresh is not None:  # the chain records when its contacts were checked
+        parts.append(markup(fresh["checked"].format(contact.checked.strftime(fresh["date"]))
+                            if contact.checked else fresh["never"]))
     return "<br/>".join(parts)
 
 
@@ -148,6 +153,8 @@ def contact_directory(chain: Chain, qr: bool = True, *, actors: Sequence[Actor] 
     story.append(para(intro, st.small))
     side = _directory_qr_side(chain) if qr else 0.0
     widths = [side + 8, TEXT_WIDTH - side - 8] if qr else [TEXT_WIDTH]
+    dated = any(contact.checked for actor in chain.actors for contact in actor.contacts)
+    fresh = words_for("fresh", chain.language) if dated else None
     for actor in chain.actors if actors is None else actors:
         heading = markup(actor.name)
         if actor.short and actor.short != actor.name and f"({actor.short})" not in actor.name:
@@ -164,7 +171,7 @@ def contact_directory(chain: Chain, qr: bool = True, *, actors: Sequence[Actor] 
             block.append(para(say(words, "no_contact"), st.small))
         rows: list[list[Any]] = []
         for contact in actor.contacts:
-            details = para(_contact_details(contact, words), st.cell)
+            details = para(_contact_details(contact, words, fresh), st.cell)
             payload = vcard(contact, actor.name)
             if qr and fits_in_qr(payload):
                 rows.append([_qr_flowable(qr_matrix(payload), side), details])
