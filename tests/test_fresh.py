@@ -390,3 +390,13 @@ def test_every_language_has_the_fresh_words() -> None:
         assert fresh["checked"].count("{}") == 1, tag
         shown = day.strftime(fresh["date"])
         assert {"2026", "11", "03"} <= set(re.findall(r"\d+", shown)), (tag, shown)
+
+
+def test_check_dates_survive_the_bpmn_round_trip() -> None:
+    from prozesskette.export import from_bpmn, to_bpmn
+
+    chain = api.load(ROOT / "tests" / "data" / "fresh" / "contacts-checked.yaml")
+    back, _ = from_bpmn(to_bpmn(chain))
+    dates = [[contact.checked for contact in actor.contacts] for actor in chain.actors]
+    assert [[contact.checked for contact in actor.contacts] for actor in back.actors] == dates
+    assert any(date is not None for row in dates for date in row)

@@ -215,7 +215,9 @@ def _lanes(process: ET.Element, chain: Chain) -> None:
             _ext("pk:actor", short=actor.short, color=actor.color, url=actor.url),
             *(_ext("pk:contact", name=contact.name, role=contact.role, phone=contact.phone,
                    email=contact.email, url=contact.url, address=contact.address,
-                   organization=contact.organization) for contact in actor.contacts),
+                   organization=contact.organization,
+                   checked=contact.checked.isoformat() if contact.checked else None)
+              for contact in actor.contacts),
         ])
         for step in chain.steps:
             if step.responsible[:1] == (actor.id,):

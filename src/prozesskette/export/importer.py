@@ -371,7 +371,8 @@ def _map_process(work: _Import, process: ET.Element,
                       f"'{actor_id}'", None, "note", "bpmn-guess")
         extra = _pk_one(lane, "actor")
         contacts = [{key: contact.get(key) for key in ("name", "role", "phone", "email",
-                                                        "url", "address", "organization")}
+                                                        "url", "address", "organization",
+                                                        "checked")}
                     for contact in _pk(lane, "contact")]
         work.locate(("actors", len(actors)), lane)
         actors.append({"id": actor_id, "name": name, "short": extra.get("short"),
