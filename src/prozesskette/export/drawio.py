@@ -219,7 +219,11 @@ def _contact_link(contact: Contact | None) -> str | None:
 # --- the writer -------------------------------------------------------------------------------
 
 class _Writer:
-    """Appends cells to the ``root`` of the model, in drawing order."""
+    """Appends cells to the ``root`` of the model, in drawing order.
+
+    Styles name their shape explicitly (``shape=swimlane``, ``shape=rhombus``, text without
+    fill and stroke) besides diagrams.net's named styles (``swimlane``, ``rhombus``, ``text``),
+    so that plain mxGraph, which lacks those names, draws the same."""
 
     def __init__(self, chain: Chain, layout: Layout) -> None:
         self.chain, self.layout = chain, layout
@@ -266,7 +270,8 @@ class _Writer:
         if not block.lines:
             return
         self.vertex(cell_id, html_label(block, self.font, link=link), _style(
-            "text", html=1, whiteSpace="nowrap", align=ALIGN[block.lines[0].anchor],
+            "text", html=1, strokeColor="none", fillColor="none", whiteSpace="nowrap",
+            align=ALIGN[block.lines[0].anchor],
             verticalAlign="top", spacing=0, **self.text_style, **style), block.rect, parent)
 
     # --- parts
@@ -278,7 +283,7 @@ class _Writer:
         fill = lane_fill(lane.color)
         name = next((a.name for a in self.chain.actors if a.id == actor), actor)
         self.vertex(lane_id, escape_html(one_line(name)), _style(
-            "swimlane", horizontal=0 if across else None,
+            "swimlane", shape="swimlane", container=1, horizontal=0 if across else None,
             flipH=1 if side == "right" else None, flipV=1 if side == "bottom" else None,
             startSize=lane.header.w if across else lane.header.h, collapsible=0, noLabel=1,
             html=1, fillColor=_veiled(fill), swimlaneFillColor=_hex6(fill),
@@ -409,7 +414,7 @@ def _shape_style(node: NodeBox, corner_radius: float) -> tuple[str, ...]:
         stadium = ("rounded=1", "absoluteArcSize=1", f"arcSize={_num(min(rect.w, rect.h))}")
         return (*stadium, "strokeWidth=2.5") if node.kind == "end" else stadium
     if node.kind == "decision":
-        return ("rhombus",)
+        return ("rhombus", "shape=rhombus", "perimeter=rhombusPerimeter")
     if node.kind == "document":  # our wave: min(8 % of the height, 3 pt) above the bottom
         wave = min(rect.h * 0.08, 3.0)
         return ("shape=document", "boundedLbl=1", f"size={_fraction(2 * wave / rect.h)}")
