@@ -7,11 +7,15 @@ from __future__ import annotations
 import base64
 import io
 import math
+import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -433,3 +437,93 @@ def test_cli_writes_the_file(tmp_path: Path) -> None:
                 out=stdout, err=stderr) == 0, stderr.getvalue()
     chain = load(source)
     assert out.read_text(encoding="utf-8") == to_drawio(chain, layout_chain(chain, direction="tb"))
+
+
+# --- read by mxGraph itself ------------------------------------------------------------------
+
+#: mxGraph's ``javascript/mxClient.js`` (``npm install --prefix /tmp/mx mxgraph``): the library
+#: diagrams.net draws with. With it, Chromium opens each file and mxGraph's own view must put
+#: every step, lane, route and label where our layout has it.
+MXGRAPH = os.environ.get("PK_MXGRAPH_JS")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+#: The cells' positions as mxGraph's view computes them (scale 1, no translation). The
+#: UserObject's ``label`` is the label, as in diagrams.net.
+STATES_JS = """(xml) => {
+  const doc = mxUtils.parseXml(xml);
+  const model = doc.documentElement.getElementsByTagName('mxGraphModel')[0];
+  const graph = new mxGraph(document.getElementById('graph'));
+  graph.convertValueToString = function(cell) {
+    return mxUtils.isNode(cell.value) ? cell.value.getAttribute('label') || ''
+      : mxGraph.prototype.convertValueToString.apply(this, arguments);
+  };
+  graph.isHtmlLabel = function(cell) { return this.getCellStyle(cell)['html'] == '1'; };
+  new mxCodec(doc).decode(model, graph.getModel());
+  const states = {};
+  for (const id in graph.getModel().cells) {
+    const state = graph.view.getState(graph.getModel().cells[id]);
+    if (state) states[id] = {
+      rect: [state.x, state.y, state.width, state.height],
+      points: state.absolutePoints ? state.absolutePoints.map(p => [p.x, p.y]) : null,
+      label: state.absoluteOffset ? [state.absoluteOffset.x, state.absoluteOffset.y] : null};
+  }
+  return states;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not MXGRAPH or not Path(MXGRAPH).is_file():
+        pytest.skip("PK_MXGRAPH_JS does not name mxgraph's mxClient.js "
+                    "(npm install --prefix /tmp/mx mxgraph)")
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install '.[dev]')")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox", "--disable-gpu"])
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_mxgraph_puts_every_cell_where_the_layout_does(browser: Any, path: Path,
+                                                       variant: str) -> None:
+    options = dict(VARIANTS[variant])
+    chain, _ = localise(load(path), options.pop("lang", None))
+    layout = layout_chain(chain, **options)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_content('<div id="graph"></div>')
+    page.evaluate("mxBasePath = '.'; mxLoadResources = false; mxLoadStylesheets = false;")
+    page.add_script_tag(path=MXGRAPH)
+    states = page.evaluate(STATES_JS, to_drawio(chain, layout))
+    page.close()
+    assert errors == []
+
+    def at(cell_id: str) -> Rect:
+        return Rect(*states[cell_id]["rect"])
+
+    tolerance = 0.02  # our 0.01 for the file, plus mxGraph's own sums of parent offsets
+    for actor, lane in layout.lanes.items():
+        assert close_within(at(element_id("pk-lane-", actor)), lane.band, tolerance)
+    for node_id, node in layout.nodes.items():
+        assert close_within(at(element_id("pk-step-", node_id)), node.rect, tolerance), node_id
+    for route, edge_id in zip(layout.edges, edge_ids(layout.edges), strict=True):
+        drawn = states[edge_id]["points"]
+        assert len(drawn) == len(route.points), edge_id
+        assert all(math.dist(a, b) <= tolerance for a, b in zip(drawn, route.points,
+                                                                 strict=True)), edge_id
+        if route.label is not None:
+            assert math.dist(states[edge_id]["label"],
+                             (route.label.rect.cx, route.label.rect.cy)) <= tolerance, edge_id
+
+
+def close_within(a: Rect, b: Rect, tolerance: float) -> bool:
+    return all(abs(u - v) <= tolerance for u, v in zip((a.x, a.y, a.w, a.h),
+                                                       (b.x, b.y, b.w, b.h), strict=True))
