@@ -23,8 +23,9 @@ QR code             an image (an SVG data URI of the matrix from :mod:`prozesske
                     ``UserObject`` that links to the contact and carries the vCard
 ==================  ============================================================================
 
-The legend, the title's position rules, badges and hand-off markers on the line are not
-carried over (a hand-off gets a small open circle at its start instead). Ids are derived from
+The title and subtitle become text cells. The legend, the overlap badges and the hand-off
+markers on the line are not carried over (a hand-off gets a small open circle at its start
+instead, so it is not told by colour alone). Ids are derived from
 chain ids (``pk-step-<id>``, ``pk-lane-<id>`` … via :func:`prozesskette.markup.element_id`),
 so the same chain gives the same bytes. Labels are HTML (``html=1``) whose text goes through
 :func:`prozesskette.markup.escape_html`; ElementTree escapes the attributes.
