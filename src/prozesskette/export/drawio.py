@@ -229,10 +229,12 @@ class _Writer:
     def __init__(self, chain: Chain, layout: Layout) -> None:
         self.chain, self.layout = chain, layout
         self.font = layout.style.font_size
+        # "auto": each label takes the direction of its first strong letter, as a browser's
+        # dir="auto" does; "rtl" for every label would reorder German names and phone numbers
         self.text_style: dict[str, str | float | None] = {
             "fontFamily": layout.style.font_family, "fontSize": self.font,
             "fontColor": _hex6(TEXT),
-            "textDirection": "rtl" if is_rtl(layout.language) else None}
+            "textDirection": "auto" if is_rtl(layout.language) else None}
         self.root = ET.Element("root")
         ET.SubElement(self.root, "mxCell", {"id": ROOT_ID})
         ET.SubElement(self.root, "mxCell", {"id": LAYER_ID, "parent": ROOT_ID})
