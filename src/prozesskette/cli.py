@@ -116,13 +116,14 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("-q", "--quiet", dest="quiet_output", action="store_true",
                         help="print problems only")
 
-    export = commands.add_parser("export", help="write a chain as BPMN 2.0, DOT or Mermaid")
+    export = commands.add_parser("export", help="write a chain as BPMN 2.0, DOT, Mermaid or "
+                                                "a diagrams.net (draw.io) file")
     export.add_argument("file", metavar="FILE")
-    export.add_argument("--to", required=True, choices=("bpmn", "dot", "mermaid"))
+    export.add_argument("--to", required=True, choices=("bpmn", "dot", "mermaid", "drawio"))
     export.add_argument("-o", "--output", metavar="OUT", default=None,
                         help="output file (default: standard output)")
     export.add_argument("--direction", choices=("lr", "tb"), default=None,
-                        help="BPMN: lay out with lanes as rows (lr) or columns (tb)")
+                        help="BPMN, drawio: lay out with lanes as rows (lr) or columns (tb)")
     export.add_argument("--lane-order", choices=("file", "auto"), default="file")
 
     importer = commands.add_parser("import", help="turn a BPMN 2.0 file into a chain (YAML)")
@@ -403,6 +404,14 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.direction:
             options["direction"] = args.direction
         text = to_bpmn(chain, layout_chain(chain, **options))
+    elif args.to == "drawio":
+        from prozesskette.export import to_drawio
+        from prozesskette.layout import layout_chain
+
+        drawio_options: dict[str, object] = {"lane_order": args.lane_order}
+        if args.direction:
+            drawio_options["direction"] = args.direction
+        text = to_drawio(chain, layout_chain(chain, **drawio_options))
     elif args.to == "dot":
         from prozesskette.export import to_dot
 

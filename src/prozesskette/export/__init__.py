@@ -4,6 +4,7 @@
 - :func:`from_bpmn` — BPMN 2.0 XML back to a chain; :func:`chain_to_yaml` writes it as a file
 - :func:`to_dot` — Graphviz DOT source (one cluster per lane)
 - :func:`to_mermaid` — Mermaid flowchart (one subgraph per lane)
+- :func:`to_drawio` — diagrams.net (draw.io) file: lanes, steps and routes at our coordinates
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from prozesskette.export.bpmn import to_bpmn
     from prozesskette.export.dot import to_dot
+    from prozesskette.export.drawio import to_drawio
     from prozesskette.export.importer import chain_to_yaml, from_bpmn
     from prozesskette.export.mermaid import to_mermaid
 
-__all__ = ["chain_to_yaml", "from_bpmn", "to_bpmn", "to_dot", "to_mermaid"]
+__all__ = ["chain_to_yaml", "from_bpmn", "to_bpmn", "to_dot", "to_drawio", "to_mermaid"]
 
 #: Each name's module, imported on first use: the api imports ``export.networkx_graph``, and
 #: loading every exporter with it cost each ``render -f svg`` about 7 ms (measured).
 _MODULES = {"to_bpmn": "bpmn", "to_dot": "dot", "chain_to_yaml": "importer",
-            "from_bpmn": "importer", "to_mermaid": "mermaid"}
+            "from_bpmn": "importer", "to_mermaid": "mermaid", "to_drawio": "drawio"}
 
 
 def __getattr__(name: str) -> Any:
