@@ -45,8 +45,6 @@ StepField = Literal["id", "title", "kind", "actors", "phase", "service", "legal_
                     "description", "url"]
 ContactField = Literal["name", "phone", "email", "role"]
 
-STEP_FIELDS: tuple[StepField, ...] = ("id", "title", "kind", "actors", "phase", "service",
-                                      "legal_basis", "next", "description", "url")
 CONTACT_FIELDS: tuple[ContactField, ...] = ("name", "phone", "email", "role")
 
 

@@ -119,13 +119,14 @@ def _build_parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff", help="what changed between two versions of a chain (exit 0: none, 1: some, "
         "2: trouble)")
-    diff.add_argument("files", nargs="+", metavar="OLD NEW",
-                      help="the old and the new version; OLD may be FILE@REV (a git revision "
-                      "of the file, read-only)")
+    diff.add_argument("old", metavar="OLD", help="the old version; may be FILE@REV (the file "
+                      "at a git revision, read-only); with --since: the file")
+    diff.add_argument("new", metavar="NEW", nargs="?", default=None, help="the new version")
     diff.add_argument("--since", metavar="REV", default=None,
-                      help="compare the one file given with its version at git revision REV")
-    diff.add_argument("-o", "--output", metavar="OUT.html|OUT.svg|OUT.pdf", default=None,
-                      help="also draw the new chart with the changes marked")
+                      help="compare the file with its version at git revision REV")
+    diff.add_argument("-o", "--output", metavar="OUT", default=None,
+                      help="also draw the new chart with the changes marked: OUT.html, "
+                      "OUT.svg or OUT.pdf")
     diff.add_argument("--lang", metavar="TAG", default=None,
                       help="draw in this language of the chain's translations")
     return parser
@@ -425,17 +426,17 @@ def _diff_versions(args: argparse.Namespace, err: TextIO) -> tuple[str, str, str
     from prozesskette.changes import split_revision
 
     if args.since is not None:
-        if len(args.files) != 1:
+        if args.new is not None:
             err.write("prozesskette diff: error: with --since give one file: "
                       "prozesskette diff --since REV FILE\n")
             return None
-        return args.files[0], args.files[0], args.since
-    if len(args.files) != 2:
+        return args.old, args.old, args.since
+    if args.new is None:
         err.write("prozesskette diff: error: give two versions: prozesskette diff OLD NEW "
                   "(OLD may be FILE@REV), or prozesskette diff --since REV FILE\n")
         return None
-    old, revision = split_revision(args.files[0])
-    return old, args.files[1], revision or ""
+    old, revision = split_revision(args.old)
+    return old, args.new, revision or ""
 
 
 def _write_diff_summary(changes: ChainDiff, compared: str, out: TextIO) -> None:

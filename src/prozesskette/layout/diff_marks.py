@@ -72,6 +72,14 @@ def _symbol_at(x: float, y: float) -> Rect:
     return Rect(x - SYMBOL_RADIUS, y - SYMBOL_RADIUS, 2 * SYMBOL_RADIUS, 2 * SYMBOL_RADIUS)
 
 
+def _symbol_for(kind: str, outline: Rect) -> Rect:
+    """The symbol on the lower right of a box's outline: at its corner, or, for a diamond
+    (whose corner is empty space, often crossed by routes), on its lower right side."""
+    if kind == "decision":
+        return _symbol_at(outline.cx + outline.w / 4, outline.cy + outline.h / 4)
+    return _symbol_at(outline.right, outline.bottom)
+
+
 def _step_marks(layout: Layout, diff: ChainDiff, words: Mapping[str, str]) -> list[StepMark]:
     marks: list[StepMark] = []
     for change in diff.steps:
@@ -80,7 +88,7 @@ def _step_marks(layout: Layout, diff: ChainDiff, words: Mapping[str, str]) -> li
             continue
         kind: Literal["added", "changed"] = "added" if change.kind == "added" else "changed"
         outline = node.rect.inflate(_OUTLINE_GAP)
-        marks.append(StepMark(node.id, kind, outline, _symbol_at(outline.right, outline.bottom),
+        marks.append(StepMark(node.id, kind, outline, _symbol_for(node.kind, outline),
                               _step_title(words, change)))
     return marks
 
@@ -277,7 +285,7 @@ def _ghosts(layout: Layout, diff: ChainDiff, words: Mapping[str, str], index: Re
             continue
         index.add(spot)
         text = centred_block(title, spot.inflate(-4.0), layout.style.font_size, False)
-        corner = _symbol_at(spot.right, spot.bottom)
+        corner = _symbol_for(step.kind.value, spot)
         index.add(corner)
         ghosts.append(Ghost(step.id, _SHAPES[step.kind], spot, text, corner,
                             words["step_removed"].format(title)))
