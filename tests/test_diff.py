@@ -308,8 +308,8 @@ def test_a_removed_step_without_a_lane_goes_into_the_removed_list() -> None:
     assert verify(layout) == []
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_removing_any_step_of_a_generated_chain_marks_it(seed: int) -> None:
+@pytest.mark.parametrize("seed", range(6))
+def test_removing_a_step_of_a_generated_chain_marks_it_in_both_directions(seed: int) -> None:
     chain = generate_chain(14, 4, seed)
     data = chain.to_dict()
     victim = next(s for s in data["steps"][1:] if len(s.get("next", [])) == 1)
@@ -322,7 +322,7 @@ def test_removing_any_step_of_a_generated_chain_marks_it(seed: int) -> None:
     new = api.load(data)
     diff = diff_chains(chain, new)
     assert [c.old_id for c in diff.step_changes("removed")] == [victim["id"]]
-    layout = mark_layout(layout_chain(new), diff)
+    layout = mark_layout(layout_chain(new, direction="tb" if seed % 2 else "lr"), diff)
     placed = [g.step for g in layout.marks.ghosts]
     listed = [line.text for line in layout.marks.removed.lines[1:]] if layout.marks.removed \
         else []
@@ -331,10 +331,14 @@ def test_removing_any_step_of_a_generated_chain_marks_it(seed: int) -> None:
 
 
 def test_right_to_left_and_html_carry_the_marks() -> None:
-    svg = api.to_diff_svg(old_chain(), new_chain(), lang="ar", embed_font=False)
+    with pytest.warns(UserWarning, match="no 'ar' translation"):
+        svg = api.to_diff_svg(old_chain(), new_chain(), lang="ar", embed_font=False)
     root = ET.fromstring(svg)
     assert _steps_with(root, "added") == {"sprachcafe"}
     assert root.find(".//s:g[@class='pk-diff-ghost']", NS) is not None
+    width = float(root.get("viewBox", "").split()[2])
+    legend = root.find(".//s:g[@class='pk-diff-legend']/s:rect", NS)
+    assert legend is not None and float(legend.get("x", "0")) > width / 2  # from the right
     page = api.to_diff_html(old_chain(), new_chain(), embed_font=False)
     assert 'class="pk-diff-ghost"' in page and "Bürgergeld-Antrag und Kooperationsplan" in page
 

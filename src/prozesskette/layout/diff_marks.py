@@ -27,7 +27,9 @@ from typing import Literal
 
 from prozesskette import text as tx
 from prozesskette.changes import ChainDiff, NameChange, StepChange, change_text
+from prozesskette.i18n import is_rtl
 from prozesskette.layout.geometry import (
+    MIRRORED_ANCHOR,
     DiffMarks,
     EdgeMark,
     EdgeRoute,
@@ -40,18 +42,23 @@ from prozesskette.layout.geometry import (
     StepMark,
     TextBlock,
     TextLine,
+    map_geometry,
 )
 from prozesskette.layout.labels import baseline, centred_block
 from prozesskette.model import Chain, Step, StepKind, Text
 from prozesskette.words import words_for
 
-__all__ = ["GHOST_CLEARANCE", "SYMBOL_RADIUS", "mark_layout"]
+__all__ = ["GHOST_CLEARANCE", "SYMBOL_RADIUS", "TIGHT_CLEARANCE", "mark_layout"]
 
 SYMBOL_RADIUS = 6.0
 """Radius of a mark's round symbol badge, points."""
 
 GHOST_CLEARANCE = 6.0
 """Free space kept around a ghost box, points."""
+
+TIGHT_CLEARANCE = 2.0
+"""… or, where a lane has no such room anywhere, this much (the chart's lanes are often only a
+box high plus a little): a ghost close to its neighbours beats one in the list below."""
 
 _SCAN_STEP = 6.0  # candidate positions for a ghost are tried on this grid, points
 _OUTLINE_GAP = 2.5  # the mark's outline lies this far outside the step's box
@@ -156,9 +163,14 @@ def _obstacles(layout: Layout, marks: list[StepMark], edge_marks: list[EdgeMark]
     return index
 
 
-def _is_free(index: RectIndex, rect: Rect) -> bool:
-    room = rect.inflate(GHOST_CLEARANCE)
+def _is_free(index: RectIndex, rect: Rect, clearance: float) -> bool:
+    room = rect.inflate(clearance)
     return not any(index.rects[i].overlaps(room) for i in index.near(room))
+
+
+def _fits(index: RectIndex, rect: Rect, kind: str, clearance: float) -> bool:
+    """Whether a ghost box (and its symbol) fits at ``rect``, ``clearance`` from the rest."""
+    return _is_free(index, rect, clearance) and _is_free(index, _symbol_for(kind, rect), 0.5)
 
 
 def _positions(area: Rect, w: float, h: float, target: tuple[float, float]
@@ -200,6 +212,7 @@ class _GhostPlace:
         renamed_phases = _id_map(diff.phases)
         self.phase_of = {p.id: renamed_phases.get(p.id, p.id) for p in diff.old.phases}
         self.new_id = {old: new for new, old in diff.old_ids.items()}
+        self.mirrored = _mirrored(layout)
 
     def areas(self, step: Step) -> list[Rect]:
         """Where to look, best first: the old lane within the old phase, the whole old lane."""
@@ -229,16 +242,21 @@ class _GhostPlace:
                     gap = 2 * GHOST_CLEARANCE
                     if self.layout.direction == "tb":
                         return node.rect.cx, node.rect.bottom + gap + h / 2
-                    if _mirrored(self.layout):
+                    if self.mirrored:
                         return node.rect.x - gap - w / 2, node.rect.cy
                     return node.rect.right + gap + w / 2, node.rect.cy
         return area.cx, area.cy
 
 
 def _mirrored(layout: Layout) -> bool:
-    """Right-to-left charts run from right to left (their lane headers are on the right)."""
+    """Whether the chart was mirrored (for right-to-left languages, unless the layout was
+    told otherwise): its legend then runs from the right, and in rows time runs leftwards."""
+    if layout.legend is not None and layout.legend.items:
+        return layout.legend.items[0].swatch.cx > layout.width / 2
     lanes = list(layout.lanes.values())
-    return bool(lanes) and layout.direction == "lr" and lanes[0].header.x > lanes[0].band.cx
+    if layout.direction == "lr" and lanes:
+        return lanes[0].header.x > lanes[0].band.cx
+    return is_rtl(layout.language)
 
 
 def _lane_body(layout: Layout, band: Rect, header: Rect) -> Rect | None:
@@ -274,10 +292,12 @@ def _ghosts(layout: Layout, diff: ChainDiff, words: Mapping[str, str], index: Re
         title = _localised(step.title, layout.language)
         w, h, _lines = _ghost_size(layout, title)
         spot = None
-        for area in place.areas(step):
+        tries = [(clearance, area) for clearance in (GHOST_CLEARANCE, TIGHT_CLEARANCE)
+                 for area in place.areas(step)]
+        for clearance, area in tries:
             target = place.target(step, area, w, h)
             spot = next((rect for rect in _positions(area, w, h, target)
-                         if _is_free(index, rect)), None)
+                         if _fits(index, rect, step.kind.value, clearance)), None)
             if spot is not None:
                 break
         if spot is None:
@@ -358,7 +378,14 @@ def mark_layout(layout: Layout, diff: ChainDiff) -> Layout:
         removed, removed_rect = _removed_list(layout, homeless, words, bottom + 6.0)
         bottom = removed_rect.bottom
     widest = max(keys_rect.right, removed_rect.right if removed_rect else 0.0)
-    marks = DiffMarks(tuple(steps), tuple(edges), tuple(ghosts), tuple(keys), keys_rect,
-                      removed, removed_rect)
-    return replace(layout, width=max(layout.width, widest + _MARGIN),
-                   height=bottom + _MARGIN, marks=marks)
+    width = max(layout.width, widest + _MARGIN)
+    below = DiffMarks(keys=tuple(keys), keys_rect=keys_rect, removed=removed,
+                      removed_rect=removed_rect)
+    if _mirrored(layout):  # from the right, as the chart's own legend
+        below = map_geometry(replace(layout, marks=below),
+                             lambda r: Rect(width - r.x - r.w, r.y, r.w, r.h),
+                             lambda t: replace(t, x=width - t.x,
+                                               anchor=MIRRORED_ANCHOR[t.anchor]),
+                             lambda p: (width - p[0], p[1]))["marks"]
+    marks = replace(below, steps=tuple(steps), edges=tuple(edges), ghosts=tuple(ghosts))
+    return replace(layout, width=width, height=bottom + _MARGIN, marks=marks)

@@ -102,8 +102,17 @@ class _MarkPainter:
             path, _width = painter.shape_path(node.kind, mark.outline)
             c.drawPath(path, stroke=1, fill=0)
             self.symbol(mark.kind, mark.symbol)
-        for edge in marks.edges:
-            self.symbol("added", edge.symbol)
+        routes = {(edge.source, edge.target): edge for edge in layout.edges}
+        added = pdf_color(DIFF_ADDED)
+        for edge_mark in marks.edges:  # the route again, in the colour of the added
+            route = routes[(edge_mark.source, edge_mark.target)]
+            painter.arrow(route.points, added, dashed=route.back)
+            if route.marker is not None:
+                painter.marker(route.marker, added)
+            if route.label is not None:
+                painter.fill_rect(route.label.rect, pdf_color(STEP_FILL))
+                painter.block(route.label.text)
+            self.symbol("added", edge_mark.symbol)
         for ghost in marks.ghosts:
             self.stroke("removed", 1.5)
             painter.shape(ghost.kind, ghost.rect, pdf_color(STEP_FILL), None)
