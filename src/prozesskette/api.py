@@ -243,10 +243,9 @@ def to_diff_pdf(old: Source, new: Source, *, compared: str | None = None,
     """The marked chart of :func:`to_diff_svg` on its page, then the "Änderungen" pages
     listing every change with its old and new values (instead of the Schnittstellenpapier).
     ``compared`` names the old version on those pages, e.g. "chain.yaml@HEAD~1"."""
-    from prozesskette.printing import render_pdf  # the PDF stack: see to_pdf
+    from prozesskette.printing import render_diff_pdf  # the PDF stack: see to_pdf
 
     pdf: dict[str, Any] = dict(options)
     changes = _diff_of(old, new, pdf)
     pdf.pop("appendix", None)
-    result: bytes = render_pdf(changes.new, diff=changes, compared=compared, **pdf)
-    return result
+    return render_diff_pdf(changes.new, changes, compared=compared, **pdf)

@@ -41,7 +41,7 @@ from prozesskette.renderers.pdf.diff_pages import write_diff_pdf
 from prozesskette.renderers.pdf.page import chain_rtl
 
 __all__ = ["MAX_QR_GROWTH", "QR_ATTEMPTS", "LayoutFactory", "PdfResult", "PrintWarning",
-           "build_pdf", "render_pdf"]
+           "build_pdf", "render_diff_pdf", "render_pdf"]
 
 MAX_QR_GROWTH = 2.5
 """When the chart's text prints below 7 pt anyway, QR codes are enlarged to at most this many
@@ -307,8 +307,6 @@ def render_pdf(
     qr: bool = True,
     creation_date: datetime | None = None,
     focus: tuple[str, ...] = (),
-    diff: ChainDiff | None = None,
-    compared: str | None = None,
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> bytes:
@@ -316,8 +314,18 @@ def render_pdf(
     result = build_pdf(chain, layout_factory, page=page, landscape=landscape,
                        appendix=appendix, contacts=contacts, matrix=matrix,
                        interfaces=interfaces, qr=qr, creation_date=creation_date,
-                       focus=focus, diff=diff, compared=compared,
-                       layout_options=layout_options, **more_layout_options)
+                       focus=focus, layout_options=layout_options, **more_layout_options)
+    for note in result.warnings:
+        warnings.warn(note, PrintWarning, stacklevel=2)
+    return result.data
+
+
+def render_diff_pdf(chain: Chain, diff: ChainDiff, *, compared: str | None = None,
+                    **options: Any) -> bytes:
+    """The new ``chain`` with the changes of ``diff`` marked, then the "Änderungen" pages; see
+    :func:`build_pdf` (``options`` as :func:`render_pdf`'s). Problems come as
+    :class:`PrintWarning`."""
+    result = build_pdf(chain, diff=diff, compared=compared, **options)
     for note in result.warnings:
         warnings.warn(note, PrintWarning, stacklevel=2)
     return result.data

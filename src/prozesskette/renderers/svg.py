@@ -32,7 +32,9 @@ draws; the jobs around it live beside it: escaping, links and ids in
 :mod:`prozesskette.markup`, colours in :mod:`~prozesskette.theme`, the ``<style>``
 and embedded fonts in :mod:`~prozesskette.renderers.svg_style`, the words for screen readers
 in :mod:`~prozesskette.renderers.describe` (with :mod:`prozesskette.words`), QR codes in
-:mod:`~prozesskette.renderers.svg_qr`.
+:mod:`~prozesskette.renderers.svg_qr`, the marks of a diff (``prozesskette diff``: outlines,
+symbols, ghosts of removed steps, their legend; ``--pk-diff-added``, ``--pk-diff-changed``,
+``--pk-diff-removed``) in :mod:`~prozesskette.renderers.svg_diff`.
 """
 
 from __future__ import annotations
