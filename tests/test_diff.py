@@ -257,6 +257,23 @@ def test_titles_and_accessible_names_carry_the_old_values() -> None:
     assert ghost_box.get("stroke-dasharray")  # a pattern, not only a colour
 
 
+def test_the_changed_contact_is_marked_in_its_lane_header() -> None:
+    root = marked_svg()
+    marked_contacts = [(lane.get("data-actor"), mark)
+                       for lane in root.iterfind(".//s:g[@class='pk-lane']", NS)
+                       for mark in lane.iterfind("s:g[@class='pk-contact']/s:g", NS)
+                       if (mark.get("class") or "").startswith("pk-diff-mark")]
+    assert [(actor, mark.get("class")) for actor, mark in marked_contacts] == [
+        ("auslaenderbehoerde", "pk-diff-mark pk-diff-changed")]
+    mark = marked_contacts[0][1]
+    assert mark.get("role") == "img"
+    assert mark.get("aria-label") == (
+        "Geänderte Ansprechperson bei Ausländerbehörde Landkreis Stendal: Gudrun Übelhör; "
+        "Telefon: vorher „+49 3931 0000-22“, jetzt „+49 3931 0000-99“")
+    tooltip = mark.find("s:title", NS)
+    assert tooltip is not None and tooltip.text == mark.get("aria-label")
+
+
 def test_the_legend_explains_each_kind_of_mark() -> None:
     keys = marked_svg().findall(".//s:g[@class='pk-diff-legend']/s:g", NS)
     assert [k.get("class") for k in keys] == ["pk-diff-key pk-diff-added",

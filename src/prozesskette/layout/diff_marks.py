@@ -7,6 +7,7 @@
 * added and changed steps get an outline and a symbol badge at the box's lower corner
   ("+" for added, a pencil for changed; colour is never the only sign);
 * added transitions get a "+" badge on their longest straight run;
+* added and changed contact persons get an outline and a symbol in their lane header;
 * removed steps become dashed *ghost* boxes near where they were: in free space of their old
   lane (and phase, when both still exist), as close as possible to where the old chain went
   on from their predecessor; a removed step that finds no free space goes into a list of
@@ -30,6 +31,7 @@ from prozesskette.changes import ChainDiff, NameChange, StepChange, change_text
 from prozesskette.i18n import is_rtl
 from prozesskette.layout.geometry import (
     MIRRORED_ANCHOR,
+    ContactMark,
     DiffMarks,
     EdgeMark,
     EdgeRoute,
@@ -129,6 +131,33 @@ def _title_of(chain: Chain, step_id: str) -> str:
         return str(chain.step(step_id).title)
     except KeyError:
         return step_id
+
+
+def _contact_marks(layout: Layout, diff: ChainDiff, words: Mapping[str, str]
+                   ) -> list[ContactMark]:
+    """Outlines around the contacts added or changed, in their lane headers."""
+    marks: list[ContactMark] = []
+    for change in diff.contacts:
+        lane = layout.lanes.get(change.actor)
+        if change.kind == "removed" or lane is None:
+            continue
+        actor = diff.new.actor(change.actor)
+        index = next(i for i, contact in enumerate(actor.contacts) if contact.name == change.name)
+        spot = next((spot for spot in lane.contacts if spot.index == index), None)
+        if spot is None:  # the layout shows no contacts
+            continue
+        box = spot.text.rect if spot.qr is None else _union(spot.qr, spot.text.rect)
+        outline = box.inflate(_OUTLINE_GAP)
+        head = words[f"contact_{change.kind}"].format(actor=str(actor.name), name=change.name)
+        title = words["sep"].join([head, *(change_text(words, f) for f in change.fields)])
+        marks.append(ContactMark(change.actor, index, change.kind, outline,
+                                 _symbol_at(outline.right, outline.bottom), title))
+    return marks
+
+
+def _union(a: Rect, b: Rect) -> Rect:
+    x, y = min(a.x, b.x), min(a.y, b.y)
+    return Rect(x, y, max(a.right, b.right) - x, max(a.bottom, b.bottom) - y)
 
 
 # --------------------------------------------------------------------------- ghosts
@@ -361,10 +390,13 @@ def mark_layout(layout: Layout, diff: ChainDiff) -> Layout:
     words = words_for("diff", layout.language)
     steps = _step_marks(layout, diff, words)
     edges = _edge_marks(layout, diff, words)
+    contacts = _contact_marks(layout, diff, words)
     ghosts, homeless = _ghosts(layout, diff, words, _obstacles(layout, steps, edges))
     present: dict[MarkKind, bool] = {
-        "added": any(m.kind == "added" for m in steps) or bool(edges),
-        "changed": any(m.kind == "changed" for m in steps),
+        "added": any(m.kind == "added" for m in steps) or bool(edges)
+        or any(m.kind == "added" for m in contacts),
+        "changed": any(m.kind == "changed" for m in steps)
+        or any(m.kind == "changed" for m in contacts),
         "removed": bool(ghosts or homeless)}
     kinds = [kind for kind, shown in present.items() if shown]
     if not kinds:
@@ -387,5 +419,6 @@ def mark_layout(layout: Layout, diff: ChainDiff) -> Layout:
                              lambda t: replace(t, x=width - t.x,
                                                anchor=MIRRORED_ANCHOR[t.anchor]),
                              lambda p: (width - p[0], p[1]))["marks"]
-    marks = replace(below, steps=tuple(steps), edges=tuple(edges), ghosts=tuple(ghosts))
+    marks = replace(below, steps=tuple(steps), edges=tuple(edges), ghosts=tuple(ghosts),
+                    contacts=tuple(contacts))
     return replace(layout, width=width, height=bottom + _MARGIN, marks=marks)

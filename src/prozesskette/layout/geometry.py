@@ -234,6 +234,18 @@ class EdgeMark:
 
 
 @dataclass(frozen=True)
+class ContactMark:
+    """A contact person added or changed since the old version, in its lane header."""
+
+    actor: str
+    index: int  # the contact's place among the actor's contacts (as ContactSpot.index)
+    kind: Literal["added", "changed"]
+    outline: Rect  # around the QR code and the text
+    symbol: Rect
+    title: str  # what changed, with the old values
+
+
+@dataclass(frozen=True)
 class Ghost:
     """A removed step, drawn as a dashed outline near where it was."""
 
@@ -261,13 +273,14 @@ class DiffMarks:
     steps: tuple[StepMark, ...] = ()
     edges: tuple[EdgeMark, ...] = ()
     ghosts: tuple[Ghost, ...] = ()
+    contacts: tuple[ContactMark, ...] = ()
     keys: tuple[MarkKey, ...] = ()  # the legend of the marks
     keys_rect: Rect | None = None
     removed: TextBlock | None = None  # removed steps without room in the chart, as a list
     removed_rect: Rect | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.steps or self.edges or self.ghosts or self.keys)
+        return bool(self.steps or self.edges or self.ghosts or self.contacts or self.keys)
 
 
 @dataclass(frozen=True)

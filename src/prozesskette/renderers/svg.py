@@ -226,6 +226,7 @@ class _Svg:
         # the marks of a diff (none for an ordinary chart): see svg_diff
         self.step_marks = {mark.step: mark for mark in layout.marks.steps}
         self.edge_marks = {(mark.source, mark.target): mark for mark in layout.marks.edges}
+        self.contact_marks = {(mark.actor, mark.index): mark for mark in layout.marks.contacts}
 
     # --- text
 
@@ -373,6 +374,9 @@ class _Svg:
         if self.qr and spot.qr is not None:
             out.append(self.qr_code(spot))
         out.append(self.text(spot.text))
+        mark = self.contact_marks.get((spot.actor, spot.index))
+        if mark:
+            out.append(svg_diff.contact_mark(self, mark))
         out.append("</g>")
 
     def qr_code(self, spot: ContactSpot) -> str:

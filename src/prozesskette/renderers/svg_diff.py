@@ -8,6 +8,8 @@ The marks come placed in :attr:`Layout.marks <prozesskette.layout.geometry.Layou
   pencil badge. The step's own accessible name and tooltip (``<title>``) then also say what
   changed, with the old values;
 * an added transition: its route in the "added" colour and a "+" badge with a ``<title>``;
+* an added or changed contact person: an outline and a symbol in the lane header, named (and
+  with a ``<title>``) by what changed;
 * a removed step: a dashed ghost box with its old title and a "−" badge, a list item with
   an accessible name;
 * the legend of the marks, and the list of removed steps that found no room in the chart.
@@ -22,6 +24,7 @@ from __future__ import annotations
 from typing import Literal, Protocol
 
 from prozesskette.layout.geometry import (
+    ContactMark,
     EdgeMark,
     Ghost,
     Layout,
@@ -42,8 +45,8 @@ from prozesskette.theme import (
     STEP_FILL,
 )
 
-__all__ = ["DASH", "Drawer", "edge_mark", "edge_style", "ghosts", "keys", "mark_color",
-           "removed_list", "step_mark"]
+__all__ = ["DASH", "Drawer", "contact_mark", "edge_mark", "edge_style", "ghosts", "keys",
+           "mark_color", "removed_list", "step_mark"]
 
 Shape = Literal["start", "task", "decision", "document", "end"]
 
@@ -113,6 +116,18 @@ def step_mark(drawer: Drawer, shape: Shape, mark: StepMark) -> str:
                                                 f' stroke-width="2"{_dash(mark.kind)}')
     return (f'<g class="pk-diff-mark pk-diff-{mark.kind}"{mark_color(mark.kind)}'
             f' aria-hidden="true" pointer-events="none">{outline}'
+            f"{_symbol(mark.kind, mark.symbol)}</g>")
+
+
+def contact_mark(drawer: Drawer, mark: ContactMark) -> str:
+    """The outline and symbol of an added or changed contact person, named by what changed
+    (inside its ``g.pk-contact``; only the outline and the symbol catch the pointer, so that
+    the contact's links stay usable)."""
+    outline = drawer.shape("task", mark.outline, f' fill="none" stroke="currentColor"'
+                                                 f' stroke-width="1.5"{_dash(mark.kind)}')
+    name = escape_attribute(one_line(mark.title))
+    return (f'<g class="pk-diff-mark pk-diff-{mark.kind}"{mark_color(mark.kind)} role="img"'
+            f' aria-label="{name}">{_title(mark.title)}{outline}'
             f"{_symbol(mark.kind, mark.symbol)}</g>")
 
 

@@ -113,6 +113,11 @@ class _MarkPainter:
                 painter.fill_rect(route.label.rect, pdf_color(STEP_FILL))
                 painter.block(route.label.text)
             self.symbol("added", edge_mark.symbol)
+        for contact in marks.contacts:
+            self.stroke(contact.kind, 1.5)
+            path, _width = painter.shape_path("task", contact.outline)
+            c.drawPath(path, stroke=1, fill=0)
+            self.symbol(contact.kind, contact.symbol)
         for ghost in marks.ghosts:
             self.stroke("removed", 1.5)
             painter.shape(ghost.kind, ghost.rect, pdf_color(STEP_FILL), None)
