@@ -487,18 +487,18 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _write_diff_summary(changes, f"{old_name} → {new_path}", out)
         if args.output:
             options = {"lang": args.lang} if args.lang else {}
-            data: str | bytes
-            if suffix == "pdf":
-                import warnings
+            import warnings
 
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
+            data: str | bytes
+            with warnings.catch_warnings(record=True) as caught:  # print problems, not code
+                warnings.simplefilter("always")
+                if suffix == "pdf":
                     data = api.to_diff_pdf(chains[0], chains[1], compared=old_name, **options)
-                err.writelines(f"{args.output}: warning: {w.message}\n" for w in caught)
-            elif suffix == "svg":
-                data = api.to_diff_svg(chains[0], chains[1], **options)
-            else:
-                data = api.to_diff_html(chains[0], chains[1], **options)
+                elif suffix == "svg":
+                    data = api.to_diff_svg(chains[0], chains[1], **options)
+                else:
+                    data = api.to_diff_html(chains[0], chains[1], **options)
+            err.writelines(f"{args.output}: warning: {w.message}\n" for w in caught)
             write_atomic(args.output, data)
             err.write(f"wrote {args.output}\n")
     except ProzessketteError as exc:  # trouble, not a difference: exit 2 as diff(1) does
