@@ -464,6 +464,13 @@ def test_cli_reads_the_old_version_from_git_read_only(tmp_path: Path,
                           capture_output=True, check=True).stdout == status_before
 
 
+def test_a_revision_is_never_an_option_for_git(tmp_path: Path) -> None:
+    target = tmp_path / "written"
+    code, _out, err = run("diff", f"--since=--output={target}", str(ARBEIT))
+    assert code == 2 and "is not a revision" in err
+    assert not target.exists()
+
+
 def test_cli_says_so_when_git_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     code, _out, err = run("diff", "--since", "HEAD", str(ARBEIT))

@@ -487,6 +487,9 @@ def revision_text(path: str | Path, revision: str) -> str:
                                        f"{reason} (read-only: nothing in the repository was "
                                        "changed)", hint, "revision"))
 
+    if revision.startswith("-") or not revision.strip():  # git would read it as an option
+        raise trouble(f"'{revision}' is not a revision", "give a commit, tag or branch, "
+                      "e.g. HEAD~1 or v2026-10")
     git = shutil.which("git")
     file = Path(path).resolve()
     if git is None:
