@@ -205,10 +205,10 @@ def _fits(index: RectIndex, rect: Rect, kind: str, clearance: float) -> bool:
 def _positions(area: Rect, w: float, h: float, target: tuple[float, float]
                ) -> Iterator[Rect]:
     """Every candidate box of w × h inside ``area``, nearest to ``target`` first."""
-    columns = int((area.w - w) // _SCAN_STEP) + 1
-    rows = int((area.h - h) // _SCAN_STEP) + 1
     if area.w < w or area.h < h:
         return
+    columns = int((area.w - w) // _SCAN_STEP) + 1
+    rows = int((area.h - h) // _SCAN_STEP) + 1
     spots = [(area.x + i * _SCAN_STEP, area.y + j * _SCAN_STEP)
              for i in range(columns) for j in range(rows)]
     spots.sort(key=lambda p: ((p[0] + w / 2 - target[0]) ** 2 + (p[1] + h / 2 - target[1]) ** 2,
@@ -299,7 +299,7 @@ def _lane_body(layout: Layout, band: Rect, header: Rect) -> Rect | None:
     return Rect(left, band.y, band.right - left, band.h) if band.right > left else None
 
 
-def _ghost_size(layout: Layout, title: str) -> tuple[float, float, list[str]]:
+def _ghost_size(layout: Layout, title: str) -> tuple[float, float]:
     """A typical task box of this chart, taller when the title needs more lines."""
     tasks = [node.rect for node in layout.nodes.values() if node.kind == "task"] or \
         [node.rect for node in layout.nodes.values()]
@@ -307,7 +307,7 @@ def _ghost_size(layout: Layout, title: str) -> tuple[float, float, list[str]]:
     h = median(rect.h for rect in tasks) if tasks else 40.0
     size = layout.style.font_size
     lines = tx.wrap(title, max(w - 12.0, 10.0), size)
-    return w, max(h, len(lines) * tx.line_height(size) + 10.0), lines
+    return w, max(h, len(lines) * tx.line_height(size) + 10.0)
 
 
 def _ghosts(layout: Layout, diff: ChainDiff, words: Mapping[str, str], index: RectIndex
@@ -319,7 +319,7 @@ def _ghosts(layout: Layout, diff: ChainDiff, words: Mapping[str, str], index: Re
     for change in diff.step_changes("removed"):
         step = diff.old.step(change.old_id or "")
         title = _localised(step.title, layout.language)
-        w, h, _lines = _ghost_size(layout, title)
+        w, h = _ghost_size(layout, title)
         spot = None
         tries = [(clearance, area) for clearance in (GHOST_CLEARANCE, TIGHT_CLEARANCE)
                  for area in place.areas(step)]
