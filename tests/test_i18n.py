@@ -148,7 +148,7 @@ SURFACES: tuple[Surface, ...] = get_args(Surface)
 def test_word_tables_have_the_english_keys() -> None:
     english = CATALOGUE["en"]
     assert set(english) == set(SURFACES) == {"legend", "chart", "page", "print", "paper",
-                                             "focus", "fresh"}
+                                             "focus", "fresh", "diff"}
     for tag, surfaces in CATALOGUE.items():
         assert set(surfaces) == set(english), tag
         for surface, table in surfaces.items():

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _API = ("load", "check", "layout_chain", "verify", "to_svg", "to_json", "to_pdf", "to_png",
-        "to_html", "to_networkx", "render", "localise")
+        "to_html", "to_networkx", "render", "localise", "diff", "to_diff_svg", "to_diff_html",
+        "to_diff_pdf")
 _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
           "Contact": "prozesskette.model", "Phase": "prozesskette.model",
           "Step": "prozesskette.model", "Transition": "prozesskette.model",
@@ -28,19 +29,24 @@ _OTHER = {"Chain": "prozesskette.model", "Actor": "prozesskette.model",
 
 __all__ = [
     "Actor", "Chain", "Contact", "Issue", "Layout", "OptionError", "Options", "Phase",
-    "ProzessketteError", "Service", "Step", "Text", "Transition", "analyse", "check",
+    "ProzessketteError", "Service", "Step", "Text", "Transition", "analyse", "check", "diff",
     "layout_chain", "load", "localise", "metrics", "render",
-    "to_html", "to_json", "to_networkx", "to_pdf", "to_png", "to_svg", "verify",
+    "to_diff_html", "to_diff_pdf", "to_diff_svg", "to_html", "to_json", "to_networkx", "to_pdf",
+    "to_png", "to_svg", "verify",
 ]
 
 if TYPE_CHECKING:
     from prozesskette.analysis import analyse
     from prozesskette.api import (
         check,
+        diff,
         layout_chain,
         load,
         localise,
         render,
+        to_diff_html,
+        to_diff_pdf,
+        to_diff_svg,
         to_html,
         to_json,
         to_networkx,

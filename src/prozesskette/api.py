@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Unpack, get_args
 
+from prozesskette.changes import ChainDiff, diff_chains
 from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export.networkx_graph import chain_digraph
 from prozesskette.focus import focus_chain, focus_ids
@@ -22,6 +23,7 @@ from prozesskette.i18n import localise as _localise
 from prozesskette.layout import Violation
 from prozesskette.layout import layout_chain as _layout
 from prozesskette.layout import verify as _verify
+from prozesskette.layout.diff_marks import mark_layout
 from prozesskette.layout.geometry import Layout
 from prozesskette.loader import read_chain
 from prozesskette.model import Chain
@@ -190,3 +192,60 @@ def to_networkx(source: Source, *, lang: str | None = None) -> Any:
     ``label``, ``kind``, ``actor``, ``actors`` and ``phase``), an edge per transition (with
     ``label``). Needs the ``networkx`` extra (``pip install "prozesskette[networkx]"``)."""
     return chain_digraph(_checked(source, lang))
+
+
+def diff(old: Source, new: Source) -> ChainDiff:
+    """What changed from ``old`` to ``new`` (each a chain, file, YAML text or dict; both are
+    loaded and checked, errors raise): steps, transitions, actors, phases and contacts added,
+    removed, changed or renamed (see :mod:`prozesskette.changes`). A ``ChainDiff`` is false
+    when there is no difference."""
+    return diff_chains(_checked(old), _checked(new))
+
+
+def _diff_of(old: Source, new: Source, options: dict[str, Any]) -> ChainDiff:
+    """The diff of the two chains as drawn: both focused and in ``lang`` as ``options`` say
+    (those two are taken out of ``options``)."""
+    lang: str | None = options.pop("lang", None)
+    focus: str | None = options.pop("focus", None)
+    return diff_chains(_checked(old, lang, focus), _checked(new, lang, focus))
+
+
+def _diff_layout(old: Source, new: Source, options: dict[str, Any]) -> Layout:
+    changes = _diff_of(old, new, options)
+    return mark_layout(_layout(changes.new, **options), changes)
+
+
+@takes_options(SvgOptions)
+def to_diff_svg(old: Source, new: Source, **options: Unpack[SvgOptions]) -> str:
+    """The new chart with what changed since ``old`` marked: added and changed steps outlined
+    with a symbol (the old values in their tooltips and accessible names), added transitions,
+    removed steps as dashed ghosts, and a legend of the marks. Options as :func:`to_svg`."""
+    chart: dict[str, Any] = dict(options)
+    embed_font: bool = chart.pop("embed_font", True)
+    standalone: bool = chart.pop("standalone", True)
+    return render_svg(_diff_layout(old, new, chart), qr=options.get("qr", True),
+                      embed_font=embed_font, standalone=standalone)
+
+
+@takes_options(HtmlOptions)
+def to_diff_html(old: Source, new: Source, **options: Unpack[HtmlOptions]) -> str:
+    """:func:`to_html`'s page of the new chain with the marked chart of :func:`to_diff_svg`
+    inline (its tooltips work there too)."""
+    chart: dict[str, Any] = dict(options)
+    embed_font: bool = chart.pop("embed_font", True)
+    return render_html(_diff_layout(old, new, chart), qr=options.get("qr", True),
+                       embed_font=embed_font)
+
+
+@takes_options(PdfOptions)
+def to_diff_pdf(old: Source, new: Source, *, compared: str | None = None,
+                **options: Unpack[PdfOptions]) -> bytes:
+    """The marked chart of :func:`to_diff_svg` on its page, then the "Änderungen" pages
+    listing every change with its old and new values (instead of the Schnittstellenpapier).
+    ``compared`` names the old version on those pages, e.g. "chain.yaml@HEAD~1"."""
+    from prozesskette.printing import render_diff_pdf  # the PDF stack: see to_pdf
+
+    pdf: dict[str, Any] = dict(options)
+    changes = _diff_of(old, new, pdf)
+    pdf.pop("appendix", None)
+    return render_diff_pdf(changes.new, changes, compared=compared, **pdf)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from prozesskette.changes import ChainDiff
 from prozesskette.layout import layout_chain
+from prozesskette.layout.diff_marks import mark_layout
 from prozesskette.layout.geometry import Layout
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf import (
@@ -35,10 +37,11 @@ from prozesskette.renderers.pdf import (
     smallest_module_mm,
     write_pdf,
 )
+from prozesskette.renderers.pdf.diff_pages import write_diff_pdf
 from prozesskette.renderers.pdf.page import chain_rtl
 
 __all__ = ["MAX_QR_GROWTH", "QR_ATTEMPTS", "LayoutFactory", "PdfResult", "PrintWarning",
-           "build_pdf", "render_pdf"]
+           "build_pdf", "render_diff_pdf", "render_pdf"]
 
 MAX_QR_GROWTH = 2.5
 """When the chart's text prints below 7 pt anyway, QR codes are enlarged to at most this many
@@ -221,6 +224,8 @@ def build_pdf(
     qr: bool = True,
     creation_date: datetime | None = None,
     focus: tuple[str, ...] = (),
+    diff: ChainDiff | None = None,
+    compared: str | None = None,
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> PdfResult:
@@ -242,6 +247,10 @@ def build_pdf(
     ``focus`` names the focused actors when ``chain`` is a focus view (made by
     :func:`prozesskette.focus.focus_chain`): the Schnittstellenpapier then lists their
     hand-offs in both directions with the other sides' contacts.
+
+    ``diff`` (of an older version against ``chain``) marks the changes on the chart, and the
+    pages after it list them ("Änderungen", see :mod:`.renderers.pdf.diff_pages`) instead of
+    the Schnittstellenpapier; ``compared`` names the old version there.
     """
     options = {**(layout_options or {}), **more_layout_options}
     if page is not None:
@@ -249,22 +258,40 @@ def build_pdf(
         page = page.strip().upper()
     notes: list[str] = []
     qr_size: float | None = options.pop("qr_size", None)
+    if diff is not None:  # the pages after the chart list the changes instead
+        appendix = False
     if appendix and chain_rtl(chain):
         appendix = False
         notes.append(_RTL_APPENDIX_NOTE)
-    request = _Request(chain, layout_factory or layout_chain, options, page, landscape, qr)
+    factory = layout_factory or layout_chain
+    if diff is not None:  # marked in every layout tried: the marks may grow the chart
+        factory = _marking(factory, diff)
+    request = _Request(chain, factory, options, page, landscape, qr)
     fitted = _fit_qr_codes(request, qr_size, directory=appendix and contacts)
     notes.extend(fitted.notes)
     layout, placement = fitted.fit.layout, fitted.fit.placement
-    document = write_pdf(chain, layout, placement, appendix=appendix, contacts=contacts,
-                         matrix=matrix, interfaces=interfaces, qr=qr,
-                         creation_date=creation_date, focus=focus)
+    if diff is not None:
+        document = write_diff_pdf(chain, layout, placement, diff, compared=compared,
+                                  creation_date=creation_date)
+    else:
+        document = write_pdf(chain, layout, placement, appendix=appendix, contacts=contacts,
+                             matrix=matrix, interfaces=interfaces, qr=qr,
+                             creation_date=creation_date, focus=focus)
     return PdfResult(data=document.data, page=placement.page, landscape=placement.landscape,
                      page_size=(placement.width, placement.height), scale=placement.scale,
                      origin=(placement.x, placement.y),
                      text_size=layout.style.font_size * placement.scale,
                      module_mm=fitted.fit.module_mm, qr_size=fitted.qr_size,
                      pages=document.pages, warnings=tuple(notes), layout=layout)
+
+
+def _marking(factory: LayoutFactory, diff: ChainDiff) -> LayoutFactory:
+    """A layout factory whose layouts carry the marks of ``diff``."""
+
+    def marked(chain: Chain, **options: Any) -> Layout:
+        return mark_layout(factory(chain, **options), diff)
+
+    return marked
 
 
 def render_pdf(
@@ -288,6 +315,17 @@ def render_pdf(
                        appendix=appendix, contacts=contacts, matrix=matrix,
                        interfaces=interfaces, qr=qr, creation_date=creation_date,
                        focus=focus, layout_options=layout_options, **more_layout_options)
+    for note in result.warnings:
+        warnings.warn(note, PrintWarning, stacklevel=2)
+    return result.data
+
+
+def render_diff_pdf(chain: Chain, diff: ChainDiff, *, compared: str | None = None,
+                    **options: Any) -> bytes:
+    """The new ``chain`` with the changes of ``diff`` marked, then the "Änderungen" pages; see
+    :func:`build_pdf` (``options`` as :func:`render_pdf`'s). Problems come as
+    :class:`PrintWarning`."""
+    result = build_pdf(chain, diff=diff, compared=compared, **options)
     for note in result.warnings:
         warnings.warn(note, PrintWarning, stacklevel=2)
     return result.data

@@ -31,6 +31,12 @@ BADGE_TEXT = "#fff"  # --pk-badge-text
 LEGEND_FILL = "#fff"  # --pk-legend-fill
 QR_DARK, QR_LIGHT = "#000", "#fff"  # never themed: a QR code needs dark on light
 
+# --- the marks of a diff (prozesskette diff): each also has a symbol, never colour alone;
+# each has at least 4.5:1 contrast on white
+DIFF_ADDED = "#1a7f37"  # --pk-diff-added: added steps and transitions ("+")
+DIFF_CHANGED = "#9a6700"  # --pk-diff-changed: changed steps (pencil)
+DIFF_REMOVED = "#6e7781"  # --pk-diff-removed: ghosts of removed steps (dashed, "−")
+
 # --- lanes without a colour of their own, in turn (the layout chooses them)
 AUTO_LANE_COLORS = ("#eef4fb", "#f3f8ee", "#fbf3ea", "#f2eefa", "#eaf6f6", "#fbeef2", "#f6f5e8",
                     "#edf1f5", "#f4efe9", "#eef7f1", "#f7eef8", "#eef0fa")

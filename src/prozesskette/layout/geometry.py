@@ -208,6 +208,81 @@ class Style:
     arrow_size: float = 6.0
 
 
+MarkKind = Literal["added", "changed", "removed"]
+"""How a part of the chart differs from an older version (see :mod:`.diff_marks`)."""
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """A step added or changed since the old version: an outline around it and a symbol."""
+
+    step: str
+    kind: Literal["added", "changed"]
+    outline: Rect  # the step's box, grown a little
+    symbol: Rect  # the round badge with the symbol ("+" or a pencil)
+    title: str  # what changed, with the old values: tooltip and screen-reader text
+
+
+@dataclass(frozen=True)
+class EdgeMark:
+    """A transition added since the old version: its route stands out, with a symbol."""
+
+    source: str
+    target: str
+    symbol: Rect  # the "+" badge, on the route's longest straight run
+    title: str
+
+
+@dataclass(frozen=True)
+class ContactMark:
+    """A contact person added or changed since the old version, in its lane header."""
+
+    actor: str
+    index: int  # the contact's place among the actor's contacts (as ContactSpot.index)
+    kind: Literal["added", "changed"]
+    outline: Rect  # around the QR code and the text
+    symbol: Rect
+    title: str  # what changed, with the old values
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """A removed step, drawn as a dashed outline near where it was."""
+
+    step: str  # its id in the old chain
+    kind: Literal["start", "task", "decision", "document", "end"]
+    rect: Rect
+    text: TextBlock
+    symbol: Rect  # the "−" badge
+    title: str  # "removed: …" with the old values
+
+
+@dataclass(frozen=True)
+class MarkKey:
+    """One entry of the marks' legend."""
+
+    kind: MarkKind
+    swatch: Rect
+    text: TextBlock
+
+
+@dataclass(frozen=True)
+class DiffMarks:
+    """The marks of a chart drawn against an older version; empty for an ordinary chart."""
+
+    steps: tuple[StepMark, ...] = ()
+    edges: tuple[EdgeMark, ...] = ()
+    ghosts: tuple[Ghost, ...] = ()
+    contacts: tuple[ContactMark, ...] = ()
+    keys: tuple[MarkKey, ...] = ()  # the legend of the marks
+    keys_rect: Rect | None = None
+    removed: TextBlock | None = None  # removed steps without room in the chart, as a list
+    removed_rect: Rect | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.steps or self.edges or self.ghosts or self.contacts or self.keys)
+
+
 @dataclass(frozen=True)
 class Layout:
     width: float
@@ -222,6 +297,7 @@ class Layout:
     style: Style = field(default_factory=Style)
     language: str = "de"
     chain: Any = None  # the Chain drawn (for metadata: title, descriptions, links)
+    marks: DiffMarks = field(default_factory=DiffMarks)  # changes against an old version
 
     def to_json(self) -> dict[str, Any]:
         """The documented geometry JSON (points, top-left origin, y down)."""
@@ -286,7 +362,7 @@ class RectIndex:
         return sorted(found)
 
 
-_DRAWN = ("nodes", "lanes", "phases", "edges", "title", "legend")
+_DRAWN = ("nodes", "lanes", "phases", "edges", "title", "legend", "marks")
 
 
 def map_geometry(layout: Layout, rect: Callable[[Rect], Rect],

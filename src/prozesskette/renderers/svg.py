@@ -32,7 +32,9 @@ draws; the jobs around it live beside it: escaping, links and ids in
 :mod:`prozesskette.markup`, colours in :mod:`~prozesskette.theme`, the ``<style>``
 and embedded fonts in :mod:`~prozesskette.renderers.svg_style`, the words for screen readers
 in :mod:`~prozesskette.renderers.describe` (with :mod:`prozesskette.words`), QR codes in
-:mod:`~prozesskette.renderers.svg_qr`.
+:mod:`~prozesskette.renderers.svg_qr`, the marks of a diff (``prozesskette diff``: outlines,
+symbols, ghosts of removed steps, their legend; ``--pk-diff-added``, ``--pk-diff-changed``,
+``--pk-diff-removed``) in :mod:`~prozesskette.renderers.svg_diff`.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ from prozesskette.markup import (
     one_line,
     safe_href,
 )
+from prozesskette.renderers import svg_diff
 from prozesskette.renderers.describe import ChartDescription
 from prozesskette.renderers.svg_qr import qr_svg
 from prozesskette.renderers.svg_style import font_faces, stylesheet
@@ -213,12 +216,17 @@ class _Svg:
         self.embed_font = embed_font
         self.prefix = element_id("", prefix) or "pk"
         self.words = words_for("chart", layout.language or "de")
+        self.diff_words = words_for("diff", layout.language or "de")
         self.describe = ChartDescription(layout, self.words)
         self.rtl = is_rtl(layout.language)
         self.chars: dict[bool, set[str]] = {False: set(), True: set()}  # drawn, by boldness
         self.out: list[str] = []
         self.lane_fill = {actor: lane_fill(lane.color) for actor, lane in layout.lanes.items()}
         self.font_stack = '"Noto Sans",sans-serif'
+        # the marks of a diff (none for an ordinary chart): see svg_diff
+        self.step_marks = {mark.step: mark for mark in layout.marks.steps}
+        self.edge_marks = {(mark.source, mark.target): mark for mark in layout.marks.edges}
+        self.contact_marks = {(mark.actor, mark.index): mark for mark in layout.marks.contacts}
 
     # --- text
 
@@ -366,6 +374,9 @@ class _Svg:
         if self.qr and spot.qr is not None:
             out.append(self.qr_code(spot))
         out.append(self.text(spot.text))
+        mark = self.contact_marks.get((spot.actor, spot.index))
+        if mark:
+            out.append(svg_diff.contact_mark(self, mark))
         out.append("</g>")
 
     def qr_code(self, spot: ContactSpot) -> str:
@@ -425,8 +436,10 @@ class _Svg:
         out.append(f'<g class="{classes}"{_attr("data-step", node.id)}'
                    f'{_attr("data-actors", " ".join(node.actors))} id="{step_id}"'
                    ' role="listitem">')
-        label = _attr("aria-label", self.describe.step_label(node))
-        description = one_line(node.description or "").strip()
+        mark = self.step_marks.get(node.id)
+        changes = f" {mark.title}" if mark else ""  # what changed, with the old values
+        label = _attr("aria-label", self.describe.step_label(node) + changes)
+        description = (changes + " " + one_line(node.description or "")).strip()
         paint = f' fill="{STEP_FILL}" stroke="{STROKE}"'
         # The box is the step's image for screen readers: its name says everything the
         # (hidden) texts show and more; the description becomes its tooltip and description.
@@ -451,6 +464,8 @@ class _Svg:
                                               f' fill="{NOTE}"'))
         inner.extend(self.badge(badge) for badge in node.badges)
         out.append(f'<g aria-hidden="true">{"".join(inner)}</g>')
+        if mark:
+            out.append(svg_diff.step_mark(self, node.kind, mark))
         out.append("</g>")
 
     def badge(self, badge: Badge) -> str:
@@ -479,6 +494,9 @@ class _Svg:
         classes = "pk-edge" + (" pk-handoff" if edge.handoff else "") + \
             (" pk-back" if edge.back else "")
         color = f' color="{HANDOFF}"' if edge.handoff else ""
+        mark = self.edge_marks.get((edge.source, edge.target))
+        if mark:
+            color += svg_diff.edge_style("added")
         parts = [f'<g class="{classes}"{_attr("data-from", edge.source)}'
                  f'{_attr("data-to", edge.target)}{color}>']
         route, head = _arrow(edge.points, self.style.arrow_size)
@@ -497,6 +515,8 @@ class _Svg:
                          f' fill="{STEP_FILL}" stroke="none"/>')
             parts.append(self.text(edge.label.text))
         parts.append("</g>")
+        if mark:
+            parts.append(svg_diff.edge_mark(mark))
         self.out.append("".join(parts))
 
     def legend(self) -> None:
@@ -565,9 +585,14 @@ class _Svg:
         self.lanes()
         self.phases()
         self.steps()
+        if self.layout.marks:
+            self.out.append(svg_diff.ghosts(self, self.layout, self.diff_words["removed_list"]))
         self.edges()
         self.legend()
         self.title_block()
+        if self.layout.marks:
+            self.out.append(svg_diff.keys(self, self.layout))
+            self.out.append(svg_diff.removed_list(self, self.layout))
         body = "\n".join(part for part in self.out if part)
         css = self.css()  # after drawing: it embeds exactly the characters drawn
         layout, style = self.layout, self.style
