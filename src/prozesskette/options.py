@@ -17,11 +17,20 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, wraps
 from types import NoneType, UnionType
-from typing import Annotated, Any, Literal, TypedDict, TypeVar, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NamedTuple,
+    TypedDict,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 from typing import get_type_hints as _type_hints
 
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
@@ -44,9 +53,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Above:
-    """A number option's lower bound (exclusive): ``Annotated[float, Above(0)]``."""
+class Above(NamedTuple):
+    """A number option's lower bound (exclusive): ``Annotated[float, Above(0)]``. A
+    ``NamedTuple``: the CLI imports this module at every start, where a frozen dataclass costs
+    about 1 ms to create (a NamedTuple 0.1 ms)."""
 
     bound: float
 
