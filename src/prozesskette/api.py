@@ -18,10 +18,10 @@ from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.export.networkx_graph import chain_digraph
 from prozesskette.graph import check_chain, check_loaded
 from prozesskette.i18n import localise as _localise
-from prozesskette.layout import Violation
-from prozesskette.layout import layout_chain as _layout
-from prozesskette.layout import verify as _verify
+from prozesskette.layout.build import layout_chain as _layout
 from prozesskette.layout.geometry import Layout
+from prozesskette.layout.invariants import Violation
+from prozesskette.layout.invariants import verify as _verify
 from prozesskette.loader import read_chain
 from prozesskette.model import Chain
 from prozesskette.options import (
