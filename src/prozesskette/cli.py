@@ -342,10 +342,10 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _focus_views(chain: Chain, focus: str | None) -> list[tuple[str, str | None]]:
     """(file-name suffix, focus) of each drawing of ``render``: the whole chain; the view of
     the named actors; or, for ``--focus all``, one view per actor that has steps."""
-    from prozesskette.focus import ALL_ACTORS, actors_with_steps, focus_ids
-
     if not focus:
         return [("", None)]
+    from prozesskette.focus import ALL_ACTORS, actors_with_steps, focus_ids
+
     if focus.strip() == ALL_ACTORS:
         return [("-" + actor, actor) for actor in actors_with_steps(chain)]
     ids = focus_ids(chain, focus)

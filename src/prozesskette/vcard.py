@@ -4,13 +4,15 @@ Apart from the QR encoder (:mod:`prozesskette.qr`), which turns any text into a 
 and knows nothing about contacts. A leaf: only the standard library is needed, so the module
 imports fast, and it takes any object with a contact's fields (:class:`ContactFields`, which
 :class:`prozesskette.model.Contact` has), so it needs not even the model for type checking.
+Its results are ``NamedTuple`` classes, not frozen dataclasses: every render that draws a
+contact's QR code imports this module, and a frozen dataclass costs about 1 ms to create at
+import (a ``NamedTuple`` 0.1 ms, the ``Protocol`` 0.04 ms; measured in one process).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = ["AddressParts", "ContactFields", "NameParts", "escape_text", "split_address",
            "split_name", "vcard"]
@@ -69,8 +71,7 @@ def _uri(value: str) -> str:
     return _NEWLINE_RE.sub("", value)
 
 
-@dataclass(frozen=True)
-class NameParts:
+class NameParts(NamedTuple):
     """The structured name of a vCard's ``N`` property."""
 
     family: str = ""
@@ -120,8 +121,7 @@ def split_name(name: str) -> NameParts:
     )
 
 
-@dataclass(frozen=True)
-class AddressParts:
+class AddressParts(NamedTuple):
     """The components of a vCard's ``ADR`` property that a one-line address fills."""
 
     street: str = ""

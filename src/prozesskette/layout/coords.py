@@ -9,7 +9,6 @@ and branch labels need. :func:`item_boxes` joins both into each item's box.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from prozesskette import text as tx
@@ -21,8 +20,7 @@ from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label
 from prozesskette.layout.tracks import Channel, ChannelPlan
 
 
-@dataclass(frozen=True)
-class LaneAxis:
+class LaneAxis(NamedTuple):
     """Where everything lies along l."""
 
     phase_band: float  # extent of the phase titles' band before the first lane
@@ -144,8 +142,7 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
     return (top + bottom) / 2, bottom - top
 
 
-@dataclass(frozen=True)
-class TimeAxis:
+class TimeAxis(NamedTuple):
     """Where everything lies along t."""
 
     header_t: float  # extent of the lane headers before the first column

@@ -4,58 +4,80 @@ and coordinates are later stages, so no size can sway an order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from prozesskette.graph import ChainGraph
 
 
-@dataclass
 class Item:
-    """Something that occupies a slot in a column: a step, or a dummy of a long edge."""
+    """Something that occupies a slot in a column: a step, or a dummy of a long edge.
 
-    key: str
-    col: int
-    lo: int  # first lane (rank)
-    hi: int  # last lane (rank)
-    step: str | None  # the step id, None for dummies
-    pos: float = 0.0  # order key inside its lane cell
-    row: int = 0  # sub-row inside the lane (for multi-lane items: the row in lane lo)
-    row_hi: int = 0  # for multi-lane items: the row in lane hi
-    must_first: bool = False
-    must_last: bool = False
+    The grid's classes are work state that the engine's stages change in place. They are
+    plain classes with ``__slots__``, not dataclasses: a dataclass is created by generating and
+    executing its methods' source, about 0.7 ms each at every start of the program (a plain
+    class 0.005 ms; measured in one process), for an ``__eq__`` that nothing uses here.
+    """
+
+    __slots__ = ("col", "hi", "key", "lo", "must_first", "must_last", "pos", "row", "row_hi",
+                 "step")
+
+    def __init__(self, key: str, col: int, lo: int, hi: int, step: str | None, *,
+                 pos: float = 0.0) -> None:
+        self.key = key
+        self.col = col
+        self.lo = lo  # first lane (rank)
+        self.hi = hi  # last lane (rank)
+        self.step = step  # the step id, None for dummies
+        self.pos = pos  # order key inside its lane cell
+        self.row = 0  # sub-row inside the lane (for multi-lane items: the row in lane lo)
+        self.row_hi = 0  # for multi-lane items: the row in lane hi
+        self.must_first = False
+        self.must_last = False
+
+    def __repr__(self) -> str:
+        return f"Item({self.key!r}, col={self.col}, lanes={self.lo}..{self.hi}, row={self.row})"
 
     @property
     def real(self) -> bool:
         return self.step is not None
 
 
-@dataclass
 class Chainlink:
     """A forward edge as the chain of items it passes: source, dummies…, target."""
 
-    index: int  # the edge's index in ChainGraph.edges
-    items: list[Item]
-    vertical: bool = False  # source and target in the same column
-    detour: bool = False  # … with something in between: drawn beside the column
+    __slots__ = ("detour", "index", "items", "vertical")
+
+    def __init__(self, index: int, items: list[Item], *, vertical: bool = False,
+                 detour: bool = False) -> None:
+        self.index = index  # the edge's index in ChainGraph.edges
+        self.items = items
+        self.vertical = vertical  # source and target in the same column
+        self.detour = detour  # … with something in between: drawn beside the column
 
 
-@dataclass
 class Grid:
-    graph: ChainGraph
-    lanes: list[str]  # actor ids in drawing order
-    rank: dict[str, int]  # actor id -> lane rank
-    span: dict[str, tuple[int, int]]  # step id -> lane range (lo, hi)
-    badge_shared: set[str]  # shared steps drawn in the lead lane only (lanes not adjacent)
-    col: dict[str, int] = field(default_factory=dict)
-    columns: int = 0
-    phase_cols: dict[str, tuple[int, int]] = field(default_factory=dict)
-    items: dict[str, Item] = field(default_factory=dict)
-    links: list[Chainlink] = field(default_factory=list)
-    back: list[int] = field(default_factory=list)  # indices of edges drawn as loops back
-    rows: list[int] = field(default_factory=list)  # sub-rows per lane
-    detours_allowed: bool = True
-    free_detours: bool = False  # … or only those that no other edge could cross
-    detours: set[int] = field(default_factory=set)  # same-column hand-offs drawn beside
+    """Lanes, columns and items of one chain, filled in by the engine's stages."""
+
+    __slots__ = ("back", "badge_shared", "col", "columns", "detours", "detours_allowed",
+                 "free_detours", "graph", "items", "lanes", "links", "phase_cols", "rank",
+                 "rows", "span")
+
+    def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
+                 span: dict[str, tuple[int, int]], badge_shared: set[str], *,
+                 detours_allowed: bool = True, free_detours: bool = False) -> None:
+        self.graph = graph
+        self.lanes = lanes  # actor ids in drawing order
+        self.rank = rank  # actor id -> lane rank
+        self.span = span  # step id -> lane range (lo, hi)
+        self.badge_shared = badge_shared  # shared steps drawn in the lead lane only
+        self.col: dict[str, int] = {}
+        self.columns = 0
+        self.phase_cols: dict[str, tuple[int, int]] = {}
+        self.items: dict[str, Item] = {}
+        self.links: list[Chainlink] = []
+        self.back: list[int] = []  # indices of edges drawn as loops back
+        self.rows: list[int] = []  # sub-rows per lane
+        self.detours_allowed = detours_allowed
+        self.free_detours = free_detours  # … or only those that no other edge could cross
+        self.detours: set[int] = set()  # same-column hand-offs drawn beside
 
 
 def lane_spans(graph: ChainGraph, rank: dict[str, int]) -> tuple[dict[str, tuple[int, int]],

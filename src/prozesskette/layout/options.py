@@ -8,7 +8,7 @@ For lanes as rows (``lr``) t is x and l is y; for lanes as columns (``tb``) t is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prozesskette.layout.geometry import Point, Rect
 from prozesskette.layout.lane_order import LaneOrder
@@ -50,8 +50,7 @@ NUDGE = 3.5
 MARGIN = 12.0  # white space around the whole drawing
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """The map from the abstract axes (t, l) to the drawing's (x, y)."""
 
     direction: Direction
@@ -69,8 +68,7 @@ class Frame:
         return Rect(l0, t0, l_ext, t_ext)
 
 
-@dataclass(frozen=True)
-class Canvas:
+class Canvas(NamedTuple):
     """The :class:`Frame` with the chart shifted down by ``dy`` (room for the title)."""
 
     frame: Frame

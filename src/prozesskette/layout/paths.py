@@ -6,7 +6,7 @@ coordinate with the one before.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.coords import Box
@@ -19,8 +19,7 @@ from prozesskette.model import StepKind
 AxisPoint = tuple[float, float]  # a point (t, l) in the abstract axes
 
 
-@dataclass(frozen=True)
-class _Placed:
+class _Placed(NamedTuple):
     """The placed stage results a route's points are read from."""
 
     graph: ChainGraph

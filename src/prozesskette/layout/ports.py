@@ -9,8 +9,7 @@ an edge to a neighbour straight across keeps the centre.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prozesskette.layout.options import PORT_GAP
 from prozesskette.layout.routes import Route
@@ -21,8 +20,7 @@ PortEnd = Literal["src", "dst"]
 PortKey = tuple[int, PortEnd]  # (edge index, which end)
 
 
-@dataclass(frozen=True)
-class Port:
+class Port(NamedTuple):
     item: str  # grid item key of the step
     side: Side
     edge: int

@@ -5,8 +5,7 @@ the grid alone, before any size or coordinate is known. The final points follow 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
@@ -21,8 +20,7 @@ gap, out of the source's right side and into the target's left side."""
 GapKey = tuple[int, int]  # (lane, gap index): the row gap above row k of a lane is gap k
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     edge: int  # index in ChainGraph.edges
     kind: RouteKind
     items: tuple[Item, ...]  # source, dummies…, target (loops: source, target)
@@ -167,13 +165,13 @@ def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
             span = room.elbow_fits(u, first, _lanes_between(u, first), first.lo > u.lo,
                                    jog_after=True)
             if span is not None:
-                route = routes[index] = replace(route, elbow_start=True)
+                route = routes[index] = route._replace(elbow_start=True)
                 room.take(u.col, (*span, u.key))
         if v.lo == v.hi and last.lo != v.lo:
             span = room.elbow_fits(v, last, _lanes_between(last, v), not v.lo > last.lo,
                                    jog_after=False)
             if span is not None:
-                routes[index] = replace(route, elbow_end=True)
+                routes[index] = route._replace(elbow_end=True)
                 room.take(v.col, (*span, v.key))
     for index, route in enumerate(routes):
         if route.kind != "fwd" or len(route.items) != 2:
@@ -186,13 +184,13 @@ def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
         # vertical first, in the source's column
         span = room.elbow_fits(u, v, between, down, jog_after=True)
         if span is not None:
-            routes[index] = replace(route, kind="elbowV")
+            routes[index] = route._replace(kind="elbowV")
             room.take(u.col, (*span, u.key))
             continue
         # horizontal first, then into the target's top (or bottom)
         span = room.elbow_fits(v, u, between, not down, jog_after=False)
         if span is not None:
-            routes[index] = replace(route, kind="elbowH")
+            routes[index] = route._replace(kind="elbowH")
             room.take(v.col, (*span, v.key))
 
 

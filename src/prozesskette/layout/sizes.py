@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from prozesskette import text as tx
@@ -34,8 +33,7 @@ from prozesskette.model import Actor, Chain, Step, StepKind
 LABEL_WRAP = 72.0  # branch labels wrap at this width
 
 
-@dataclass(frozen=True)
-class NodeText:
+class NodeText(NamedTuple):
     """A step's wrapped text and the box that holds it."""
 
     lines: tuple[str, ...]
@@ -158,8 +156,7 @@ def header_content(actor: Actor, options: Options, width: float) -> HeaderConten
     return HeaderContent(height + HEADER_PAD, title, tuple(contacts))
 
 
-@dataclass(frozen=True)
-class HeaderSizes:
+class HeaderSizes(NamedTuple):
     width: float  # of the header, across the lane
     need: Mapping[str, float]  # actor id -> least extent of the lane (l) its header asks for
 
@@ -183,8 +180,7 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame,
 
 # --- step boxes, narrowed to the wanted aspect ----------------------------------------------
 
-@dataclass(frozen=True)
-class Sizing:
+class Sizing(NamedTuple):
     """The result of the sizes stage."""
 
     texts: Mapping[str, NodeText]  # step id -> wrapped text and box

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prozesskette.layout.options import NUDGE
 from prozesskette.layout.ports import Port, PortKey
@@ -24,20 +23,29 @@ column channel, smaller l in a row gap), +1 towards the high side; 0: not weighe
 run that turns into the tracks of column channels at both ends)."""
 
 
-@dataclass
 class Seg:
     """A run of one edge inside a channel while tracks are chosen (work state of this stage;
-    the stage hands on :class:`Run`): along l in a column channel, along t in a row gap."""
+    the stage hands on :class:`Run`): along l in a column channel, along t in a row gap.
+    A plain class, not a dataclass, for the reason in :class:`~prozesskette.layout.grid.Item`.
+    """
 
-    edge: int
-    a: float  # start coordinate along the channel
-    b: float
-    a_side: StubSide
-    b_side: StubSide
-    track: int = 0
-    a_port: PortKey | None = None  # the step port at end a, if the run starts at a step
-    b_port: PortKey | None = None
-    b_exact: bool = True  # False: end b stands for a track found later (not a fixed place)
+    __slots__ = ("a", "a_port", "a_side", "b", "b_exact", "b_port", "b_side", "edge", "track")
+
+    def __init__(self, edge: int, a: float, b: float, a_side: StubSide, b_side: StubSide, *,
+                 a_port: PortKey | None = None, b_port: PortKey | None = None,
+                 b_exact: bool = True) -> None:
+        self.edge = edge
+        self.a = a  # start coordinate along the channel
+        self.b = b
+        self.a_side = a_side
+        self.b_side = b_side
+        self.track = 0
+        self.a_port = a_port  # the step port at end a, if the run starts at a step
+        self.b_port = b_port
+        self.b_exact = b_exact  # False: end b stands for a track found later (not a fixed place)
+
+    def __repr__(self) -> str:
+        return f"Seg(edge={self.edge}, a={self.a}, b={self.b}, track={self.track})"
 
     @property
     def lo(self) -> float:
@@ -156,8 +164,7 @@ def assign_tracks(segs: list[Seg]) -> int:
     return 1 + max(s.track for s in order)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A run of one edge with its track: the result of the tracks stage."""
 
     edge: int
@@ -166,8 +173,7 @@ class Run:
     track: int  # 0: nearest the low side of the channel
 
 
-@dataclass(frozen=True)
-class Channel:
+class Channel(NamedTuple):
     runs: tuple[Run, ...]
     tracks: int
 
@@ -200,8 +206,7 @@ def gap_channels(routes: tuple[Route, ...]) -> dict[GapKey, Channel]:
     return {key: _channel(segs)[0] for key, segs in gaps.items()}
 
 
-@dataclass(frozen=True)
-class ChannelPlan:
+class ChannelPlan(NamedTuple):
     """The column channels: channel k lies right of column k (-1: left of the first)."""
 
     channels: Mapping[int, Channel]
@@ -256,8 +261,8 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
         done[key], channel_runs = _channel(segs)
         runs.update(channel_runs)
     return ChannelPlan(done, {key: runs[id(seg)] for key, seg in jogs.items()},
-                       {key: port if offsets[key] == port.offset else replace(
-                           port, offset=offsets[key]) for key, port in ports.items()})
+                       {key: port if offsets[key] == port.offset else port._replace(
+                           offset=offsets[key]) for key, port in ports.items()})
 
 
 def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float]) -> None:

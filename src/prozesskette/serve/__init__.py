@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib.util import find_spec
-from pathlib import Path
 
 __all__ = ["EXTRA_MODULES", "add_arguments", "missing_modules", "run"]
 
@@ -47,7 +46,10 @@ def run(args: argparse.Namespace) -> int:
               "pip install 'prozesskette[serve]'", file=sys.stderr)
         return EXIT_USAGE
     # Imported here, not at the top: the app imports the optional web stack at its top, and
-    # this module must load without it to print the message above.
+    # this module must load without it to print the message above; pathlib costs every
+    # `--help` 3 ms (urllib, ipaddress).
+    from pathlib import Path
+
     from prozesskette.serve.app import serve
 
     return serve(Path(args.path), args.host, args.port, args.open, args.focus)
