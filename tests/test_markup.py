@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prozesskette.markup import (
+    FORBIDDEN,
     color_problem,
     css_color,
     css_ident,
@@ -181,3 +182,11 @@ def test_css_ident() -> None:
     assert css_ident('X"}</style><script>', "Noto Sans") == "Xstylescript"
     assert css_ident("  Noto   Sans ", "x") == "Noto Sans"
     assert css_ident("{}", "fallback") == "fallback"
+
+
+@given(st.text())
+def test_the_printable_fast_path_changes_nothing(text: str) -> None:
+    """one_line and strip_forbidden skip their regexes for printable text: the result is the
+    one the regexes give."""
+    assert strip_forbidden(text) == FORBIDDEN.sub("", text)
+    assert one_line(text) == FORBIDDEN.sub("", re.sub(r"[\t\n\r\u2028\u2029]+", " ", text))

@@ -285,10 +285,12 @@ class _Svg:
                            base: _Base) -> str:
         """The lines of one wrapped paragraph, each in the paragraph's direction and order
         (UAX #9 3.4): a browser resolves every ``<text>`` alone."""
-        browser = browser_lines([line.text for line in lines], self.rtl)
+        texts = [line.text for line in lines]
+        browser = browser_lines(texts, self.rtl)
         if not browser.rtl:
-            lines = [replace(line, text=text) for line, text in zip(lines, browser.texts,
-                                                                    strict=True)]
+            if list(browser.texts) != texts:  # some lines need directional overrides
+                lines = [replace(line, text=text) for line, text in zip(lines, browser.texts,
+                                                                        strict=True)]
             return self._text_element(lines, extra, base)
         return "".join(self._rtl_element(replace(line, text=text), extra)
                        for line, text in zip(lines, browser.texts, strict=True))
