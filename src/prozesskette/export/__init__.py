@@ -4,6 +4,8 @@
 - :func:`from_bpmn` — BPMN 2.0 XML back to a chain; :func:`chain_to_yaml` writes it as a file
 - :func:`to_dot` — Graphviz DOT source (one cluster per lane)
 - :func:`to_mermaid` — Mermaid flowchart (one subgraph per lane)
+- :func:`to_xlsx` — the workshop tables as an XLSX workbook (openpyxl)
+- :func:`from_sheet`, :func:`read_sheet` — an XLSX workbook or CSV steps table back to a chain
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ if TYPE_CHECKING:
     from prozesskette.export.dot import to_dot
     from prozesskette.export.importer import chain_to_yaml, from_bpmn
     from prozesskette.export.mermaid import to_mermaid
+    from prozesskette.export.sheets import from_sheet, read_sheet
+    from prozesskette.export.xlsx import to_xlsx
 
-__all__ = ["chain_to_yaml", "from_bpmn", "to_bpmn", "to_dot", "to_mermaid"]
+__all__ = ["chain_to_yaml", "from_bpmn", "from_sheet", "read_sheet", "to_bpmn", "to_dot",
+           "to_mermaid", "to_xlsx"]
 
 #: Each name's module, imported on first use: the api imports ``export.networkx_graph``, and
 #: loading every exporter with it cost each ``render -f svg`` about 7 ms (measured).
 _MODULES = {"to_bpmn": "bpmn", "to_dot": "dot", "chain_to_yaml": "importer",
-            "from_bpmn": "importer", "to_mermaid": "mermaid"}
+            "from_bpmn": "importer", "to_mermaid": "mermaid", "to_xlsx": "xlsx",
+            "from_sheet": "sheets", "read_sheet": "sheets"}
 
 
 def __getattr__(name: str) -> Any:

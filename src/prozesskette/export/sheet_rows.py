@@ -28,7 +28,7 @@ from prozesskette.export.tables import (
     slug,
     split_header,
 )
-from prozesskette.model import FIELDS, ID_RE
+from prozesskette.model import FIELDS
 from prozesskette.source import DataPath
 
 SHEET_STRIDE = 1000
@@ -142,6 +142,15 @@ class Table:
         for where, header in unknown:
             self.sink.issue(where, "warning", f"the column '{header}' is not read",
                             f"the columns of this table: {known}", "sheet-column")
+        width = len(headers)
+        for row, cells in self.rows:
+            beyond = next((column for column, cell in enumerate(cells[width:], start=width + 1)
+                           if cell is not None), None)
+            if beyond is not None:
+                self.sink.issue(self.at(row, beyond), "warning", "this cell has no header: it "
+                                "is not read", "in a CSV file, put a cell that holds the "
+                                "separator in quotes (a spreadsheet program does so)",
+                                "sheet-no-header")
 
     def header(self, key: str) -> str:
         return next(c for c in self.spec.columns if c.key == key).header(self.language)
@@ -209,7 +218,7 @@ class _Names:
             return found
         if self.implicit:
             taken = {item["id"] for item in self.items}
-            new_id = value if ID_RE.match(value) else _unique(slug(value), taken)
+            new_id = _unique(slug(value), taken)
             self.items.append({"id": new_id, self.name_key: value})
             self.by_name[value.casefold()] = new_id
             return new_id
@@ -236,19 +245,22 @@ def _kind_words() -> dict[str, str]:
 class Builder:
     """Builds the chain data from the tables found (the steps table at least)."""
 
-    def __init__(self, sink: Collector, grids: dict[TableName, Grid], title: str) -> None:
+    def __init__(self, sink: Collector, grids: dict[TableName, Grid], title: str,
+                 title_from_name: bool) -> None:
         self.sink = sink
         self.tables = {name: Table(sink, grid, TABLES[name]) for name, grid in grids.items()}
         self.title = title
+        self.title_from_name = title_from_name  # else it came from the CSV's 'Titel:' line
 
     def build(self) -> dict[str, Any]:
         data = self._chain()
-        own = data.get("language") or self.tables["steps"].language
+        own = data.setdefault("language", self.tables["steps"].language)
         lists: dict[str, list[dict[str, Any]]] = {}
         names: dict[str, _Names] = {}
-        for section, noun, name_key in (("actors", "actor", "name"),
-                                        ("phases", "phase", "title"),
-                                        ("services", "service", "title")):
+        sections: tuple[tuple[TableName, str, str], ...] = (
+            ("actors", "actor", "name"), ("phases", "phase", "title"),
+            ("services", "service", "title"))
+        for section, noun, name_key in sections:
             lists[section] = self._items(section, noun, name_key, own)
             implicit = section not in self.tables or (not lists[section]
                                                       and section == "actors")
@@ -293,9 +305,11 @@ class Builder:
                 data[key] = value
         if data.get("title") is None:
             data["title"] = self.title
-            self.sink.issue((0, 0), "note", f"the chain's title is the file name: "
-                            f"'{self.title}'", "give it a 'Titel' row in a sheet 'Kette'",
-                            "sheet-title")
+            if self.title_from_name:
+                hint = "give it a 'Titel' row in a sheet 'Kette'" if self.tables["steps"].grid.\
+                    name is not None else "give the file a first line 'Titel: …'"
+                self.sink.issue((0, 0), "note", f"the chain's title is the file name: "
+                                f"'{self.title}'", hint, "sheet-title")
         return data
 
     def _date(self, value: str, where: Position, header: str, label: str, *,
@@ -348,8 +362,9 @@ class Builder:
             text = name if isinstance(name, str) else next(iter(name.values()), "") \
                 if isinstance(name, dict) else ""
             item["id"] = _unique(slug(text), set(taken))
-            self.sink.issue(where, "note", f"the {noun} has no id: it is '{item['id']}'",
-                            None, "sheet-id")
+            if "id" in table.main:  # else one note for the table says so
+                self.sink.issue(where, "note", f"the {noun} has no id: it is "
+                                f"'{item['id']}'", None, "sheet-id")
             self.sink.positions[(*path, "id")] = where
         elif item["id"] in taken:
             self.sink.error(where, f"duplicate {noun} id '{item['id']}'",
@@ -357,6 +372,12 @@ class Builder:
                             f"each {noun} its own id", "duplicate-id")
             return
         taken[item["id"]] = where
+
+    def _no_id_column(self, table: Table, noun: str) -> None:
+        if "id" not in table.main and table.rows:
+            self.sink.issue(table.at(table.header_row, 1), "note", f"the table has no column "
+                            f"'{table.header('id')}': each {noun}'s id is made from its name",
+                            None, "sheet-id")
 
     def cell_name(self, at: Position) -> str:
         sheet, column = divmod(at[1], SHEET_STRIDE)
@@ -371,6 +392,7 @@ class Builder:
             return []
         self.sink.positions[(section,)] = table.at(table.header_row, 1)
         model = TABLES[section].model or ""
+        self._no_id_column(table, noun)
         items: list[dict[str, Any]] = []
         taken: dict[str, Position] = {}
         for row, cells in table.rows:
@@ -420,6 +442,7 @@ class Builder:
             return []
         steps: list[dict[str, Any]] = []
         taken: dict[str, Position] = {}
+        self._no_id_column(table, "step")
         for row, cells in table.rows:
             path: DataPath = ("steps", len(steps))
             step = self._record(table, row, cells, "Step", own, path,

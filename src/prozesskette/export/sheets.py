@@ -24,9 +24,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from prozesskette.errors import Issue, ProzessketteError
+from prozesskette.export.importer import chain_to_yaml
 from prozesskette.export.sheet_rows import (
     SHEET_STRIDE,
     Builder,
@@ -39,6 +40,7 @@ from prozesskette.export.tables import TableName
 from prozesskette.graph import check_loaded
 from prozesskette.loader import build_chain
 from prozesskette.model import Chain
+from prozesskette.output import write_atomic
 from prozesskette.source import SourceMap
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
@@ -82,14 +84,16 @@ def read_sheet(source: str | os.PathLike[str]) -> SheetImport:
     except OSError as exc:
         return _failed(name, f"cannot read the file: {exc.strerror}", "check the path")
     reader = _Reader(name)
+    title: str | None = None
     if path.suffix.lower() == ".csv":
-        grids, title = _csv_grid(reader, data, path.stem)
+        grids, title = _csv_grid(reader, data)
     else:
         opened = _xlsx_grids(reader, data)
         if opened is None:
             return SheetImport(None, tuple(reader.issues))
-        grids, title = opened, path.stem
-    return reader.read(grids, title)
+        grids = opened
+    return reader.read(grids, title or re.sub(r"[-_]+", " ", path.stem).strip() or
+                       "Prozesskette", title_from_name=title is None)
 
 
 def _failed(name: str, message: str, hint: str) -> SheetImport:
@@ -148,8 +152,8 @@ def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
     return grids
 
 
-def _csv_grid(reader: _Reader, data: bytes, stem: str) -> tuple[list[Grid], str]:
-    """The CSV file as one grid, and the chain title (its 'Titel:' line, or the file name)."""
+def _csv_grid(reader: _Reader, data: bytes) -> tuple[list[Grid], str | None]:
+    """The CSV file as one grid, and the chain title of its 'Titel:' line if it has one."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -159,7 +163,7 @@ def _csv_grid(reader: _Reader, data: bytes, stem: str) -> tuple[list[Grid], str]
                                    "save as UTF-8 to be sure", "csv-encoding"))
     lines = text.splitlines()
     offset = 0
-    title = re.sub(r"[-_]+", " ", stem).strip() or "Prozesskette"
+    title: str | None = None
     first = next((index for index, line in enumerate(lines) if line.strip()), None)
     if first is not None and (match := _CSV_TITLE.match(lines[first])) and match["title"]:
         title = match["title"]
@@ -184,7 +188,7 @@ class _Reader(Collector):
         super().__init__(file)
         self.sheet_names: dict[int, str] = {}
 
-    def read(self, grids: list[Grid], title: str) -> SheetImport:
+    def read(self, grids: list[Grid], title: str, *, title_from_name: bool) -> SheetImport:
         tables: dict[TableName, Grid] = {}
         for grid in grids:
             name = table_of(grid) if grid.name is not None else "steps"
@@ -199,7 +203,7 @@ class _Reader(Collector):
                            "sheet-no-steps")
                 return SheetImport(None, tuple(self.issues))
             tables["steps"] = steps
-        return self.finish(Builder(self, tables, title).build())
+        return self.finish(Builder(self, tables, title, title_from_name).build())
 
     def finish(self, data: dict[str, Any]) -> SheetImport:
         """Load and check the data like a chain file's; the checks' issues on a row that
@@ -227,3 +231,23 @@ class _Reader(Collector):
         where = f"{name}!" if name else ""
         return Issue(f"{issue.file}: {where}{letter(max(column, 1))}{issue.line}", 0, 0,
                      issue.severity, issue.message, issue.hint, issue.code)
+
+
+def import_sheet(source: str, output: str | None, out: TextIO, err: TextIO) -> int:
+    """``prozesskette import FILE.xlsx|FILE.csv [-o chain.yaml]``: print the issues like
+    ``check`` does (the import's own notes too, e.g. the ids it made; not the loops), write
+    the chain as YAML; 1 if the table has errors (then nothing is written), else 0."""
+    result = read_sheet(source)
+    for issue in result.issues:
+        if issue.severity != "note" or issue.code.startswith("sheet-"):
+            err.write(issue.format() + "\n")
+    if result.chain is None:
+        warnings = sum(issue.severity == "warning" for issue in result.issues)
+        err.write(f"{source}: {len(result.errors)} error(s), {warnings} warning(s)\n")
+        return 1
+    text = chain_to_yaml(result.chain)
+    if output is None:
+        out.write(text)
+    else:
+        write_atomic(output, text)
+    return 0

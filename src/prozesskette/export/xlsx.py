@@ -18,7 +18,7 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-from prozesskette.export.tables import TABLES, Table, chain_tables
+from prozesskette.export.tables import TABLES, Table, TableName, chain_tables
 from prozesskette.model import Chain
 
 if TYPE_CHECKING:
@@ -79,9 +79,9 @@ def _fill(sheet: Worksheet, table: Table) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor=_HEADER_FILL)
     for column, header in enumerate(table.headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=header)
-        cell.font = bold
-        cell.fill = fill
+        header_cell = sheet.cell(row=1, column=column, value=header)
+        header_cell.font = bold
+        header_cell.fill = fill
     wrap = Alignment(wrap_text=True, vertical="top")
     wide = {column for column, width in enumerate(table.widths, start=1) if width >= 30}
     for row_number, row in enumerate(table.rows, start=2):
@@ -107,8 +107,8 @@ def _set_text(cell: Any, value: str) -> None:
     cell.data_type = "s"
 
 
-def _validate(sheet: Worksheet, table: Table, titles: dict[str, str],
-              sizes: dict[str, int]) -> None:
+def _validate(sheet: Worksheet, table: Table, titles: dict[TableName, str],
+              sizes: dict[TableName, int]) -> None:
     """Drop-downs: the ids of another sheet, or a column's fixed words."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
