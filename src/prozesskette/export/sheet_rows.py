@@ -40,7 +40,9 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _GERMAN_DATE = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
 _DATE_LIKE = re.compile(r"^\d{1,4}(?:[-./]\d{1,4}){1,2}$")
 _LIST_SPLIT = re.compile(r"\s*[;\n]\s*")
-_NEXT_ITEM = re.compile(r"^(?P<to>[^\[\]]*?)\s*(?:\[(?P<label>[^\[\]]*)\])?$")
+#: One next step: an id or title, then maybe its label in brackets (which may hold ';').
+_NEXT_ITEMS = re.compile(r"(?P<item>(?P<to>[^;\n\[\]]*?)\s*(?:\[(?P<label>[^\]]*)\])?)\s*"
+                         r"(?:[;\n]\s*|$)")
 
 
 @dataclass(frozen=True)
@@ -540,18 +542,22 @@ class Builder:
     def _targets(self, text: str, where: Position, ids: list[str],
                  titles: dict[str, str]) -> list[tuple[str, str | None]]:
         found: list[tuple[str, str | None]] = []
-        for item in _LIST_SPLIT.split(text.strip()):
-            match = _NEXT_ITEM.match(item)
-            if not item:
-                continue
-            if match is None or not match["to"]:
-                self.sink.error(where, f"cannot read '{item}' as a next step",
+        text = text.strip()
+        position = 0
+        matches: list[re.Match[str]] = []
+        while position < len(text):
+            match = _NEXT_ITEMS.match(text, position)
+            if match is None or match.end() == position or not match["to"].strip():
+                rest = text[position:].split(";")[0]
+                self.sink.error(where, f"cannot read '{rest}' as a next step",
                                 "write the next steps as 'pruefung [ja]; kurs [nein]': step "
-                                "ids (or titles), the label in brackets", "sheet-next")
-                continue
-            target = match["to"]
-            label = match["label"].strip() if match["label"] and match["label"].strip() \
-                else None
+                                "ids (or titles), each label in brackets", "sheet-next")
+                return found
+            matches.append(match)
+            position = match.end()
+        for match in matches:
+            target = match["to"].strip()
+            label = match["label"] if match["label"] and match["label"].strip() else None
             if target not in ids:
                 target = titles.get(target.casefold(), target)
             if target not in ids:
