@@ -40,8 +40,9 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _GERMAN_DATE = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
 _DATE_LIKE = re.compile(r"^\d{1,4}(?:[-./]\d{1,4}){1,2}$")
 _LIST_SPLIT = re.compile(r"\s*[;\n]\s*")
-#: One next step: an id or title, then maybe its label in brackets (which may hold ';').
-_NEXT_ITEMS = re.compile(r"(?P<item>(?P<to>[^;\n\[\]]*?)\s*(?:\[(?P<label>[^\]]*)\])?)\s*"
+#: One next step: an id or title, then maybe its label in brackets (which may hold ';';
+#: a ']' in a label is written twice: 'kurs [A]]1]' is the label 'A]1').
+_NEXT_ITEMS = re.compile(r"(?P<to>[^;\n\[\]]*?)\s*(?:\[(?P<label>(?:[^\]]|\]\])*)\])?\s*"
                          r"(?:[;\n]\s*|$)")
 
 
@@ -557,7 +558,8 @@ class Builder:
             position = match.end()
         for match in matches:
             target = match["to"].strip()
-            label = match["label"] if match["label"] and match["label"].strip() else None
+            label = match["label"].replace("]]", "]") if match["label"] and \
+                match["label"].strip() else None
             if target not in ids:
                 target = titles.get(target.casefold(), target)
             if target not in ids:

@@ -172,8 +172,9 @@ def slug(text: str) -> str:
 
 
 def format_next(targets: list[tuple[str, str | None]]) -> str:
-    """Next steps as one cell: 'pruefung [ja]; kurs [nein]'."""
-    return LIST_SEPARATOR.join(f"{to} [{label}]" if label else to for to, label in targets)
+    """Next steps as one cell: 'pruefung [ja]; kurs [nein]' (a ']' in a label doubled)."""
+    return LIST_SEPARATOR.join(f"{to} [{label.replace(']', ']]')}]" if label else to
+                               for to, label in targets)
 
 
 # --- chain → tables ---------------------------------------------------------------------------
@@ -280,8 +281,9 @@ def chain_tables(chain: Chain) -> list[Table]:
         if key == "next":
             if variant is not None and not any(t.label for t in step.next):
                 return None  # nothing to translate
-            targets = [(t.to, _text_in(t.label, variant or own) if t.label else None)
-                       for t in step.next]
+            targets = [(t.to, _text_in(t.label, own) if variant is None
+                        else t.label.translations.get(variant)
+                        if isinstance(t.label, Text) else None) for t in step.next]
             return format_next(targets) or None
         return _field_cell(step, key, variant, own)
 
