@@ -330,6 +330,21 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     assert "this is not an XLSX workbook" in str(caught.value)
 
 
+def test_without_openpyxl_xlsx_says_what_to_install(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "chain.xlsx"
+    path.write_bytes(to_xlsx(load(EXAMPLE)))
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now fails
+    with pytest.raises(ProzessketteError, match="needs the package openpyxl"):
+        to_xlsx(load(EXAMPLE))
+    assert [issue.hint for issue in read_sheet(path).issues] == [
+        "pip install openpyxl (or use a .csv steps table)"]
+    csv_file = tmp_path / "steps.csv"
+    csv_file.write_text("Schritt;Art;Verantwortlich;Nächste Schritte\nA;Start;P;B\n"
+                        "B;Ende;P;\n", encoding="utf-8")
+    assert read_sheet(csv_file).chain is not None
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 _CSV = ("Titel: Ankommen in Stendal\n"

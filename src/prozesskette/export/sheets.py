@@ -36,7 +36,7 @@ from prozesskette.export.sheet_rows import (
     letter,
     table_of,
 )
-from prozesskette.export.tables import TableName
+from prozesskette.export.tables import TableName, require_openpyxl
 from prozesskette.graph import check_loaded
 from prozesskette.loader import build_chain
 from prozesskette.model import Chain
@@ -88,7 +88,10 @@ def read_sheet(source: str | os.PathLike[str]) -> SheetImport:
     if path.suffix.lower() == ".csv":
         grids, title = _csv_grid(reader, data)
     else:
-        opened = _xlsx_grids(reader, data)
+        try:
+            opened = _xlsx_grids(reader, data)
+        except ProzessketteError as exc:  # openpyxl is missing
+            return SheetImport(None, tuple(exc.issues))
         if opened is None:
             return SheetImport(None, tuple(reader.issues))
         grids = opened
@@ -119,6 +122,7 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
+    require_openpyxl(reader.file)
     import openpyxl
 
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from prozesskette.analysis import Role, analyse
+from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.i18n import languages
 from prozesskette.model import FIELDS, Chain, StepKind, Text
 
@@ -137,6 +138,16 @@ LIST_SEPARATOR = "; "
 """Between several ids in one cell: co-responsible actors, next steps."""
 
 _LANGUAGE_SUFFIX = re.compile(r"^(?P<base>.*?)\s*\[(?P<lang>[A-Za-z0-9\-]+)\]$")
+
+
+def require_openpyxl(file: str) -> None:
+    """Raise a located error with the fix if openpyxl (needed for .xlsx only) is missing."""
+    try:
+        import openpyxl  # noqa: F401  (only whether it is there)
+    except ImportError:
+        raise ProzessketteError(Issue(file, 0, 0, "error", "reading and writing .xlsx needs "
+                                      "the package openpyxl", "pip install openpyxl (or use "
+                                      "a .csv steps table)", "sheet-openpyxl")) from None
 
 
 def header_language(chain_language: str) -> HeaderLanguage:

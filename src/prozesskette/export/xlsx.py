@@ -18,7 +18,7 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-from prozesskette.export.tables import TABLES, Table, TableName, chain_tables
+from prozesskette.export.tables import TABLES, Table, TableName, chain_tables, require_openpyxl
 from prozesskette.model import Chain
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ _HEADER_FILL = "FFDDE7EE"
 
 def to_xlsx(chain: Chain) -> bytes:
     """The chain as an XLSX workbook (bytes; the same chain gives the same bytes)."""
+    require_openpyxl("<xlsx>")
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
