@@ -36,6 +36,7 @@ def to_xlsx(chain: Chain) -> bytes:
     """The chain as an XLSX workbook (bytes; the same chain gives the same bytes)."""
     require_openpyxl("<xlsx>")
     from openpyxl import Workbook
+    from openpyxl.packaging.core import DocumentProperties
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
@@ -47,11 +48,9 @@ def to_xlsx(chain: Chain) -> bytes:
         sheet = workbook.create_sheet(table.title)
         _fill(sheet, table)
         _validate(sheet, table, titles, sizes)
-    properties = workbook.properties
-    properties.creator = "prozesskette"
-    properties.lastModifiedBy = "prozesskette"
-    properties.title = str(chain.title)[:250]
-    properties.created = properties.modified = FIXED_DATE
+    workbook.properties = DocumentProperties(
+        creator="prozesskette", lastModifiedBy="prozesskette", title=str(chain.title)[:250],
+        created=FIXED_DATE, modified=FIXED_DATE)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # ExcelWriter rather than Workbook.save, which would stamp "modified" with the time
@@ -60,15 +59,13 @@ def to_xlsx(chain: Chain) -> bytes:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with every entry dated :data:`FIXED_DATE` and the same attributes."""
+    """The same zip with every entry dated :data:`FIXED_DATE`."""
     source = zipfile.ZipFile(io.BytesIO(data))
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry.filename))
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=_ZIP_DATE),
+                            source.read(entry.filename), compress_type=zipfile.ZIP_DEFLATED)
     return target_buffer.getvalue()
 
 
@@ -115,25 +112,24 @@ def _validate(sheet: Worksheet, table: Table, titles: dict[TableName, str],
     from openpyxl.worksheet.datavalidation import DataValidation
 
     last_row = len(table.rows) + 1 + SPARE_ROWS
+    german = table.title == TABLES[table.name].de
+    rules: list[tuple[int, str, str]] = []  # (column, list formula, message)
     for column, names in table.lists:
         if not sizes.get(names):
             continue  # an empty list would refuse every value
-        id_column = "A" if TABLES[names].columns[0].key == "id" else "B"
         end = sizes[names] + 1 + SPARE_ROWS
         quoted = "'" + titles[names].replace("'", "''") + "'"
-        rule = DataValidation(type="list", formula1=f"{quoted}!${id_column}$2:${id_column}${end}",
-                              allow_blank=True)
-        rule.error = "Bitte eine ID aus dem Blatt " + titles[names] + " wählen" \
-            if titles[names] == TABLES[names].de else "Choose an id from the sheet " + \
-            titles[names]
-        rule.showErrorMessage = True
-        letter = get_column_letter(column + 1)
-        rule.add(f"{letter}2:{letter}{last_row}")
-        sheet.add_data_validation(rule)
+        message = f"Bitte eine ID aus dem Blatt {titles[names]} wählen" if german else \
+            f"Choose an id from the sheet {titles[names]}"
+        rules.append((column, f"{quoted}!$A$2:$A${end}", message))
     for column, words in table.choices:
-        rule = DataValidation(type="list", formula1='"' + ",".join(words) + '"',
-                              allow_blank=True)
-        rule.showErrorMessage = True
+        rules.append((column, '"' + ",".join(words) + '"',
+                      ("Bitte eines wählen: " if german else "Choose one of: ")
+                      + ", ".join(words)))
+    for column, formula, message in rules:
+        # a warning, not a stop: the import also reads names, and rows added below
+        rule = DataValidation(type="list", formula1=formula, allow_blank=True,
+                              showErrorMessage=True, errorStyle="warning", error=message)
         letter = get_column_letter(column + 1)
         rule.add(f"{letter}2:{letter}{last_row}")
         sheet.add_data_validation(rule)
