@@ -12,7 +12,7 @@ reads "Titel: …" (or "Title: …"), else the file name.
 
 How issues are located: the chain data is built with a :class:`SourceMap` whose "line" is the
 row and whose "column" is ``sheet number × 1000 + column``, so that the loader and the checks
-locate their issues as usual; :func:`_at_cell` then names the cell.
+locate their issues as usual; ``_Reader.at_cell`` then names the cell.
 """
 
 from __future__ import annotations
@@ -151,6 +151,12 @@ def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
                 if any(cells):
                     rows.append((row_number, tuple(cells)))
             grids.append(Grid(sheet.title, number, tuple(rows)))
+    except Exception as exc:  # a damaged sheet inside a readable zip
+        reader.issues.append(Issue(reader.file, 0, 0, "error", "the workbook is damaged: "
+                                   f"{type(exc).__name__} while reading its sheets",
+                                   "open it in the spreadsheet program and save it again",
+                                   "sheet-read"))
+        return None
     finally:
         workbook.close()
     return grids
