@@ -22,6 +22,7 @@ import datetime
 import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -151,7 +152,8 @@ def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
                 if any(cells):
                     rows.append((row_number, tuple(cells)))
             grids.append(Grid(sheet.title, number, tuple(rows)))
-    except Exception as exc:  # a damaged sheet inside a readable zip
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError) as exc:
+        # a damaged sheet inside a readable zip (ElementTree's ParseError is a SyntaxError)
         reader.issues.append(Issue(reader.file, 0, 0, "error", "the workbook is damaged: "
                                    f"{type(exc).__name__} while reading its sheets",
                                    "open it in the spreadsheet program and save it again",
