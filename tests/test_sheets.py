@@ -301,6 +301,16 @@ def test_unknown_next_step_and_bad_kind(book: Any, tmp_path: Path) -> None:
                "'sprachstnd'\n    hint: did you mean 'sprachstand'?" in e for e in errors)
 
 
+def test_the_checks_hints_speak_of_columns(book: Any, tmp_path: Path) -> None:
+    steps = book["Schritte"]
+    row = _row(steps, "kurs")
+    steps[f"{_column(steps, 'Nächste Schritte')}{row}"] = None
+    errors = _errors(_save(book, tmp_path / "h.xlsx"))
+    assert f"{tmp_path / 'h.xlsx'}: Schritte!A{row}: error: step 'kurs' leads nowhere\n" \
+        "    hint: write the following steps in 'Nächste Schritte', or make it 'Ende' in " \
+        "'Art'" in errors
+
+
 def test_translated_labels_must_name_the_same_steps(tmp_path: Path) -> None:
     book = _workbook(load(AUSBILDUNG))
     steps = book["Schritte"]

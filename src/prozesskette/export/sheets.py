@@ -23,7 +23,7 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,6 +35,7 @@ from prozesskette.export.sheet_rows import (
     Collector,
     Grid,
     letter,
+    sheet_hint,
     table_of,
 )
 from prozesskette.export.tables import TableName, require_openpyxl
@@ -219,12 +220,13 @@ class _Reader(Collector):
 
     def finish(self, data: dict[str, Any]) -> SheetImport:
         """Load and check the data like a chain file's; the checks' issues on a row that
-        already has an error of the import are left out (they would repeat it, in YAML
-        words), as are their duplicate ids (the import names both cells)."""
+        already has an error of the import are left out (they would repeat it), as are their
+        duplicate ids (the import names both cells); their hints speak of columns."""
         loaded = build_chain(data, SourceMap(self.file, values=dict(self.positions)))
         own_rows = {(issue.line, issue.col // SHEET_STRIDE) for issue in self.issues
                     if issue.is_error and issue.line}
-        later = [issue for issue in check_loaded(loaded) if issue.code != "duplicate-id"
+        later = [replace(issue, hint=sheet_hint(issue.code, self.header_language) or issue.hint)
+                 for issue in check_loaded(loaded) if issue.code != "duplicate-id"
                  and (issue.line, issue.col // SHEET_STRIDE) not in own_rows]
         issues = sorted([*self.issues, *later],
                         key=lambda i: (i.col // SHEET_STRIDE, i.line, i.col))
