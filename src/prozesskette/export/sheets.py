@@ -35,10 +35,9 @@ from prozesskette.export.sheet_rows import (
     Collector,
     Grid,
     letter,
-    sheet_hint,
     table_of,
 )
-from prozesskette.export.tables import TableName, require_openpyxl
+from prozesskette.export.tables import TableName, require_openpyxl, sheet_hint
 from prozesskette.graph import check_loaded
 from prozesskette.loader import build_chain
 from prozesskette.model import Chain

@@ -188,6 +188,33 @@ def format_next(targets: list[tuple[str, str | None]]) -> str:
                                for to, label in targets)
 
 
+#: Hints for the checks' issues in the words of the tables rather than of chain files:
+#: issue code → hint, with {next}, {kind}, {end} … standing for the headers and words.
+SHEET_HINTS = {
+    "dead-end": "write the following steps in '{next}', or make it '{end}' in '{kind}'",
+    "end-has-next": "empty '{next}', or make it another '{kind}'",
+    "no-start": "make the first step '{start}' in '{kind}'",
+    "no-end": "make the last step(s) '{end}' in '{kind}'",
+    "decision-branches": "write two or more steps in '{next}', e.g. 'pruefung [ja]; kurs [nein]'",
+    "decision-label": "give each branch in '{next}' its label in brackets: 'kurs [nein]'",
+    "unreachable": "name it in '{next}' of an earlier step",
+    "start-has-predecessor": "make it another '{kind}', or add a '{start}' step before it",
+    "unused-actor": "delete its row, or name it in '{actor}' of a step",
+    "unused-phase": "delete its row, or name it in '{phase}' of a step",
+}
+
+
+def sheet_hint(code: str, language: HeaderLanguage) -> str | None:
+    """The hint for a check's issue in the tables' words (None: keep the check's own)."""
+    if code not in SHEET_HINTS:
+        return None
+    steps = {column.key: column.header(language) for column in TABLES["steps"].columns}
+    pick = 0 if language == "de" else 1
+    return SHEET_HINTS[code].format(
+        next=steps["next"], kind=steps["kind"], actor=steps["actor"], phase=steps["phase"],
+        start=KIND_WORDS[StepKind.start][pick], end=KIND_WORDS[StepKind.end][pick])
+
+
 # --- chain → tables ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
