@@ -400,3 +400,15 @@ def test_check_dates_survive_the_bpmn_round_trip() -> None:
     dates = [[contact.checked for contact in actor.contacts] for actor in chain.actors]
     assert [[contact.checked for contact in actor.contacts] for actor in back.actors] == dates
     assert any(date is not None for row in dates for date in row)
+
+
+def test_check_dates_survive_the_xlsx_round_trip(tmp_path: Path) -> None:
+    from prozesskette.export import from_sheet, to_xlsx
+
+    chain = api.load(ROOT / "tests" / "data" / "fresh" / "contacts-checked.yaml")
+    workbook = tmp_path / "kette.xlsx"
+    workbook.write_bytes(to_xlsx(chain))
+    back, issues = from_sheet(workbook)
+    assert issues == [] and back.to_dict() == chain.to_dict()
+    assert [contact.checked for actor in back.actors for contact in actor.contacts] == [
+        contact.checked for actor in chain.actors for contact in actor.contacts]

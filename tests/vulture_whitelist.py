@@ -25,3 +25,6 @@ generate_chain  # samples.py: sample chains for tests, benchmarks and the snapsh
 small_font_size  # layout/geometry.py: Style field of the public Layout (the notes' size)
 text_size  # printing.py: PdfResult field, the printed body text size (api users, tests)
 available_height  # renderers/pdf: reportlab's Flowable.wrap(availWidth, availHeight) signature
+properties  # export/xlsx.py: openpyxl settings (workbook properties, cell alignment, frozen
+alignment  # panes), read by openpyxl's writer
+freeze_panes

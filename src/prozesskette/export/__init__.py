@@ -5,6 +5,8 @@
 - :func:`to_dot` — Graphviz DOT source (one cluster per lane)
 - :func:`to_mermaid` — Mermaid flowchart (one subgraph per lane)
 - :func:`to_drawio` — diagrams.net (draw.io) file: lanes, steps and routes at our coordinates
+- :func:`to_xlsx` — the workshop tables as an XLSX workbook (openpyxl)
+- :func:`from_sheet`, :func:`read_sheet` — an XLSX workbook or CSV steps table back to a chain
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ if TYPE_CHECKING:
     from prozesskette.export.drawio import to_drawio
     from prozesskette.export.importer import chain_to_yaml, from_bpmn
     from prozesskette.export.mermaid import to_mermaid
+    from prozesskette.export.sheets import from_sheet, read_sheet
+    from prozesskette.export.xlsx import to_xlsx
 
-__all__ = ["chain_to_yaml", "from_bpmn", "to_bpmn", "to_dot", "to_drawio", "to_mermaid"]
+__all__ = ["chain_to_yaml", "from_bpmn", "from_sheet", "read_sheet", "to_bpmn", "to_dot",
+           "to_drawio", "to_mermaid", "to_xlsx"]
 
 #: Each name's module, imported on first use: the api imports ``export.networkx_graph``, and
 #: loading every exporter with it cost each ``render -f svg`` about 7 ms (measured).
 _MODULES = {"to_bpmn": "bpmn", "to_dot": "dot", "chain_to_yaml": "importer",
-            "from_bpmn": "importer", "to_mermaid": "mermaid", "to_drawio": "drawio"}
+            "from_bpmn": "importer", "to_mermaid": "mermaid", "to_drawio": "drawio",
+            "to_xlsx": "xlsx", "from_sheet": "sheets", "read_sheet": "sheets"}
 
 
 def __getattr__(name: str) -> Any:
