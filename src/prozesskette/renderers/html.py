@@ -99,7 +99,7 @@ ul.contacts>li{border:1px solid $rule;border-radius:4px;padding:.75rem 1rem}
 @media (max-width:699.98px){
 main{display:flex;flex-direction:column}
 figure{order:1;margin:1.5rem 0 0}
-.chart{max-height:80vh}
+.chart{max-height:80vh;max-height:80svh}
 h1{font-size:1.6rem}
 }
 @media print{
