@@ -415,35 +415,144 @@ def _variants() -> list[Any]:
     return cases
 
 
-@pytest.mark.parametrize(("path", "direction", "language"), _variants())
-def test_axe_finds_no_violations(axe_browser: tuple[Any, str], tmp_path: Path, path: Path,
-                                 direction: str, language: str | None) -> None:
-    browser, axe = axe_browser
+def _page_file(tmp_path: Path, path: Path, language: str | None, **options: Any) -> Path:
+    """The chain's page in a file: ``language`` either replaces the chain's language
+    (``"ar"``) or draws one of its translations (``"lang=ar"``)."""
     text = Path(path).read_text("utf-8")
-    options: dict[str, Any] = {"direction": direction}
     if language and language.startswith("lang="):
         options["lang"] = language.removeprefix("lang=")
     elif language:
         text = text.replace("language: de", f"language: {language}")
     page_file = tmp_path / "page.html"
     page_file.write_text(api.to_html(load(text), **options), "utf-8")
-    page = browser.new_page()
-    errors: list[str] = []
+    return page_file
+
+
+def _open(browser: Any, page_file: Path, errors: list[str], **options: Any) -> Any:
+    page = browser.new_page(**options)
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(page_file.as_uri())
     page.wait_for_load_state("load")
+    return page
+
+
+def _axe_violations(page: Any, axe: str) -> list[Any]:
+    """axe-core's violations on the open page (printed, so that a failure says what)."""
     page.add_script_tag(path=axe)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    page.close()
-    violations = result["violations"]
+    violations: list[Any] = result["violations"]
     for violation in violations:
         print(f"{violation['id']} ({violation['impact']}): {violation['help']} "
               f"{violation['helpUrl']}")
         for node in violation["nodes"][:10]:
             print("   ", node["target"], node["html"][:300])
             print("     ", " | ".join(node.get("failureSummary", "").splitlines()))
-    assert violations == [], [v["id"] for v in violations]
     assert result["passes"], "axe ran no rule at all"
+    return violations
+
+
+@pytest.mark.parametrize(("path", "direction", "language"), _variants())
+def test_axe_finds_no_violations(axe_browser: tuple[Any, str], tmp_path: Path, path: Path,
+                                 direction: str, language: str | None) -> None:
+    browser, axe = axe_browser
+    errors: list[str] = []
+    page = _open(browser, _page_file(tmp_path, path, language, direction=direction), errors)
+    violations = _axe_violations(page, axe)
+    page.close()
+    assert violations == [], [v["id"] for v in violations]
+    assert errors == []
+
+
+# ----------------------------------------------------------------------------- phones
+
+PHONE = {"width": 390, "height": 844}
+#: Words and links longer than a phone's width: they must wrap, not widen the page.
+LONG_WORD = "Ausbildungsplatzvermittlungsdienstleistungsqualitätssicherungsbeauftragte" * 2
+LONG_URL = "https://example.org/" + "unterseite/" * 30 + "ende"
+
+_MEASURE = """() => {
+  const box = element => element.getBoundingClientRect();
+  const chart = document.querySelector('.chart');
+  return {
+    document: document.documentElement.scrollWidth, body: document.body.scrollWidth,
+    text: box(document.getElementById('pk-text')).top,
+    figure: box(document.querySelector('figure')).top,
+    chartWidth: box(chart).width, chartHeight: box(chart).height,
+    chartScrollWidth: chart.scrollWidth, chartOverflow: getComputedStyle(chart).overflowX,
+    svgWidth: box(chart.querySelector('svg')).width};
+}"""
+
+
+def _long_words(tmp_path: Path) -> Path:
+    """The example with an over-long word in its title, a step, a description, a name,
+    and an over-long web address and e-mail address."""
+    text = (EXAMPLE.read_text("utf-8")
+            .replace("title: Integration von", f"title: {LONG_WORD} Integration von")
+            .replace("title: Ankunft im Landkreis", f"title: Ankunft {LONG_WORD}")
+            .replace("name: Erika Beispiel", f"name: Erika {LONG_WORD}")
+            .replace("https://example.org/jobcenter", LONG_URL)
+            .replace("e.beispiel@example.org", f"{LONG_WORD.lower()}@example.org")
+            .replace("    phase: ankommen\n    next: [beratung]",
+                     f"    phase: ankommen\n    url: {LONG_URL}\n"
+                     f"    description: Siehe {LONG_WORD} und {LONG_URL}\n"
+                     "    next: [beratung]", 1))
+    path = tmp_path / "long-words.yaml"
+    path.write_text(text, "utf-8")
+    assert load(path).steps[0].description
+    return path
+
+
+def _phone_cases() -> list[Any]:
+    cases = [pytest.param(path, None, id=Path(path).name) for path in ALL]
+    translated = next(path for path in CHAINS if Path(path).name == "stendal-ausbildung.yaml")
+    cases.append(pytest.param(translated, "lang=ar", id="ausbildung-ar"))
+    cases.append(pytest.param(EXAMPLE, "ar", id="example-ar"))
+    cases.append(pytest.param(None, None, id="long-words"))
+    cases.append(pytest.param(None, "ar", id="long-words-ar"))
+    return cases
+
+
+@pytest.mark.parametrize(("path", "language"), _phone_cases())
+def test_phone_text_first_no_sideways_scrolling(axe_browser: tuple[Any, str], tmp_path: Path,
+                                                path: Path | None,
+                                                language: str | None) -> None:
+    """At 390 px the text version comes first, the chart follows in its own scrolling box
+    (at its natural size, at most 80 % of the screen high), and the page never scrolls
+    sideways: not for the chart, nor for long words and addresses."""
+    browser, axe = axe_browser
+    errors: list[str] = []
+    page_file = _page_file(tmp_path, path or _long_words(tmp_path), language)
+    page = _open(browser, page_file, errors, viewport=PHONE)
+    sizes = page.evaluate(_MEASURE)
+    violations = _axe_violations(page, axe)
+    page.close()
+    print(sizes)
+    assert sizes["document"] <= PHONE["width"] and sizes["body"] <= PHONE["width"]
+    assert sizes["text"] < sizes["figure"], "the text version comes before the chart"
+    assert sizes["chartOverflow"] == "auto"
+    assert sizes["chartWidth"] < PHONE["width"] < sizes["chartScrollWidth"]
+    assert abs(sizes["svgWidth"] - sizes["chartScrollWidth"]) < 1  # the chart scrolls in it
+    assert sizes["chartHeight"] <= 0.8 * PHONE["height"] + 2  # two pixels of border
+    assert violations == [], [v["id"] for v in violations]
+    assert errors == []
+
+
+@pytest.mark.parametrize("language", [None, "lang=ar"])
+def test_desktop_keeps_the_chart_first(axe_browser: tuple[Any, str], tmp_path: Path,
+                                       language: str | None) -> None:
+    """From 700 px on, the page stays as it was: the chart above the text version, as wide
+    as the window allows and as high as it is."""
+    browser, _ = axe_browser
+    errors: list[str] = []
+    tall = next(path for path in CHAINS if Path(path).name == "stendal-ausbildung.yaml")
+    page_file = _page_file(tmp_path, tall, language)
+    for width in (700, 1280):
+        page = _open(browser, page_file, errors, viewport={"width": width, "height": 800})
+        sizes = page.evaluate(_MEASURE)
+        page.close()
+        assert sizes["document"] <= width and sizes["body"] <= width, (width, sizes)
+        assert sizes["figure"] < sizes["text"], width
+        assert sizes["chartHeight"] > 800, (width, sizes)  # not limited to the screen
     assert errors == []

@@ -7,6 +7,8 @@ with every branch and loop), then the actors with their contact persons (phone, 
 links) and the interfaces and overlaps.
 
 * **self-contained**: no external resources, no script, one small inline ``<style>``;
+* **for phones too**: under 700 px the text version comes first and the chart follows in its
+  own scrolling box; the page itself never scrolls sideways (see ``_CSS``);
 * **safe**: every text goes through :func:`_esc`; the only links are in-page fragments this
   module makes and ``http(s):``, ``mailto:`` and ``tel:`` links checked again with
   :func:`~prozesskette.markup.safe_href`; labels come from :mod:`prozesskette.words`,
@@ -46,11 +48,16 @@ Anchored = Literal["step", "actor", "phase"]
 """What an in-page anchor (``pk-text-{kind}-{id}``) leads to."""
 
 # The page's colours come from the theme (``$name`` below), so page and chart look alike.
+# Under 700 px (phones) the text version comes first, then the chart at its natural size in
+# its own scrolling box, at most 80 % of the screen high (shrunk to 390 px, a 3000 px chart is
+# unreadable). Only the flexbox ``order`` moves it: the document order (screen readers, Tab)
+# stays the desktop's, whose skip link leads past the chart. Long words and addresses wrap
+# (``minmax(0,1fr)`` lets a grid column shrink below its longest word): no sideways scrolling.
 _CSS = string.Template("""\
 :root{color-scheme:light}
 *,*::before,*::after{box-sizing:border-box}
 body{margin:0;background:$background;color:$text;font-family:"Noto Sans",system-ui,-apple-system,\
-"Segoe UI",Roboto,Arial,sans-serif;font-size:1.0625rem;line-height:1.6}
+"Segoe UI",Roboto,Arial,sans-serif;font-size:1.0625rem;line-height:1.6;overflow-wrap:break-word}
 main{max-width:72rem;margin:0 auto;padding:1.5rem 1rem 3rem}
 h1,h2,h3,h4{line-height:1.25;margin:2rem 0 .75rem}
 h1{font-size:2rem;margin-top:.5rem}
@@ -82,13 +89,19 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;marg
 ol.steps dl.facts,ul.contacts dl.facts{margin:0}
 dl.facts>div{display:contents}
 dl.facts dt{font-weight:bold}
-dl.facts dd{margin:0}
+dl.facts dd{margin:0;min-width:0}
 dl.facts ul{margin:0;padding-inline-start:1.25rem}
 ul.contacts{list-style:none;padding:0;display:grid;gap:1rem;\
 grid-template-columns:repeat(auto-fill,minmax(min(100%,26rem),1fr))}
 ul.contacts>li{border:1px solid $rule;border-radius:4px;padding:.75rem 1rem}
 .name{font-weight:bold;margin:0 0 .25rem}
-@media (max-width:40rem){dl.facts{grid-template-columns:1fr}dl.facts>div{display:block}}
+@media (max-width:40rem){dl.facts{grid-template-columns:minmax(0,1fr)}dl.facts>div{display:block}}
+@media (max-width:699.98px){
+main{display:flex;flex-direction:column}
+figure{order:1;margin:1.5rem 0 0}
+.chart{max-height:80vh;max-height:80svh}
+h1{font-size:1.6rem}
+}
 @media print{
 body{font-size:10.5pt;color:#000}
 main{max-width:none;padding:0}
