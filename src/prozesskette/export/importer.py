@@ -28,6 +28,7 @@ from prozesskette.export.bpmn import (
     PHASE_PREFIX,
     PK_NS,
     STEP_PREFIX,
+    XML_NS,
     chain_id,
 )
 from prozesskette.graph import check_partial
@@ -40,6 +41,10 @@ MAX_DEPTH = 200
 
 _B = "{" + BPMN_NS + "}"
 _PK = "{" + PK_NS + "}"
+_XML_LANG = "{" + XML_NS + "}lang"
+
+Translated = str | dict[str, str]
+"""A text as the chain format writes it: plain, or language tag → text."""
 
 _KIND_OF_TAG = {"startEvent": "start", "endEvent": "end", "task": "task",
                 "userTask": "task", "manualTask": "task", "serviceTask": "task",
@@ -211,6 +216,33 @@ def _pk_one(element: ET.Element, name: str) -> dict[str, str]:
     return dict(found[0].attrib) if found else {}
 
 
+def _texts(holder: ET.Element | None) -> dict[str, dict[str, str]]:
+    """The translations among ``holder``'s children (``pk:text``): field → language → text,
+    in the order written."""
+    found: dict[str, dict[str, str]] = {}
+    for item in holder.findall(_PK + "text") if holder is not None else ():
+        name, language, text = item.get("field"), item.get(_XML_LANG), _clean(item.text)
+        if name and language and text:
+            found.setdefault(name, {})[language] = text
+    return found
+
+
+def _element_texts(element: ET.Element) -> dict[str, dict[str, str]]:
+    """The translations of a BPMN element's texts, from its ``extensionElements``."""
+    return _texts(element.find(_B + "extensionElements"))
+
+
+def _translated(shown: str | None, translations: dict[str, str] | None) -> Translated | None:
+    """A text from BPMN's own place for it (a name, a documentation …) and its translations.
+    The place wins for the first language, the one it shows: a modelling tool edits only the
+    place, so a changed name is the newer text."""
+    if not translations:
+        return shown
+    if shown is None:
+        return dict(translations)
+    return {**translations, next(iter(translations)): shown}
+
+
 class _Ids:
     """Chain ids for BPMN ids: ours decoded, others' made valid and unique."""
 
@@ -342,8 +374,10 @@ def _map_process(work: _Import, process: ET.Element,
                  participant: ET.Element | None) -> dict[str, Any]:
     root = work.doc.root
     settings = _pk_one(process, "chain")
-    title = (_clean(participant.get("name")) if participant is not None else None) or \
-        _clean(process.get("name")) or _clean(root.get("name"))
+    texts = _element_texts(process)
+    title = _translated((_clean(participant.get("name")) if participant is not None else None)
+                        or _clean(process.get("name")) or _clean(root.get("name")),
+                        texts.get("title"))
     if title is None:
         title = "Prozess"
         work.warn(participant if participant is not None else process,
@@ -351,12 +385,12 @@ def _map_process(work: _Import, process: ET.Element,
                   "give the chain a title", "note", "bpmn-guess")
     data: dict[str, Any] = {
         "title": title,
-        "region": settings.get("region"),
+        "region": _translated(settings.get("region"), texts.get("region")),
         "version": settings.get("version"),
         "language": settings.get("language"),
         "direction": settings.get("direction"),
         "author": settings.get("author"),
-        "description": _documentation(process),
+        "description": _translated(_documentation(process), texts.get("description")),
     }
 
     # actors
@@ -364,19 +398,24 @@ def _map_process(work: _Import, process: ET.Element,
     actors: list[dict[str, Any]] = []
     for lane in _lanes(work, process):
         actor_id = work.ids.make("actor", lane.get("id", "lane"), LANE_PREFIX)
-        name = _clean(lane.get("name"))
+        texts = _element_texts(lane)
+        name = _translated(_clean(lane.get("name")), texts.get("name"))
         if name is None:
             name = actor_id
             work.warn(lane, f"{work.describe(lane)} has no name: the actor is called "
                       f"'{actor_id}'", None, "note", "bpmn-guess")
         extra = _pk_one(lane, "actor")
-        contacts = [{key: contact.get(key) for key in ("name", "role", "phone", "email",
-                                                        "url", "address", "organization",
-                                                        "checked")}
+        contacts = [{**{key: contact.get(key) for key in ("name", "phone", "email", "url",
+                                                           "address", "organization",
+                                                           "checked")},
+                     "role": _translated(contact.get("role"), _texts(contact).get("role"))}
                     for contact in _pk(lane, "contact")]
         work.locate(("actors", len(actors)), lane)
-        actors.append({"id": actor_id, "name": name, "short": extra.get("short"),
-                       "color": extra.get("color"), "description": _documentation(lane),
+        actors.append({"id": actor_id, "name": name,
+                       "short": _translated(extra.get("short"), texts.get("short")),
+                       "color": extra.get("color"),
+                       "description": _translated(_documentation(lane),
+                                                  texts.get("description")),
                        "url": extra.get("url"), "contacts": contacts or None})
         for ref in lane.findall(_B + "flowNodeRef"):
             if ref.text and ref.text.strip() not in lane_of:
@@ -403,19 +442,26 @@ def _map_process(work: _Import, process: ET.Element,
         phase_id = work.ids.make("phase", value_id, PHASE_PREFIX)
         phase_of_value[value_id] = phase_id
         work.locate(("phases", len(phases)), value)
-        phases.append({"id": phase_id, "title": _clean(value.get("value")) or phase_id})
+        phases.append({"id": phase_id, "title": _translated(
+            _clean(value.get("value")), _element_texts(value).get("title")) or phase_id})
     for group in process.iter(_B + "group"):
         if group.get("categoryValueRef") not in phase_of_value:
             work.warn(group, f"{work.describe(group)} is not imported: it names no category "
                       "value, so it is no phase", "give the group a name (category value)")
     data["phases"] = phases or None
-    data["services"] = [{"id": service.get("id"), "title": service.get("title"),
-                         "description": _clean("".join(service.itertext()))}
-                        for service in _pk(process, "service")] or None
+    data["services"] = [_service(service) for service in _pk(process, "service")] or None
 
     data["steps"] = _map_steps(work, process, lane_of, phase_of_value,
                                actors[0]["id"] if not lane_of and len(actors) == 1 else None)
     return data
+
+
+def _service(service: ET.Element) -> dict[str, Any]:
+    """A ``pk:service``: its description is its text, or all in its ``pk:text`` children."""
+    texts = _texts(service)
+    return {"id": service.get("id"),
+            "title": _translated(service.get("title"), texts.get("title")),
+            "description": _translated(_clean(service.text), texts.get("description"))}
 
 
 def _map_steps(work: _Import, process: ET.Element, lane_of: dict[str, str],
@@ -474,7 +520,8 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
           phase_of_value: dict[str, str], only_actor: str | None) -> dict[str, Any]:
     element_id = element.get("id", "step")
     step_id = work.ids.make("step", element_id, STEP_PREFIX)
-    title = _clean(element.get("name"))
+    texts = _element_texts(element)
+    title = _translated(_clean(element.get("name")), texts.get("title"))
     if title is None:
         title = _FALLBACK_TITLE.get(kind, step_id)
         work.warn(element, f"{work.describe(element)} has no name: its title is '{title}'",
@@ -500,7 +547,8 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
             work.warn(element, f"{work.describe(element)} belongs to several phases; it goes "
                       f"into the first, '{phases[0]}'", code="bpmn-approximated")
         phase = phases[0] if phases else None
-    return {"id": step_id, "title": title, "description": _documentation(element),
+    return {"id": step_id, "title": title,
+            "description": _translated(_documentation(element), texts.get("description")),
             "kind": None if kind == "task" else kind, "actor": actor, "actors": actors,
             "phase": phase, "next": [], "legal_basis": extra.get("legalBasis"),
             "service": extra.get("service"), "url": extra.get("url")}
@@ -508,26 +556,27 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
 
 def _map_flows(work: _Import, process: ET.Element, step_of: dict[str, dict[str, Any]],
                bridged: set[str], reported: set[str], steps: list[dict[str, Any]]) -> None:
-    flows: list[tuple[ET.Element, str, str, str | None]] = []
+    flows: list[tuple[ET.Element, str, str, Translated | None]] = []
     for flow in process.findall(_B + "sequenceFlow"):
-        label = _clean(flow.get("name"))
+        label = _translated(_clean(flow.get("name")), _element_texts(flow).get("label"))
         condition = flow.find(_B + "conditionExpression")
         if label is None and condition is not None and _clean("".join(condition.itertext())):
             label = _clean("".join(condition.itertext()))
             work.warn(flow, f"{work.describe(flow)} has a condition but no name: the "
                       "condition becomes its label", None, "note", "bpmn-guess")
         flows.append((flow, flow.get("sourceRef", ""), flow.get("targetRef", ""), label))
-    leaving: dict[str, list[tuple[str, str | None]]] = {}
+    leaving: dict[str, list[tuple[str, Translated | None]]] = {}
     for _, source, target, label in flows:
         leaving.setdefault(source, []).append((target, label))
 
-    def ends(target: str, label: str | None, seen: frozenset[str]) -> list[tuple[str, str | None]]:
+    def ends(target: str, label: Translated | None,
+             seen: frozenset[str]) -> list[tuple[str, Translated | None]]:
         """Where a flow into ``target`` arrives once parallel gateways are passed through."""
         if target not in bridged:
             return [(target, label)]
         if target in seen:
             return []
-        result: list[tuple[str, str | None]] = []
+        result: list[tuple[str, Translated | None]] = []
         for after, after_label in leaving.get(target, []):
             result += ends(after, label or after_label, seen | {target})
         return result
