@@ -485,9 +485,9 @@ def test_import_refuses_a_dtd_in_utf16() -> None:
 
 
 def test_import_refuses_oversized_and_broken_input(tmp_path: Path) -> None:
-    from prozesskette.export import importer
+    from prozesskette.export import safe_xml
 
-    big = b"<a>" + b" " * (importer.MAX_BPMN_BYTES + 1) + b"</a>"
+    big = b"<a>" + b" " * (safe_xml.MAX_BPMN_BYTES + 1) + b"</a>"
     with pytest.raises(ProzessketteError, match="too large"):
         from_bpmn(big)
     with pytest.raises(ProzessketteError, match="not well-formed") as broken:
