@@ -28,7 +28,8 @@ Our extension elements live in :data:`PK_NS` inside ``bpmn:extensionElements``, 
 schema accepts the file and other tools keep (or ignore) them.
 
 Translations: BPMN's own places (``name``, ``documentation``, the ``pk:`` attributes) hold
-each text in its first language, the chain's own, so every tool shows the chain as written.
+each text in its first language (the chain's own, when the text has it), so every tool shows
+the chain as written.
 A translated text (:class:`~prozesskette.model.Text`) adds one
 ``<pk:text field="title" xml:lang="en">…</pk:text>`` per language, all of them and in the
 chain's order, in the ``extensionElements`` of its element, or inside the ``pk:contact`` /
@@ -149,7 +150,7 @@ def _ext(tag: str, text: str | None = None, *, children: Iterable[Extension] = (
     return Extension(tag, attrib, text, tuple(children))
 
 
-def translations(**texts: str | None) -> list[Extension]:
+def _translations(**texts: str | None) -> list[Extension]:
     """``pk:text`` elements for the translated ones of ``texts`` (field name → value): one
     per language, in the text's order, so the first is the one BPMN's own place shows."""
     return [Extension("pk:text", {"field": name, "xml:lang": language}, translated)
@@ -215,7 +216,7 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
         for phase in chain.phases:
             value = b.sub(category, "bpmn:categoryValue",
                           {"id": ncname(PHASE_PREFIX, phase.id), "value": phase.title})
-            b.extensions(value, translations(title=phase.title))
+            b.extensions(value, _translations(title=phase.title))
     collaboration = b.sub(root, "bpmn:collaboration", {"id": COLLABORATION_ID})
     b.sub(collaboration, "bpmn:participant",
           {"id": PARTICIPANT_ID, "name": chain.title, "processRef": PROCESS_ID})
@@ -226,10 +227,10 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
     b.extensions(process, [
         _ext("pk:chain", region=chain.region, version=chain.version, language=chain.language,
              direction=chain.direction.value, author=chain.author),
-        *translations(title=chain.title, region=chain.region, description=chain.description),
+        *_translations(title=chain.title, region=chain.region, description=chain.description),
         *(_ext("pk:service", _untranslated(service.description), id=service.id,
                title=service.title,
-               children=translations(title=service.title, description=service.description))
+               children=_translations(title=service.title, description=service.description))
           for service in chain.services),
     ])
 
@@ -255,12 +256,12 @@ def _lanes(process: ET.Element, chain: Chain) -> None:
         b.documentation(lane, actor.description)
         b.extensions(lane, [
             _ext("pk:actor", short=actor.short, color=actor.color, url=actor.url),
-            *translations(name=actor.name, short=actor.short, description=actor.description),
+            *_translations(name=actor.name, short=actor.short, description=actor.description),
             *(_ext("pk:contact", name=contact.name, role=contact.role, phone=contact.phone,
                    email=contact.email, url=contact.url, address=contact.address,
                    organization=contact.organization,
                    checked=contact.checked.isoformat() if contact.checked else None,
-                   children=translations(role=contact.role))
+                   children=_translations(role=contact.role))
               for contact in actor.contacts),
         ])
         for step in chain.steps:
@@ -282,7 +283,7 @@ def _flow_nodes(process: ET.Element, chain: Chain, phase_ids: set[str]) -> None:
                      {"id": step_ref(step.id), "name": step.title})
         b.documentation(node, step.description)
         b.extensions(node, [Extension("pk:step", _step_extension(step, phase_ids)),
-                            *translations(title=step.title, description=step.description)])
+                            *_translations(title=step.title, description=step.description)])
         if step.phase in phase_ids:
             b.sub(node, "bpmn:categoryValueRef", text=ncname(PHASE_PREFIX, step.phase))
         for flow in incoming.get(step.id, ()):
@@ -308,7 +309,7 @@ def _flow_nodes(process: ET.Element, chain: Chain, phase_ids: set[str]) -> None:
             sequence_flow = b.sub(process, "bpmn:sequenceFlow", {
                 "id": flow_ref(step.id, index), "name": transition.label,
                 "sourceRef": step_ref(step.id), "targetRef": step_ref(transition.to)})
-            b.extensions(sequence_flow, translations(label=transition.label))
+            b.extensions(sequence_flow, _translations(label=transition.label))
 
 
 def _untranslated(text: str | None) -> str | None:
