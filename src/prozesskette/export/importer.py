@@ -286,18 +286,15 @@ def _map_process(work: _Import, process: ET.Element,
             work.warn(lane, f"{work.describe(lane)} has no name: the actor is called "
                       f"'{actor_id}'", None, "note", "bpmn-guess")
         extra = _pk_one(lane, "actor")
-        contacts = [{**{key: contact.get(key) for key in ("name", "phone", "email", "url",
-                                                           "address", "organization",
-                                                           "checked")},
-                     "role": _translated(contact.get("role"), _texts(contact).get("role"))}
-                    for contact in _pk(lane, "contact")]
         work.locate(("actors", len(actors)), lane)
         actors.append({"id": actor_id, "name": name,
                        "short": _translated(extra.get("short"), texts.get("short")),
                        "color": extra.get("color"),
                        "description": _translated(_documentation(lane),
                                                   texts.get("description")),
-                       "url": extra.get("url"), "contacts": contacts or None})
+                       "url": extra.get("url"),
+                       "contacts": [_contact(contact) for contact in _pk(lane, "contact")]
+                       or None})
         for ref in lane.findall(_B + "flowNodeRef"):
             if ref.text and ref.text.strip() not in lane_of:
                 lane_of[ref.text.strip()] = actor_id
@@ -310,8 +307,20 @@ def _map_process(work: _Import, process: ET.Element,
                   code="bpmn-approximated")
     data["actors"] = actors
 
-    # phases: category values shown by groups or named by flow nodes
-    values = {value.get("id"): value for category in root.findall(_B + "category")
+    phases, phase_of_value = _map_phases(work, process)
+    data["phases"] = phases or None
+    data["services"] = [_service(service) for service in _pk(process, "service")] or None
+
+    data["steps"] = _map_steps(work, process, lane_of, phase_of_value,
+                               actors[0]["id"] if not lane_of and len(actors) == 1 else None)
+    return data
+
+
+def _map_phases(work: _Import,
+                process: ET.Element) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The phases (category values shown by groups or named by flow nodes), and the phase id
+    of each category value's id."""
+    values = {value.get("id"): value for category in work.doc.root.findall(_B + "category")
               for value in category.findall(_B + "categoryValue")}
     used_values = {group.get("categoryValueRef") for group in process.iter(_B + "group")}
     used_values |= {(ref.text or "").strip() for ref in process.iter(_B + "categoryValueRef")}
@@ -329,12 +338,14 @@ def _map_process(work: _Import, process: ET.Element,
         if group.get("categoryValueRef") not in phase_of_value:
             work.warn(group, f"{work.describe(group)} is not imported: it names no category "
                       "value, so it is no phase", "give the group a name (category value)")
-    data["phases"] = phases or None
-    data["services"] = [_service(service) for service in _pk(process, "service")] or None
+    return phases, phase_of_value
 
-    data["steps"] = _map_steps(work, process, lane_of, phase_of_value,
-                               actors[0]["id"] if not lane_of and len(actors) == 1 else None)
-    return data
+
+def _contact(contact: ET.Element) -> dict[str, Any]:
+    """A ``pk:contact``: its attributes, the role with its ``pk:text`` translations."""
+    return {**{key: contact.get(key) for key in ("name", "phone", "email", "url", "address",
+                                                  "organization", "checked")},
+            "role": _translated(contact.get("role"), _texts(contact).get("role"))}
 
 
 def _service(service: ET.Element) -> dict[str, Any]:
