@@ -20,10 +20,20 @@ from prozesskette.errors import ProzessketteError
 from prozesskette.export import chain_to_yaml, from_bpmn, to_bpmn, to_dot, to_mermaid
 from prozesskette.export.bpmn import BPMN_NS, PK_NS, PX_PER_PT, chain_id, ncname
 from prozesskette.export.mermaid import mermaid_id
-from prozesskette.i18n import localise
 from prozesskette.layout import layout_chain
 from prozesskette.loader import load
-from prozesskette.model import Actor, Chain, Contact, Phase, Step, StepKind, Transition
+from prozesskette.model import (
+    FIELDS,
+    Actor,
+    Chain,
+    Contact,
+    Phase,
+    Service,
+    Step,
+    StepKind,
+    Text,
+    Transition,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAINS = [ROOT / "tests/data/example.yaml", ROOT / "chains/stendal-ausbildung.yaml",
@@ -34,6 +44,7 @@ XSD = next((folder / "shared/bpmn-xsd/BPMN20.xsd" for folder in ROOT.parents
            ROOT.parent / "shared/bpmn-xsd/BPMN20.xsd")
 NS = {"bpmn": BPMN_NS, "pk": PK_NS, "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
       "dc": "http://www.omg.org/spec/DD/20100524/DC", "di": "http://www.omg.org/spec/DD/20100524/DI"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NCNAME = re.compile(r"^[A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff][\w.\-\u00c0-\u00ff]*$")
 
 
@@ -105,7 +116,7 @@ def test_bpmn_odd_ids_and_texts_round_trip() -> None:
     assert all(NCNAME.match(i) for i in ids if i), [i for i in ids if i and not NCNAME.match(i)]
     assert "pk-step-.3b1._1" in ids  # α encoded, readable ASCII kept
     back, issues = from_bpmn(xml)
-    assert back == odd
+    assert back.to_dict() == odd.to_dict()
     assert issues == []
 
 
@@ -119,10 +130,93 @@ def test_ncname_round_trip() -> None:
 def test_bpmn_round_trip(chain: Chain) -> None:
     back, issues = from_bpmn(to_bpmn(chain))
     assert issues == []
-    # BPMN carries the texts in the chain's own language (translations stay in the YAML)
-    chain = localise(chain, None)[0]
+    # to_dict: `==` on chains compares a Text as the str of its first language only
     assert back.to_dict() == chain.to_dict()
-    assert back == chain
+    assert chain_to_yaml(back) == chain_to_yaml(chain)  # languages in the same order too
+
+
+def translations_of(obj: Any, path: str = "") -> dict[str, dict[str, str]]:
+    """Every translated text of a chain: where it is → its translations."""
+    found: dict[str, dict[str, str]] = {}
+    for name, spec in FIELDS[type(obj).__name__].items():
+        value = getattr(obj, name)
+        if isinstance(value, Text):
+            found[f"{path}{name}"] = value.translations
+        elif spec.kind in ("list", "next"):
+            for index, item in enumerate(value or ()):
+                found |= translations_of(item, f"{path}{name}[{index}].")
+    return found
+
+
+def test_bpmn_keeps_every_translation_of_the_multilingual_chain() -> None:
+    chain = load(ROOT / "chains/stendal-ausbildung.yaml")
+    texts = translations_of(chain)
+    assert len(texts) == 129
+    assert sum(len(t) for t in texts.values()) == 516  # de, en, ar, de-x-ls each
+    back, _ = from_bpmn(to_bpmn(chain))
+    assert translations_of(back) == texts
+
+
+def test_bpmn_round_trip_comparison_sees_a_lost_translation() -> None:
+    chain = load(ROOT / "chains/stendal-ausbildung.yaml")
+    xml = to_bpmn(chain)
+    lost = re.sub(r'\n *<pk:text field="label" xml:lang="ar">[^<]*</pk:text>', "", xml, count=1)
+    assert lost != xml
+    back, _ = from_bpmn(lost)
+    assert back == chain  # what Text equality sees: the first language only
+    assert back.to_dict() != chain.to_dict()
+
+
+def test_bpmn_writes_one_pk_text_per_language() -> None:
+    chain = load(ROOT / "chains/stendal-ausbildung.yaml")
+    root = parse(to_bpmn(chain))
+    process = root.find("bpmn:process", NS)
+    assert process is not None
+    task = process.find("bpmn:task[@id='pk-step-aufenthaltserlaubnis']", NS)
+    assert task is not None
+    title = chain.step("aufenthaltserlaubnis").title
+    assert isinstance(title, Text)
+    # BPMN's own place shows the chain's language; pk:text holds every language, in order
+    assert task.get("name") == title.translations["de"]
+    texts = task.findall("bpmn:extensionElements/pk:text[@field='title']", NS)
+    assert [(t.get(XML_LANG), t.text) for t in texts] == list(title.translations.items())
+    assert [t.get(XML_LANG) for t in texts] == ["de", "en", "ar", "de-x-ls"]
+    # no xml:lang on documentation (the OMG schema has no place for it), one per element
+    assert all(doc.get(XML_LANG) is None for doc in root.iter(f"{{{BPMN_NS}}}documentation"))
+    assert len(task.findall("bpmn:documentation", NS)) == 1
+    # a translated service keeps its description in pk:text only: no mixed content
+    service = process.find("bpmn:extensionElements/pk:service", NS)
+    assert service is not None and service.text is not None and not service.text.strip()
+    assert {t.get("field") for t in service.findall("pk:text", NS)} == {"title", "description"}
+    contact = process.find("bpmn:laneSet/bpmn:lane/bpmn:extensionElements/pk:contact"
+                           "[pk:text]", NS)
+    assert contact is not None
+    assert [t.get("field") for t in contact.findall("pk:text", NS)] == ["role"] * 4
+
+
+def test_bpmn_import_keeps_a_name_edited_in_a_modelling_tool() -> None:
+    def both(de: str, en: str) -> Text:
+        return Text({"de": de, "en": en})
+
+    chain = Chain(
+        title=both("Kette", "Chain"),
+        actors=(Actor("a", both("Amt", "Office"),
+                      contacts=(Contact("Eva", role=both("Leitung", "Head")),)),),
+        services=(Service("s", both("Kurs", "Course"), description=both("Lernen", "Learning")),),
+        steps=(Step("start", both("Los", "Go"), kind=StepKind.start, actor="a",
+                    next=(Transition("end", both("ja", "yes")),)),
+               Step("end", "Ende", kind=StepKind.end, actor="a")),
+    )
+    xml = to_bpmn(chain)
+    back, issues = from_bpmn(xml)
+    assert issues == [] and back.to_dict() == chain.to_dict()
+    edited = xml.replace('name="Los"', 'name="Anfang"').replace('name="ja"', 'name="jawohl"')
+    back, _ = from_bpmn(edited)
+    texts = translations_of(back)
+    assert texts["steps[0].title"] == {"de": "Anfang", "en": "Go"}
+    assert texts["steps[0].next[0].label"] == {"de": "jawohl", "en": "yes"}
+    assert texts["actors[0].contacts[0].role"] == {"de": "Leitung", "en": "Head"}
+    assert "steps[1].title" not in texts and back.step("end").title == "Ende"
 
 
 def test_bpmn_is_deterministic(example: Chain) -> None:
@@ -391,9 +485,9 @@ def test_import_refuses_a_dtd_in_utf16() -> None:
 
 
 def test_import_refuses_oversized_and_broken_input(tmp_path: Path) -> None:
-    from prozesskette.export import importer
+    from prozesskette.export import safe_xml
 
-    big = b"<a>" + b" " * (importer.MAX_BPMN_BYTES + 1) + b"</a>"
+    big = b"<a>" + b" " * (safe_xml.MAX_BPMN_BYTES + 1) + b"</a>"
     with pytest.raises(ProzessketteError, match="too large"):
         from_bpmn(big)
     with pytest.raises(ProzessketteError, match="not well-formed") as broken:

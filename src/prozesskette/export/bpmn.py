@@ -25,8 +25,20 @@ legal basis, service, url ``pk:step`` attributes
 ========================  ====================================================================
 
 Our extension elements live in :data:`PK_NS` inside ``bpmn:extensionElements``, so the OMG
-schema accepts the file and other tools keep (or ignore) them. Ids are derived from chain ids
-(``pk-step-<id>``, ``pk-lane-<id>``, ``pk-flow-<step>-<n>`` …), so the output is deterministic.
+schema accepts the file and other tools keep (or ignore) them.
+
+Translations: BPMN's own places (``name``, ``documentation``, the ``pk:`` attributes) hold
+each text in its first language (the chain's own, when the text has it), so every tool shows
+the chain as written.
+A translated text (:class:`~prozesskette.model.Text`) adds one
+``<pk:text field="title" xml:lang="en">…</pk:text>`` per language, all of them and in the
+chain's order, in the ``extensionElements`` of its element, or inside the ``pk:contact`` /
+``pk:service`` that holds the field. Not ``bpmn:documentation`` per language: the OMG schema
+allows no ``xml:lang`` there, documentation is meant for descriptions (not names or labels),
+and modelling tools show one documentation and join the rest as paragraphs.
+
+Ids are derived from chain ids (``pk-step-<id>``, ``pk-lane-<id>``, ``pk-flow-<step>-<n>`` …),
+so the output is deterministic.
 The XML is built with :mod:`xml.etree.ElementTree`, which does all escaping.
 """
 
@@ -36,11 +48,12 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import prozesskette.layout as layout_stage  # its names load on first use
 from prozesskette.layout.geometry import Layout, Point, Rect, fmt
 from prozesskette.markup import strip_not_xml
-from prozesskette.model import Chain, Step, StepKind
+from prozesskette.model import Chain, Step, StepKind, Text
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -49,6 +62,8 @@ DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 COLOR_NS = "http://www.omg.org/spec/BPMN/non-normative/color/1.0"
 PK_NS = "https://example.org/prozesskette/bpmn"
 """The namespace of our extension elements (``pk:chain``, ``pk:actor``, ``pk:step`` …)."""
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+"""The namespace of ``xml:lang``, which every XML document knows without a declaration."""
 
 TARGET_NAMESPACE = "https://example.org/prozesskette/chain"
 
@@ -117,11 +132,30 @@ def _text(value: str) -> str:
     return strip_not_xml(value)
 
 
-Extension = tuple[str, dict[str, str | None], str | None]  # pk: tag, attributes, text
+class Extension(NamedTuple):
+    """One ``pk:`` element: its tag, attributes (None: left out), text and child elements."""
+
+    tag: str
+    attrib: dict[str, str | None]
+    text: str | None = None
+    children: tuple[Extension, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not self.text and not self.children and \
+            all(value is None for value in self.attrib.values())
 
 
-def _ext(tag: str, text: str | None = None, **attrib: str | None) -> Extension:
-    return tag, attrib, text
+def _ext(tag: str, text: str | None = None, *, children: Iterable[Extension] = (),
+         **attrib: str | None) -> Extension:
+    return Extension(tag, attrib, text, tuple(children))
+
+
+def _translations(**texts: str | None) -> list[Extension]:
+    """``pk:text`` elements for the translated ones of ``texts`` (field name → value): one
+    per language, in the text's order, so the first is the one BPMN's own place shows."""
+    return [Extension("pk:text", {"field": name, "xml:lang": language}, translated)
+            for name, value in texts.items() if isinstance(value, Text)
+            for language, translated in value.translations.items()]
 
 
 class _Builder:
@@ -144,15 +178,20 @@ class _Builder:
 
     @classmethod
     def extensions(cls, parent: ET.Element, items: Iterable[Extension]) -> None:
-        """``bpmn:extensionElements`` holding ``pk:`` elements (tag, attributes, text); left
-        out when every element would be empty."""
-        kept = [(tag, attrib, text) for tag, attrib, text in items
-                if text or any(value is not None for value in attrib.values())]
+        """``bpmn:extensionElements`` holding ``pk:`` elements; left out when every element
+        would be empty."""
+        kept = [item for item in items if not item.is_empty()]
         if not kept:
             return
         container = cls.sub(parent, "bpmn:extensionElements")
-        for tag, attrib, text in kept:
-            cls.sub(container, tag, attrib, text)
+        for item in kept:
+            cls.extension(container, item)
+
+    @classmethod
+    def extension(cls, parent: ET.Element, item: Extension) -> None:
+        element = cls.sub(parent, item.tag, item.attrib, item.text)
+        for child in item.children:
+            cls.extension(element, child)
 
 
 def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
@@ -175,8 +214,9 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
     if chain.phases:
         category = b.sub(root, "bpmn:category", {"id": PHASES_ID, "name": "Phasen"})
         for phase in chain.phases:
-            b.sub(category, "bpmn:categoryValue",
-                  {"id": ncname(PHASE_PREFIX, phase.id), "value": phase.title})
+            value = b.sub(category, "bpmn:categoryValue",
+                          {"id": ncname(PHASE_PREFIX, phase.id), "value": phase.title})
+            b.extensions(value, _translations(title=phase.title))
     collaboration = b.sub(root, "bpmn:collaboration", {"id": COLLABORATION_ID})
     b.sub(collaboration, "bpmn:participant",
           {"id": PARTICIPANT_ID, "name": chain.title, "processRef": PROCESS_ID})
@@ -187,7 +227,10 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
     b.extensions(process, [
         _ext("pk:chain", region=chain.region, version=chain.version, language=chain.language,
              direction=chain.direction.value, author=chain.author),
-        *(_ext("pk:service", service.description, id=service.id, title=service.title)
+        *_translations(title=chain.title, region=chain.region, description=chain.description),
+        *(_ext("pk:service", _untranslated(service.description), id=service.id,
+               title=service.title,
+               children=_translations(title=service.title, description=service.description))
           for service in chain.services),
     ])
 
@@ -213,10 +256,12 @@ def _lanes(process: ET.Element, chain: Chain) -> None:
         b.documentation(lane, actor.description)
         b.extensions(lane, [
             _ext("pk:actor", short=actor.short, color=actor.color, url=actor.url),
+            *_translations(name=actor.name, short=actor.short, description=actor.description),
             *(_ext("pk:contact", name=contact.name, role=contact.role, phone=contact.phone,
                    email=contact.email, url=contact.url, address=contact.address,
                    organization=contact.organization,
-                   checked=contact.checked.isoformat() if contact.checked else None)
+                   checked=contact.checked.isoformat() if contact.checked else None,
+                   children=_translations(role=contact.role))
               for contact in actor.contacts),
         ])
         for step in chain.steps:
@@ -237,7 +282,8 @@ def _flow_nodes(process: ET.Element, chain: Chain, phase_ids: set[str]) -> None:
         node = b.sub(process, "bpmn:" + TAG_OF_KIND[step.kind],
                      {"id": step_ref(step.id), "name": step.title})
         b.documentation(node, step.description)
-        b.extensions(node, [("pk:step", _step_extension(step, phase_ids), None)])
+        b.extensions(node, [Extension("pk:step", _step_extension(step, phase_ids)),
+                            *_translations(title=step.title, description=step.description)])
         if step.phase in phase_ids:
             b.sub(node, "bpmn:categoryValueRef", text=ncname(PHASE_PREFIX, step.phase))
         for flow in incoming.get(step.id, ()):
@@ -260,9 +306,16 @@ def _flow_nodes(process: ET.Element, chain: Chain, phase_ids: set[str]) -> None:
                 "dataObjectRef": ncname("pk-data-", step.id)})
     for step in chain.steps:
         for index, transition in enumerate(step.next):
-            b.sub(process, "bpmn:sequenceFlow", {
+            sequence_flow = b.sub(process, "bpmn:sequenceFlow", {
                 "id": flow_ref(step.id, index), "name": transition.label,
                 "sourceRef": step_ref(step.id), "targetRef": step_ref(transition.to)})
+            b.extensions(sequence_flow, _translations(label=transition.label))
+
+
+def _untranslated(text: str | None) -> str | None:
+    """The text of a ``pk:`` element that is not translated; a translated one is all in its
+    ``pk:text`` children (no mixed content: readers take the element's text as it stands)."""
+    return None if isinstance(text, Text) else text
 
 
 def _version() -> str:

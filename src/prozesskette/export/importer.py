@@ -7,9 +7,7 @@ transitions (their names the labels), groups with a category value become phases
 has no place in a chain (sub-processes, message flows, boundary events, parallel gateways …)
 is reported as a warning naming the element's id and tag, with its line in the file.
 
-The XML is read with the standard library's expat, with defusedxml's precautions: documents
-with a DTD or entity declarations are refused before and during parsing, external entities are
-never resolved, size and nesting depth are bounded.
+The XML is read safely by :mod:`prozesskette.export.safe_xml`.
 """
 
 from __future__ import annotations
@@ -18,8 +16,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from prozesskette.errors import Issue, ProzessketteError, Severity
 from prozesskette.export.bpmn import (
@@ -28,18 +25,21 @@ from prozesskette.export.bpmn import (
     PHASE_PREFIX,
     PK_NS,
     STEP_PREFIX,
+    XML_NS,
     chain_id,
 )
+from prozesskette.export.safe_xml import XmlDocument, parse_xml, read_source
 from prozesskette.graph import check_partial
 from prozesskette.loader import build_chain
 from prozesskette.model import FIELDS, ID_RE, Chain
 from prozesskette.source import SourceMap
 
-MAX_BPMN_BYTES = 20 * 1024 * 1024
-MAX_DEPTH = 200
-
 _B = "{" + BPMN_NS + "}"
 _PK = "{" + PK_NS + "}"
+_XML_LANG = "{" + XML_NS + "}lang"
+
+Translated = str | dict[str, str]
+"""A text as the chain format writes it: plain, or language tag → text."""
 
 _KIND_OF_TAG = {"startEvent": "start", "endEvent": "end", "task": "task",
                 "userTask": "task", "manualTask": "task", "serviceTask": "task",
@@ -73,120 +73,6 @@ def _prefixed(tag: str) -> str:
     return ("bpmn:" if tag.startswith(_B) else "") + _local(tag)
 
 
-# --- safe parsing ----------------------------------------------------------------------------
-
-class _Refused(Exception):
-    pass
-
-
-@dataclass
-class _Document:
-    root: ET.Element
-    file: str
-    positions: dict[ET.Element, tuple[int, int]] = field(default_factory=dict)
-
-    def at(self, element: ET.Element | None) -> tuple[int, int]:
-        return self.positions.get(element, (0, 0)) if element is not None else (0, 0)
-
-
-def _read(source: str | bytes | os.PathLike[str], filename: str | None) -> tuple[bytes | str, str]:
-    if isinstance(source, bytes):
-        data: bytes | str = source
-        name = filename or "<bpmn>"
-    elif isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<"):
-        data, name = source, filename or "<bpmn>"
-    else:
-        path = Path(os.fspath(source))
-        name = filename or str(path)
-        try:
-            size = path.stat().st_size
-            if path.is_dir():
-                raise ProzessketteError(Issue(name, 0, 0, "error", "this is a folder, not a "
-                                              "BPMN file", "name a .bpmn file"))
-            if size > MAX_BPMN_BYTES:
-                raise ProzessketteError(_too_large(name, size))
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ProzessketteError(Issue(name, 0, 0, "error", "no such file",
-                                          "check the file name and folder")) from None
-        except OSError as exc:
-            raise ProzessketteError(Issue(name, 0, 0, "error",
-                                          f"cannot read: {exc.strerror}")) from None
-    size = len(data.encode("utf-8") if isinstance(data, str) else data)
-    if size > MAX_BPMN_BYTES:
-        raise ProzessketteError(_too_large(name, size))
-    return data, name
-
-
-def _too_large(name: str, size: int) -> Issue:
-    return Issue(name, 0, 0, "error", f"the file is too large ({size:,} bytes; at most "
-                 f"{MAX_BPMN_BYTES:,})", code="bpmn-size")
-
-
-def parse_xml(data: bytes | str, name: str) -> _Document:
-    """Parse XML into ElementTree elements with their line and column, refusing DTDs and
-    entity declarations (the ways to billion-laughs and external-entity attacks)."""
-    from xml.parsers import expat
-
-    # A first look at the raw text (any ASCII-compatible encoding); the handlers below also
-    # catch declarations in other encodings, e.g. UTF-16.
-    probe = data if isinstance(data, str) else data.decode("latin-1")
-    for marker in ("<!DOCTYPE", "<!ENTITY"):
-        offset = probe.find(marker)
-        if offset >= 0:
-            line = probe.count("\n", 0, offset) + 1
-            col = offset - (probe.rfind("\n", 0, offset) + 1) + 1
-            raise ProzessketteError(Issue(
-                name, line, col, "error", f"the file contains {marker}: documents with a DTD "
-                "or entity declarations are refused", "BPMN files need neither; export the "
-                "file again from the modelling tool", "bpmn-unsafe"))
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    builder = ET.TreeBuilder()
-    positions: dict[ET.Element, tuple[int, int]] = {}
-    depth = [0]
-
-    def tag(raw: str) -> str:
-        uri, _, local = raw.rpartition(" ")
-        return "{" + uri + "}" + local if uri else local
-
-    def start(raw: str, attrs: dict[str, str]) -> None:
-        depth[0] += 1
-        if depth[0] > MAX_DEPTH:
-            raise _Refused(f"the XML nests deeper than {MAX_DEPTH} levels")
-        element = builder.start(tag(raw), {tag(key): value for key, value in attrs.items()})
-        positions[element] = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
-    def end(raw: str) -> None:
-        depth[0] -= 1
-        builder.end(tag(raw))
-
-    def refuse(*_args: Any) -> NoReturn:
-        raise _Refused("documents with a DTD or entity declarations are refused")
-
-    parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(data, True)
-        root = builder.close()
-    except _Refused as exc:
-        raise ProzessketteError(Issue(name, parser.CurrentLineNumber,
-                                      parser.CurrentColumnNumber + 1, "error", str(exc),
-                                      code="bpmn-unsafe")) from None
-    except expat.ExpatError as exc:
-        raise ProzessketteError(Issue(name, exc.lineno, exc.offset + 1, "error",
-                                      f"not well-formed XML: {expat.errors.messages[exc.code]}",
-                                      "is this really a BPMN file?", "xml")) from None
-    return _Document(root, name, positions)
-
-
 # --- mapping ---------------------------------------------------------------------------------
 
 def _clean(value: str | None) -> str | None:
@@ -209,6 +95,33 @@ def _pk(element: ET.Element, name: str) -> list[ET.Element]:
 def _pk_one(element: ET.Element, name: str) -> dict[str, str]:
     found = _pk(element, name)
     return dict(found[0].attrib) if found else {}
+
+
+def _texts(holder: ET.Element | None) -> dict[str, dict[str, str]]:
+    """The translations among ``holder``'s children (``pk:text``): field → language → text,
+    in the order written."""
+    found: dict[str, dict[str, str]] = {}
+    for item in holder.findall(_PK + "text") if holder is not None else ():
+        name, language, text = item.get("field"), item.get(_XML_LANG), _clean(item.text)
+        if name and language and text:
+            found.setdefault(name, {})[language] = text
+    return found
+
+
+def _element_texts(element: ET.Element) -> dict[str, dict[str, str]]:
+    """The translations of a BPMN element's texts, from its ``extensionElements``."""
+    return _texts(element.find(_B + "extensionElements"))
+
+
+def _translated(shown: str | None, translations: dict[str, str] | None) -> Translated | None:
+    """A text from BPMN's own place for it (a name, a documentation …) and its translations.
+    The place wins for the first language, the one it shows: a modelling tool edits only the
+    place, so a changed name is the newer text."""
+    if not translations:
+        return shown
+    if shown is None:
+        return dict(translations)
+    return {**translations, next(iter(translations)): shown}
 
 
 class _Ids:
@@ -235,7 +148,7 @@ class _Ids:
 
 @dataclass
 class _Import:
-    doc: _Document
+    doc: XmlDocument
     issues: list[Issue] = field(default_factory=list)
     ids: _Ids = field(default_factory=_Ids)
     positions: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
@@ -263,7 +176,7 @@ def from_bpmn(source: str | bytes | os.PathLike[str], *,
     what was guessed). Raises :class:`ProzessketteError` if the input is unsafe, not XML, not
     BPMN, or does not make a valid chain (the issues say why and where).
     """
-    data, name = _read(source, filename)
+    data, name = read_source(source, filename)
     doc = parse_xml(data, name)
     work = _Import(doc)
     if doc.root.tag != _B + "definitions":
@@ -342,8 +255,10 @@ def _map_process(work: _Import, process: ET.Element,
                  participant: ET.Element | None) -> dict[str, Any]:
     root = work.doc.root
     settings = _pk_one(process, "chain")
-    title = (_clean(participant.get("name")) if participant is not None else None) or \
-        _clean(process.get("name")) or _clean(root.get("name"))
+    texts = _element_texts(process)
+    title = _translated((_clean(participant.get("name")) if participant is not None else None)
+                        or _clean(process.get("name")) or _clean(root.get("name")),
+                        texts.get("title"))
     if title is None:
         title = "Prozess"
         work.warn(participant if participant is not None else process,
@@ -351,12 +266,12 @@ def _map_process(work: _Import, process: ET.Element,
                   "give the chain a title", "note", "bpmn-guess")
     data: dict[str, Any] = {
         "title": title,
-        "region": settings.get("region"),
+        "region": _translated(settings.get("region"), texts.get("region")),
         "version": settings.get("version"),
         "language": settings.get("language"),
         "direction": settings.get("direction"),
         "author": settings.get("author"),
-        "description": _documentation(process),
+        "description": _translated(_documentation(process), texts.get("description")),
     }
 
     # actors
@@ -364,20 +279,22 @@ def _map_process(work: _Import, process: ET.Element,
     actors: list[dict[str, Any]] = []
     for lane in _lanes(work, process):
         actor_id = work.ids.make("actor", lane.get("id", "lane"), LANE_PREFIX)
-        name = _clean(lane.get("name"))
+        texts = _element_texts(lane)
+        name = _translated(_clean(lane.get("name")), texts.get("name"))
         if name is None:
             name = actor_id
             work.warn(lane, f"{work.describe(lane)} has no name: the actor is called "
                       f"'{actor_id}'", None, "note", "bpmn-guess")
         extra = _pk_one(lane, "actor")
-        contacts = [{key: contact.get(key) for key in ("name", "role", "phone", "email",
-                                                        "url", "address", "organization",
-                                                        "checked")}
-                    for contact in _pk(lane, "contact")]
         work.locate(("actors", len(actors)), lane)
-        actors.append({"id": actor_id, "name": name, "short": extra.get("short"),
-                       "color": extra.get("color"), "description": _documentation(lane),
-                       "url": extra.get("url"), "contacts": contacts or None})
+        actors.append({"id": actor_id, "name": name,
+                       "short": _translated(extra.get("short"), texts.get("short")),
+                       "color": extra.get("color"),
+                       "description": _translated(_documentation(lane),
+                                                  texts.get("description")),
+                       "url": extra.get("url"),
+                       "contacts": [_contact(contact) for contact in _pk(lane, "contact")]
+                       or None})
         for ref in lane.findall(_B + "flowNodeRef"):
             if ref.text and ref.text.strip() not in lane_of:
                 lane_of[ref.text.strip()] = actor_id
@@ -390,8 +307,20 @@ def _map_process(work: _Import, process: ET.Element,
                   code="bpmn-approximated")
     data["actors"] = actors
 
-    # phases: category values shown by groups or named by flow nodes
-    values = {value.get("id"): value for category in root.findall(_B + "category")
+    phases, phase_of_value = _map_phases(work, process)
+    data["phases"] = phases or None
+    data["services"] = [_service(service) for service in _pk(process, "service")] or None
+
+    data["steps"] = _map_steps(work, process, lane_of, phase_of_value,
+                               actors[0]["id"] if not lane_of and len(actors) == 1 else None)
+    return data
+
+
+def _map_phases(work: _Import,
+                process: ET.Element) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The phases (category values shown by groups or named by flow nodes), and the phase id
+    of each category value's id."""
+    values = {value.get("id"): value for category in work.doc.root.findall(_B + "category")
               for value in category.findall(_B + "categoryValue")}
     used_values = {group.get("categoryValueRef") for group in process.iter(_B + "group")}
     used_values |= {(ref.text or "").strip() for ref in process.iter(_B + "categoryValueRef")}
@@ -403,19 +332,28 @@ def _map_process(work: _Import, process: ET.Element,
         phase_id = work.ids.make("phase", value_id, PHASE_PREFIX)
         phase_of_value[value_id] = phase_id
         work.locate(("phases", len(phases)), value)
-        phases.append({"id": phase_id, "title": _clean(value.get("value")) or phase_id})
+        phases.append({"id": phase_id, "title": _translated(
+            _clean(value.get("value")), _element_texts(value).get("title")) or phase_id})
     for group in process.iter(_B + "group"):
         if group.get("categoryValueRef") not in phase_of_value:
             work.warn(group, f"{work.describe(group)} is not imported: it names no category "
                       "value, so it is no phase", "give the group a name (category value)")
-    data["phases"] = phases or None
-    data["services"] = [{"id": service.get("id"), "title": service.get("title"),
-                         "description": _clean("".join(service.itertext()))}
-                        for service in _pk(process, "service")] or None
+    return phases, phase_of_value
 
-    data["steps"] = _map_steps(work, process, lane_of, phase_of_value,
-                               actors[0]["id"] if not lane_of and len(actors) == 1 else None)
-    return data
+
+def _contact(contact: ET.Element) -> dict[str, Any]:
+    """A ``pk:contact``: its attributes, the role with its ``pk:text`` translations."""
+    return {**{key: contact.get(key) for key in ("name", "phone", "email", "url", "address",
+                                                  "organization", "checked")},
+            "role": _translated(contact.get("role"), _texts(contact).get("role"))}
+
+
+def _service(service: ET.Element) -> dict[str, Any]:
+    """A ``pk:service``: its description is its text, or all in its ``pk:text`` children."""
+    texts = _texts(service)
+    return {"id": service.get("id"),
+            "title": _translated(service.get("title"), texts.get("title")),
+            "description": _translated(_clean(service.text), texts.get("description"))}
 
 
 def _map_steps(work: _Import, process: ET.Element, lane_of: dict[str, str],
@@ -474,7 +412,8 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
           phase_of_value: dict[str, str], only_actor: str | None) -> dict[str, Any]:
     element_id = element.get("id", "step")
     step_id = work.ids.make("step", element_id, STEP_PREFIX)
-    title = _clean(element.get("name"))
+    texts = _element_texts(element)
+    title = _translated(_clean(element.get("name")), texts.get("title"))
     if title is None:
         title = _FALLBACK_TITLE.get(kind, step_id)
         work.warn(element, f"{work.describe(element)} has no name: its title is '{title}'",
@@ -500,7 +439,8 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
             work.warn(element, f"{work.describe(element)} belongs to several phases; it goes "
                       f"into the first, '{phases[0]}'", code="bpmn-approximated")
         phase = phases[0] if phases else None
-    return {"id": step_id, "title": title, "description": _documentation(element),
+    return {"id": step_id, "title": title,
+            "description": _translated(_documentation(element), texts.get("description")),
             "kind": None if kind == "task" else kind, "actor": actor, "actors": actors,
             "phase": phase, "next": [], "legal_basis": extra.get("legalBasis"),
             "service": extra.get("service"), "url": extra.get("url")}
@@ -508,26 +448,27 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
 
 def _map_flows(work: _Import, process: ET.Element, step_of: dict[str, dict[str, Any]],
                bridged: set[str], reported: set[str], steps: list[dict[str, Any]]) -> None:
-    flows: list[tuple[ET.Element, str, str, str | None]] = []
+    flows: list[tuple[ET.Element, str, str, Translated | None]] = []
     for flow in process.findall(_B + "sequenceFlow"):
-        label = _clean(flow.get("name"))
+        label = _translated(_clean(flow.get("name")), _element_texts(flow).get("label"))
         condition = flow.find(_B + "conditionExpression")
         if label is None and condition is not None and _clean("".join(condition.itertext())):
             label = _clean("".join(condition.itertext()))
             work.warn(flow, f"{work.describe(flow)} has a condition but no name: the "
                       "condition becomes its label", None, "note", "bpmn-guess")
         flows.append((flow, flow.get("sourceRef", ""), flow.get("targetRef", ""), label))
-    leaving: dict[str, list[tuple[str, str | None]]] = {}
+    leaving: dict[str, list[tuple[str, Translated | None]]] = {}
     for _, source, target, label in flows:
         leaving.setdefault(source, []).append((target, label))
 
-    def ends(target: str, label: str | None, seen: frozenset[str]) -> list[tuple[str, str | None]]:
+    def ends(target: str, label: Translated | None,
+             seen: frozenset[str]) -> list[tuple[str, Translated | None]]:
         """Where a flow into ``target`` arrives once parallel gateways are passed through."""
         if target not in bridged:
             return [(target, label)]
         if target in seen:
             return []
-        result: list[tuple[str, str | None]] = []
+        result: list[tuple[str, Translated | None]] = []
         for after, after_label in leaving.get(target, []):
             result += ends(after, label or after_label, seen | {target})
         return result
