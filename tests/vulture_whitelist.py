@@ -9,8 +9,8 @@ __dir__  # module __dir__ (PEP 562): dir(prozesskette) lists the lazy names
 _repr_svg_  # Jupyter shows a Chain as its chart
 qCurveTo  # text.py: fontTools pen protocol, called by the glyph drawer
 closePath  # text.py: fontTools pen protocol
-buffer_text  # export/importer.py: expat parser settings, read by expat
-StartElementHandler  # export/importer.py: expat callbacks …
+buffer_text  # export/safe_xml.py: expat parser settings, read by expat
+StartElementHandler  # export/safe_xml.py: expat callbacks …
 EndElementHandler
 CharacterDataHandler
 StartDoctypeDeclHandler
