@@ -140,3 +140,22 @@ def test_the_lines_and_keys_the_hints_read() -> None:
     lines = ["a:", "  b:", "    c: 1", "    d: 2", "  e: 3", ""]
     assert [k.column for k in enclosing_keys(lines, 6)] == [3, 1]
     assert [k.key for k in enclosing_keys(lines, 5)] == ["d", "b", "a"]
+
+
+def test_a_hash_value_after_a_quoted_key_is_found_too() -> None:
+    issue = only(changed('color: "#e8f1fb"', '"color": #e8f1fb'))
+    assert (issue.line, issue.col) == (12, 14)
+    assert issue.hint == 'write color: "#e8f1fb"'
+
+
+def test_a_hash_value_inside_brackets_names_the_comment() -> None:
+    issue = only(changed("{to: kurs, label: nein}", "{to: #kurs, label: nein}"))
+    assert issue.message.startswith("YAML syntax")
+    assert issue.hint == "'#kurs' starts a comment, also inside [ ] and { }: write \"#kurs\""
+
+
+def test_a_value_in_typographic_quotes_that_fails_its_check_is_one_error() -> None:
+    issue = only(changed('color: "#e8f1fb"', "color: “#e8f1fb”"))
+    assert (issue.line, issue.col, issue.severity) == (12, 12, "error")
+    assert "is not a colour" in issue.message
+    assert (issue.hint or "").startswith("replace the typographic quotes with straight ones")

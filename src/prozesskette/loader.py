@@ -32,16 +32,17 @@ from prozesskette.model import (
     value_problem,
 )
 from prozesskette.source import (
-    SAVE_AS_UTF8,
     TYPOGRAPHIC_HINT,
     TYPOGRAPHIC_QUOTES,
     DataPath,
     SourceMap,
+    comment_in_brackets,
     misindented,
-    not_utf8_message,
+    not_utf8_issue,
     source_lines,
     tab_hint,
     typed_by_mistake,
+    with_typographic_causes,
 )
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -120,12 +121,11 @@ def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, lis
                     ))
                     continue
                 source.keys[(*path, key)] = key_pos
-                if not key_node.style:
-                    problem = typed_by_mistake(key_node, value_node, lines, source.file)
-                    if problem is not None:
-                        issues.append(problem)
-                        if problem.is_error:
-                            continue
+                problem = typed_by_mistake(key_node, value_node, lines, source.file)
+                if problem is not None:
+                    issues.append(problem)
+                    if problem.is_error:
+                        continue
                 result[key] = convert(value_node, (*path, key), depth + 1)
             return result
         raise _YamlBudgetError("unsupported YAML node", node.start_mark.line + 1,
@@ -162,6 +162,8 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
                      misplaced[2], "indentation")
     elif any(quote in line_text for quote in TYPOGRAPHIC_QUOTES):
         hint = TYPOGRAPHIC_HINT
+    elif (comment := comment_in_brackets(lines, line)) is not None:
+        hint = f"'{comment}' starts a comment, also inside [ ] and {{ }}: write \"{comment}\""
     elif "found character '@'" in problem or "found character '`'" in problem:
         hint = "put text that starts with @ or ` in quotes"
     elif "mapping values are not allowed" in problem:
@@ -298,12 +300,7 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start: exc.start].decode("utf-8", "replace")) + 1  # characters
-        raise ProzessketteError(Issue(
-            name, line, col, "error", not_utf8_message(raw[exc.start], line, col),
-            SAVE_AS_UTF8, "encoding")) from None
+        raise ProzessketteError(not_utf8_issue(name, raw, exc.start)) from None
 
 
 
@@ -584,7 +581,8 @@ def read_chain(source: str | os.PathLike[str] | Mapping[str, Any], *,
     if data is None or any(issue.is_error for issue in issues):
         return Loaded(None, issues)
     built = build_chain(data, smap)
-    return Loaded(built.chain, sorted([*issues, *built.issues]), built.partial)
+    return Loaded(built.chain, sorted(with_typographic_causes(issues, built.issues)),
+                  built.partial)
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any], *,

@@ -12,6 +12,7 @@ with '#' and became a comment, Word's typographic quotes, a file not saved as UT
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, NamedTuple
 
@@ -122,6 +123,16 @@ def tab_hint(lines: list[str], line: int) -> str:
             f"'{above[0].key}' above it: column {above[0].column}")
 
 
+def comment_in_brackets(lines: list[str], line: int) -> str | None:
+    """A value after '[' or '{' on this line or the one above that starts with '#': YAML reads
+    it and the rest of the line as a comment, so the bracket is never closed."""
+    for text in reversed(lines[max(line - 2, 0): line]):
+        found = re.search(r"[\[{][^\]}]*?(?:^|[\s\[{,])(#[^\s,\]}]*)", text)
+        if found:
+            return found.group(1)
+    return None
+
+
 def misindented(lines: list[str], line: int) -> tuple[int, str, str] | None:
     """For a syntax error on a line whose key lines up with no key above it: the key's column,
     a message saying by how much it is off, and a hint naming the column it belongs at."""
@@ -162,13 +173,17 @@ SAVE_AS_UTF8 = ("save it as UTF-8: in Windows-Editor \"Datei → Speichern unter
                  "speichern\" → UTF-8")
 
 
-def not_utf8_message(byte: int, line: int, col: int) -> str:
-    """Where the first byte that is not UTF-8 stands, and what it means in Windows-1252 (the
-    usual encoding of a file that is not UTF-8), so that the user can find it."""
-    meant = bytes([byte]).decode("cp1252", "replace")
+def not_utf8_issue(file: str, raw: bytes, start: int) -> Issue:
+    """Where the first byte that is not UTF-8 stands (the column in characters), and what it
+    means in Windows-1252, the usual encoding of such a file, so that the user can find it."""
+    line = raw[:start].count(b"\n") + 1
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    col = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+    meant = raw[start:start + 1].decode("cp1252", "replace")
     shown = f" ('{meant}' in Windows-1252)" if meant.isprintable() and meant != "\ufffd" else ""
-    return (f"the file is not UTF-8 text: the first byte that is not UTF-8, 0x{byte:02X}"
-            f"{shown}, stands at line {line}, column {col}")
+    return Issue(file, line, col, "error", "the file is not UTF-8 text: the first byte that is "
+                 f"not UTF-8, 0x{raw[start]:02X}{shown}, stands at line {line}, column {col}",
+                 SAVE_AS_UTF8, "encoding")
 
 
 def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
@@ -178,7 +193,7 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
     the key empty (``color: #e8f1fb``)."""
     key = key_node.value
     line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-    if any(quote in key for quote in TYPOGRAPHIC_QUOTES):
+    if not key_node.style and any(quote in key for quote in TYPOGRAPHIC_QUOTES):
         return Issue(file, line, col, "error", f"the key '{key}' is written with typographic "
                      "quotes, which YAML does not read as quotes", TYPOGRAPHIC_HINT,
                      "typographic-quotes")
@@ -194,7 +209,7 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
         return Issue(file, end.line + 1, end.column + comment.start(1) + 1, "error",
                      f"'{key}' is empty: '{comment.group(1)}' starts a comment",
                      f"write {key}: \"{comment.group(1)}\"", "comment-value")
-    if len(value) > 1 and value[0] in OPENING_QUOTES and value[-1] in CLOSING_QUOTES:
+    if typographic_wrapped(value):
         mark = value_node.start_mark
         return Issue(file, mark.line + 1, mark.column + 1, "warning",
                      f"the value of '{key}' is written with typographic quotes, which YAML "
@@ -202,3 +217,20 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
                      f"text, put the value in straight quotes: {key}: {straight_quoted(value)}",
                      "typographic-quotes")
     return None
+
+
+def typographic_wrapped(value: str) -> bool:
+    """Whether a text starts and ends with typographic quotes, as Word writes "…"."""
+    return len(value) > 1 and value[0] in OPENING_QUOTES and value[-1] in CLOSING_QUOTES
+
+
+def with_typographic_causes(read: list[Issue], checked: list[Issue]) -> list[Issue]:
+    """The issues of reading and of checking a file, where a value in typographic quotes also
+    failed its check (``color: “#e8f1fb”``) as one error with the hint on the quotes."""
+    quoted = {(issue.line, issue.col) for issue in read
+              if issue.code == "typographic-quotes" and not issue.is_error}
+    failed = {(issue.line, issue.col) for issue in checked if issue.is_error} & quoted
+    return [*(issue for issue in read if (issue.line, issue.col) not in failed),
+            *(dataclasses.replace(issue, hint=TYPOGRAPHIC_HINT)
+              if issue.is_error and (issue.line, issue.col) in failed else issue
+              for issue in checked)]
