@@ -74,6 +74,9 @@ _KEY_LINE = re.compile(r"""([ \t]*(?:-[ \t]+)*)("[^"]*"|'[^']*'|[^\s:#"'-][^:#]*
                        r"(?:[ \t]+(.*))?$")
 
 
+_LOOK_AT = 1000  # characters of a line that the hints read
+
+
 def source_lines(text: str) -> list[str]:
     """The lines of a text as YAML counts them, so that line N of a mark is ``lines[N - 1]``."""
     return _LINE_BREAK.split(text)
@@ -91,7 +94,7 @@ class KeyLine(NamedTuple):
 
 def key_line(line: str) -> KeyLine | None:
     """The key a line starts with, or None for a line of text, a list item or a comment."""
-    match = _KEY_LINE.match(line)
+    match = _KEY_LINE.match(line[:_LOOK_AT])  # keys are short; bounded, the regex is lazy
     if match is None:
         return None
     rest = (match.group(3) or "").strip()
@@ -127,7 +130,7 @@ def comment_in_brackets(lines: list[str], line: int) -> str | None:
     """A value after '[' or '{' on this line or the one above that starts with '#': YAML reads
     it and the rest of the line as a comment, so the bracket is never closed."""
     for text in reversed(lines[max(line - 2, 0): line]):
-        found = re.search(r"[\[{][^\]}]*?(?:^|[\s\[{,])(#[^\s,\]}]*)", text)
+        found = re.search(r"[\[{][^\]}]*?(?:^|[\s\[{,])(#[^\s,\]}]*)", text[:_LOOK_AT])
         if found:
             return found.group(1)
     return None
@@ -203,12 +206,14 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
     if value == "":
         end = key_node.end_mark
         rest = lines[end.line][end.column:] if end.line < len(lines) else ""
-        comment = re.match(r"[ \t]*:[ \t]+(#\S.*?)[ \t]*$", rest)
+        comment = re.match(r"[ \t]*:[ \t]+(#\S.*)", rest)
         if comment is None:  # no comment, or '# …' as comments are written: meant as one
             return None
+        lost = comment.group(1).rstrip()
+        lost = lost if len(lost) <= 80 else lost[:79] + "…"
         return Issue(file, end.line + 1, end.column + comment.start(1) + 1, "error",
-                     f"'{key}' is empty: '{comment.group(1)}' starts a comment",
-                     f"write {key}: \"{comment.group(1)}\"", "comment-value")
+                     f"'{key}' is empty: '{lost}' starts a comment",
+                     f"write {key}: \"{lost}\"", "comment-value")
     if typographic_wrapped(value):
         mark = value_node.start_mark
         return Issue(file, mark.line + 1, mark.column + 1, "warning",
