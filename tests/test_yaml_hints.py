@@ -159,3 +159,14 @@ def test_a_value_in_typographic_quotes_that_fails_its_check_is_one_error() -> No
     assert (issue.line, issue.col, issue.severity) == (12, 12, "error")
     assert "is not a colour" in issue.message
     assert (issue.hint or "").startswith("replace the typographic quotes with straight ones")
+
+
+def test_the_hints_stay_quick_on_a_hostile_line() -> None:
+    """The hints read the raw line with lazy patterns: a line of 100,000 spaces must not make
+    them quadratic (it would take minutes)."""
+    spaces = " " * 100_000
+    issue = only(f"title: T\ncolor: #a{spaces}b\n")
+    assert issue.message.startswith("'color' is empty: '#a ")
+    assert issue.message.endswith("…' starts a comment")
+    issue = only(f"title: T\nactors:\n  - id: a\n     b{spaces}c: d\n")
+    assert issue.message.startswith("YAML syntax")
