@@ -31,7 +31,19 @@ from prozesskette.model import (
     id_problem,
     value_problem,
 )
-from prozesskette.source import DataPath, SourceMap
+from prozesskette.source import (
+    TYPOGRAPHIC_HINT,
+    TYPOGRAPHIC_QUOTES,
+    DataPath,
+    SourceMap,
+    comment_in_brackets,
+    misindented,
+    not_utf8_issue,
+    source_lines,
+    tab_hint,
+    typed_by_mistake,
+    with_typographic_causes,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
@@ -50,7 +62,7 @@ _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                 "merge")}
 
 
-def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
+def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, list[Issue]]:
     """Turn a composed YAML node tree into plain data, recording positions."""
     import yaml
 
@@ -109,6 +121,11 @@ def _to_python(root: Any, source: SourceMap) -> tuple[Any, list[Issue]]:
                     ))
                     continue
                 source.keys[(*path, key)] = key_pos
+                problem = typed_by_mistake(key_node, value_node, lines, source.file)
+                if problem is not None:
+                    issues.append(problem)
+                    if problem.is_error:
+                        continue
                 result[key] = convert(value_node, (*path, key), depth + 1)
             return result
         raise _YamlBudgetError("unsupported YAML node", node.start_mark.line + 1,
@@ -134,10 +151,19 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
+    lines = source_lines(text)
+    line_text = lines[line - 1] if 0 < line <= len(lines) else ""
     hint = "check the indentation: items of a list start with '- ' and keys of one mapping " \
         "line up exactly; use spaces, not tabs"
     if "\t" in str(problem) or re.search(r"\btabs?\b", str(problem)):
-        hint = "replace the tab characters with spaces"
+        hint = tab_hint(lines, line)
+    elif (misplaced := misindented(lines, line)) is not None:
+        return Issue(file, line, misplaced[0], "error", f"YAML syntax: {misplaced[1]}",
+                     misplaced[2], "indentation")
+    elif any(quote in line_text for quote in TYPOGRAPHIC_QUOTES):
+        hint = TYPOGRAPHIC_HINT
+    elif (comment := comment_in_brackets(lines, line)) is not None:
+        hint = f"'{comment}' starts a comment, also inside [ ] and {{ }}: write \"{comment}\""
     elif "found character '@'" in problem or "found character '`'" in problem:
         hint = "put text that starts with @ or ` in quotes"
     elif "mapping values are not allowed" in problem:
@@ -231,7 +257,7 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
                                     "the file holds more than one YAML document ('---')",
                                     "put each chain in a file of its own")]
     try:
-        data, issues = _to_python(documents[0], source)
+        data, issues = _to_python(documents[0], source, source_lines(text))
     except _YamlBudgetError as exc:
         return None, source, [Issue(file, exc.line, exc.col, "error", str(exc), exc.hint)]
     if data is None:
@@ -274,13 +300,8 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start: exc.start].decode("utf-8", "replace")) + 1  # characters
-        raise ProzessketteError(Issue(
-            name, line, col, "error", "the file is not UTF-8 text",
-            "save it as UTF-8 (in most editors: 'Save as…' → encoding UTF-8)",
-        )) from None
+        raise ProzessketteError(not_utf8_issue(name, raw, exc.start)) from None
+
 
 
 def _looks_like_path(text: str) -> bool:
@@ -560,7 +581,8 @@ def read_chain(source: str | os.PathLike[str] | Mapping[str, Any], *,
     if data is None or any(issue.is_error for issue in issues):
         return Loaded(None, issues)
     built = build_chain(data, smap)
-    return Loaded(built.chain, sorted([*issues, *built.issues]), built.partial)
+    return Loaded(built.chain, sorted(with_typographic_causes(issues, built.issues)),
+                  built.partial)
 
 
 def load(source: str | os.PathLike[str] | Mapping[str, Any], *,
