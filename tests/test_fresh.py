@@ -412,3 +412,11 @@ def test_check_dates_survive_the_xlsx_round_trip(tmp_path: Path) -> None:
     assert issues == [] and back.to_dict() == chain.to_dict()
     assert [contact.checked for actor in back.actors for contact in actor.contacts] == [
         contact.checked for actor in chain.actors for contact in actor.contacts]
+
+
+def test_months_count_like_due_days_at_month_ends() -> None:
+    """From 29 January, the due day a year and a month later is 28 February (a common year):
+    on that day thirteen whole months have passed (found by hypothesis)."""
+    assert months_between(date(2000, 1, 29), date(2001, 2, 28)) == 13
+    assert months_between(date(2000, 1, 29), date(2001, 2, 27)) == 12
+    assert months_between(date(2024, 1, 31), date(2024, 2, 29)) == 1

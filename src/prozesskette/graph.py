@@ -393,9 +393,11 @@ def check_contacts(graph: ChainGraph) -> list[Issue]:
 
 def months_between(earlier: date, later: date) -> int:
     """Whole calendar months from ``earlier`` to ``later`` (0 when ``later`` is not after it):
-    from 2023-05-02 to 2025-12-01 is 30, to 2025-12-02 is 31."""
+    from 2023-05-02 to 2025-12-01 is 30, to 2025-12-02 is 31. Counted as :func:`months_after`
+    counts, so that from 29 January to 28 February of a common year is one month."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day:
+    due = months_after(earlier, months)
+    if due is None or due > later:
         months -= 1
     return max(months, 0)
 
