@@ -148,7 +148,7 @@ def test_months_between_counts_whole_calendar_months() -> None:
     assert months_between(date(2023, 5, 2), date(2025, 12, 4)) == 31
     assert months_between(date(2023, 5, 2), date(2025, 12, 2)) == 31
     assert months_between(date(2023, 5, 2), date(2025, 12, 1)) == 30
-    assert months_between(date(2026, 1, 31), date(2026, 2, 28)) == 0
+    assert months_between(date(2026, 1, 31), date(2026, 2, 28)) == 1  # the due day, clamped
     assert months_between(date(2026, 5, 2), date(2026, 5, 1)) == 0  # not after: 0
     assert months_after(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert months_after(date(2024, 1, 31), 1) == date(2024, 2, 29)
