@@ -16,7 +16,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from prozesskette.errors import Issue, did_you_mean
+from prozesskette.errors import FOLLOWS_FROM, Issue, did_you_mean
 from prozesskette.loader import PLACEHOLDER_STEP, Loaded, PartialChain, read_chain
 from prozesskette.model import Chain, Step, StepKind
 from prozesskette.source import SourceMap, unlocated
@@ -277,8 +277,101 @@ def check_start_end(graph: ChainGraph) -> list[Issue]:
     return issues
 
 
+@dataclass(frozen=True)
+class BrokenLink:
+    """A step whose way on is broken, which an error reports: a `next` that names an unknown
+    step, or no `next` at all on a step that is not an end. The steps behind it become
+    unreachable, and those before it reach no end: consequences, not causes."""
+
+    step: str
+    at: tuple[int, int]  # where the error that reports it stands
+    guess: str | None  # the step an unknown id probably meant (the 'did you mean')
+
+
+def broken_links(graph: ChainGraph) -> list[BrokenLink]:
+    """Every broken link, in file order, at the position of its error."""
+    known = [step.id for step in graph.chain.steps]  # as check_references suggests
+    links: list[BrokenLink] = []
+    for index, step in _steps_with_index(graph.chain):
+        if graph.order[step.id] != index:
+            continue  # a duplicate id: the graph knows the first step only
+        if step.kind is not StepKind.end and not step.next:
+            links.append(BrokenLink(step.id, graph.source.where(("steps", index)), None))
+        links += [BrokenLink(step.id, graph.source.where(("steps", index, "next", position)),
+                             did_you_mean(transition.to, known))
+                  for position, transition in enumerate(step.next)
+                  if transition.to not in graph.steps]
+    return links
+
+
+def _end_causes(links: list[BrokenLink], predecessors: dict[str, list[str]],
+                reaches_end: set[str]) -> dict[str, BrokenLink]:
+    """Steps that reach no end only because they lead to a broken link (were the link whole,
+    it would lead on): each with the first such link, in file order."""
+    causes: dict[str, BrokenLink] = {}
+    for link in links:
+        for step_id in _closure([link.step], predecessors) - reaches_end:
+            causes.setdefault(step_id, link)
+    return causes
+
+
+def _start_causes(graph: ChainGraph, links: list[BrokenLink], reached: set[str],
+                  predecessors: dict[str, list[str]]) -> dict[str, BrokenLink]:
+    """Steps that no start reaches only because a broken link cut them off: each with the
+    link that, repaired, reaches it. A repaired link leads to its 'did you mean' step and to
+    every orphan (a step no other step names: in a whole chain only starts are orphans, so an
+    orphan is where a lost transition led). Links are repaired in file order, each once some
+    start reaches it."""
+    orphans = [step_id for step_id, step in graph.steps.items()
+               if step_id not in reached and not predecessors[step_id]
+               and step.kind is not StepKind.start]
+    reached_now = set(reached)
+    causes: dict[str, BrokenLink] = {}
+    pending = list(links)
+    while repairable := [link for link in pending if link.step in reached_now]:
+        link = repairable[0]
+        pending.remove(link)
+        targets = [*([link.guess] if link.guess else []), *orphans]
+        for step_id in _closure(targets, graph.successors_map) - reached_now:
+            causes[step_id] = link
+            reached_now.add(step_id)
+    return causes
+
+
+#: The reachability messages: (code, whether the cause has a line) → message template.
+_REACH_MESSAGES = {
+    ("unreachable", False): "step '{step}' cannot be reached from a start",
+    ("no-way-to-end", False): "no end can be reached from step '{step}'",
+    ("unreachable", True): "step '{step}' cannot be reached from a start (follows from the "
+                           "`next` of step '{cause}' at line {line}:{col})",
+    ("no-way-to-end", True): "no end can be reached from step '{step}' (follows from the "
+                             "`next` of step '{cause}' at line {line}:{col})",
+}
+_REACH_HINTS = {
+    "unreachable": "name it in the `next` of an earlier step",
+    "no-way-to-end": "lead it (or the loop it is in) on to a step that reaches an end",
+}
+
+
+def _reach_issue(graph: ChainGraph, index: int, code: str, cause: BrokenLink | None) -> Issue:
+    """An error, or a note with the code "follows-from" when a broken link explains it."""
+    step_id = graph.chain.steps[index].id
+    line, col = graph.source.where(("steps", index))
+    if cause is None:
+        return Issue(graph.source.file, line, col, "error",
+                     _REACH_MESSAGES[code, False].format(step=step_id), _REACH_HINTS[code], code)
+    template = _REACH_MESSAGES[code, True] if cause.at[0] else \
+        _REACH_MESSAGES[code, True].replace(" at line {line}:{col}", "")
+    message = template.format(step=step_id, cause=cause.step, line=cause.at[0], col=cause.at[1])
+    return Issue(graph.source.file, line, col, "note", message, None, FOLLOWS_FROM,
+                 follows_from=cause.at)
+
+
 def check_reachability(graph: ChainGraph) -> list[Issue]:
-    """Every step is reachable from a start and can reach an end."""
+    """Every step is reachable from a start and can reach an end. Where a broken link
+    (:class:`BrokenLink`, an error of its own) explains it, the step gets a note that names the
+    link instead of an error: one typo in a `next` would otherwise bury its own error under
+    one for every step behind it and before it."""
     chain = graph.chain
     starts = [s.id for s in chain.steps if s.kind is StepKind.start]
     ends = [s.id for s in chain.steps if s.kind is StepKind.end]
@@ -289,20 +382,17 @@ def check_reachability(graph: ChainGraph) -> list[Issue]:
     for edge in graph.edges:
         predecessors[edge.target].append(edge.source)
     reaches_end = _closure(ends, predecessors)
+    links = broken_links(graph)
+    start_causes = _start_causes(graph, links, reached, predecessors)
+    end_causes = _end_causes(links, predecessors, reaches_end)
     issues: list[Issue] = []
     for index, step in _steps_with_index(chain):
         if step.id not in graph.steps or graph.order[step.id] != index:
             continue
         if step.id not in reached:
-            issues.append(graph.source.issue(("steps", index), "error",
-                                             f"step '{step.id}' cannot be reached from a start",
-                                             "name it in the `next` of an earlier step",
-                                             code="unreachable"))
+            issues.append(_reach_issue(graph, index, "unreachable", start_causes.get(step.id)))
         if step.id not in reaches_end and step.next:
-            issues.append(graph.source.issue(("steps", index), "error",
-                                             f"no end can be reached from step '{step.id}'",
-                                             "lead it (or the loop it is in) on to a step that "
-                                             "reaches an end", code="no-way-to-end"))
+            issues.append(_reach_issue(graph, index, "no-way-to-end", end_causes.get(step.id)))
     return issues
 
 
