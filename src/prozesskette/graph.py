@@ -319,19 +319,23 @@ def _start_causes(graph: ChainGraph, links: list[BrokenLink], reached: set[str],
                   predecessors: dict[str, list[str]]) -> dict[str, BrokenLink]:
     """Steps that no start reaches only because a broken link cut them off: each with the
     link that, repaired, reaches it. A repaired link leads to its 'did you mean' step and to
-    every orphan (a step no other step names: in a whole chain only starts are orphans, so an
-    orphan is where a lost transition led). Links are repaired in file order, each once some
-    start reaches it."""
-    orphans = [step_id for step_id, step in graph.steps.items()
-               if step_id not in reached and not predecessors[step_id]
-               and step.kind is not StepKind.start]
+    every entry of the cut-off part (the first step of each loop or step there that no other
+    cut-off step leads into: in a whole chain something reached leads into it, so an entry is
+    where a lost transition led). Links are repaired in file order, each once a start
+    reaches it."""
+    cut_off = {step_id for step_id in graph.steps if step_id not in reached}
+    inside = {step_id: [nxt for nxt in graph.successors_map[step_id] if nxt in cut_off]
+              for step_id in graph.steps if step_id in cut_off}
+    entries = [component[0] for component in strongly_connected(inside, inside)
+               if all(before in component for member in component
+                      for before in predecessors[member])]
     reached_now = set(reached)
     causes: dict[str, BrokenLink] = {}
     pending = list(links)
     while repairable := [link for link in pending if link.step in reached_now]:
         link = repairable[0]
         pending.remove(link)
-        targets = [*([link.guess] if link.guess else []), *orphans]
+        targets = [*([link.guess] if link.guess else []), *entries]
         for step_id in _closure(targets, graph.successors_map) - reached_now:
             causes[step_id] = link
             reached_now.add(step_id)
