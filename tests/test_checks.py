@@ -343,3 +343,25 @@ def test_one_broken_next_in_a_generated_chain_is_the_first_error(size: int, seed
     follow_ons = [issue for issue in issues if issue.code == FOLLOWS_FROM]
     assert all(issue.follows_from == cause for issue in follow_ons)
     assert issues == [*issues[:len(issues) - len(follow_ons)], *follow_ons]
+
+
+def test_follow_on_notes_of_a_chain_without_lines_name_the_step() -> None:
+    steps = steps_with(t={"next": ["dd"]})
+    issues = check_chain(chain(steps=steps))
+    assert kinds(issues)[0] == ("error", "unknown-step")
+    assert ("step 'r' cannot be reached from a start (follows from the `next` of step 't')"
+            in messages(issues))
+    assert {issue.follows_from for issue in issues[1:] if issue.is_follow_on} == {(0, 0)}
+
+
+def test_follow_ons_stay_last_when_contact_warnings_join(tmp_path: Path) -> None:
+    text = stendal_with("next: [integrationskurs]", "next: [integratonskurs]")
+    (tmp_path / "k").write_text(text, "utf-8")
+    err = io.StringIO()
+    main(["check", "--max-age", "12", str(tmp_path / "k")], out=io.StringIO(), err=err)
+    located = [line for line in err.getvalue().splitlines() if ": note: " in line
+               or ": error: " in line or ": warning: " in line]
+    severities = [line.split(": ")[1] for line in located]
+    assert "warning" in severities and "follows from" not in located[0]
+    first_follow_on = next(i for i, line in enumerate(located) if "follows from" in line)
+    assert all("follows from" in line for line in located[first_follow_on:])
