@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import prozesskette
+from paths import ROOT, examples
 from prozesskette.analysis import Role, analyse
+from prozesskette.cli import main
+from prozesskette.errors import FOLLOWS_FROM, ProzessketteError, did_you_mean, one_typo_apart
 from prozesskette.graph import (
     ChainGraph,
     check_chain,
@@ -19,10 +29,12 @@ from prozesskette.graph import (
     check_start_end,
     check_unique_ids,
     check_unused,
+    load_with_issues,
     strongly_connected,
 )
 from prozesskette.loader import read_chain
 from prozesskette.model import Chain
+from prozesskette.samples import generate_chain
 
 
 def chain(**changes: Any) -> Chain:
@@ -178,3 +190,178 @@ def test_every_kind_is_accepted(kind: str) -> None:
     steps = steps_with(t={"kind": kind}) if kind != "decision" else steps_with(
         t={"kind": kind, "next": [{"to": "d", "label": "ja"}, {"to": "e", "label": "nein"}]})
     assert chain(steps=steps).step("t").kind.value == kind
+
+
+# --- the root cause first -------------------------------------------------------------------
+
+STENDAL = (ROOT / "chains" / "stendal-arbeit.yaml").read_text("utf-8")
+STENDAL_IDS = [step.id for step in prozesskette.load(STENDAL).steps]
+LOOPS = [("note", "loop")] * 3  # the three loops of the Stendal chain
+ONE_FOLLOW_ON = ("note", FOLLOWS_FROM)
+
+
+def kinds(issues: list[Any]) -> list[tuple[str, str]]:
+    return [(issue.severity, issue.code) for issue in issues]
+
+
+def stendal_with(old: str, new: str) -> str:
+    assert STENDAL.count(old) == 1, old
+    return STENDAL.replace(old, new)
+
+
+def check_output(text: str, folder: Path) -> tuple[str, list[str]]:
+    """``prozesskette check`` on a chain in file ``k``: its summary line, and the lines above
+    it without the hints."""
+    (folder / "k").write_text(text, "utf-8")
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        main(["check", "k"], out=io.StringIO(), err=err)
+    lines = [line for line in err.getvalue().splitlines() if not line.startswith("    hint:")]
+    return lines[-1], lines[:-1]
+
+
+def test_one_misspelt_next_is_the_one_error_and_comes_first() -> None:
+    text = stendal_with("next: [integrationskurs]", "next: [integratonskurs]")
+    _, issues = load_with_issues(text)
+    assert kinds(issues) == [("error", "unknown-step"), *LOOPS, *[ONE_FOLLOW_ON] * 31]
+    cause = issues[0]
+    assert cause.message == "unknown step 'integratonskurs'"
+    assert cause.hint == "did you mean 'integrationskurs'?"
+    assert {issue.follows_from for issue in issues[4:]} == {(cause.line, cause.col)}
+    assert issues[4].message == ("no end can be reached from step 'ankunft' (follows from the "
+                                 f"`next` of step 'kurszulassung' at line {cause.line}:12)")
+    assert issues[-1].message == ("step 'beschaeftigung' cannot be reached from a start "
+                                  f"(follows from the `next` of step 'kurszulassung' at line "
+                                  f"{cause.line}:12)")
+    assert sorted(issues) == issues  # any later sort keeps the causes first
+
+
+def test_one_deleted_next_is_the_one_error() -> None:
+    text = stendal_with("    next: [abschluss_vorhanden]\n", "")
+    _, issues = load_with_issues(text)
+    assert kinds(issues) == [LOOPS[0], ("error", "dead-end"), *LOOPS[1:],
+                             *[ONE_FOLLOW_ON] * 30]
+    assert issues[1].message == "step 'profiling' leads nowhere"
+    assert {issue.follows_from for issue in issues[4:]} == {(issues[1].line, issues[1].col)}
+
+
+def test_a_missing_step_is_the_one_error() -> None:
+    text = re.sub(r"  - id: integrationskurs\n(    .*\n)+\n", "", STENDAL)
+    _, issues = load_with_issues(text)
+    assert kinds(issues) == [("error", "unknown-step"), *LOOPS, *[ONE_FOLLOW_ON] * 30]
+    assert issues[0].message == "unknown step 'integrationskurs'"
+    assert issues[0].hint is not None and issues[0].hint.startswith("known step ids: ")
+
+
+def test_unexplained_reachability_stays_an_error() -> None:
+    """A loop without a way out, and a step nobody names, are faults of their own."""
+    text = stendal_with("    next: [dtz]\n\n  - id: berufssprachkurs",
+                        "    next: [dtz]\n\n  - id: extra\n    title: Extra\n"
+                        "    actor: sprachkurs\n    phase: sprache\n    next: [dtz]\n\n"
+                        "  - id: berufssprachkurs")
+    _, issues = load_with_issues(text)
+    assert ("error", "unreachable") in kinds(issues)
+    assert FOLLOWS_FROM not in {issue.code for issue in issues}
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    # unknown id (not in a `next`): nothing follows from it
+    ("title: Integrationskurs besuchen\n    actor: sprachkurs",
+     "title: Integrationskurs besuchen\n    actor: sprachkurz",
+     [("error", "unknown-actor"), *LOOPS]),
+    # missing target: a transition without `to`
+    ("{to: wiederholerkurs, label: nein}", "{label: nein}", [("error", "missing")]),
+    # unlabelled branch of a decision
+    ("{to: wiederholerkurs, label: nein}", "{to: wiederholerkurs}",
+     [LOOPS[0], ("error", "decision-label"), *LOOPS[1:]]),
+])
+def test_common_mistakes_without_follow_ons(old: str, new: str,
+                                            expected: list[tuple[str, str]]) -> None:
+    _, issues = load_with_issues(stendal_with(old, new))
+    assert kinds(issues) == expected
+
+
+def test_check_summary_counts_causes_and_consequences_apart(tmp_path: Path) -> None:
+    summary, lines = check_output(stendal_with("next: [integrationskurs]",
+                                               "next: [integratonskurs]"), tmp_path)
+    assert summary == "k: 1 error(s), 0 warning(s); 31 follow-on note(s)"
+    assert lines[0] == "k:237:12: error: unknown step 'integratonskurs'"
+    summary, _ = check_output(stendal_with("{to: wiederholerkurs, label: nein}",
+                                           "{to: wiederholerkurs}"), tmp_path)
+    assert summary == "k: 1 error(s), 0 warning(s)"
+
+
+def test_api_check_and_load_agree_with_check() -> None:
+    text = stendal_with("next: [integrationskurs]", "next: [integratonskurs]")
+    assert kinds(prozesskette.check(text)) == kinds(load_with_issues(text)[1])
+    with pytest.raises(ProzessketteError) as caught:
+        prozesskette.load(text)
+    assert kinds(caught.value.issues) == [("error", "unknown-step")]
+
+
+# --- did you mean -----------------------------------------------------------------------------
+
+def test_did_you_mean_suggests_close_names() -> None:
+    assert did_you_mean("vermitlung", ["bescheid", "vermittlung"]) == "vermittlung"
+    assert did_you_mean("integratonskurs", STENDAL_IDS) == "integrationskurs"
+    assert did_you_mean("dtx", STENDAL_IDS) == "dtz"  # one typo in a short id
+
+
+def test_did_you_mean_is_silent_for_unrelated_names() -> None:
+    assert did_you_mean("jobsuche", [*STENDAL_IDS, "bescheid"]) is None
+    assert did_you_mean("xyz", STENDAL_IDS) is None
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    ("dtz", "dtx", True), ("abc", "acb", True), ("abc", "bac", True), ("abc", "abcd", True),
+    ("abcd", "abc", True), ("abc", "xbc", True), ("abc", "abc", False), ("abc", "cba", False),
+    ("abcd", "badc", False), ("ab", "ba", False), ("abc", "abcde", False),
+])
+def test_one_typo_apart(first: str, second: str, expected: bool) -> None:
+    assert one_typo_apart(first, second) is expected
+    assert one_typo_apart(second, first) is expected
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(size=st.integers(4, 40), seed=st.integers(0, 10_000), pick=st.integers(0, 10_000),
+       typo=st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12))
+def test_one_broken_next_in_a_generated_chain_is_the_first_error(size: int, seed: int,
+                                                                pick: int, typo: str) -> None:
+    data = generate_chain(size, 3, seed).to_dict()
+    links = [(step, position) for step in data["steps"]
+             for position in range(len(step.get("next", [])))]
+    step, position = links[pick % len(links)]
+    wrong = f"x{typo}"  # generated ids are s0, s1, …: never this one
+    target = step["next"][position]
+    step["next"][position] = {**target, "to": wrong} if isinstance(target, dict) else wrong
+    _, issues = load_with_issues(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    errors = [issue for issue in issues if issue.is_error]
+    assert [(e.code, e.message) for e in errors] == [("unknown-step", f"unknown step '{wrong}'")]
+    assert issues.index(errors[0]) <= [i.severity for i in issues].index("error")
+    cause = (errors[0].line, errors[0].col)
+    follow_ons = [issue for issue in issues if issue.code == FOLLOWS_FROM]
+    assert all(issue.follows_from == cause for issue in follow_ons)
+    assert issues == [*issues[:len(issues) - len(follow_ons)], *follow_ons]
+
+
+def test_follow_on_notes_of_a_chain_without_lines_name_the_step() -> None:
+    steps = steps_with(t={"next": ["dd"]})
+    issues = check_chain(chain(steps=steps))
+    assert kinds(issues)[0] == ("error", "unknown-step")
+    assert ("step 'r' cannot be reached from a start (follows from the `next` of step 't')"
+            in messages(issues))
+    assert {issue.follows_from for issue in issues[1:] if issue.is_follow_on} == {(0, 0)}
+
+
+def test_follow_ons_stay_last_when_contact_warnings_join(tmp_path: Path) -> None:
+    text = stendal_with("next: [integrationskurs]", "next: [integratonskurs]")
+    (tmp_path / "k").write_text(text, "utf-8")
+    err = io.StringIO()
+    main(["check", "--max-age", "12", str(tmp_path / "k")], out=io.StringIO(), err=err)
+    located = [line for line in err.getvalue().splitlines() if ": note: " in line
+               or ": error: " in line or ": warning: " in line]
+    severities = [line.split(": ")[1] for line in located]
+    assert "warning" in severities and "follows from" not in located[0]
+    first_follow_on = next(i for i, line in enumerate(located) if "follows from" in line)
+    assert all("follows from" in line for line in located[first_follow_on:])

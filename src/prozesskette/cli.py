@@ -190,9 +190,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(issue.format() + "\n")
         errors = sum(issue.is_error for issue in issues)
         warnings = sum(issue.severity == "warning" for issue in issues)
+        follow_ons = sum(issue.is_follow_on for issue in issues)  # counted apart from causes
         if errors or chain is None:
             status = EXIT_ERRORS
-            err.write(f"{file}: {errors} error(s), {warnings} warning(s)\n")
+            err.write(f"{file}: {errors} error(s), {warnings} warning(s)\n" if not follow_ons
+                      else f"{file}: {errors} error(s), {warnings} warning(s); "
+                      f"{follow_ons} follow-on note(s)\n")
             continue
         if not args.quiet:
             out.write(f"{file}: ok" + (f", {warnings} warning(s)" if warnings else "") + "\n")

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
 
+#: The ``code`` of a note that reports a consequence of another error (see ``follows_from``).
+FOLLOWS_FROM = "follows-from"
 
-@dataclass(frozen=True, order=True)
+
+@dataclass(frozen=True)
 class Issue:
     """One problem in a chain file, printed like a compiler message.
 
-    Line and column are 1-based; 0 means "the file as a whole".
+    Line and column are 1-based; 0 means "the file as a whole". ``follows_from`` is the
+    (line, col) of the error that causes this one (a broken ``next`` that leaves steps
+    unreachable): such a note sorts after every issue of its file, grouped by its cause, so
+    that a list of issues reads causes first, consequences last.
+    Equality compares the position only (as before); order is :meth:`sort_key`.
     """
 
     file: str
@@ -22,6 +30,28 @@ class Issue:
     message: str = field(compare=False)
     hint: str | None = field(default=None, compare=False)
     code: str = field(default="", compare=False)
+    follows_from: tuple[int, int] | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, bool, tuple[int, int], int, int]:
+        return (self.file, self.follows_from is not None, self.follows_from or (0, 0),
+                self.line, self.col)
+
+    def __lt__(self, other: Issue) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __le__(self, other: Issue) -> bool:
+        return self.sort_key() <= other.sort_key()
+
+    def __gt__(self, other: Issue) -> bool:
+        return self.sort_key() > other.sort_key()
+
+    def __ge__(self, other: Issue) -> bool:
+        return self.sort_key() >= other.sort_key()
+
+    @property
+    def is_follow_on(self) -> bool:
+        """A note that another error explains (it goes away when that error is fixed)."""
+        return self.follows_from is not None
 
     @property
     def is_error(self) -> bool:
@@ -56,9 +86,36 @@ class ProzessketteError(Exception):
         return [issue for issue in self.issues if issue.is_error]
 
 
-def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
-    """The closest known id, for 'did you mean …?' hints."""
-    import difflib
+#: How alike (difflib ratio, 0…1) a known name must be to be suggested. Measured: typos in
+#: the ids of the shipped chains score 0.85 and more ('vermitlung'/'vermittlung' 0.95,
+#: 'beratnug'/'beratung' 0.88), while unrelated words that share a syllable stay below
+#: ('jobsuche'/'bescheid' 0.62, which the former cutoff of 0.6 suggested).
+SIMILARITY_CUTOFF = 0.75
 
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The closest known name, for 'did you mean …?' hints; None when none is close: a wrong
+    suggestion sends the user to the wrong step. A name one typo away (a letter left out,
+    added, changed, or two swapped) always counts, so short ids ('dtx' for 'dtz') get one."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=SIMILARITY_CUTOFF)
+    if matches:
+        return matches[0]
+    return next((name for name in candidates if one_typo_apart(word, name)), None)
+
+
+def one_typo_apart(first: str, second: str) -> bool:
+    """Whether one deletion, insertion, substitution or swap of neighbours turns one word
+    into the other (both at least three letters long: in shorter words one typo is half the
+    word, and any two ids would look alike)."""
+    shorter, longer = sorted((first, second), key=len)
+    if first == second or len(shorter) < 3 or len(longer) - len(shorter) > 1:
+        return False
+    start = next((i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b),
+                 len(shorter))
+    if len(shorter) != len(longer):
+        return shorter[start:] == longer[start + 1:]
+    changed = shorter[start + 1:] == longer[start + 1:]
+    swapped = (start + 1 < len(shorter) and shorter[start] == longer[start + 1]
+               and shorter[start + 1] == longer[start]
+               and shorter[start + 2:] == longer[start + 2:])
+    return changed or swapped

@@ -9,14 +9,15 @@ that :func:`check_partial` can judge on its valid parts).
 from __future__ import annotations
 
 import calendar
+import heapq
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
-from prozesskette.errors import Issue, did_you_mean
+from prozesskette.errors import FOLLOWS_FROM, Issue, did_you_mean
 from prozesskette.loader import PLACEHOLDER_STEP, Loaded, PartialChain, read_chain
 from prozesskette.model import Chain, Step, StepKind
 from prozesskette.source import SourceMap, unlocated
@@ -98,15 +99,17 @@ class ChainGraph:
         return self.source.where(self.path(step_id, *parts))
 
 
-def _closure(roots: list[str], neighbours: dict[str, list[str]]) -> set[str]:
-    seen = set(roots)
-    stack = list(roots)
-    while stack:
-        for nxt in neighbours[stack.pop()]:
+def _spread(roots: list[str], neighbours: dict[str, list[str]], seen: set[str]) -> list[str]:
+    """The steps reached from ``roots`` that are not in ``seen`` yet (``seen`` grows by them):
+    a walk that stops where an earlier walk went, so that many walks cost one."""
+    found = [root for root in dict.fromkeys(roots) if root not in seen]
+    seen.update(found)
+    for step_id in found:  # grows while it runs: breadth first
+        for nxt in neighbours[step_id]:
             if nxt not in seen:
                 seen.add(nxt)
-                stack.append(nxt)
-    return seen
+                found.append(nxt)
+    return found
 
 
 def strongly_connected(nodes: Iterable[str], successors: dict[str, list[str]]) -> list[list[str]]:
@@ -277,32 +280,136 @@ def check_start_end(graph: ChainGraph) -> list[Issue]:
     return issues
 
 
+@dataclass(frozen=True)
+class BrokenLink:
+    """A step whose way on is broken, which an error reports: a `next` that names an unknown
+    step, or no `next` at all on a step that is not an end. The steps behind it become
+    unreachable, and those before it reach no end: consequences, not causes."""
+
+    step: str
+    at: tuple[int, int]  # where the error that reports it stands
+    guess: str | None  # the step an unknown id probably meant (the 'did you mean')
+
+
+def broken_links(graph: ChainGraph) -> list[BrokenLink]:
+    """Every broken link, in file order, at the position of its error."""
+    known = [step.id for step in graph.chain.steps]  # as check_references suggests
+    links: list[BrokenLink] = []
+    for index, step in _steps_with_index(graph.chain):
+        if graph.order[step.id] != index:
+            continue  # a duplicate id: the graph knows the first step only
+        if step.kind is not StepKind.end and not step.next:
+            links.append(BrokenLink(step.id, graph.source.where(("steps", index)), None))
+        links += [BrokenLink(step.id, graph.source.where(("steps", index, "next", position)),
+                             did_you_mean(transition.to, known))
+                  for position, transition in enumerate(step.next)
+                  if transition.to not in graph.steps]
+    return links
+
+
+def _end_causes(links: list[BrokenLink], predecessors: dict[str, list[str]],
+                reaches_end: set[str]) -> dict[str, BrokenLink]:
+    """Steps that reach no end only because they lead to a broken link (were the link whole,
+    it would lead on): each with the first such link, in file order."""
+    seen = set(reaches_end)
+    return {step_id: link for link in links
+            for step_id in _spread([link.step], predecessors, seen)}
+
+
+def _start_causes(graph: ChainGraph, links: list[BrokenLink], reached: set[str],
+                  predecessors: dict[str, list[str]]) -> dict[str, BrokenLink]:
+    """Steps that no start reaches only because a broken link cut them off: each with the
+    link that, repaired, reaches it. A repaired link leads to its 'did you mean' step; the
+    first also to every entry of the cut-off part (the first step of each loop or step there
+    that no other cut-off step leads into: in a whole chain something reached leads into it,
+    so an entry is where a lost transition led). Links are repaired once a start reaches
+    them, the earliest in the file first."""
+    cut_off = {step_id for step_id in graph.steps if step_id not in reached}
+    inside = {step_id: [nxt for nxt in graph.successors_map[step_id] if nxt in cut_off]
+              for step_id in graph.steps if step_id in cut_off}
+    entries = [component[0] for component in strongly_connected(inside, inside)
+               if all(before in component for member in component
+                      for before in predecessors[member])]
+    links_at: dict[str, list[int]] = {}
+    for number, link in enumerate(links):
+        links_at.setdefault(link.step, []).append(number)
+    ready = [number for number, link in enumerate(links) if link.step in reached]
+    heapq.heapify(ready)
+    reached_now = set(reached)
+    causes: dict[str, BrokenLink] = {}
+    while ready:
+        link = links[heapq.heappop(ready)]
+        targets = [*([link.guess] if link.guess else []), *entries]
+        entries = []
+        for step_id in _spread(targets, graph.successors_map, reached_now):
+            causes[step_id] = link
+            for number in links_at.get(step_id, ()):
+                heapq.heappush(ready, number)
+    return causes
+
+
+ReachCode = Literal["unreachable", "no-way-to-end"]
+_REACH_ERRORS: dict[ReachCode, tuple[str, str]] = {  # code → (message, hint)
+    "unreachable": ("step '{step}' cannot be reached from a start",
+                    "name it in the `next` of an earlier step"),
+    "no-way-to-end": ("no end can be reached from step '{step}'",
+                      "lead it (or the loop it is in) on to a step that reaches an end"),
+}
+#: code → (message with the cause's line, message for a chain without lines)
+_REACH_FOLLOW_ONS: dict[ReachCode, tuple[str, str]] = {
+    "unreachable": ("step '{step}' cannot be reached from a start (follows from the `next` "
+                    "of step '{cause}' at line {line}:{col})",
+                    "step '{step}' cannot be reached from a start (follows from the `next` "
+                    "of step '{cause}')"),
+    "no-way-to-end": ("no end can be reached from step '{step}' (follows from the `next` of "
+                      "step '{cause}' at line {line}:{col})",
+                      "no end can be reached from step '{step}' (follows from the `next` of "
+                      "step '{cause}')"),
+}
+
+
+def _reach_issue(graph: ChainGraph, index: int, code: ReachCode,
+                 cause: BrokenLink | None) -> Issue:
+    """An error, or a note with the code "follows-from" when a broken link explains it."""
+    step_id = graph.chain.steps[index].id
+    line, col = graph.source.where(("steps", index))
+    if cause is None:
+        message, hint = _REACH_ERRORS[code]
+        return Issue(graph.source.file, line, col, "error", message.format(step=step_id), hint,
+                     code)
+    located, unlocated_message = _REACH_FOLLOW_ONS[code]
+    message = (located if cause.at[0] else unlocated_message).format(
+        step=step_id, cause=cause.step, line=cause.at[0], col=cause.at[1])
+    return Issue(graph.source.file, line, col, "note", message, None, FOLLOWS_FROM,
+                 follows_from=cause.at)
+
+
 def check_reachability(graph: ChainGraph) -> list[Issue]:
-    """Every step is reachable from a start and can reach an end."""
+    """Every step is reachable from a start and can reach an end. Where a broken link
+    (:class:`BrokenLink`, an error of its own) explains it, the step gets a note that names the
+    link instead of an error: one typo in a `next` would otherwise bury its own error under
+    one for every step behind it and before it."""
     chain = graph.chain
     starts = [s.id for s in chain.steps if s.kind is StepKind.start]
     ends = [s.id for s in chain.steps if s.kind is StepKind.end]
     if not starts or not ends:
         return []  # reported by check_start_end
-    reached = _closure(starts, graph.successors_map)
+    reached = set(_spread(starts, graph.successors_map, set()))
     predecessors: dict[str, list[str]] = {step_id: [] for step_id in graph.steps}
     for edge in graph.edges:
         predecessors[edge.target].append(edge.source)
-    reaches_end = _closure(ends, predecessors)
+    reaches_end = set(_spread(ends, predecessors, set()))
+    links = broken_links(graph)
+    start_causes = _start_causes(graph, links, reached, predecessors)
+    end_causes = _end_causes(links, predecessors, reaches_end)
     issues: list[Issue] = []
     for index, step in _steps_with_index(chain):
         if step.id not in graph.steps or graph.order[step.id] != index:
             continue
         if step.id not in reached:
-            issues.append(graph.source.issue(("steps", index), "error",
-                                             f"step '{step.id}' cannot be reached from a start",
-                                             "name it in the `next` of an earlier step",
-                                             code="unreachable"))
+            issues.append(_reach_issue(graph, index, "unreachable", start_causes.get(step.id)))
         if step.id not in reaches_end and step.next:
-            issues.append(graph.source.issue(("steps", index), "error",
-                                             f"no end can be reached from step '{step.id}'",
-                                             "lead it (or the loop it is in) on to a step that "
-                                             "reaches an end", code="no-way-to-end"))
+            issues.append(_reach_issue(graph, index, "no-way-to-end", end_causes.get(step.id)))
     return issues
 
 
