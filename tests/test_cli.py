@@ -118,6 +118,11 @@ def test_an_existing_file_is_no_output_folder(tmp_path: Path) -> None:
     code, _, err = run("render", str(EXAMPLE), "-o", str(notes))
     assert code == 2 and f"-o {notes} is a file, not a folder" in err
     assert notes.read_text("utf-8") == "mine" and sorted(tmp_path.iterdir()) == [notes]
+    code, _, err = run("render", str(EXAMPLE), "-o", str(notes / "charts"))
+    assert code == 2 and f"cannot create the output folder {notes / 'charts'}" in err
+    code, _, err = run("render", str(EXAMPLE), "-o", str(notes / "chart.svg"))
+    assert code == 2 and f"cannot create the output folder {notes}:" in err
+    assert notes.read_text("utf-8") == "mine" and sorted(tmp_path.iterdir()) == [notes]
 
 
 def test_render_keeps_previous_file_when_input_is_broken(tmp_path: Path,

@@ -373,12 +373,8 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _option_error(error, err)
     if "png" in formats and not _png_available(err):
         return EXIT_USAGE
-    if target.create:
-        folder = target.folder or (target.file.parent if target.file else None)
-        assert folder is not None
-        folder.mkdir(parents=True, exist_ok=True)
-        if not args.quiet_output:
-            err.write(f"created folder {folder}\n")
+    if target.create and not _made_folder(target, args.quiet_output, err):
+        return EXIT_USAGE
     status = EXIT_OK
     total = len(args.files)
     for number, file in enumerate(args.files, start=1):
@@ -417,6 +413,22 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     if total > 1 or not args.quiet_output:
                         err.write(f"{file} → {path}\n")
     return status
+
+
+def _made_folder(target: _Target, quiet: bool, err: TextIO) -> bool:
+    """Make the output folder of ``-o`` (with its parents); False after saying why not (a
+    file in the way, no permission)."""
+    folder = target.folder or (target.file.parent if target.file else None)
+    assert folder is not None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        err.write(f"prozesskette: error: cannot create the output folder {folder}: "
+                  f"{exc.strerror or exc}\n")
+        return False
+    if not quiet:
+        err.write(f"created folder {folder}\n")
+    return True
 
 
 def _png_available(err: TextIO) -> bool:
