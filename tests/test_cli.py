@@ -86,10 +86,43 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_render_into_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
-    code, _, err = run("render", str(EXAMPLE), "-o", str(tmp_path / "nope" / ""))
-    assert code == 2
-    assert "does not exist" in err
+def test_render_into_a_missing_folder_creates_it_and_its_parents(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "charts"
+    code, _, err = run("render", str(EXAMPLE), "-o", str(folder) + "/", "-f", "svg", "-f",
+                       "json")
+    assert code == 0, err
+    assert sorted(path.name for path in folder.iterdir()) == [
+        f"{EXAMPLE.stem}.json", f"{EXAMPLE.stem}.svg"]
+    assert f"created folder {folder}\n" in err
+
+
+def test_render_to_a_file_in_a_missing_folder_creates_the_folder(tmp_path: Path) -> None:
+    chart = tmp_path / "new" / "chart.svg"
+    code, _, err = run("render", str(EXAMPLE), "-o", str(chart))
+    assert code == 0, err
+    assert chart.read_text("utf-8").startswith(("<svg", "<?xml"))
+
+
+def test_an_existing_folder_is_a_folder_whatever_its_name(tmp_path: Path) -> None:
+    folder = tmp_path / "out.svg"
+    folder.mkdir()
+    code, _, err = run("render", str(EXAMPLE), "-o", str(folder), "-f", "svg", "-f", "json")
+    assert code == 0, err
+    assert sorted(path.name for path in folder.iterdir()) == [
+        f"{EXAMPLE.stem}.json", f"{EXAMPLE.stem}.svg"]
+
+
+def test_an_existing_file_is_no_output_folder(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", "utf-8")
+    code, _, err = run("render", str(EXAMPLE), "-o", str(notes))
+    assert code == 2 and f"-o {notes} is a file, not a folder" in err
+    assert notes.read_text("utf-8") == "mine" and sorted(tmp_path.iterdir()) == [notes]
+    code, _, err = run("render", str(EXAMPLE), "-o", str(notes / "charts"))
+    assert code == 2 and f"cannot create the output folder {notes / 'charts'}" in err
+    code, _, err = run("render", str(EXAMPLE), "-o", str(notes / "chart.svg"))
+    assert code == 2 and f"cannot create the output folder {notes}:" in err
+    assert notes.read_text("utf-8") == "mine" and sorted(tmp_path.iterdir()) == [notes]
 
 
 def test_render_keeps_previous_file_when_input_is_broken(tmp_path: Path,
@@ -219,3 +252,84 @@ def test_render_focus_with_a_typo_names_the_actor_and_a_fix(tmp_path: Path) -> N
                        "--focus", "jobcentre", "-o", str(tmp_path))
     assert code == 1 and "unknown actor 'jobcentre'" in err
     assert "did you mean 'jobcenter'?" in err and not list(tmp_path.iterdir())
+
+
+def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    import prozesskette
+
+    assert run("--version") == (0, f"prozesskette {metadata.version('prozesskette')}\n", "")
+    assert run("--version")[1] == "prozesskette 0.1.0\n"
+
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)  # a source tree, not installed
+    monkeypatch.setattr(prozesskette, "__version__", "0.1.0+source")
+    assert run("--version") == (0, "prozesskette 0.1.0+source\n", "")
+
+
+def test_python_m_prozesskette() -> None:
+    result = subprocess.run([sys.executable, "-m", "prozesskette", "--version"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "prozesskette 0.1.0\n", "")
+
+
+AUSBILDUNG = ROOT / "chains" / "stendal-ausbildung.yaml"
+
+
+def test_each_language_gets_its_own_file(tmp_path: Path) -> None:
+    """The chain's own language (de) keeps the plain name; the others are NAME.LANG.svg, so a
+    second language no longer overwrites the first."""
+    code, _, err = run("render", str(AUSBILDUNG), "--lang", "de", "--lang", "en", "--lang",
+                       "ar", "--lang", "en", "-o", str(tmp_path))
+    assert code == 0, err
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "stendal-ausbildung.ar.svg", "stendal-ausbildung.en.svg", "stendal-ausbildung.svg"]
+    german = (tmp_path / "stendal-ausbildung.svg").read_text("utf-8")
+    english = (tmp_path / "stendal-ausbildung.en.svg").read_text("utf-8")
+    arabic = (tmp_path / "stendal-ausbildung.ar.svg").read_text("utf-8")
+    assert 'lang="de"' in german
+    assert 'lang="en"' in english and 'lang="ar"' in arabic
+    plain = tmp_path / "plain"
+    assert run("render", str(AUSBILDUNG), "-o", str(plain))[0] == 0
+    assert (plain / "stendal-ausbildung.svg").read_text("utf-8") == german
+
+
+def test_one_output_file_takes_one_language(tmp_path: Path) -> None:
+    code, _, err = run("render", str(AUSBILDUNG), "--lang", "en", "--lang", "ar",
+                       "-o", str(tmp_path / "chart.svg"))
+    assert code == 2 and "several outputs" in err and list(tmp_path.iterdir()) == []
+    code, _, err = run("render", str(AUSBILDUNG), "--lang", "en",
+                       "-o", str(tmp_path / "chart.svg"))
+    assert code == 0, err
+    assert 'lang="en"' in (tmp_path / "chart.svg").read_text("utf-8")
+
+
+def test_png_without_its_extra_is_a_usage_error(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from prozesskette.renderers import png
+
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    monkeypatch.setattr(png, "_installed_direct_url", lambda: '{"url": "file:///src/pk"}')
+    code, _, err = run("render", str(EXAMPLE), "-f", "svg", "-f", "png", "-o", str(tmp_path))
+    assert code == 2
+    assert err == ("prozesskette: error: PNG output needs the png extra (pypdfium2 is not "
+                   'installed): run pip install ".[png]" in the folder prozesskette was '
+                   "installed from\n")
+    assert list(tmp_path.iterdir()) == []  # not even the SVG: told before anything is drawn
+
+
+def test_automatic_fixes_are_notes_not_warnings(tmp_path: Path) -> None:
+    """The shipped chain's QR codes are enlarged for print: the tool fixed it, nothing for the
+    user to do, so it is a note (left out with -q), not a warning."""
+    code, _, err = run("render", str(AUSBILDUNG), "-f", "png", "--dpi", "30",
+                       "-o", str(tmp_path))
+    assert code == 0, err
+    chart = tmp_path / "stendal-ausbildung.png"
+    assert f"{chart}: note: QR modules would print at 0.28 mm on A1 landscape" in err
+    assert "warning" not in err
+    code, _, err = run("render", str(AUSBILDUNG), "-f", "png", "--dpi", "30", "-q",
+                       "-o", str(tmp_path))
+    assert code == 0 and err == ""

@@ -411,7 +411,8 @@ def test_qr_enlarged_to_reach_minimum_module(ausbildung: Chain) -> None:
                        layout_options={"qr_size": 40.0, "column": 80.0})
     assert result.qr_size is not None and result.qr_size > 40.0
     assert result.module_mm is not None and result.module_mm >= MIN_MODULE_MM
-    assert any("enlarged" in note for note in result.warnings)
+    assert any("enlarged" in note for note in result.notes)  # fixed: a note, not a warning
+    assert not any("enlarged" in problem for problem in result.warnings)
     image = rasterise(result.data, 0)
     assert sorted(item.text for item in decode_all(image)) == sorted(
         expected_vcards(ausbildung))
@@ -426,7 +427,7 @@ def test_qr_codes_shrink_back_when_the_chart_moved_to_a_larger_page(ausbildung: 
     assert result.page == "A1"
     assert result.module_mm is not None
     assert MIN_MODULE_MM <= result.module_mm < MIN_MODULE_MM * 1.1
-    assert [note for note in result.warnings if "enlarged" in note] == [
+    assert [note for note in result.notes if "enlarged" in note] == [
         "QR modules would print at 0.10 mm on A2 landscape (less than 0.4 mm): QR codes "
         f"enlarged in the layout from 34 pt to {result.qr_size:.0f} pt, modules now "
         f"{result.module_mm:.2f} mm on A1 landscape"]
@@ -577,8 +578,56 @@ def test_png_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="dpi"):
         render_png(data, dpi=0)
     monkeypatch.setitem(sys.modules, "pypdfium2", None)
-    with pytest.raises(PngUnavailableError, match=r'pip install "prozesskette\[png\]"'):
+    with pytest.raises(PngUnavailableError, match=r"pypdfium2 is not installed"):
         render_png(data)
+
+
+def test_png_install_command_fits_the_install() -> None:
+    """pip records a folder install as a file:// url (PEP 610); the package name alone would
+    look it up on an index it is not on."""
+    from prozesskette.renderers.png import install_command
+
+    folder = '{"dir_info": {"editable": true}, "url": "file:///home/me/prozesskette"}'
+    assert install_command(folder) == 'pip install ".[png]"'
+    index = '{"url": "https://files.example.org/prozesskette-0.1.0.whl", "archive_info": {}}'
+    assert install_command(index) == 'pip install "prozesskette[png]"'
+    assert install_command("not json") == 'pip install "prozesskette[png]"'
+
+
+def test_png_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from prozesskette.renderers import png
+
+    monkeypatch.setattr(png, "_installed_direct_url", lambda: '{"url": "file:///src/pk"}')
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(png.PngUnavailableError, match=r'Pillow is not installed\): run pip '
+                       r'install "\.\[png\]" in the folder prozesskette was installed from'):
+        png.require_png()
+    monkeypatch.setattr(png, "_installed_direct_url", lambda: None)
+    with pytest.raises(png.PngUnavailableError, match=r'run pip install "prozesskette\[png\]"$'):
+        png.require_png()
+
+
+def test_png_is_the_chart_alone_at_its_own_size(ausbildung: Chain) -> None:
+    """No page margins, title block or footer: the picture is the layout's size at the given
+    dpi (1 layout point = 1/72 inch), not the page's, and its QR codes decode."""
+    from prozesskette import api
+
+    dpi = 100
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the enlarged QR codes are no warning
+        data = api.to_png(ausbildung, dpi)
+    assert api.to_png(ausbildung, dpi) == data  # deterministic
+    printed = build_pdf(ausbildung, appendix=False)
+    assert printed.notes and printed.page_size[0] > printed.layout.width * printed.scale
+    image = Image.open(io.BytesIO(data))
+    assert abs(image.width - printed.layout.width / 72 * dpi) <= 1
+    assert abs(image.height - printed.layout.height / 72 * dpi) <= 1
+    assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)
+    sharp = Image.open(io.BytesIO(api.to_png(ausbildung))).convert("L")  # the default dpi
+    assert sorted(item.text for item in decode_all(sharp)) == sorted(
+        expected_vcards(ausbildung))
 
 
 def test_small_page_moves_qr_codes_to_the_directory(ausbildung: Chain) -> None:
@@ -587,5 +636,6 @@ def test_small_page_moves_qr_codes_to_the_directory(ausbildung: Chain) -> None:
     result = build_pdf(ausbildung, page="A3")
     assert all(spot.qr is None for lane in result.layout.lanes.values()
                for spot in lane.contacts)
-    assert any("contact directory" in w for w in result.warnings)
+    assert any("contact directory" in note for note in result.notes)  # fixed: a note
+    assert not any("contact directory" in problem for problem in result.warnings)
     assert result.pages > 1 and result.module_mm is None

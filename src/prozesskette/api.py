@@ -162,11 +162,26 @@ def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
 
 @takes_options(PngOptions)
 def to_png(source: Source, dpi: int = 150, **options: Unpack[PdfOptions]) -> bytes:
-    """The chart page as PNG, rasterised from the PDF (needs the ``png`` extra)."""
-    from prozesskette.renderers.png import render_png  # beside the PDF stack (see to_pdf)
+    """The chart alone as PNG, cropped to the drawing, ``dpi`` pixels per inch of the chart at
+    its own size (1 layout point = 1/72 inch); rasterised from the chart's PDF page, so QR
+    codes are enlarged as for print. Needs the ``png`` extra."""
+    # beside the PDF stack (see to_pdf)
+    from prozesskette.focus import focus_ids
+    from prozesskette.printing import build_pdf, report
+    from prozesskette.renderers.png import ChartArea, render_png, require_png
 
-    options.setdefault("appendix", False)
-    result: bytes = render_png(to_pdf(source, **options), dpi=dpi)
+    require_png()  # before the PDF is made: the missing extra is the first thing to know
+    pdf: dict[str, Any] = {**options, "appendix": False}  # the chart page is all it needs
+    lang: str | None = pdf.pop("lang", None)
+    focus: str | None = pdf.pop("focus", None)
+    chain = _chain(source)
+    printed = build_pdf(_checked(chain, lang, focus),
+                        focus=focus_ids(chain, focus) if focus else (), **pdf)
+    report(printed)
+    area = ChartArea(printed.origin[0], printed.origin[1],
+                     printed.layout.width * printed.scale,
+                     printed.layout.height * printed.scale, printed.scale)
+    result: bytes = render_png(printed.data, dpi=dpi, area=area)
     return result
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO, cast
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NamedTuple, TextIO, cast
 
 from prozesskette import serve
 
@@ -63,9 +64,24 @@ def _months(text: str) -> int:
     return months
 
 
+def _version() -> str:
+    """The installed distribution's version; the package's own when it runs from a source
+    tree that was never installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("prozesskette")
+    except metadata.PackageNotFoundError:
+        from prozesskette import __version__
+
+        return __version__
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="prozesskette", description="Process chains as swimlane diagrams "
                      "with contact QR codes.")
+    parser.add_argument("--version", action="store_true",
+                        help="print the version of prozesskette and exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for bugs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -84,14 +100,16 @@ def _build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="draw chains as SVG, PDF, PNG or layout JSON")
     render.add_argument("files", nargs="+", metavar="FILE")
     render.add_argument("-o", "--output", metavar="DIR_OR_FILE", default=None,
-                        help="output folder (default: beside each input), or a file name when "
-                        "one chain is rendered to one format")
+                        help="output folder, created when missing (default: beside each "
+                        "input), or a file name ending in the format when one chain is "
+                        "rendered to one file; an existing folder is always a folder")
     render.add_argument("-f", "--format", action="append",
                         choices=FORMATS,
                         help="output format; repeat for several (default: svg)")
-    render.add_argument("--lang", metavar="TAG", default=None,
+    render.add_argument("--lang", metavar="TAG", action="append", default=None,
                         help="draw in this language of the chain's translations (e.g. en, ar, "
-                        "de-x-ls); Arabic script is drawn right to left")
+                        "de-x-ls), written as NAME.TAG.svg (the chain's own language keeps "
+                        "NAME.svg); repeat for several; Arabic script is drawn right to left")
     render.add_argument("--direction", choices=("lr", "tb"), default=None,
                         help="lr: lanes as rows, time left to right; tb: lanes as columns")
     render.add_argument("--lane-order", choices=("file", "auto"), default="file",
@@ -113,7 +131,8 @@ def _build_parser() -> argparse.ArgumentParser:
                              "file per actor (NAME-ACTOR.svg …)")
     render.add_argument("--no-appendix", action="store_true",
                         help="PDF: only the chart, no Schnittstellenpapier pages")
-    render.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    render.add_argument("--dpi", type=int, default=150,
+                        help="PNG: pixels per inch of the chart at its own size (default 150)")
     render.add_argument("-q", "--quiet", dest="quiet_output", action="store_true",
                         help="print problems only")
 
@@ -275,6 +294,68 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return serve.run(args)
 
 
+class _Target(NamedTuple):
+    """Where ``render -o`` puts its files: into ``folder`` (None: beside each input), or into
+    the one ``file`` it names; ``create``: the folder (or the file's folder) is to be made."""
+
+    folder: Path | None
+    file: Path | None
+    create: bool
+
+
+def _target(args: argparse.Namespace, formats: list[str], languages: list[str | None],
+            err: TextIO) -> _Target | None:
+    """Read ``-o``: an existing folder is a folder whatever its name (``out.svg/``); a name
+    ending in a format's suffix is a file; any other new name is a folder to make, with its
+    parents (as ``mkdir -p``: a new folder for the outputs is what a user means). None after a
+    usage error."""
+    from pathlib import Path
+
+    if not args.output:
+        return _Target(None, None, False)
+    target = Path(args.output)
+    if target.is_dir():
+        return _Target(target, None, False)
+    if target.suffix.lower().lstrip(".") in FORMATS and not args.output.endswith(("/", "\\")):
+        several = (len(args.files) > 1 or len(formats) > 1 or len(languages) > 1
+                   or (args.focus or "").strip() == "all")
+        if several:
+            err.write("prozesskette: error: -o names a file, but several outputs would be "
+                      "written; give a folder instead\n")
+            return None
+        return _Target(None, target, not target.parent.is_dir())
+    if target.exists():
+        err.write(f"prozesskette: error: -o {target} is a file, not a folder\n"
+                  "    hint: name a folder, or a file ending in .svg, .pdf, .png, .json or "
+                  ".html\n")
+        return None
+    return _Target(target, None, True)
+
+
+def _languages(args: argparse.Namespace, err: TextIO) -> list[str | None] | None:
+    """The ``--lang`` tags in the order given, once each ([None]: the chain's own language);
+    None after a usage error."""
+    if not args.lang:
+        return [None]
+    from prozesskette.markup import language_problem
+
+    for language in args.lang:
+        problem = language_problem(language)
+        if problem:
+            err.write(f"prozesskette: error: --lang {problem}\n"
+                      "    hint: use a tag such as de, en, ar, uk, fa, ti or de-x-ls\n")
+            return None
+    return list(dict.fromkeys(args.lang))
+
+
+def _language_suffix(chain: Chain, language: str | None) -> str:
+    """".en" in ``NAME.en.svg``; none for the chain's own language, so that its file keeps
+    the plain name whether or not ``--lang`` names it."""
+    if language is None or language.lower() == chain.language.lower():
+        return ""
+    return "." + language
+
+
 def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pathlib import Path
 
@@ -283,16 +364,9 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from prozesskette.options import OptionError, PngOptions, check_options
 
     formats = cast("list[OutputFormat]", list(dict.fromkeys(args.format or ["svg"])))
-    target = Path(args.output) if args.output else None
-    single_file = target is not None and target.suffix.lower().lstrip(".") in FORMATS
-    if single_file and (len(args.files) > 1 or len(formats) > 1
-                        or (args.focus or "").strip() == "all"):
-        err.write("prozesskette: error: -o names a file, but several outputs would be written;"
-                  " give a folder instead\n")
-        return EXIT_USAGE
-    if target is not None and not single_file and not target.is_dir():
-        err.write(f"prozesskette: error: output folder '{target}' does not exist\n"
-                  "    hint: create it first (mkdir), or name an existing folder\n")
+    languages = _languages(args, err)
+    target = _target(args, list(formats), languages, err) if languages is not None else None
+    if languages is None or target is None:
         return EXIT_USAGE
     options = {kind: _render_options(args, kind) for kind in formats}
     try:
@@ -300,15 +374,11 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             check_options(PngOptions, given, "render")
     except OptionError as error:
         return _option_error(error, err)
+    if "png" in formats and not _png_available(err):
+        return EXIT_USAGE
+    if target.create and not _made_folder(target, args.quiet_output, err):
+        return EXIT_USAGE
     status = EXIT_OK
-    if args.lang is not None:
-        from prozesskette.markup import language_problem
-
-        problem = language_problem(args.lang)
-        if problem:
-            err.write(f"prozesskette: error: --lang {problem}\n"
-                      "    hint: use a tag such as de, en, ar, uk, fa, ti or de-x-ls\n")
-            return EXIT_USAGE
     total = len(args.files)
     for number, file in enumerate(args.files, start=1):
         chain, issues = load_with_issues(file)
@@ -325,25 +395,79 @@ def _cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(issue.format() + "\n")
             status = EXIT_ERRORS
             continue
-        if args.lang is not None:
-            chain = _in_language(chain, args.lang, err)
-        folder = target if target is not None else Path(file).parent
-        for suffix, focus in views:
-            for kind in formats:
-                path = target if single_file and target is not None else \
-                    folder / (Path(file).stem + suffix + "." + kind)
-                view: PngOptions = {**options[kind], "focus": focus} if focus else options[kind]
-                written = _render_file(chain, path, kind, view, err)
-                if written != EXIT_OK:
-                    if written == EXIT_USAGE:
-                        return written
-                    status = written
-                    continue
-                if total > 1:
-                    err.write(f"[{number}/{total}] ")
-                if total > 1 or not args.quiet_output:
-                    err.write(f"{file} → {path}\n")
+        folder = target.folder or Path(file).parent
+        for language in languages:
+            drawn = chain if language is None else _in_language(chain, language, err)
+            name = Path(file).stem
+            for suffix, focus in views:
+                for kind in formats:
+                    path = target.file or folder / (
+                        f"{name}{suffix}{_language_suffix(chain, language)}.{kind}")
+                    view: PngOptions = {**options[kind], "focus": focus} if focus \
+                        else options[kind]
+                    written = _render_file(drawn, path, kind, view, args.quiet_output, err)
+                    if written != EXIT_OK:
+                        if written == EXIT_USAGE:
+                            return written
+                        status = written
+                        continue
+                    if total > 1:
+                        err.write(f"[{number}/{total}] ")
+                    if total > 1 or not args.quiet_output:
+                        err.write(f"{file} → {path}\n")
     return status
+
+
+def _made_folder(target: _Target, quiet: bool, err: TextIO) -> bool:
+    """Make the output folder of ``-o`` (with its parents); False after saying why not (a
+    file in the way, no permission)."""
+    folder = target.folder or (target.file.parent if target.file else None)
+    assert folder is not None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        err.write(f"prozesskette: error: cannot create the output folder {folder}: "
+                  f"{exc.strerror or exc}\n")
+        return False
+    if not quiet:
+        err.write(f"created folder {folder}\n")
+    return True
+
+
+def _png_available(err: TextIO) -> bool:
+    """Whether the ``png`` extra is installed; if not, say how to install it (a usage error:
+    the user can fix it, it is no bug)."""
+    from prozesskette.renderers.png import PngUnavailableError, require_png
+
+    try:
+        require_png()
+    except PngUnavailableError as exc:
+        err.write(f"prozesskette: error: {exc}\n")
+        return False
+    return True
+
+
+@contextmanager
+def _notes() -> Iterator[list[str]]:
+    """The notes (automatic fixes, logged at INFO on the ``prozesskette`` logger, see
+    :mod:`prozesskette.printing`) made while the block runs."""
+    import logging
+
+    notes: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notes.append(record.getMessage())
+
+    logger = logging.getLogger("prozesskette")
+    handler, level = Collect(logging.INFO), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield notes
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _focus_views(chain: Chain, focus: str | None) -> list[tuple[str, str | None]]:
@@ -360,22 +484,29 @@ def _focus_views(chain: Chain, focus: str | None) -> list[tuple[str, str | None]
 
 
 def _render_file(chain: Chain, path: Path, kind: OutputFormat, options: PngOptions,
-                 err: TextIO) -> int:
-    """Draw one output file; warnings and errors go to ``err`` located at the file."""
+                 quiet: bool, err: TextIO) -> int:
+    """Draw one output file; warnings, errors and (unless ``quiet``) notes go to ``err``
+    located at the file."""
     import warnings
 
     from prozesskette.api import render
     from prozesskette.errors import ProzessketteError
     from prozesskette.options import OptionError
+    from prozesskette.renderers.png import PngUnavailableError
 
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, _notes() as notes:
             warnings.simplefilter("always")
             render(chain, path, format=kind, **options)
         for warning in caught:
             err.write(f"{path}: warning: {warning.message}\n")
+        if not quiet:
+            err.writelines(f"{path}: note: {note}\n" for note in notes)
     except OptionError as error:  # checked before; kept so it can never read as exit 1
         return _option_error(error, err)
+    except PngUnavailableError as exc:  # checked before too (Pillow may fail on its own)
+        err.write(f"prozesskette: error: {exc}\n")
+        return EXIT_USAGE
     except ProzessketteError as exc:
         for issue in exc.issues:
             err.write(issue.format() + "\n")
@@ -554,8 +685,8 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             import warnings
 
             data: str | bytes
-            with warnings.catch_warnings(record=True) as caught:  # print problems, not code
-                warnings.simplefilter("always")
+            with warnings.catch_warnings(record=True) as caught, _notes() as notes:
+                warnings.simplefilter("always")  # print problems, not code
                 if suffix == "pdf":
                     data = api.to_diff_pdf(chains[0], chains[1], compared=old_name, **options)
                 elif suffix == "svg":
@@ -563,6 +694,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 else:
                     data = api.to_diff_html(chains[0], chains[1], **options)
             err.writelines(f"{args.output}: warning: {w.message}\n" for w in caught)
+            err.writelines(f"{args.output}: note: {note}\n" for note in notes)
             write_atomic(args.output, data)
             err.write(f"wrote {args.output}\n")
     except ProzessketteError as exc:  # trouble, not a difference: exit 2 as diff(1) does
@@ -589,6 +721,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.version:
+        out.write(f"prozesskette {_version()}\n")
+        return EXIT_OK
     if args.command is None:
         parser.print_help(err)
         return EXIT_USAGE

@@ -8,10 +8,17 @@ phone cameras cannot read them. When they are smaller, the chain is laid out aga
 QR codes (``qr_size``), up to :data:`QR_ATTEMPTS` times, because a new layout may move to a
 bigger page and print at a different scale. That loop lives here, in the api layer, above
 both the layout engine and the renderer.
+
+What the loop did on its own (QR codes enlarged, or moved to the contact directory) is a *note*:
+the tool has fixed it, the user need not act. Notes are kept in :attr:`PdfResult.notes` and
+logged at INFO level on the ``prozesskette`` logger (the CLI prints them as ``note:`` lines);
+they are not Python warnings, which are for problems the user should fix
+(:class:`PrintWarning`: text too small to read, QR codes still too small).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import warnings
 from collections.abc import Callable, Mapping
@@ -40,8 +47,8 @@ from prozesskette.renderers.pdf import (
 from prozesskette.renderers.pdf.diff_pages import write_diff_pdf
 from prozesskette.renderers.pdf.page import chain_rtl
 
-__all__ = ["MAX_QR_GROWTH", "QR_ATTEMPTS", "LayoutFactory", "PdfResult", "PrintWarning",
-           "build_pdf", "render_diff_pdf", "render_pdf"]
+__all__ = ["MAX_QR_GROWTH", "NOTES", "QR_ATTEMPTS", "LayoutFactory", "PdfResult",
+           "PrintWarning", "build_pdf", "render_diff_pdf", "render_pdf", "report"]
 
 MAX_QR_GROWTH = 2.5
 """When the chart's text prints below 7 pt anyway, QR codes are enlarged to at most this many
@@ -59,6 +66,9 @@ _RTL_APPENDIX_NOTE = (
     "the Schnittstellenpapier pages are not available for right-to-left languages yet: the "
     "PDF holds the chart only; the HTML page (--format html) carries the contact directory "
     "and the interfaces")
+
+NOTES = logging.getLogger("prozesskette.printing")
+"""Where the automatic fixes are logged (INFO): ``logging.getLogger("prozesskette")`` sees them."""
 
 LayoutFactory = Callable[..., Layout]
 """Makes a layout: ``factory(chain, qr=…, qr_size=…, **layout_options)``."""
@@ -82,8 +92,9 @@ class PdfResult:
     module_mm: float | None  # smallest printed QR module in the chart, mm (None: no codes)
     qr_size: float | None  # the layout's QR side (points) used, None: the engine's default
     pages: int
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # problems the user may want to fix (small text, small QR codes)
     layout: Layout
+    notes: tuple[str, ...] = ()  # what was fixed automatically (QR codes enlarged or moved)
 
 
 @dataclass(frozen=True)
@@ -116,11 +127,12 @@ class _Before(NamedTuple):
 
 
 class _Fitted(NamedTuple):
-    """The layout that goes to print, its QR size and the warnings about it."""
+    """The layout that goes to print, its QR size, the warnings about it and the fixes made."""
 
     fit: _Fit
     qr_size: float | None
-    notes: list[str]
+    warnings: list[str]
+    fixes: list[str]
 
 
 def _lay_out(request: _Request, qr_size: float | None, *, without_qr: bool = False) -> _Fit:
@@ -163,7 +175,7 @@ def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool) 
             note = (f"QR modules would print at {before.module_mm:.2f} mm on {before.page} "
                     f"(less than {MIN_MODULE_MM:g} mm): the QR codes are in the contact "
                     "directory pages instead of on the chart")
-            return _Fitted(fit, qr_size, [note, *fit.notes])
+            return _Fitted(fit, qr_size, fit.notes, [note])
         cap = math.inf if readable else before.side * MAX_QR_GROWTH
         qr_size = min(qr_side_for_min_module(fit.layout, fit.placement.scale) * QR_HEADROOM,
                       cap)
@@ -175,13 +187,15 @@ def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool) 
             break
     final = fit.module_mm
     if before is None or final is None:
-        return _Fitted(fit, qr_size, fit.notes)
+        return _Fitted(fit, qr_size, fit.notes, [])
     if qr_size is not None and final > MIN_MODULE_MM * 1.1:
         fit, qr_size = _tighter(request, fit, qr_size)
     final = fit.module_mm
     assert final is not None  # _tighter keeps a layout with QR codes
     note = _enlarged_note(before, fit.placement, final, qr_size, stuck)
-    return _Fitted(fit, qr_size, [note, *fit.notes])
+    if _too_small(final):  # not fixed: the user has to choose a larger page
+        return _Fitted(fit, qr_size, [note, *fit.notes], [])
+    return _Fitted(fit, qr_size, fit.notes, [note])
 
 
 def _tighter(request: _Request, fit: _Fit, qr_size: float) -> tuple[_Fit, float]:
@@ -256,19 +270,19 @@ def build_pdf(
     if page is not None:
         page_size(page)  # validates the name
         page = page.strip().upper()
-    notes: list[str] = []
+    problems: list[str] = []
     qr_size: float | None = options.pop("qr_size", None)
     if diff is not None:  # the pages after the chart list the changes instead
         appendix = False
     if appendix and chain_rtl(chain):
         appendix = False
-        notes.append(_RTL_APPENDIX_NOTE)
+        problems.append(_RTL_APPENDIX_NOTE)
     factory = layout_factory or layout_chain
     if diff is not None:  # marked in every layout tried: the marks may grow the chart
         factory = _marking(factory, diff)
     request = _Request(chain, factory, options, page, landscape, qr)
     fitted = _fit_qr_codes(request, qr_size, directory=appendix and contacts)
-    notes.extend(fitted.notes)
+    problems.extend(fitted.warnings)
     layout, placement = fitted.fit.layout, fitted.fit.placement
     if diff is not None:
         document = write_diff_pdf(chain, layout, placement, diff, compared=compared,
@@ -282,7 +296,8 @@ def build_pdf(
                      origin=(placement.x, placement.y),
                      text_size=layout.style.font_size * placement.scale,
                      module_mm=fitted.fit.module_mm, qr_size=fitted.qr_size,
-                     pages=document.pages, warnings=tuple(notes), layout=layout)
+                     pages=document.pages, warnings=tuple(problems), layout=layout,
+                     notes=tuple(fitted.fixes))
 
 
 def _marking(factory: LayoutFactory, diff: ChainDiff) -> LayoutFactory:
@@ -310,22 +325,30 @@ def render_pdf(
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> bytes:
-    """The chain as PDF bytes; see :func:`build_pdf`. Problems come as :class:`PrintWarning`."""
+    """The chain as PDF bytes; see :func:`build_pdf`. Problems come as :class:`PrintWarning`,
+    automatic fixes as notes (see :func:`report`)."""
     result = build_pdf(chain, layout_factory, page=page, landscape=landscape,
                        appendix=appendix, contacts=contacts, matrix=matrix,
                        interfaces=interfaces, qr=qr, creation_date=creation_date,
                        focus=focus, layout_options=layout_options, **more_layout_options)
-    for note in result.warnings:
-        warnings.warn(note, PrintWarning, stacklevel=2)
+    report(result, stacklevel=3)
     return result.data
+
+
+def report(result: PdfResult, *, stacklevel: int = 2) -> None:
+    """Tell what making the PDF decided: each warning as a :class:`PrintWarning`, each
+    automatic fix as an INFO record on :data:`NOTES` (a note is no call to act)."""
+    for problem in result.warnings:
+        warnings.warn(problem, PrintWarning, stacklevel=stacklevel)
+    for note in result.notes:
+        NOTES.info("%s", note)
 
 
 def render_diff_pdf(chain: Chain, diff: ChainDiff, *, compared: str | None = None,
                     **options: Any) -> bytes:
     """The new ``chain`` with the changes of ``diff`` marked, then the "Änderungen" pages; see
     :func:`build_pdf` (``options`` as :func:`render_pdf`'s). Problems come as
-    :class:`PrintWarning`."""
+    :class:`PrintWarning`, automatic fixes as notes (see :func:`report`)."""
     result = build_pdf(chain, diff=diff, compared=compared, **options)
-    for note in result.warnings:
-        warnings.warn(note, PrintWarning, stacklevel=2)
+    report(result, stacklevel=3)
     return result.data
