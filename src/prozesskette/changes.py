@@ -24,8 +24,6 @@ package's attribute as soon as it is imported.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -490,6 +488,9 @@ def revision_text(path: str | Path, revision: str) -> str:
     if revision.startswith("-") or not revision.strip():  # git would read it as an option
         raise trouble(f"'{revision}' is not a revision", "give a commit, tag or branch, "
                       "e.g. HEAD~1 or v2026-10")
+    import shutil  # with subprocess, only when a git revision is read (3 ms for every run)
+    import subprocess
+
     git = shutil.which("git")
     file = Path(path).resolve()
     if git is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-from importlib import metadata
 from typing import Any, NamedTuple
 
 __all__ = ["ChartArea", "PngUnavailableError", "install_command", "render_png", "require_png"]
@@ -55,6 +54,9 @@ def install_command(direct_url: str | None = None) -> str:
 
 
 def _installed_direct_url() -> str | None:
+    # importlib.metadata loads csv, email, zipfile …: 12 ms, only when the hint is needed
+    from importlib import metadata
+
     try:
         return metadata.distribution("prozesskette").read_text("direct_url.json")
     except metadata.PackageNotFoundError:  # run from a source tree, not installed
