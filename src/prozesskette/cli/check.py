@@ -64,6 +64,7 @@ def _summary(chain: object, out: TextIO) -> None:
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``check FILE…``: each file's problems, then its summary; exit 1 when one has errors."""
     from prozesskette.graph import check_contact_age, load_with_issues
 
     status = EXIT_OK
@@ -128,6 +129,7 @@ def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
 
 
 def run_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``schema``: the JSON Schema of the chain format, for editors."""
     from prozesskette.schema import schema_json
 
     out.write(schema_json())

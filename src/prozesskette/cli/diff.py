@@ -80,6 +80,7 @@ def _write_diff_summary(changes: ChainDiff, compared: str, out: TextIO) -> None:
 
 
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``diff OLD NEW``: exit 0 for no change, 1 for some, 2 for trouble, as diff(1)."""
     from prozesskette import api
     from prozesskette.changes import diff_chains, revision_text
     from prozesskette.errors import ProzessketteError

@@ -44,6 +44,7 @@ def _emit(text: str, output: str | None, out: TextIO) -> None:
 
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``export FILE --to KIND``: a chain with errors is not exported (exit 1)."""
     from prozesskette.graph import load_with_issues
 
     if args.to == "xlsx" and not args.output:
@@ -91,6 +92,8 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``import FILE``: the chain is written even when it has errors, so that they can be
+    fixed in the YAML (exit 1 then)."""
     from prozesskette.export import chain_to_yaml, from_bpmn
     from prozesskette.graph import check_chain
 

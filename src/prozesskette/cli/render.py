@@ -165,6 +165,8 @@ def _language_suffix(chain: Chain, language: str | None) -> str:
 
 
 def run_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``render FILE…``: every option is checked before the first file is drawn, so a typo
+    costs no half-written output folder."""
     from pathlib import Path
 
     from prozesskette.errors import ProzessketteError
