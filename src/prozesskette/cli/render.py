@@ -282,7 +282,8 @@ def _render_file(chain: Chain, path: Path, kind: OutputFormat, options: PngOptio
     from prozesskette.renderers.png import PngUnavailableError
 
     try:
-        with warnings.catch_warnings(record=True) as caught, collect_notes() as notes:
+        printed = kind in ("pdf", "png")
+        with warnings.catch_warnings(record=True) as caught, collect_notes(printed) as notes:
             warnings.simplefilter("always")
             render(chain, path, format=kind, **options)
         for warning in caught:
