@@ -7,6 +7,10 @@ from hypothesis import settings
 
 from paths import EXAMPLE
 
+# The suite pins English messages (the source strings) whatever the machine's locale; tests of
+# the German catalogue (test_messages.py) choose their language explicitly.
+os.environ["PROZESSKETTE_LANG"] = "en"
+
 # CI runs a fixed set of examples (reproducible); PK_FUZZ=N asks for a long, random run of N
 # examples per property test (see paths.examples), e.g. PK_FUZZ=10000 pytest tests/test_layout.py
 settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -223,7 +223,7 @@ def test_render_formats_are_the_api_formats() -> None:
 def test_help_imports_no_stage() -> None:
     """`prozesskette --help` starts fast: it loads argparse, not the stages (the command
     modules of the CLI and serve's package module only declare their arguments; the stages
-    and the server load when a command runs)."""
+    and the server load when a command runs; the help texts need the message catalogue)."""
     code = ("import sys\nfrom prozesskette.cli import main\n"
             "import io, contextlib\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n    main(['--help'])\n"
@@ -233,7 +233,7 @@ def test_help_imports_no_stage() -> None:
     assert result.stdout.strip() == str([
         "prozesskette", "prozesskette.cli", "prozesskette.cli.base", "prozesskette.cli.check",
         "prozesskette.cli.diff", "prozesskette.cli.exchange", "prozesskette.cli.render",
-        "prozesskette.serve"])
+        "prozesskette.messages", "prozesskette.serve"])
 
 
 def test_render_focus_all_writes_one_view_per_actor(tmp_path: Path) -> None:

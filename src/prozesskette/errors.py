@@ -6,6 +6,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
+from prozesskette.messages import _
+
 Severity = Literal["error", "warning", "note"]
 
 #: The ``code`` of a note that reports a consequence of another error (see ``follows_from``).
@@ -61,13 +63,20 @@ class Issue:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {severity_word(self.severity)}: {self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + _("hint: {hint}").format(hint=self.hint)
         return text
 
     def __str__(self) -> str:
         return self.format()
+
+
+def severity_word(severity: Severity) -> str:
+    """The printed word for a severity, in the user's language (the ``severity`` field keeps
+    the English value, for programs)."""
+    words = {"error": _("error"), "warning": _("warning"), "note": _("note")}
+    return words[severity]
 
 
 class ProzessketteError(Exception):

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from prozesskette.errors import FOLLOWS_FROM, Issue, did_you_mean
 from prozesskette.loader import PLACEHOLDER_STEP, Loaded, PartialChain, read_chain
+from prozesskette.messages import _
 from prozesskette.model import Chain, Step, StepKind
 from prozesskette.source import SourceMap, unlocated
 from prozesskette.vcard import vcard
@@ -186,10 +187,17 @@ def check_unique_ids(graph: ChainGraph) -> list[Issue]:
 def _unknown(source: SourceMap, path: tuple[str | int, ...], noun: str, value: str,
              known: list[str], section: str) -> Issue:
     guess = did_you_mean(value, known)
-    hint = f"did you mean '{guess}'?" if guess else (
-        f"known {noun} ids: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-        if known else f"declare it under '{section}:'")
-    return source.issue(path, "error", f"unknown {noun} '{value}'", hint, code=f"unknown-{noun}")
+    nouns = {"actor": _("actor"), "phase": _("phase"), "service": _("service"),
+             "step": _("step")}
+    shown = nouns.get(noun, noun)
+    hint = _("did you mean '{guess}'?").format(guess=guess) if guess else (
+        _("known {noun} ids: ").format(noun=shown) + ", ".join(known[:12])
+        + (" …" if len(known) > 12 else "")
+        if known else _("declare it under '{section}:'").format(section=section))
+    messages = {"actor": _("unknown actor '{value}'"), "phase": _("unknown phase '{value}'"),
+                "service": _("unknown service '{value}'"), "step": _("unknown step '{value}'")}
+    message = messages.get(noun, "unknown " + noun + " '{value}'").format(value=value)
+    return source.issue(path, "error", message, hint, code=f"unknown-{noun}")
 
 
 def check_references(graph: ChainGraph) -> list[Issue]:
@@ -422,15 +430,18 @@ def check_decisions(graph: ChainGraph) -> list[Issue]:
         if len(step.next) < 2:
             issues.append(graph.source.issue(("steps", index, "next") if step.next
                                              else ("steps", index), "error",
-                                             f"decision '{step.id}' needs at least two branches",
-                                             "e.g. next: [{to: a, label: ja}, {to: b, label: "
-                                             "nein}]", code="decision-branches"))
+                                             _("decision '{step}' needs at least two branches"
+                                               ).format(step=step.id),
+                                             _("e.g. next: [{to: a, label: ja}, {to: b, label: "
+                                               "nein}]"), code="decision-branches"))
         for position, transition in enumerate(step.next):
             if not transition.label:
                 issues.append(graph.source.issue(
                     ("steps", index, "next", position), "error",
-                    f"branch '{transition.to}' of decision '{step.id}' has no label",
-                    f"write it as {{to: {transition.to}, label: ja}}", code="decision-label"))
+                    _("branch '{target}' of decision '{step}' has no label").format(
+                        target=transition.to, step=step.id),
+                    _("write it as {{to: {target}, label: ja}}").format(target=transition.to),
+                    code="decision-label"))
     return issues
 
 

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
 from prozesskette.markup import language_problem
+from prozesskette.messages import _
 from prozesskette.model import (
     FIELDS,
     MODELS,
@@ -150,15 +151,17 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
+    message = _("YAML syntax: {problem}").format(problem=problem) + (
+        f" ({context})" if context else "")
     lines = source_lines(text)
     line_text = lines[line - 1] if 0 < line <= len(lines) else ""
-    hint = "check the indentation: items of a list start with '- ' and keys of one mapping " \
-        "line up exactly; use spaces, not tabs"
+    hint = _("check the indentation: items of a list start with '- ' and keys of one mapping "
+             "line up exactly; use spaces, not tabs")
     if "\t" in str(problem) or re.search(r"\btabs?\b", str(problem)):
         hint = tab_hint(lines, line)
     elif (misplaced := misindented(lines, line)) is not None:
-        return Issue(file, line, misplaced[0], "error", f"YAML syntax: {misplaced[1]}",
+        return Issue(file, line, misplaced[0], "error",
+                     _("YAML syntax: {problem}").format(problem=misplaced[1]),
                      misplaced[2], "indentation")
     elif any(quote in line_text for quote in TYPOGRAPHIC_QUOTES):
         hint = TYPOGRAPHIC_HINT

@@ -17,6 +17,7 @@ import re
 from typing import Any, NamedTuple
 
 from prozesskette.errors import Issue, Severity
+from prozesskette.messages import _, ngettext
 
 DataPath = tuple[str | int, ...]
 """A place in the plain data of a chain, e.g. ``("steps", 3, "next", 0)``."""
@@ -121,9 +122,10 @@ def tab_hint(lines: list[str], line: int) -> str:
     key = key_line(lines[line - 1]) if 0 < line <= len(lines) else None
     above = enclosing_keys(lines, line)
     if key is None or not above or "\t" not in lines[line - 1][: key.column]:
-        return "replace the tab characters with spaces"
-    return (f"replace the tab characters with spaces: indent '{key.key}' like "
-            f"'{above[0].key}' above it: column {above[0].column}")
+        return _("replace the tab characters with spaces")
+    return _("replace the tab characters with spaces: indent '{key}' like '{above}' above "
+             "it: column {column}").format(key=key.key, above=above[0].key,
+                                           column=above[0].column)
 
 
 def comment_in_brackets(lines: list[str], line: int) -> str | None:
@@ -148,11 +150,14 @@ def misindented(lines: list[str], line: int) -> tuple[int, str, str] | None:
         return None  # it lines up (or starts the block of the key above): not indentation
     target = min(above, key=lambda other: (abs(other.column - key.column), other.column))
     off = key.column - target.column
-    spaces = "1 space" if abs(off) == 1 else f"{abs(off)} spaces"
+    more = ngettext("'{key}' is indented {count} space more than '{above}' above it",
+                    "'{key}' is indented {count} spaces more than '{above}' above it", abs(off))
+    less = ngettext("'{key}' is indented {count} space less than '{above}' above it",
+                    "'{key}' is indented {count} spaces less than '{above}' above it", abs(off))
     return (key.column,
-            f"'{key.key}' is indented {spaces} {'more' if off > 0 else 'less'} than "
-            f"'{target.key}' above it",
-            f"indent '{key.key}' like '{target.key}' above it: column {target.column}")
+            (more if off > 0 else less).format(key=key.key, count=abs(off), above=target.key),
+            _("indent '{key}' like '{above}' above it: column {column}").format(
+                key=key.key, above=target.key, column=target.column))
 
 
 # --- hints for what an editor or a word processor did to the text -------------------------

@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from prozesskette.cli.base import EXIT_ERRORS, EXIT_OK
+from prozesskette.messages import _
 
 if TYPE_CHECKING:
     from prozesskette.cli.base import Commands
@@ -20,24 +21,26 @@ def _months(text: str) -> int:
         months = int(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a whole number of months; e.g. --max-age 12") from None
+            _("'{text}' is not a whole number of months; e.g. --max-age 12").format(text=text)
+        ) from None
     if months < 1:
-        raise argparse.ArgumentTypeError(f"{months}: give at least 1 month, e.g. --max-age 12")
+        raise argparse.ArgumentTypeError(
+            _("{months}: give at least 1 month, e.g. --max-age 12").format(months=months))
     return months
 
 
 def add_check_arguments(commands: Commands) -> None:
     """The ``check`` and ``schema`` commands and their options."""
-    check = commands.add_parser("check", help="check chain files and summarise their interfaces")
+    check = commands.add_parser("check", help=_("check chain files and summarise their interfaces"))
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    check.add_argument("-q", "--quiet", action="store_true", help=_("print problems only"))
     check.add_argument("--lang", action="append", metavar="TAG",
-                       help="list the texts that have no translation into TAG (e.g. en, ar, "
-                       "de-x-ls for Leichte Sprache); repeat for several")
+                       help=_("list the texts that have no translation into TAG (e.g. en, ar, "
+                              "de-x-ls for Leichte Sprache); repeat for several"))
     check.add_argument("--max-age", type=_months, metavar="MONTHS", default=None,
-                       help="warn about contacts last checked more than MONTHS months ago "
-                       "(their 'checked:' date), or never")
-    commands.add_parser("schema", help="print the JSON Schema of the chain format")
+                       help=_("warn about contacts last checked more than MONTHS months ago "
+                              "(their 'checked:' date), or never"))
+    commands.add_parser("schema", help=_("print the JSON Schema of the chain format"))
 
 
 def _summary(chain: object, out: TextIO) -> None:
@@ -81,12 +84,15 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         follow_ons = sum(issue.is_follow_on for issue in issues)  # counted apart from causes
         if errors or chain is None:
             status = EXIT_ERRORS
-            err.write(f"{file}: {errors} error(s), {warnings} warning(s)\n" if not follow_ons
-                      else f"{file}: {errors} error(s), {warnings} warning(s); "
-                      f"{follow_ons} follow-on note(s)\n")
+            counted = _("{file}: {errors} error(s), {warnings} warning(s)").format(
+                file=file, errors=errors, warnings=warnings)
+            if follow_ons:
+                counted += "; " + _("{count} follow-on note(s)").format(count=follow_ons)
+            err.write(counted + "\n")
             continue
         if not args.quiet:
-            out.write(f"{file}: ok" + (f", {warnings} warning(s)" if warnings else "") + "\n")
+            out.write(_("{file}: ok").format(file=file) + (", " + _(
+                "{count} warning(s)").format(count=warnings) if warnings else "") + "\n")
             _summary(chain, out)
             if args.max_age is not None:
                 _contacts_summary(chain, args.max_age, issues, out)
@@ -117,9 +123,9 @@ def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
     assert isinstance(chain, Chain)
     problem = language_problem(language)
     if problem:
-        err.write(f"prozesskette: warning: --lang {problem}\n")
+        err.write(_("prozesskette: warning: --lang {problem}").format(problem=problem) + "\n")
         return
-    _, missing = localise(chain, language)
+    missing = localise(chain, language)[1]
     for issue in missing:
         err.write(issue.format() + "\n")
     if not quiet:
