@@ -186,5 +186,16 @@ def test_broken_files_in_both_languages(tmp_path: Path, text: str, german: str,
     in_english = _check(tmp_path, text, LANG="C").stderr
     assert german in in_german, in_german
     assert english in in_english, in_english
-    for word in ("error", "hint:", "warning"):
-        assert word not in in_german
+    english_words = ("error", "hint", "warning", "unknown", "step ", "the ", " has ", " is ",
+                     "did you", "indent", "replace", "found", "while")
+    assert [word for word in english_words if word in in_german] == [], in_german
+
+
+def test_no_english_is_left_in_a_german_check_of_an_unknown_id(tmp_path: Path) -> None:
+    """Every message of this broken chain (unknown actor, unused actor, no start, no end, a
+    dead end) comes out in German."""
+    in_german = _check(tmp_path, UNKNOWN_ACTOR, LANG="de_DE.UTF-8").stderr
+    assert in_german.count("Fehler:") == 4 and in_german.count("Tipp:") == 5
+    english_words = ("error", "hint", "warning", "unknown", "step ", "the ", " has ", " is ",
+                     "did you", "add ", "mark ", "remove ")
+    assert [word for word in english_words if word in in_german] == [], in_german

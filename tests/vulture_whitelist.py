@@ -28,3 +28,4 @@ available_height  # renderers/pdf: reportlab's Flowable.wrap(availWidth, availHe
 properties  # export/xlsx.py: openpyxl settings (workbook properties, cell alignment, frozen
 alignment  # panes), read by openpyxl's writer
 freeze_panes
+compile_mo  # messages.py: called by the build hook hatch_build.py (the wheel's .mo files)

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from prozesskette.errors import FOLLOWS_FROM, Issue, did_you_mean
 from prozesskette.loader import PLACEHOLDER_STEP, Loaded, PartialChain, read_chain
-from prozesskette.messages import _
+from prozesskette.messages import _, ngettext
 from prozesskette.model import Chain, Step, StepKind
 from prozesskette.source import SourceMap, unlocated
 from prozesskette.vcard import vcard
@@ -176,20 +176,41 @@ def check_unique_ids(graph: ChainGraph) -> list[Issue]:
             if item_id in seen:
                 first_line = source.where((section, seen[item_id], "id"))[0]
                 issues.append(source.issue(
-                    (section, index, "id"), "error", f"duplicate {noun} id '{item_id}'",
-                    f"the same id is used at line {first_line}; give each {noun} its own id",
+                    (section, index, "id"), "error",
+                    _duplicate_message(noun).format(id=item_id),
+                    _duplicate_hint(noun).format(line=first_line),
                     code="duplicate-id"))
             else:
                 seen[item_id] = index
     return issues
 
 
+def _duplicate_message(noun: str) -> str:
+    messages = {"actor": _("duplicate actor id '{id}'"), "phase": _("duplicate phase id '{id}'"),
+                "service": _("duplicate service id '{id}'"),
+                "step": _("duplicate step id '{id}'")}
+    return messages[noun]
+
+
+def _duplicate_hint(noun: str) -> str:
+    hints = {"actor": _("the same id is used at line {line}; give each actor its own id"),
+             "phase": _("the same id is used at line {line}; give each phase its own id"),
+             "service": _("the same id is used at line {line}; give each service its own id"),
+             "step": _("the same id is used at line {line}; give each step its own id")}
+    return hints[noun]
+
+
+def _noun(noun: str) -> str:
+    """The printed name of a section's items, in the user's language."""
+    nouns = {"actor": _("actor"), "phase": _("phase"), "service": _("service"),
+             "step": _("step")}
+    return nouns.get(noun, noun)
+
+
 def _unknown(source: SourceMap, path: tuple[str | int, ...], noun: str, value: str,
              known: list[str], section: str) -> Issue:
     guess = did_you_mean(value, known)
-    nouns = {"actor": _("actor"), "phase": _("phase"), "service": _("service"),
-             "step": _("step")}
-    shown = nouns.get(noun, noun)
+    shown = _noun(noun)
     hint = _("did you mean '{guess}'?").format(guess=guess) if guess else (
         _("known {noun} ids: ").format(noun=shown) + ", ".join(known[:12])
         + (" …" if len(known) > 12 else "")
@@ -221,8 +242,9 @@ def check_references(graph: ChainGraph) -> list[Issue]:
                                    phases, "phases"))
         if step.phase is None and phases:
             issues.append(source.issue(("steps", index), "error",
-                                       f"step '{step.id}' has no phase",
-                                       "add `phase: …` with one of: " + ", ".join(phases),
+                                       _("step '{step}' has no phase").format(step=step.id),
+                                       _("add `phase: …` with one of: {phases}").format(
+                                           phases=", ".join(phases)),
                                        code="missing-phase"))
         if step.service is not None and services and step.service not in services:
             issues.append(_unknown(source, ("steps", index, "service"), "service", step.service,
@@ -233,16 +255,18 @@ def check_references(graph: ChainGraph) -> list[Issue]:
                                        transition.to, steps, "steps"))
             elif transition.to == step.id:
                 issues.append(source.issue(("steps", index, "next", position), "error",
-                                           f"step '{step.id}' leads to itself",
-                                           "a repeated activity is a loop over two steps, e.g. "
-                                           "a decision and the step to repeat",
+                                           _("step '{step}' leads to itself").format(
+                                               step=step.id),
+                                           _("a repeated activity is a loop over two steps, "
+                                             "e.g. a decision and the step to repeat"),
                                            code="self-loop"))
         seen_targets: set[str] = set()
         for position, transition in enumerate(step.next):
             if transition.to in seen_targets:
                 issues.append(source.issue(("steps", index, "next", position), "error",
-                                           f"step '{step.id}' leads to '{transition.to}' twice",
-                                           "keep one of the two transitions",
+                                           _("step '{step}' leads to '{target}' twice").format(
+                                               step=step.id, target=transition.to),
+                                           _("keep one of the two transitions"),
                                            code="duplicate-transition"))
             seen_targets.add(transition.to)
     return issues
@@ -252,8 +276,9 @@ def check_responsible(graph: ChainGraph) -> list[Issue]:
     """Every step has a responsible actor (a gap otherwise)."""
     return [
         graph.source.issue(("steps", index), "error",
-                           f"step '{step.id}' has no responsible actor (a gap in the chain)",
-                           "add `actor: …` or `actors: [a, b]`", code="gap")
+                           _("step '{step}' has no responsible actor (a gap in the chain)"
+                             ).format(step=step.id),
+                           _("add `actor: …` or `actors: [a, b]`"), code="gap")
         for index, step in _steps_with_index(graph.chain) if not step.responsible
     ]
 
@@ -264,26 +289,29 @@ def check_start_end(graph: ChainGraph) -> list[Issue]:
     issues: list[Issue] = []
     kinds = [step.kind for step in chain.steps]
     if StepKind.start not in kinds:
-        issues.append(source.issue(("steps",), "error", "the chain has no start step",
-                                   "mark the first step with `kind: start`", code="no-start"))
+        issues.append(source.issue(("steps",), "error", _("the chain has no start step"),
+                                   _("mark the first step with `kind: start`"), code="no-start"))
     if StepKind.end not in kinds:
-        issues.append(source.issue(("steps",), "error", "the chain has no end step",
-                                   "mark the last step(s) with `kind: end`", code="no-end"))
+        issues.append(source.issue(("steps",), "error", _("the chain has no end step"),
+                                   _("mark the last step(s) with `kind: end`"), code="no-end"))
     targets = {edge.target for edge in graph.edges}
     for index, step in _steps_with_index(chain):
         if step.kind is StepKind.end and step.next:
             issues.append(source.issue(("steps", index, "next"), "error",
-                                       f"end step '{step.id}' has following steps",
-                                       "remove `next`, or make it a task", code="end-has-next"))
+                                       _("end step '{step}' has following steps").format(
+                                           step=step.id),
+                                       _("remove `next`, or make it a task"),
+                                       code="end-has-next"))
         if step.kind is StepKind.start and step.id in targets:
             issues.append(source.issue(("steps", index, "kind"), "warning",
-                                       f"start step '{step.id}' is reached from other steps",
-                                       "make it a task, or add a start step before it",
+                                       _("start step '{step}' is reached from other steps"
+                                         ).format(step=step.id),
+                                       _("make it a task, or add a start step before it"),
                                        code="start-has-predecessor"))
         if step.kind is not StepKind.end and not step.next:
             issues.append(source.issue(("steps", index), "error",
-                                       f"step '{step.id}' leads nowhere",
-                                       "add `next: [...]`, or mark it `kind: end`",
+                                       _("step '{step}' leads nowhere").format(step=step.id),
+                                       _("add `next: [...]`, or mark it `kind: end`"),
                                        code="dead-end"))
     return issues
 
@@ -357,23 +385,30 @@ def _start_causes(graph: ChainGraph, links: list[BrokenLink], reached: set[str],
 
 
 ReachCode = Literal["unreachable", "no-way-to-end"]
-_REACH_ERRORS: dict[ReachCode, tuple[str, str]] = {  # code → (message, hint)
-    "unreachable": ("step '{step}' cannot be reached from a start",
-                    "name it in the `next` of an earlier step"),
-    "no-way-to-end": ("no end can be reached from step '{step}'",
-                      "lead it (or the loop it is in) on to a step that reaches an end"),
-}
-#: code → (message with the cause's line, message for a chain without lines)
-_REACH_FOLLOW_ONS: dict[ReachCode, tuple[str, str]] = {
-    "unreachable": ("step '{step}' cannot be reached from a start (follows from the `next` "
-                    "of step '{cause}' at line {line}:{col})",
-                    "step '{step}' cannot be reached from a start (follows from the `next` "
-                    "of step '{cause}')"),
-    "no-way-to-end": ("no end can be reached from step '{step}' (follows from the `next` of "
-                      "step '{cause}' at line {line}:{col})",
-                      "no end can be reached from step '{step}' (follows from the `next` of "
-                      "step '{cause}')"),
-}
+
+
+def _reach_errors() -> dict[ReachCode, tuple[str, str]]:
+    """code → (message, hint), in the user's language (a function: chosen when used)."""
+    return {
+        "unreachable": (_("step '{step}' cannot be reached from a start"),
+                        _("name it in the `next` of an earlier step")),
+        "no-way-to-end": (_("no end can be reached from step '{step}'"),
+                          _("lead it (or the loop it is in) on to a step that reaches an end")),
+    }
+
+
+def _reach_follow_ons() -> dict[ReachCode, tuple[str, str]]:
+    """code → (message with the cause's line, message for a chain without lines)."""
+    return {
+        "unreachable": (_("step '{step}' cannot be reached from a start (follows from the "
+                          "`next` of step '{cause}' at line {line}:{col})"),
+                        _("step '{step}' cannot be reached from a start (follows from the "
+                          "`next` of step '{cause}')")),
+        "no-way-to-end": (_("no end can be reached from step '{step}' (follows from the "
+                            "`next` of step '{cause}' at line {line}:{col})"),
+                          _("no end can be reached from step '{step}' (follows from the "
+                            "`next` of step '{cause}')")),
+    }
 
 
 def _reach_issue(graph: ChainGraph, index: int, code: ReachCode,
@@ -382,10 +417,10 @@ def _reach_issue(graph: ChainGraph, index: int, code: ReachCode,
     step_id = graph.chain.steps[index].id
     line, col = graph.source.where(("steps", index))
     if cause is None:
-        message, hint = _REACH_ERRORS[code]
+        message, hint = _reach_errors()[code]
         return Issue(graph.source.file, line, col, "error", message.format(step=step_id), hint,
                      code)
-    located, unlocated_message = _REACH_FOLLOW_ONS[code]
+    located, unlocated_message = _reach_follow_ons()[code]
     message = (located if cause.at[0] else unlocated_message).format(
         step=step_id, cause=cause.step, line=cause.at[0], col=cause.at[1])
     return Issue(graph.source.file, line, col, "note", message, None, FOLLOWS_FROM,
@@ -469,9 +504,11 @@ def check_phase_order(graph: ChainGraph) -> list[Issue]:
                 (edge.source, edge.target) not in graph.cycle_edges:
             issues.append(graph.source.issue(
                 graph.path(edge.source, "next", edge.index), "warning",
-                f"'{edge.source}' (phase '{source_phase}') leads back to '{edge.target}' "
-                f"(phase '{target_phase}')",
-                "phases run in the order they are listed; check the phase of either step",
+                _("'{source}' (phase '{source_phase}') leads back to '{target}' "
+                  "(phase '{target_phase}')").format(
+                    source=edge.source, source_phase=source_phase, target=edge.target,
+                    target_phase=target_phase),
+                _("phases run in the order they are listed; check the phase of either step"),
                 code="backwards"))
     return issues
 
@@ -481,11 +518,13 @@ def check_unused(graph: ChainGraph) -> list[Issue]:
     chain, source = graph.chain, graph.source
     used_actors = {a for s in chain.steps for a in s.responsible}
     used_phases = {s.phase for s in chain.steps}
-    issues = [source.issue(("actors", i, "id"), "warning", f"actor '{a.id}' has no steps",
-                           "remove it, or give it a step", code="unused-actor")
+    issues = [source.issue(("actors", i, "id"), "warning",
+                           _("actor '{actor}' has no steps").format(actor=a.id),
+                           _("remove it, or give it a step"), code="unused-actor")
               for i, a in enumerate(chain.actors) if a.id not in used_actors]
-    issues += [source.issue(("phases", i, "id"), "warning", f"phase '{p.id}' has no steps",
-                            "remove it, or put a step into it", code="unused-phase")
+    issues += [source.issue(("phases", i, "id"), "warning",
+                            _("phase '{phase}' has no steps").format(phase=p.id),
+                            _("remove it, or put a step into it"), code="unused-phase")
                for i, p in enumerate(chain.phases) if p.id not in used_phases]
     return issues
 
@@ -502,9 +541,10 @@ def check_contacts(graph: ChainGraph) -> list[Issue]:
             if size > QR_BYTE_CAPACITY_M:
                 issues.append(graph.source.issue(
                     ("actors", a_index, "contacts", c_index), "warning",
-                    f"the contact '{contact.name[:40]}' is too long for a QR code "
-                    f"({size:,} bytes; at most {QR_BYTE_CAPACITY_M:,}): it is shown "
-                    "without one", "shorten name, role or organisation",
+                    _("the contact '{name}' is too long for a QR code ({size:,} bytes; at "
+                      "most {capacity:,}): it is shown without one").format(
+                        name=contact.name[:40], size=size, capacity=QR_BYTE_CAPACITY_M),
+                    _("shorten name, role or organisation"),
                     code="contact-too-long"))
     return issues
 
@@ -543,7 +583,10 @@ def check_contact_age(chain: Chain, max_age_months: int,
         raise ValueError(f"max_age_months must be at least 1, not {max_age_months}")
     today = today or date.today()
     source = chain.source or unlocated()
-    confirm = f"confirm the details with the person, then write `checked: {today.isoformat()}`"
+    confirm = _("confirm the details with the person, then write `checked: {today}`").format(
+        today=today.isoformat())
+    confirm_new = _("confirm the details with the person, then add `checked: {today}`").format(
+        today=today.isoformat())
     issues: list[Issue] = []
     for a_index, actor in enumerate(chain.actors):
         for c_index, contact in enumerate(actor.contacts):
@@ -552,22 +595,28 @@ def check_contact_age(chain: Chain, max_age_months: int,
             checked = contact.checked
             if checked is None:
                 issues.append(source.issue(
-                    here, "warning", f"contact '{name}' has never been checked",
-                    confirm.replace("write", "add"), code="contact-unchecked"))
+                    here, "warning",
+                    _("contact '{name}' has never been checked").format(name=name),
+                    confirm_new, code="contact-unchecked"))
             elif checked > today:
                 issues.append(source.issue(
                     (*here, "checked"), "warning",
-                    f"contact '{name}' was checked {checked.isoformat()}, which is after "
-                    f"today ({today.isoformat()})", "a typo? write the day the details were "
-                    "last confirmed", code="contact-checked-later"))
+                    _("contact '{name}' was checked {checked}, which is after today "
+                      "({today})").format(name=name, checked=checked.isoformat(),
+                                          today=today.isoformat()),
+                    _("a typo? write the day the details were last confirmed"),
+                    code="contact-checked-later"))
             elif (due := months_after(checked, max_age_months)) is not None and today > due:
                 months = months_between(checked, today)
                 issues.append(source.issue(
                     (*here, "checked"), "warning",
-                    f"contact '{name}' was last checked {checked.isoformat()} "
-                    f"({months} month{'s' if months != 1 else ''} ago)",
-                    f"older than {max_age_months} month{'s' if max_age_months != 1 else ''}: "
-                    + confirm, code="contact-old"))
+                    ngettext("contact '{name}' was last checked {checked} ({months} month ago)",
+                             "contact '{name}' was last checked {checked} ({months} months ago)",
+                             months).format(name=name, checked=checked.isoformat(),
+                                            months=months),
+                    ngettext("older than {months} month: ", "older than {months} months: ",
+                             max_age_months).format(months=max_age_months) + confirm,
+                    code="contact-old"))
     return issues
 
 

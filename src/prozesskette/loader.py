@@ -151,8 +151,8 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = _("YAML syntax: {problem}").format(problem=problem) + (
-        f" ({context})" if context else "")
+    message = _("YAML syntax: {problem}").format(problem=_yaml_words(problem)) + (
+        f" ({_yaml_words(context)})" if context else "")
     lines = source_lines(text)
     line_text = lines[line - 1] if 0 < line <= len(lines) else ""
     hint = _("check the indentation: items of a list start with '- ' and keys of one mapping "
@@ -172,6 +172,31 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     elif "mapping values are not allowed" in problem:
         hint = "a text that contains ': ' must be put in quotes, e.g. title: \"Schritt 1: Ankunft\""
     return Issue(file, line, col, "error", message, hint, "yaml")
+
+
+def _yaml_words(text: str) -> str:
+    """PyYAML's most frequent problems and contexts in the user's language (others stay as
+    PyYAML words them). A function, so that the language is the one chosen when it runs."""
+    known = {
+        "found a tab character that violates indentation":
+            _("found a tab character that violates indentation"),
+        "found character '\\t' that cannot start any token":
+            _("found character '\\t' that cannot start any token"),
+        "found character that cannot start any token":
+            _("found character that cannot start any token"),
+        "mapping values are not allowed here": _("mapping values are not allowed here"),
+        "could not find expected ':'": _("could not find expected ':'"),
+        "while scanning a plain scalar": _("while scanning a plain scalar"),
+        "while scanning for the next token": _("while scanning for the next token"),
+        "while scanning a simple key": _("while scanning a simple key"),
+        "while scanning a quoted scalar": _("while scanning a quoted scalar"),
+        "while parsing a block mapping": _("while parsing a block mapping"),
+        "while parsing a block collection": _("while parsing a block collection"),
+        "while parsing a flow sequence": _("while parsing a flow sequence"),
+        "while parsing a flow mapping": _("while parsing a flow mapping"),
+        "found unexpected end of stream": _("found unexpected end of stream"),
+    }
+    return known.get(text, text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -163,12 +163,6 @@ def choose_language(language: Language | None = None) -> Language:
     return _language
 
 
-def current_language() -> Language:
-    if _catalogue is None:
-        choose_language()
-    return _language
-
-
 def _(message: str) -> str:
     """The message in the chosen language (the English source when there is no translation)."""
     if _catalogue is None:
