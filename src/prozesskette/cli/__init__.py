@@ -27,6 +27,7 @@ from prozesskette.cli.check import add_check_arguments, run_check, run_schema
 from prozesskette.cli.diff import add_diff_arguments, run_diff
 from prozesskette.cli.exchange import add_exchange_arguments, run_export, run_import
 from prozesskette.cli.render import add_render_arguments, run_render
+from prozesskette.messages import _
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_USAGE", "FORMATS", "main", "run"]
 
@@ -45,17 +46,17 @@ def _version() -> str:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="prozesskette", description="Process chains as swimlane diagrams "
-                     "with contact QR codes.")
+    parser = Parser(prog="prozesskette", description=_("Process chains as swimlane diagrams "
+                                                       "with contact QR codes."))
     parser.add_argument("--version", action="store_true",
-                        help="print the version of prozesskette and exit")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for bugs")
+                        help=_("print the version of prozesskette and exit"))
+    parser.add_argument("--debug", action="store_true", help=_("show tracebacks for bugs"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     add_check_arguments(commands)
     add_render_arguments(commands)
     add_exchange_arguments(commands)
     serve.add_arguments(commands.add_parser(
-        "serve", help="live preview of chains in the browser, redrawn on every save"))
+        "serve", help=_("live preview of chains in the browser, redrawn on every save")))
     add_diff_arguments(commands)
     return parser
 
@@ -95,13 +96,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
             err.write(issue.format() + "\n")
         return EXIT_ERRORS
     except KeyboardInterrupt:
-        err.write("interrupted\n")
+        err.write(_("interrupted") + "\n")
         return 130
     except Exception as exc:  # a bug, not the user's mistake
         if args.debug:
             raise
-        err.write(f"prozesskette: internal error: {type(exc).__name__}: {exc}\n"
-                  "    this is a bug in prozesskette; run again with --debug for details\n")
+        err.write(_("prozesskette: internal error: {kind}: {exc}").format(
+            kind=type(exc).__name__, exc=exc) + "\n    " + _(
+            "this is a bug in prozesskette; run again with --debug for details") + "\n")
         return 3
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from prozesskette.messages import _
+
 #: The formats of ``render -f`` (prozesskette.options.OutputFormat; tests/test_cli.py checks
 #: that both say the same).
 FORMATS = ("svg", "pdf", "png", "json", "html")
@@ -24,7 +26,8 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        print(_("{prog}: error: {message}").format(prog=self.prog, message=message),
+              file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 

@@ -8,6 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from prozesskette.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, collect_notes
+from prozesskette.messages import _
 
 if TYPE_CHECKING:
     from prozesskette.changes import ChainDiff
@@ -17,18 +18,18 @@ if TYPE_CHECKING:
 def add_diff_arguments(commands: Commands) -> None:
     """The ``diff`` command and its options."""
     diff = commands.add_parser(
-        "diff", help="what changed between two versions of a chain (exit 0: none, 1: some, "
-        "2: trouble)")
-    diff.add_argument("old", metavar="OLD", help="the old version; may be FILE@REV (the file "
-                      "at a git revision, read-only); with --since: the file")
-    diff.add_argument("new", metavar="NEW", nargs="?", default=None, help="the new version")
+        "diff", help=_("what changed between two versions of a chain (exit 0: none, 1: some, "
+        "2: trouble)"))
+    diff.add_argument("old", metavar="OLD", help=_("the old version; may be FILE@REV (the file "
+                      "at a git revision, read-only); with --since: the file"))
+    diff.add_argument("new", metavar="NEW", nargs="?", default=None, help=_("the new version"))
     diff.add_argument("--since", metavar="REV", default=None,
-                      help="compare the file with its version at git revision REV")
+                      help=_("compare the file with its version at git revision REV"))
     diff.add_argument("-o", "--output", metavar="OUT", default=None,
-                      help="also draw the new chart with the changes marked: OUT.html, "
-                      "OUT.svg or OUT.pdf")
+                      help=_("also draw the new chart with the changes marked: OUT.html, "
+                      "OUT.svg or OUT.pdf"))
     diff.add_argument("--lang", metavar="TAG", default=None,
-                      help="draw in this language of the chain's translations")
+                      help=_("draw in this language of the chain's translations"))
 
 
 def _user_language() -> str:
@@ -49,13 +50,13 @@ def _diff_versions(args: argparse.Namespace, err: TextIO) -> tuple[str, str, str
 
     if args.since is not None:
         if args.new is not None:
-            err.write("prozesskette diff: error: with --since give one file: "
-                      "prozesskette diff --since REV FILE\n")
+            err.write(_("prozesskette diff: error: with --since give one file: "
+                        "prozesskette diff --since REV FILE") + "\n")
             return None
         return args.old, args.old, args.since
     if args.new is None:
-        err.write("prozesskette diff: error: give two versions: prozesskette diff OLD NEW "
-                  "(OLD may be FILE@REV), or prozesskette diff --since REV FILE\n")
+        err.write(_("prozesskette diff: error: give two versions: prozesskette diff OLD NEW "
+                    "(OLD may be FILE@REV), or prozesskette diff --since REV FILE") + "\n")
         return None
     old, revision = split_revision(args.old)
     return old, args.new, revision or ""
@@ -91,7 +92,7 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suffix = (args.output or ".html").rsplit(".", 1)[-1].lower()
     if versions is None or suffix not in ("html", "svg", "pdf"):
         if versions is not None:
-            err.write("prozesskette diff: error: -o must end in .html, .svg or .pdf\n")
+            err.write(_("prozesskette diff: error: -o must end in .html, .svg or .pdf") + "\n")
         return EXIT_USAGE
     old_path, new_path, revision = versions
     old_name = f"{old_path}@{revision}" if revision else old_path
@@ -121,10 +122,13 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     data = api.to_diff_svg(chains[0], chains[1], **options)
                 else:
                     data = api.to_diff_html(chains[0], chains[1], **options)
-            err.writelines(f"{args.output}: warning: {w.message}\n" for w in caught)
-            err.writelines(f"{args.output}: note: {note}\n" for note in notes)
+            err.writelines(_("{file}: warning: {message}").format(file=args.output,
+                                                                  message=w.message) + "\n"
+                           for w in caught)
+            err.writelines(_("{file}: note: {message}").format(file=args.output, message=note)
+                           + "\n" for note in notes)
             write_atomic(args.output, data)
-            err.write(f"wrote {args.output}\n")
+            err.write(_("wrote {file}").format(file=args.output) + "\n")
     except ProzessketteError as exc:  # trouble, not a difference: exit 2 as diff(1) does
         for issue in exc.issues:
             err.write(issue.format() + "\n")

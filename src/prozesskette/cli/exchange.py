@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 from prozesskette.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
+from prozesskette.messages import _
 
 if TYPE_CHECKING:
     from prozesskette.cli.base import Commands
@@ -14,24 +15,24 @@ if TYPE_CHECKING:
 
 def add_exchange_arguments(commands: Commands) -> None:
     """The ``export`` and ``import`` commands and their options."""
-    export = commands.add_parser("export", help="write a chain as BPMN 2.0, DOT, Mermaid, "
+    export = commands.add_parser("export", help=_("write a chain as BPMN 2.0, DOT, Mermaid, "
                                                 "a diagrams.net (draw.io) file or an XLSX "
-                                                "workbook")
+                                                "workbook"))
     export.add_argument("file", metavar="FILE")
     export.add_argument("--to", required=True,
                         choices=("bpmn", "dot", "mermaid", "drawio", "xlsx"),
-                        help="xlsx: the workshop tables (needs -o FILE.xlsx)")
+                        help=_("xlsx: the workshop tables (needs -o FILE.xlsx)"))
     export.add_argument("-o", "--output", metavar="OUT", default=None,
-                        help="output file (default: standard output)")
+                        help=_("output file (default: standard output)"))
     export.add_argument("--direction", choices=("lr", "tb"), default=None,
-                        help="BPMN, drawio: lay out with lanes as rows (lr) or columns (tb)")
+                        help=_("BPMN, drawio: lay out with lanes as rows (lr) or columns (tb)"))
     export.add_argument("--lane-order", choices=("file", "auto"), default="file")
 
-    importer = commands.add_parser("import", help="turn a BPMN 2.0 file, an XLSX workbook or a "
-                                   "CSV steps table into a chain (YAML)")
+    importer = commands.add_parser("import", help=_("turn a BPMN 2.0 file, an XLSX workbook or a "
+                                   "CSV steps table into a chain (YAML)"))
     importer.add_argument("file", metavar="FILE.bpmn|FILE.xlsx|FILE.csv")
     importer.add_argument("-o", "--output", metavar="OUT.yaml", default=None,
-                          help="output file (default: standard output)")
+                          help=_("output file (default: standard output)"))
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> None:
@@ -48,8 +49,9 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from prozesskette.graph import load_with_issues
 
     if args.to == "xlsx" and not args.output:
-        err.write("prozesskette: error: --to xlsx writes a binary file: name it with -o\n"
-                  "    hint: prozesskette export FILE --to xlsx -o FILE.xlsx\n")
+        err.write(_("prozesskette: error: --to xlsx writes a binary file: name it with -o")
+                  + "\n    " + _("hint: {hint}").format(
+                      hint="prozesskette export FILE --to xlsx -o FILE.xlsx") + "\n")
         return EXIT_USAGE
     chain, issues = load_with_issues(args.file)
     for issue in issues:

@@ -8,6 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, NamedTuple, TextIO, cast
 
 from prozesskette.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, FORMATS, collect_notes
+from prozesskette.messages import _
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,44 +32,45 @@ _FLAGS = {"direction": "--direction", "lane_order": "--lane-order", "qr": "--no-
 
 def add_render_arguments(commands: Commands) -> None:
     """The ``render`` command and its options."""
-    render = commands.add_parser("render", help="draw chains as SVG, PDF, PNG or layout JSON")
+    render = commands.add_parser("render", help=_("draw chains as SVG, PDF, PNG or layout JSON"))
     render.add_argument("files", nargs="+", metavar="FILE")
     render.add_argument("-o", "--output", metavar="DIR_OR_FILE", default=None,
-                        help="output folder, created when missing (default: beside each "
+                        help=_("output folder, created when missing (default: beside each "
                         "input), or a file name ending in the format when one chain is "
-                        "rendered to one file; an existing folder is always a folder")
+                        "rendered to one file; an existing folder is always a folder"))
     render.add_argument("-f", "--format", action="append",
                         choices=FORMATS,
-                        help="output format; repeat for several (default: svg)")
+                        help=_("output format; repeat for several (default: svg)"))
     render.add_argument("--lang", metavar="TAG", action="append", default=None,
-                        help="draw in this language of the chain's translations (e.g. en, ar, "
+                        help=_("draw in this language of the chain's translations (e.g. en, ar, "
                         "de-x-ls), written as NAME.TAG.svg (the chain's own language keeps "
-                        "NAME.svg); repeat for several; Arabic script is drawn right to left")
+                        "NAME.svg); repeat for several; Arabic script is drawn right to left"))
     render.add_argument("--direction", choices=("lr", "tb"), default=None,
-                        help="lr: lanes as rows, time left to right; tb: lanes as columns")
+                        help=_("lr: lanes as rows, time left to right; tb: lanes as columns"))
     render.add_argument("--lane-order", choices=("file", "auto"), default="file",
-                        help="keep the file's actor order, or reorder lanes for shorter hand-offs, "
-                             "fewer columns and crossings")
+                        help=_("keep the file's actor order, or reorder lanes for shorter "
+                               "hand-offs, fewer columns and crossings"))
     render.add_argument("--compact", action="store_true",
-                        help="narrower chart: hand-offs past other steps stay in their column")
-    render.add_argument("--no-qr", action="store_true", help="no contact QR codes")
-    render.add_argument("--no-legend", action="store_true", help="no legend")
+                        help=_("narrower chart: hand-offs past other steps stay in their column"))
+    render.add_argument("--no-qr", action="store_true", help=_("no contact QR codes"))
+    render.add_argument("--no-legend", action="store_true", help=_("no legend"))
     render.add_argument("--page", default=None, metavar="SIZE", type=_page_name,
-                        help="PDF page size A4…A0 (default: the smallest that keeps text >= 7 pt)")
+                        help=_("PDF page size A4…A0 (default: the smallest that keeps text "
+                               ">= 7 pt)"))
     render.add_argument("--landscape", action="store_true", default=None,
-                        help="PDF page in landscape (the default for the chart)")
+                        help=_("PDF page in landscape (the default for the chart)"))
     render.add_argument("--portrait", dest="landscape", action="store_false",
-                        help="PDF page in portrait")
+                        help=_("PDF page in portrait"))
     render.add_argument("--focus", metavar="ACTOR[,ACTOR…]", default=None,
-                        help="one institution's view: the actors' lanes, the lanes they hand "
+                        help=_("one institution's view: the actors' lanes, the lanes they hand "
                              "over to or receive from, stubs for the rest; 'all' writes one "
-                             "file per actor (NAME-ACTOR.svg …)")
+                             "file per actor (NAME-ACTOR.svg …)"))
     render.add_argument("--no-appendix", action="store_true",
-                        help="PDF: only the chart, no Schnittstellenpapier pages")
+                        help=_("PDF: only the chart, no Schnittstellenpapier pages"))
     render.add_argument("--dpi", type=int, default=150,
-                        help="PNG: pixels per inch of the chart at its own size (default 150)")
+                        help=_("PNG: pixels per inch of the chart at its own size (default 150)"))
     render.add_argument("-q", "--quiet", dest="quiet_output", action="store_true",
-                        help="print problems only")
+                        help=_("print problems only"))
 
 
 def _render_options(args: argparse.Namespace, kind: str) -> PngOptions:
@@ -97,8 +99,9 @@ def _render_options(args: argparse.Namespace, kind: str) -> PngOptions:
 def _option_error(error: OptionError, err: TextIO) -> int:
     """A bad option value is a usage error: name the flag, the value and what is allowed."""
     flag = _FLAGS.get(error.option, error.option)
-    err.write(f"prozesskette: error: {flag} {error.value}: not allowed\n"
-              f"    hint: use {error.allowed.removesuffix(' or None')}\n")
+    err.write(_("prozesskette: error: {flag} {value}: not allowed").format(
+        flag=flag, value=error.value) + "\n    " + _("hint: {hint}").format(
+        hint=_("use {allowed}").format(allowed=error.allowed.removesuffix(" or None"))) + "\n")
     return EXIT_USAGE
 
 
@@ -128,14 +131,15 @@ def _target(args: argparse.Namespace, formats: list[str], languages: list[str | 
         several = (len(args.files) > 1 or len(formats) > 1 or len(languages) > 1
                    or (args.focus or "").strip() == "all")
         if several:
-            err.write("prozesskette: error: -o names a file, but several outputs would be "
-                      "written; give a folder instead\n")
+            err.write(_("prozesskette: error: -o names a file, but several outputs would be "
+                        "written; give a folder instead") + "\n")
             return None
         return _Target(None, target, not target.parent.is_dir())
     if target.exists():
-        err.write(f"prozesskette: error: -o {target} is a file, not a folder\n"
-                  "    hint: name a folder, or a file ending in .svg, .pdf, .png, .json or "
-                  ".html\n")
+        err.write(_("prozesskette: error: -o {target} is a file, not a folder").format(
+            target=target) + "\n    " + _("hint: {hint}").format(
+            hint=_("name a folder, or a file ending in .svg, .pdf, .png, .json or .html"))
+            + "\n")
         return None
     return _Target(target, None, True)
 
@@ -150,8 +154,9 @@ def _languages(args: argparse.Namespace, err: TextIO) -> list[str | None] | None
     for language in args.lang:
         problem = language_problem(language)
         if problem:
-            err.write(f"prozesskette: error: --lang {problem}\n"
-                      "    hint: use a tag such as de, en, ar, uk, fa, ti or de-x-ls\n")
+            err.write(_("prozesskette: error: --lang {problem}").format(problem=problem)
+                      + "\n    " + _("hint: {hint}").format(
+                          hint=_("use a tag such as de, en, ar, uk, fa, ti or de-x-ls")) + "\n")
             return None
     return list(dict.fromkeys(args.lang))
 
@@ -236,11 +241,11 @@ def _made_folder(target: _Target, quiet: bool, err: TextIO) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        err.write(f"prozesskette: error: cannot create the output folder {folder}: "
-                  f"{exc.strerror or exc}\n")
+        err.write(_("prozesskette: error: cannot create the output folder {folder}: "
+                    "{reason}").format(folder=folder, reason=exc.strerror or exc) + "\n")
         return False
     if not quiet:
-        err.write(f"created folder {folder}\n")
+        err.write(_("created folder {folder}").format(folder=folder) + "\n")
     return True
 
 
@@ -252,7 +257,7 @@ def _png_available(err: TextIO) -> bool:
     try:
         require_png()
     except PngUnavailableError as exc:
-        err.write(f"prozesskette: error: {exc}\n")
+        err.write(_("prozesskette: error: {message}").format(message=exc) + "\n")
         return False
     return True
 
@@ -287,13 +292,15 @@ def _render_file(chain: Chain, path: Path, kind: OutputFormat, options: PngOptio
             warnings.simplefilter("always")
             render(chain, path, format=kind, **options)
         for warning in caught:
-            err.write(f"{path}: warning: {warning.message}\n")
+            err.write(_("{file}: warning: {message}").format(file=path, message=warning.message)
+                      + "\n")
         if not quiet:
-            err.writelines(f"{path}: note: {note}\n" for note in notes)
+            err.writelines(_("{file}: note: {message}").format(file=path, message=note) + "\n"
+                           for note in notes)
     except OptionError as error:  # checked before; kept so it can never read as exit 1
         return _option_error(error, err)
     except PngUnavailableError as exc:  # checked before too (Pillow may fail on its own)
-        err.write(f"prozesskette: error: {exc}\n")
+        err.write(_("prozesskette: error: {message}").format(message=exc) + "\n")
         return EXIT_USAGE
     except ProzessketteError as exc:
         for issue in exc.issues:
@@ -313,6 +320,7 @@ def _in_language(chain: Chain, language: str, err: TextIO) -> Chain:
     for issue in missing[:_SHOWN_UNTRANSLATED]:
         err.write(issue.format() + "\n")
     if len(missing) > _SHOWN_UNTRANSLATED:
-        err.write(f"… and {len(missing) - _SHOWN_UNTRANSLATED} more untranslated texts; "
-                  f"`prozesskette check --lang {language} FILE` lists them all\n")
+        err.write(_("… and {count} more untranslated texts; `prozesskette check --lang "
+                    "{language} FILE` lists them all").format(
+                        count=len(missing) - _SHOWN_UNTRANSLATED, language=language) + "\n")
     return localised

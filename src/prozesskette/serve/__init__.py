@@ -11,6 +11,8 @@ import argparse
 import sys
 from importlib.util import find_spec
 
+from prozesskette.messages import _
+
 __all__ = ["EXTRA_MODULES", "add_arguments", "missing_modules", "run"]
 
 EXIT_USAGE = 2
@@ -20,16 +22,16 @@ EXTRA_MODULES = ("starlette", "uvicorn", "watchfiles")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``prozesskette serve``."""
     parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="a chain file or a folder of chains (default: the current folder)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+                        help=_("a chain file or a folder of chains (default: the current folder)"))
+    parser.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
     parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, only this computer); "
-                        "another address lets anyone on the network read the chains")
-    parser.add_argument("--open", action="store_true", help="open the page in the browser")
+                        help=_("address to listen on (default: 127.0.0.1, only this computer); "
+                        "another address lets anyone on the network read the chains"))
+    parser.add_argument("--open", action="store_true", help=_("open the page in the browser"))
     parser.add_argument("--focus", metavar="ACTOR[,ACTOR…]", default=None,
-                        help="show each chain as seen from these actors (their lanes, their "
+                        help=_("show each chain as seen from these actors (their lanes, their "
                         "hand-off partners' and stubs for the rest) unless the page chooses "
-                        "another view; ids no chain has are an error")
+                        "another view; ids no chain has are an error"))
 
 
 def missing_modules() -> list[str]:
@@ -42,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     exist)."""
     missing = missing_modules()
     if missing:
-        print(f"prozesskette serve needs {', '.join(missing)}: "
-              "pip install 'prozesskette[serve]'", file=sys.stderr)
+        print(_("prozesskette serve needs {modules}: pip install 'prozesskette[serve]'").format(
+            modules=", ".join(missing)), file=sys.stderr)
         return EXIT_USAGE
     # Imported here, not at the top: the app imports the optional web stack at its top, and
     # this module must load without it to print the message above; pathlib costs every
