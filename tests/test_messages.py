@@ -199,3 +199,16 @@ def test_no_english_is_left_in_a_german_check_of_an_unknown_id(tmp_path: Path) -
     english_words = ("error", "hint", "warning", "unknown", "step ", "the ", " has ", " is ",
                      "did you", "add ", "mark ", "remove ")
     assert [word for word in english_words if word in in_german] == [], in_german
+
+
+def test_the_cli_page_shows_what_check_prints_in_both_languages(tmp_path: Path) -> None:
+    """docs/cli.md shows the getting-started chain's typo in English and in German."""
+    page = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    chain = (ROOT / "docs" / "getting-started.md").read_text("utf-8")
+    text = chain.split("```yaml\n", 1)[1].split("```", 1)[0]
+    typo = text.replace("actor: migrationsberatung", "actor: migrationsberatun")
+    assert typo != text
+    for language in ("de", "en"):
+        shown = _check(tmp_path, typo, PROZESSKETTE_LANG=language).stderr
+        assert shown.startswith("kette.yaml:29:12: ")
+        assert f"```text\n{shown}```" in page, shown
