@@ -484,8 +484,8 @@ def check_cycles(graph: ChainGraph) -> list[Issue]:
     """Loops are allowed (a repeated exam is real) but listed as notes."""
     return [
         Issue(graph.source.file, *graph.at(cycle[0]), "note",
-              "loop: " + " → ".join([*cycle, cycle[0]]),
-              "loops are fine; this note lists them so none is accidental", "loop")
+              _("loop: {steps}").format(steps=" → ".join([*cycle, cycle[0]])),
+              _("loops are fine; this note lists them so none is accidental"), "loop")
         for cycle in (graph.loop_through(c) for c in graph.components[:20])
     ]
 

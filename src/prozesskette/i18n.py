@@ -14,6 +14,7 @@ from typing import Any
 
 from prozesskette.errors import Issue
 from prozesskette.markup import primary_subtag
+from prozesskette.messages import _
 from prozesskette.model import EASY_LANGUAGE, FIELDS, Chain, Text
 from prozesskette.words import pick
 
@@ -98,13 +99,17 @@ def localise(chain: Chain, language: str | None) -> tuple[Chain, list[Issue]]:
                     shown = text if len(text) <= 40 else text[:39] + "…"
                     shown = " ".join(shown.split())
                     owner = getattr(obj, "id", None)
-                    owner = f"{class_name.lower()} '{owner}': " if owner else ""
+                    owner = f"{_owner_noun(class_name)} '{owner}': " if owner else ""
                     issues.append(Issue(
                         file, line, col, "warning",
-                        f"{owner}'{name}' has no '{language}' translation; showing "
-                        f"'{found or default}': „{shown}“",
-                        f"add `{language}: …` to the texts of '{name}'" if translations else
-                        f"write it as `{name}: {{{default}: …, {language}: …}}`",
+                        owner + _("'{name}' has no '{language}' translation; showing "
+                                  "'{shown_language}': „{shown}“").format(
+                            name=name, language=language, shown_language=found or default,
+                            shown=shown),
+                        _("add `{language}: …` to the texts of '{name}'").format(
+                            language=language, name=name) if translations else
+                        _("write it as `{name}: {{{default}: …, {language}: …}}`").format(
+                            name=name, default=default, language=language),
                         "untranslated"))
                 if isinstance(value, Text):  # plain texts stay as they are
                     changes[name] = str(text)
@@ -115,3 +120,11 @@ def localise(chain: Chain, language: str | None) -> tuple[Chain, list[Issue]]:
     localised = replace(localised, language=language)
     object.__setattr__(localised, "source", source)
     return localised, sorted(issues)
+
+
+def _owner_noun(class_name: str) -> str:
+    """What a user calls an item of this class, in the user's language."""
+    nouns = {"Chain": _("chain"), "Actor": _("actor"), "Contact": _("contact"),
+             "Phase": _("phase"), "Service": _("service"), "Step": _("step"),
+             "Transition": _("transition")}
+    return nouns.get(class_name, class_name.lower())

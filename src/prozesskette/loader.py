@@ -117,8 +117,10 @@ def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, lis
                 if key in result:
                     first = source.keys.get((*path, key), (0, 0))
                     issues.append(Issue(
-                        source.file, *key_pos, "error", f"duplicate key '{key}'",
-                        f"'{key}' is already given at line {first[0]}; keep one of them",
+                        source.file, *key_pos, "error",
+                        _("duplicate key '{key}'").format(key=key),
+                        _("'{key}' is already given at line {line}; keep one of them").format(
+                            key=key, line=first[0]),
                     ))
                     continue
                 source.keys[(*path, key)] = key_pos
@@ -166,12 +168,22 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     elif any(quote in line_text for quote in TYPOGRAPHIC_QUOTES):
         hint = TYPOGRAPHIC_HINT
     elif (comment := comment_in_brackets(lines, line)) is not None:
-        hint = f"'{comment}' starts a comment, also inside [ ] and {{ }}: write \"{comment}\""
+        hint = _("'{comment}' starts a comment, also inside [ ] and {{ }}: write "
+                 "\"{comment}\"").format(comment=comment)
     elif "found character '@'" in problem or "found character '`'" in problem:
-        hint = "put text that starts with @ or ` in quotes"
+        hint = _("put text that starts with @ or ` in quotes")
     elif "mapping values are not allowed" in problem:
-        hint = "a text that contains ': ' must be put in quotes, e.g. title: \"Schritt 1: Ankunft\""
+        hint = _("a text that contains ': ' must be put in quotes, e.g. title: "
+                 "\"Schritt 1: Ankunft\"")
     return Issue(file, line, col, "error", message, hint, "yaml")
+
+
+def _class_noun(class_name: str) -> str:
+    """What a user calls an item of this class, in the user's language."""
+    nouns = {"Chain": _("chain"), "Actor": _("actor"), "Contact": _("contact"),
+             "Phase": _("phase"), "Service": _("service"), "Step": _("step"),
+             "Transition": _("transition")}
+    return nouns.get(class_name, class_name.lower())
 
 
 def _yaml_words(text: str) -> str:
@@ -277,8 +289,8 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
         return None, source, [Issue(file, 0, 0, "error", "the file nests too deeply", None)]
     documents = [node for node in nodes if node is not None]
     if not documents:
-        return None, source, [Issue(file, 1, 1, "error", "the file is empty",
-                                    "start with `title: …`, then `actors:` and `steps:`")]
+        return None, source, [Issue(file, 1, 1, "error", _("the file is empty"),
+                                    _("start with `title: …`, then `actors:` and `steps:`"))]
     if len(documents) > 1:
         mark = documents[1].start_mark
         return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
@@ -291,8 +303,8 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
     if data is None:
         mark = documents[0].start_mark
         return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
-                                    "the file holds no chain",
-                                    "start with `title: …`, then `actors:` and `steps:`")]
+                                    _("the file holds no chain"),
+                                    _("start with `title: …`, then `actors:` and `steps:`"))]
     return data, source, issues
 
 
@@ -305,14 +317,15 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise ProzessketteError(Issue(name, 0, 0, "error", "no such file",
-                                      "check the file name and folder")) from None
+        raise ProzessketteError(Issue(name, 0, 0, "error", _("no such file"),
+                                      _("check the file name and folder"))) from None
     except OSError as exc:
         raise ProzessketteError(
             Issue(name, 0, 0, "error", f"cannot read: {exc.strerror}")) from None
     if path.is_dir():
-        raise ProzessketteError(Issue(name, 0, 0, "error", "this is a folder, not a chain file",
-                                      "name a .yaml file"))
+        raise ProzessketteError(Issue(name, 0, 0, "error",
+                                      _("this is a folder, not a chain file"),
+                                      _("name a .yaml file")))
     if not path.is_file():  # a pipe or a device could block or never end
         raise ProzessketteError(Issue(name, 0, 0, "error", "this is not a regular file",
                                       "name a .yaml file saved on disk"))
@@ -367,28 +380,32 @@ class _Builder:
 
     def build(self, class_name: str, data: Any, path: DataPath) -> Any:
         spec = FIELDS[class_name]
-        noun = class_name.lower()
         if not isinstance(data, dict):
-            shown = "empty" if data is None else f"'{data}'" if isinstance(data, str) else "a list"
-            self.error(path, f"expected the fields of a {noun}, but it is {shown}",
-                       "indent the fields below the '- ', e.g. `- id: …` then `  title: …`"
-                       if class_name != "Chain" else "start with `title: …`", code="type")
+            shown = _("empty") if data is None else f"'{data}'" if isinstance(data, str) \
+                else _("a list")
+            self.error(path, _("expected the fields of a {noun}, but it is {shown}").format(
+                           noun=_class_noun(class_name), shown=shown),
+                       _("indent the fields below the '- ', e.g. `- id: …` then `  title: …`")
+                       if class_name != "Chain" else _("start with `title: …`"), code="type")
             return None
         ok = True
         values: dict[str, Any] = {}
         for key in data:
             if key not in spec:
                 guess = did_you_mean(str(key), list(spec))
-                self.error((*path, key), f"unknown field '{key}' in a {noun}",
-                           f"did you mean '{guess}'?" if guess else
-                           "allowed here: " + ", ".join(spec), key=True, code="unknown-field")
+                self.error((*path, key), _("unknown field '{key}' in a {noun}").format(
+                               key=key, noun=_class_noun(class_name)),
+                           _("did you mean '{guess}'?").format(guess=guess) if guess else
+                           _("allowed here: {fields}").format(fields=", ".join(spec)),
+                           key=True, code="unknown-field")
                 ok = False
         for name, field_spec in spec.items():
             value = data.get(name)
             if value is None:
                 if field_spec.required:
-                    self.error(path, f"{noun} has no '{name}'", f"add `{name}: …`",
-                               code="missing")
+                    self.error(path, _("{noun} has no '{name}'").format(
+                                   noun=_class_noun(class_name), name=name),
+                               _("add `{name}: …`").format(name=name), code="missing")
                     ok = False
                 continue
             valid, built = self._field(name, field_spec, value, (*path, name))
@@ -397,7 +414,7 @@ class _Builder:
                 values[name] = built
         if class_name == "Step" and data.get("actor") is not None and \
                 data.get("actors") is not None:
-            self.error((*path, "actors"), "give either 'actor' or 'actors', not both",
+            self.error((*path, "actors"), _("give either 'actor' or 'actors', not both"),
                        "use `actors: [a, b]` for a step that several actors share",
                        key=True, code="actor-and-actors")
             ok = False

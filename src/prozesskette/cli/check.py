@@ -50,17 +50,18 @@ def _summary(chain: object, out: TextIO) -> None:
     assert isinstance(chain, Chain)
     analysis = analyse(chain)
     names = {actor.id: actor.short or actor.name for actor in chain.actors}
-    out.write(f"  {chain.title}: {len(chain.steps)} steps, {len(chain.actors)} actors, "
-              f"{len(chain.phases)} phases\n")
-    out.write(f"  interfaces: {len(analysis.handoffs)} hand-offs, "
-              f"{len(analysis.shared_steps)} shared steps\n")
+    out.write("  " + _("{title}: {steps} steps, {actors} actors, {phases} phases").format(
+        title=chain.title, steps=len(chain.steps), actors=len(chain.actors),
+        phases=len(chain.phases)) + "\n")
+    out.write("  " + _("interfaces: {handoffs} hand-offs, {shared} shared steps").format(
+        handoffs=len(analysis.handoffs), shared=len(analysis.shared_steps)) + "\n")
     for (source, target), count in analysis.handoff_pairs().items():
         times = f" ({count}×)" if count > 1 else ""
         out.write("    " + " + ".join(names[a] for a in source) + " → "
                   + " + ".join(names[a] for a in target) + f"{times}\n")
     for shared in analysis.shared_steps:
         out.write(f"    {shared.step}: " + " + ".join(names[a] for a in shared.actors) + "\n")
-    out.write(f"  overlaps: {len(analysis.overlaps)}\n")
+    out.write("  " + _("overlaps: {count}").format(count=len(analysis.overlaps)) + "\n")
     for overlap in analysis.overlaps:
         out.write(f"    {overlap.title}: " + ", ".join(names[a] for a in overlap.actors)
                   + " (" + ", ".join(overlap.steps) + ")\n")
@@ -108,10 +109,10 @@ def _contacts_summary(chain: Chain, max_age: int, issues: list[Issue], out: Text
     counts = {code: sum(issue.code == code for issue in issues)
               for code in ("contact-old", "contact-unchecked", "contact-checked-later")}
     others = "".join(f", {counts[code]} {what}" for code, what in (
-        ("contact-old", "older"), ("contact-unchecked", "never checked"),
-        ("contact-checked-later", "dated after today")) if counts[code])
-    out.write(f"  contacts: {total - sum(counts.values())} of {total} checked within "
-              f"{max_age} month(s){others}\n")
+        ("contact-old", _("older")), ("contact-unchecked", _("never checked")),
+        ("contact-checked-later", _("dated after today"))) if counts[code])
+    out.write("  " + _("contacts: {current} of {total} checked within {months} month(s)").format(
+        current=total - sum(counts.values()), total=total, months=max_age) + others + "\n")
 
 
 def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
@@ -130,8 +131,10 @@ def _untranslated(chain: object, language: str, quiet: bool, out: TextIO,
         err.write(issue.format() + "\n")
     if not quiet:
         given = ", ".join(languages(chain))
-        status = "complete" if not missing else f"{len(missing)} text(s) untranslated"
-        out.write(f"  {language}: {status} (the chain has texts in {given})\n")
+        status = _("complete") if not missing else _("{count} text(s) untranslated").format(
+            count=len(missing))
+        out.write("  " + _("{language}: {status} (the chain has texts in {given})").format(
+            language=language, status=status, given=given) + "\n")
 
 
 def run_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
