@@ -351,15 +351,19 @@ def _looks_like_path(text: str) -> bool:
     return text.endswith((".yaml", ".yml", ".json")) or os.path.exists(text)
 
 
-_HINTS = {
-    "id": "ids use letters, digits, '_' and '-' and start with a letter, e.g. 'jobcenter'",
-    "lang": "use a tag such as 'de', 'en' or 'ar'",
-    "color": "e.g. color: \"#e8f1fb\" (with quotes, since # starts a comment)",
-    "url": "e.g. https://example.org/beratung, mailto:name@example.org or tel:+4939310",
-    "phone": "e.g. phone: \"+49 3931 123-45\"",
-    "email": "e.g. email: name@example.org",
-    "date": "write the day as YYYY-MM-DD, e.g. checked: 2026-11-03",
-}
+def _hint_for(kind: str) -> str | None:
+    """The hint for a bad value of this kind of field, in the user's language."""
+    hints = {
+        "id": _("ids use letters, digits, '_' and '-' and start with a letter, e.g. "
+                "'jobcenter'"),
+        "lang": _("use a tag such as 'de', 'en' or 'ar'"),
+        "color": _("e.g. color: \"#e8f1fb\" (with quotes, since # starts a comment)"),
+        "url": _("e.g. https://example.org/beratung, mailto:name@example.org or tel:+4939310"),
+        "phone": _("e.g. phone: \"+49 3931 123-45\""),
+        "email": _("e.g. email: name@example.org"),
+        "date": _("write the day as YYYY-MM-DD, e.g. checked: 2026-11-03"),
+    }
+    return hints.get(kind)
 
 
 _NO_VALUE = object()  # what _Builder._field gives for a value the model does not get
@@ -432,13 +436,13 @@ class _Builder:
         :data:`_NO_VALUE` when there is nothing to pass on."""
         if field_spec.kind == "list":
             if not isinstance(value, list):
-                self.error(here, f"'{name}' must be a list",
-                           "write each item on its own line starting with '- '", code="type")
+                self.error(here, _("'{name}' must be a list").format(name=name),
+                           _("write each item on its own line starting with '- '"), code="type")
                 return False, _NO_VALUE
             ok = True
             if len(value) < field_spec.min_items:
-                self.error(here, f"'{name}' needs at least one entry",
-                           f"add items under `{name}:`", code="too-short")
+                self.error(here, _("'{name}' needs at least one entry").format(name=name),
+                           _("add items under `{name}:`").format(name=name), code="too-short")
                 ok = False
             assert field_spec.item is not None
             items = [self.build(field_spec.item, item, (*here, index))
@@ -475,7 +479,7 @@ class _Builder:
             if problem:
                 self.error((*here, index) if isinstance(value, list) else here,
                            problem if problem.startswith("'") else f"'{name}' {problem}",
-                           _HINTS["id"], code="id")
+                           _hint_for("id"), code="id")
                 ok = False
         return ok, [entry.strip() if isinstance(entry, str) else entry for entry in entries]
 
@@ -483,16 +487,19 @@ class _Builder:
                       value: dict[str, Any]) -> bool:
         """Check a text given as ``{language: text}``, each problem at its own line."""
         if not value:
-            self.error(here, f"'{name}' is empty", "write the text, or translations such as "
-                       "`{de: …, en: …}`", code="text")
+            self.error(here, _("'{name}' is empty").format(name=name),
+                       _("write the text, or translations such as `{de: …, en: …}`"),
+                       code="text")
             return False
         ok = True
         for language, text in value.items():
             problem = language_problem(language)
             if problem:
-                self.error((*here, language), f"'{name}' has a translation under {problem}",
-                           "use language tags such as de, en, ar, uk, fa, ti, and de-x-ls "
-                           "for Leichte Sprache", key=True, code="lang")
+                self.error((*here, language),
+                           _("'{name}' has a translation under {problem}").format(
+                               name=name, problem=problem),
+                           _("use language tags such as de, en, ar, uk, fa, ti, and de-x-ls "
+                             "for Leichte Sprache"), key=True, code="lang")
                 ok = False
             if isinstance(text, str):
                 text = text.strip()
@@ -507,18 +514,19 @@ class _Builder:
                      problem: str) -> None:
         if field_spec.kind == "enum" and isinstance(value, str):
             guess = did_you_mean(str(value), list(field_spec.choices))
-            hint = (f"did you mean '{guess}'? " if guess else "") + \
-                "choose one of " + ", ".join(field_spec.choices)
-            self.error(here, f"'{value}' is not a valid {name}", hint, code="enum")
+            hint = (_("did you mean '{guess}'?").format(guess=guess) + " " if guess else "") \
+                + _("choose one of {choices}").format(choices=", ".join(field_spec.choices))
+            self.error(here, _("'{value}' is not a valid {name}").format(value=value, name=name),
+                       hint, code="enum")
         elif problem.startswith("'"):
-            self.error(here, problem, _HINTS.get(field_spec.kind), code=field_spec.kind)
+            self.error(here, problem, _hint_for(field_spec.kind), code=field_spec.kind)
         else:
             text_hint: str | None = None
             if problem == "must be a text":
-                text_hint = "write the text after the colon, in quotes if it contains ': '"
+                text_hint = _("write the text after the colon, in quotes if it contains ': '")
             elif problem.startswith("is too long"):
-                text_hint = "shorten it; put details into 'description'"
-            self.error(here, f"'{name}' {problem}", text_hint or _HINTS.get(field_spec.kind),
+                text_hint = _("shorten it; put details into 'description'")
+            self.error(here, f"'{name}' {problem}", text_hint or _hint_for(field_spec.kind),
                        code=field_spec.kind)
 
 
