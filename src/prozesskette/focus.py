@@ -37,6 +37,7 @@ from typing import Literal, NamedTuple
 from prozesskette.analysis import Handoff, SharedStep, analyse
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
 from prozesskette.graph import ChainGraph
+from prozesskette.messages import _
 from prozesskette.model import MAX_TEXT, Chain, Step, StepKind, Text, Transition
 from prozesskette.words import CATALOGUE, catalogue_language, words_for
 
@@ -97,15 +98,17 @@ def focus_ids(chain: Chain, actors: str | Iterable[str]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(a.strip() for a in actors if a.strip()))
     known = [actor.id for actor in chain.actors]
     if not wanted:
-        raise ProzessketteError(_focus_issue(chain, "the focus names no actor",
-                                             "name actor ids: " + ", ".join(known)))
+        raise ProzessketteError(_focus_issue(chain, _("the focus names no actor"),
+                                             _("name actor ids: {ids}").format(
+                                                 ids=", ".join(known))))
     problems = []
     for actor_id in wanted:
         if actor_id not in known:
             guess = did_you_mean(actor_id, known)
-            hint = f"did you mean '{guess}'?" if guess else "known actors: " + ", ".join(known)
-            problems.append(_focus_issue(chain, f"unknown actor '{actor_id}' in the focus",
-                                         hint))
+            hint = _("did you mean '{guess}'?").format(guess=guess) if guess else \
+                _("known actors: {ids}").format(ids=", ".join(known))
+            problems.append(_focus_issue(
+                chain, _("unknown actor '{actor}' in the focus").format(actor=actor_id), hint))
     if problems:
         raise ProzessketteError(problems)
     return wanted
@@ -324,7 +327,7 @@ def _entry_seeds(graph: ChainGraph, region: _Region) -> list[list[str]]:
     decisions into the region (all entries of other steps go with the first)."""
     seeds: list[list[str]] = []
     position: dict[str, int] = {}
-    for source, target, _ in region.entries:
+    for source, target, _entry in region.entries:
         decision = graph.steps[source].kind is StepKind.decision
         variant = position.get(source, 0) if decision else 0
         position[source] = variant + 1

@@ -104,14 +104,15 @@ def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, lis
                 if not isinstance(key_node, yaml.ScalarNode):
                     line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                     issues.append(Issue(source.file, line, col, "error",
-                                        "a key must be a plain name", "write `name: value`"))
+                                        _("a key must be a plain name"),
+                                        _("write `name: value`"), code="key"))
                     continue
                 key = key_node.value
                 if key == "<<":
                     line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                     issues.append(Issue(source.file, line, col, "error",
-                                        "merge keys ('<<') are not supported",
-                                        "write the fields out"))
+                                        _("merge keys ('<<') are not supported"),
+                                        _("write the fields out"), code="merge-key"))
                     continue
                 key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in result:
@@ -120,7 +121,7 @@ def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, lis
                         source.file, *key_pos, "error",
                         _("duplicate key '{key}'").format(key=key),
                         _("'{key}' is already given at line {line}; keep one of them").format(
-                            key=key, line=first[0]),
+                            key=key, line=first[0]), code="duplicate-key",
                     ))
                     continue
                 source.keys[(*path, key)] = key_pos
@@ -290,7 +291,8 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
     documents = [node for node in nodes if node is not None]
     if not documents:
         return None, source, [Issue(file, 1, 1, "error", _("the file is empty"),
-                                    _("start with `title: …`, then `actors:` and `steps:`"))]
+                                    _("start with `title: …`, then `actors:` and `steps:`"),
+                                    code="empty")]
     if len(documents) > 1:
         mark = documents[1].start_mark
         return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
@@ -304,7 +306,8 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
         mark = documents[0].start_mark
         return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
                                     _("the file holds no chain"),
-                                    _("start with `title: …`, then `actors:` and `steps:`"))]
+                                    _("start with `title: …`, then `actors:` and `steps:`"),
+                                    code="empty")]
     return data, source, issues
 
 
@@ -318,14 +321,15 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
     except FileNotFoundError:
         raise ProzessketteError(Issue(name, 0, 0, "error", _("no such file"),
-                                      _("check the file name and folder"))) from None
+                                      _("check the file name and folder"),
+                                      code="no-file")) from None
     except OSError as exc:
         raise ProzessketteError(
             Issue(name, 0, 0, "error", f"cannot read: {exc.strerror}")) from None
     if path.is_dir():
         raise ProzessketteError(Issue(name, 0, 0, "error",
                                       _("this is a folder, not a chain file"),
-                                      _("name a .yaml file")))
+                                      _("name a .yaml file"), code="not-a-file"))
     if not path.is_file():  # a pipe or a device could block or never end
         raise ProzessketteError(Issue(name, 0, 0, "error", "this is not a regular file",
                                       "name a .yaml file saved on disk"))

@@ -178,7 +178,7 @@ class OptionError(ProzessketteError):
         self.option = option
         self.value = value
         self.allowed = allowed  # in words: "'lr', 'tb' or None", "a number above 0" …
-        super().__init__(Issue(f"{function}()", 0, 0, "error", message, hint))
+        super().__init__(Issue(f"{function}()", 0, 0, "error", message, hint, code="option"))
 
 
 @cache
