@@ -212,3 +212,43 @@ def test_the_cli_page_shows_what_check_prints_in_both_languages(tmp_path: Path) 
         shown = _check(tmp_path, typo, PROZESSKETTE_LANG=language).stderr
         assert shown.startswith("kette.yaml:29:12: ")
         assert f"```text\n{shown}```" in page, shown
+
+
+def _run(tmp_path: Path, argv: list[str], **environ: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"PROZESSKETTE_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}}
+    env.update(environ, PYTHONPATH=str(SOURCE.parent))
+    return subprocess.run([sys.executable, "-m", "prozesskette", *argv], capture_output=True,
+                          text=True, cwd=tmp_path, env=env, check=False)
+
+
+@pytest.mark.parametrize(("argv", "german", "english"), [
+    (["diff", "a.yaml"],
+     "prozesskette diff: Fehler: bitte zwei Fassungen angeben: prozesskette diff ALT NEU "
+     "(ALT auch als DATEI@REV), oder prozesskette diff --since REV DATEI\n",
+     "prozesskette diff: error: give two versions: prozesskette diff OLD NEW (OLD may be "
+     "FILE@REV), or prozesskette diff --since REV FILE\n"),
+    (["render", "missing.yaml"],
+     "missing.yaml: Fehler: diese Datei gibt es nicht\n    Tipp: prüfen Sie Dateiname und "
+     "Ordner\n",
+     "missing.yaml: error: no such file\n    hint: check the file name and folder\n"),
+    (["export", "missing.yaml", "--to", "xlsx"],
+     "prozesskette: Fehler: --to xlsx schreibt eine Binärdatei: geben Sie ihren Namen mit -o "
+     "an\n    Tipp: prozesskette export FILE --to xlsx -o FILE.xlsx\n",
+     "prozesskette: error: --to xlsx writes a binary file: name it with -o\n"
+     "    hint: prozesskette export FILE --to xlsx -o FILE.xlsx\n"),
+    (["check", "--max-age", "zwölf", "a.yaml"],
+     "'zwölf' ist keine ganze Zahl von Monaten; z. B. --max-age 12",
+     "'zwölf' is not a whole number of months; e.g. --max-age 12"),
+])
+def test_other_commands_in_both_languages(tmp_path: Path, argv: list[str], german: str,
+                                          english: str) -> None:
+    assert german in _run(tmp_path, argv, LANG="de_AT.UTF-8").stderr
+    assert english in _run(tmp_path, argv, LANG="C").stderr
+
+
+def test_help_is_german_in_a_german_locale(tmp_path: Path) -> None:
+    assert "Prozessketten als SVG, PDF, PNG oder Layout-JSON zeichnen" in _run(
+        tmp_path, ["--help"], LC_ALL="de_DE.UTF-8").stdout
+    assert "draw chains as SVG, PDF, PNG or layout JSON" in _run(
+        tmp_path, ["--help"], LC_ALL="C.UTF-8", LANG="de_DE.UTF-8").stdout

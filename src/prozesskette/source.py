@@ -188,9 +188,12 @@ def not_utf8_issue(file: str, raw: bytes, start: int) -> Issue:
     line_start = raw.rfind(b"\n", 0, start) + 1
     col = len(raw[line_start:start].decode("utf-8", "replace")) + 1
     meant = raw[start:start + 1].decode("cp1252", "replace")
-    shown = f" ('{meant}' in Windows-1252)" if meant.isprintable() and meant != "\ufffd" else ""
-    return Issue(file, line, col, "error", "the file is not UTF-8 text: the first byte that is "
-                 f"not UTF-8, 0x{raw[start]:02X}{shown}, stands at line {line}, column {col}",
+    shown = _(" ('{meant}' in Windows-1252)").format(meant=meant) \
+        if meant.isprintable() and meant != "\ufffd" else ""
+    return Issue(file, line, col, "error",
+                 _("the file is not UTF-8 text: the first byte that is not UTF-8, "
+                   "0x{byte:02X}{shown}, stands at line {line}, column {col}").format(
+                     byte=raw[start], shown=shown, line=line, col=col),
                  SAVE_AS_UTF8, "encoding")
 
 
@@ -202,8 +205,9 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
     key = key_node.value
     line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
     if not key_node.style and any(quote in key for quote in TYPOGRAPHIC_QUOTES):
-        return Issue(file, line, col, "error", f"the key '{key}' is written with typographic "
-                     "quotes, which YAML does not read as quotes", TYPOGRAPHIC_HINT,
+        return Issue(file, line, col, "error",
+                     _("the key '{key}' is written with typographic quotes, which YAML does not "
+                       "read as quotes").format(key=key), TYPOGRAPHIC_HINT,
                      "typographic-quotes")
     if getattr(value_node, "style", "x") or not isinstance(value_node.value, str):
         return None  # quoted, a block scalar, a list or a mapping
@@ -217,14 +221,16 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
         lost = comment.group(1).rstrip()
         lost = lost if len(lost) <= 80 else lost[:79] + "…"
         return Issue(file, end.line + 1, end.column + comment.start(1) + 1, "error",
-                     f"'{key}' is empty: '{lost}' starts a comment",
-                     f"write {key}: \"{lost}\"", "comment-value")
+                     _("'{key}' is empty: '{lost}' starts a comment").format(key=key, lost=lost),
+                     _("write {key}: \"{lost}\"").format(key=key, lost=lost), "comment-value")
     if typographic_wrapped(value):
         mark = value_node.start_mark
         return Issue(file, mark.line + 1, mark.column + 1, "warning",
-                     f"the value of '{key}' is written with typographic quotes, which YAML "
-                     "keeps as part of the text", TYPOGRAPHIC_HINT + "; to keep them in the "
-                     f"text, put the value in straight quotes: {key}: {straight_quoted(value)}",
+                     _("the value of '{key}' is written with typographic quotes, which YAML "
+                       "keeps as part of the text").format(key=key),
+                     TYPOGRAPHIC_HINT + _("; to keep them in the text, put the value in straight "
+                                          "quotes: {key}: {value}").format(
+                         key=key, value=straight_quoted(value)),
                      "typographic-quotes")
     return None
 
