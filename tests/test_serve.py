@@ -540,8 +540,10 @@ def test_ctrl_c_ends_cleanly_and_other_hosts_warn(tmp_path: Path) -> None:
     read_event(stream, b"revision", 5)
     begun = time.monotonic()
     code, out, err = running.stop()
+    took = time.monotonic() - begun
     stream.close()
-    assert code == 0 and time.monotonic() - begun < 5
+    # at once when idle (under 1 s); the bound leaves room for a loaded CI machine
+    assert code == 0 and took < 10, (code, took, err[-2000:])
     assert "Jeder im Netzwerk kann die Ketten lesen" in err
     assert "Vorschau beendet" in out and "Traceback" not in err
 

@@ -13,20 +13,26 @@ The choice is made once per process, on first use; :func:`choose_language` re-ch
 
 from __future__ import annotations
 
-import ast
-import gettext
 import os
-import struct
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
-Language = Literal["de", "en"]
+if TYPE_CHECKING:
+    from typing import Literal, Protocol
 
+    Language = Literal["de", "en"]
+
+    class Catalogue(Protocol):
+        def gettext(self, message: str) -> str: ...
+        def ngettext(self, msgid1: str, msgid2: str, n: int) -> str: ...
+
+# Only the standard library's os at import: `prozesskette --help` loads this module, and
+# gettext, typing, ast and pathlib cost it 5-9 ms (measured); English needs none of them.
 DOMAIN = "prozesskette"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-_catalogue: gettext.NullTranslations | None = None
+_catalogue: Catalogue | None = None  # None: English, the source strings (or not chosen yet)
+_chosen = False
 _language: Language = "en"
 
 
@@ -102,6 +108,8 @@ def compile_mo(po_text: str) -> bytes:
     """The .mo file of a .po (for the build hook, hatch_build.py): a header of seven words, a
     table of (length, offset) of the sorted msgids, one of their msgstrs, then the strings,
     NUL-terminated. A plural entry's msgid is singular NUL plural, as gettext looks it up."""
+    import struct
+
     plural_ids = parse_po_plural_ids(po_text)
     catalogue = {"": po_header(po_text)}
     catalogue.update({plural_ids.get(msgid, msgid): msgstr
@@ -121,15 +129,16 @@ def compile_mo(po_text: str) -> bytes:
 
 
 def _unquote(quoted: str) -> str:
+    import ast
+
     value = ast.literal_eval(quoted)
     return value if isinstance(value, str) else ""
 
 
-class _PoTranslations(gettext.NullTranslations):
+class _PoTranslations:
     """A catalogue read from a .po (source tree); plural rule of German and English."""
 
     def __init__(self, entries: dict[str, str]) -> None:
-        super().__init__()
         self._entries = entries
 
     def gettext(self, message: str) -> str:
@@ -143,37 +152,41 @@ class _PoTranslations(gettext.NullTranslations):
         return split[0] if n == 1 or len(split) == 1 else split[1]
 
 
-def _load(language: Language) -> gettext.NullTranslations:
+def _load(language: Language) -> Catalogue | None:
+    """The catalogue of ``language``; None for English (the source strings)."""
     if language == "en":
-        return gettext.NullTranslations()
+        return None
+    import gettext
+
     try:
         return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
     except OSError:
-        po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if not po.is_file():
-            return gettext.NullTranslations()
-        return _PoTranslations(parse_po(po.read_text(encoding="utf-8")))
+        po = os.path.join(LOCALE_DIR, language, "LC_MESSAGES", f"{DOMAIN}.po")
+        if not os.path.isfile(po):
+            return None
+        with open(po, encoding="utf-8") as file:
+            return _PoTranslations(parse_po(file.read()))
 
 
 def choose_language(language: Language | None = None) -> Language:
     """(Re-)choose the language: the given one, else from the environment. Returns it."""
-    global _catalogue, _language
+    global _catalogue, _chosen, _language
     _language = language or language_from_environment()
-    _catalogue = _load(_language)
+    _catalogue, _chosen = _load(_language), True
     return _language
 
 
 def _(message: str) -> str:
     """The message in the chosen language (the English source when there is no translation)."""
-    if _catalogue is None:
+    if not _chosen:
         choose_language()
-    assert _catalogue is not None
-    return _catalogue.gettext(message)
+    return message if _catalogue is None else _catalogue.gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count``, in the chosen language."""
-    if _catalogue is None:
+    if not _chosen:
         choose_language()
-    assert _catalogue is not None
+    if _catalogue is None:
+        return singular if count == 1 else plural
     return _catalogue.ngettext(singular, plural, count)
