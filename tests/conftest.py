@@ -44,7 +44,7 @@ SLOW_TESTS = frozenset({
 })
 
 #: Modules whose tests all run linters.
-LINT_MODULES = frozenset({"test_lint.py", "test_quality.py"})
+LINT_MODULES = frozenset({"test_lint.py"})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import conftest
+from prozesskette.graph import strongly_connected
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -245,38 +246,12 @@ def test_no_package_imports_inside_functions() -> None:
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for succ in sorted(edges.get(node, ())):
-            if succ not in index:
-                visit(succ)
-                low[node] = min(low[node], low[succ])
-            elif succ in on_stack:
-                low[node] = min(low[node], index[succ])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return found
+    """The strongly connected components with more than one module, by the package's own
+    Tarjan (graph.strongly_connected, which finds the chains' loops)."""
+    nodes = sorted(set(edges) | {target for targets in edges.values() for target in targets})
+    successors = {node: sorted(edges.get(node, ())) for node in nodes}
+    return [component for component in strongly_connected(nodes, successors)
+            if len(component) > 1]
 
 
 def test_cycle_finder() -> None:
