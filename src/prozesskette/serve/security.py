@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -115,7 +116,13 @@ class Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, secured)
+        try:
+            await self.app(scope, receive, secured)
+        except asyncio.CancelledError:
+            # uvicorn cancels what still runs when its graceful shutdown (Ctrl-C) times out,
+            # usually a live stream on a busy machine; that is the end of the request, not an
+            # error to print as a traceback
+            return
 
 
 async def _refuse(send: Send, status: int, text: str) -> None:
