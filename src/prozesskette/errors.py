@@ -10,6 +10,25 @@ from prozesskette.messages import _
 
 Severity = Literal["error", "warning", "note"]
 
+class Problem(str):
+    """What is wrong with one value, in the reader's language (see :mod:`messages`).
+
+    The words are translated, so nothing may be decided by comparing them: ``code`` names the
+    problem for programs and for the loader's choice of hint, and ``names_value`` says that the
+    text is a whole sentence about the value ("'x' is not a colour") rather than a predicate to
+    put after the field's name ("must be a text").
+    """
+
+    code: str
+    names_value: bool
+
+    def __new__(cls, text: str, code: str, *, names_value: bool = False) -> Problem:
+        problem = super().__new__(cls, text)
+        problem.code = code
+        problem.names_value = names_value
+        return problem
+
+
 #: The ``code`` of a note that reports a consequence of another error (see ``follows_from``).
 FOLLOWS_FROM = "follows-from"
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from prozesskette.errors import Issue, ProzessketteError, did_you_mean
+from prozesskette.errors import Issue, Problem, ProzessketteError, did_you_mean
 from prozesskette.markup import language_problem
 from prozesskette.messages import _
 from prozesskette.model import (
@@ -33,7 +33,6 @@ from prozesskette.model import (
     value_problem,
 )
 from prozesskette.source import (
-    TYPOGRAPHIC_HINT,
     TYPOGRAPHIC_QUOTES,
     DataPath,
     SourceMap,
@@ -43,6 +42,7 @@ from prozesskette.source import (
     source_lines,
     tab_hint,
     typed_by_mistake,
+    typographic_hint,
     with_typographic_causes,
 )
 
@@ -167,7 +167,7 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
                      _("YAML syntax: {problem}").format(problem=misplaced[1]),
                      misplaced[2], "indentation")
     elif any(quote in line_text for quote in TYPOGRAPHIC_QUOTES):
-        hint = TYPOGRAPHIC_HINT
+        hint = typographic_hint()
     elif (comment := comment_in_brackets(lines, line)) is not None:
         hint = _("'{comment}' starts a comment, also inside [ ] and {{ }}: write "
                  "\"{comment}\"").format(comment=comment)
@@ -482,7 +482,7 @@ class _Builder:
             problem = value_problem(FieldSpec("id"), entry)
             if problem:
                 self.error((*here, index) if isinstance(value, list) else here,
-                           problem if problem.startswith("'") else f"'{name}' {problem}",
+                           problem if problem.names_value else f"'{name}' {problem}",
                            _hint_for("id"), code="id")
                 ok = False
         return ok, [entry.strip() if isinstance(entry, str) else entry for entry in entries]
@@ -515,20 +515,20 @@ class _Builder:
         return ok
 
     def _value_error(self, here: DataPath, name: str, field_spec: Any, value: Any,
-                     problem: str) -> None:
+                     problem: Problem) -> None:
         if field_spec.kind == "enum" and isinstance(value, str):
             guess = did_you_mean(str(value), list(field_spec.choices))
             hint = (_("did you mean '{guess}'?").format(guess=guess) + " " if guess else "") \
                 + _("choose one of {choices}").format(choices=", ".join(field_spec.choices))
             self.error(here, _("'{value}' is not a valid {name}").format(value=value, name=name),
                        hint, code="enum")
-        elif problem.startswith("'"):
+        elif problem.names_value:
             self.error(here, problem, _hint_for(field_spec.kind), code=field_spec.kind)
         else:
             text_hint: str | None = None
-            if problem == "must be a text":
+            if problem.code == "not-text":
                 text_hint = _("write the text after the colon, in quotes if it contains ': '")
-            elif problem.startswith("is too long"):
+            elif problem.code == "too-long":
                 text_hint = _("shorten it; put details into 'description'")
             self.error(here, f"'{name}' {problem}", text_hint or _hint_for(field_spec.kind),
                        code=field_spec.kind)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from prozesskette.errors import Problem
+from prozesskette.messages import _
+
 __all__ = [
     "ALLOWED_LINK_SCHEMES", "COLOR_RE", "LANGUAGE_TAG_RE", "color_problem", "css_color",
     "css_ident", "element_id", "escape_attribute", "escape_html", "escape_text",
@@ -127,7 +130,7 @@ _LINK_RE = re.compile(
 )
 
 
-def link_problem(value: str) -> str | None:
+def link_problem(value: str) -> Problem | None:
     """Why ``value`` is not an allowed link, or None: only ``http(s):``, ``mailto:`` and
     ``tel:`` links, without white space, quotes, angle brackets or forbidden characters.
 
@@ -135,7 +138,8 @@ def link_problem(value: str) -> str | None:
     from URLs, so that ``java\\tscript:`` would become ``javascript:``.
     """
     if FORBIDDEN.search(value) or not _LINK_RE.fullmatch(value):
-        return f"'{value}' is not an allowed link: use https://…, http://…, mailto:… or tel:…"
+        return Problem(_("'{value}' is not an allowed link: use https://…, http://…, mailto:… "
+                         "or tel:…").format(value=value), "url", names_value=True)
     return None
 
 
@@ -159,10 +163,11 @@ def safe_href(href: str | None) -> str | None:
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
-def color_problem(value: str) -> str | None:
+def color_problem(value: str) -> Problem | None:
     """Why ``value`` is not a colour, or None."""
     if not COLOR_RE.fullmatch(value):
-        return f"'{value}' is not a colour: write it as #rrggbb, e.g. '#e8f1fb'"
+        return Problem(_("'{value}' is not a colour: write it as #rrggbb, e.g. '#e8f1fb'").format(
+            value=value), "color", names_value=True)
     return None
 
 
@@ -178,10 +183,11 @@ def css_color(value: str | None, fallback: str) -> str:
 LANGUAGE_TAG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*(-x(-[A-Za-z0-9]{1,8})+)?$")
 
 
-def language_problem(value: object) -> str | None:
+def language_problem(value: object) -> Problem | None:
     """Why ``value`` is not a language tag, or None."""
     if not isinstance(value, str) or not LANGUAGE_TAG_RE.fullmatch(value):
-        return f"'{value}' is not a language tag"
+        return Problem(_("'{value}' is not a language tag").format(value=value), "lang",
+                       names_value=True)
     return None
 
 

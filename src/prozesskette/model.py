@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from prozesskette.errors import Problem
 from prozesskette.markup import color_problem, language_problem, link_problem
+from prozesskette.messages import _
 from prozesskette.source import SourceMap
 
 ID_RE = re.compile(r"^[^\W\d][\w\-]*$")
@@ -93,43 +96,50 @@ class Direction(StrEnum):
 
 # --- value checks: each returns an error message, or None if the value is fine ---------------
 
-def phone_problem(value: str) -> str | None:
+def phone_problem(value: str) -> Problem | None:
     if not _PHONE_RE.match(value) or sum(ch.isdigit() for ch in value) < 3:
-        return (f"'{value}' does not look like a phone number: digits, spaces and + ( ) / - . "
-                "only, e.g. '+49 3931 123-45'")
+        return Problem(_("'{value}' does not look like a phone number: digits, spaces and "
+                         "+ ( ) / - . only, e.g. '+49 3931 123-45'").format(value=value),
+                       "phone", names_value=True)
     return None
 
 
-def email_problem(value: str) -> str | None:
+def email_problem(value: str) -> Problem | None:
     if not _EMAIL_RE.match(value):
-        return f"'{value}' does not look like an e-mail address (name@example.org)"
+        return Problem(_("'{value}' does not look like an e-mail address "
+                         "(name@example.org)").format(value=value), "email", names_value=True)
     return None
 
 
 _DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
-def date_problem(value: object) -> str | None:
+def date_problem(value: object) -> Problem | None:
     """A day of the calendar, written YYYY-MM-DD. An unquoted ``2026-11-03`` arrives as this
     text, since the loader keeps every scalar a string; a ``datetime.date`` (what
     ``yaml.safe_load`` makes of it, for chains handed over as dicts) is fine too."""
     if isinstance(value, datetime):
-        return f"'{value}' is a point in time: give the day only, as YYYY-MM-DD"
+        return Problem(_("'{value}' is a point in time: give the day only, as "
+                         "YYYY-MM-DD").format(value=value), "date", names_value=True)
     if isinstance(value, date):
         return None
     if not isinstance(value, str):
-        return "must be a date"
+        return Problem(_("must be a date"), "date")
     written = _DATE_RE.match(value)
     if not written:
-        return f"'{value}' is not a date written as YYYY-MM-DD"
+        return Problem(_("'{value}' is not a date written as YYYY-MM-DD").format(value=value),
+                       "date", names_value=True)
     year, month, day = (int(part) for part in written.groups())
     if not 1 <= month <= 12:
-        return f"'{value}' is not a date: there is no month {month}"
+        return Problem(_("'{value}' is not a date: there is no month {month}").format(
+            value=value, month=month), "date", names_value=True)
     if year < 1:
-        return f"'{value}' is not a date: there is no year 0"
+        return Problem(_("'{value}' is not a date: there is no year 0").format(value=value),
+                       "date", names_value=True)
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        return f"'{value}' is not a date: {year:04d}-{month:02d} has {days} days"
+        return Problem(_("'{value}' is not a date: {month} has {days} days").format(
+            value=value, month=f"{year:04d}-{month:02d}", days=days), "date", names_value=True)
     return None
 
 
@@ -142,9 +152,10 @@ def as_date(value: object) -> date | None:
     return None
 
 
-def id_problem(value: str) -> str | None:
+def id_problem(value: str) -> Problem | None:
     if not ID_RE.match(value) or len(value) > 80:
-        return f"'{value}' is not a valid id"
+        return Problem(_("'{value}' is not a valid id").format(value=value), "id",
+                       names_value=True)
     return None
 
 
@@ -216,19 +227,25 @@ def _derive_specs(model: type[Any]) -> dict[str, FieldSpec]:
     return result
 
 
-def _text_problem(value: Any, limit: int = MAX_TEXT, *, allow_empty: bool = False) -> str | None:
+def _text_problem(value: Any, limit: int = MAX_TEXT, *,
+                  allow_empty: bool = False) -> Problem | None:
     if not isinstance(value, str):
-        return "must be a text"
+        return Problem(_("must be a text"), "not-text")
     if _SURROGATE_RE.search(value):
-        return "contains a broken character (a lone UTF-16 surrogate)"
+        return _broken_character()
     if not value.strip() and not allow_empty:
-        return "must not be empty"
+        return Problem(_("must not be empty"), "empty")
     if len(value) > limit:
-        return f"is too long ({len(value):,} characters; at most {limit:,})"
+        return Problem(_("is too long ({count} characters; at most {limit})").format(
+            count=f"{len(value):,}", limit=f"{limit:,}"), "too-long")
     return None
 
 
-def value_problem(spec: FieldSpec, value: Any) -> str | None:
+def _broken_character() -> Problem:
+    return Problem(_("contains a broken character (a lone UTF-16 surrogate)"), "broken-character")
+
+
+def value_problem(spec: FieldSpec, value: Any) -> Problem | None:
     """The problem with a scalar value of a field, or None. Lists are checked by the caller."""
     kind = spec.kind
     if kind in ("text", "longtext") and isinstance(value, dict):
@@ -239,30 +256,34 @@ def value_problem(spec: FieldSpec, value: Any) -> str | None:
     if kind == "date":
         return date_problem(value)
     if not isinstance(value, str):
-        return "must be a text"
+        return Problem(_("must be a text"), "not-text")
     if _SURROGATE_RE.search(value):
-        return "contains a broken character (a lone UTF-16 surrogate)"
-    checks = {"id": id_problem, "url": link_problem, "phone": phone_problem,
-              "email": email_problem, "color": color_problem, "lang": language_problem}
+        return _broken_character()
+    checks: dict[str, Callable[[str], Problem | None]] = {
+        "id": id_problem, "url": link_problem, "phone": phone_problem, "email": email_problem,
+        "color": color_problem, "lang": language_problem}
     if kind in checks:
         return checks[kind](value)
     if kind == "enum" and value not in spec.choices:
-        return f"'{value}' is not one of " + ", ".join(spec.choices)
+        return Problem(_("'{value}' is not one of {choices}").format(
+            value=value, choices=", ".join(spec.choices)), "enum", names_value=True)
     return None
 
 
-def translations_problem(spec: FieldSpec, value: dict[Any, Any]) -> str | None:
+def translations_problem(spec: FieldSpec, value: dict[Any, Any]) -> Problem | None:
     """The first problem of a text given as ``{language: text}``, or None."""
     if not value:
-        return "must not be empty: give the text, or translations such as {de: …, en: …}"
+        return Problem(_("must not be empty: give the text, or translations such as "
+                         "{de: …, en: …}"), "empty")
     for language, text in value.items():
-        problem = language_problem(language) if isinstance(language, str) else \
-            f"'{language}' is not a language tag"
+        problem = language_problem(language)
         if problem:
-            return f"has a translation under {problem}: use tags such as de, en, ar, de-x-ls"
+            return Problem(_("has a translation under {problem}: use tags such as de, en, ar, "
+                             "de-x-ls").format(problem=problem), "lang")
         problem = value_problem(FieldSpec(spec.kind), text)
         if problem:
-            return f"in '{language}' {problem}"
+            return Problem(_("in '{language}' {problem}").format(
+                language=language, problem=problem), problem.code)
     return None
 
 
@@ -274,7 +295,7 @@ def _validate(obj: Any) -> None:
         value = getattr(obj, name)
         if value is None or field_spec.kind in ("list", "next"):
             if value is None and field_spec.required:
-                problems.append(f"{name}: missing")
+                problems.append(f"{name}: " + _("missing"))
             continue
         if field_spec.kind == "ids":
             problems += [f"{name}: {p}" for v in value if (p := value_problem(
@@ -291,7 +312,8 @@ def _validate(obj: Any) -> None:
         if problem:
             problems.append(f"{name}: {problem}")
     if problems:
-        raise ValueError(f"invalid {type(obj).__name__}: " + "; ".join(problems))
+        raise ValueError(_("invalid {model}: {problems}").format(
+            model=type(obj).__name__, problems="; ".join(problems)))
 
 
 def _tuple(obj: Any, name: str) -> None:
@@ -398,7 +420,8 @@ def _transition(item: Any) -> Transition:
         return Transition(item)
     if isinstance(item, dict):
         return Transition(**item)
-    raise ValueError(f"next: {item!r} is neither a step id nor {{to: id, label: text}}")
+    raise ValueError(_("next: {item} is neither a step id nor {{to: id, label: text}}").format(
+        item=repr(item)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,8 +456,9 @@ class Step:
             try:
                 object.__setattr__(self, "kind", StepKind(self.kind))
             except ValueError:
-                raise ValueError(f"invalid Step: kind: '{self.kind}' is not one of "
-                                 + ", ".join(k.value for k in StepKind)) from None
+                raise ValueError(_("invalid {model}: {problems}").format(
+                    model="Step", problems="kind: " + _("'{value}' is not one of {choices}").format(
+                        value=self.kind, choices=", ".join(k.value for k in StepKind)))) from None
         if isinstance(self.actors, str):
             object.__setattr__(self, "actors", (self.actors,))
         _tuple(self, "actors")
@@ -445,7 +469,8 @@ class Step:
             nxt = (nxt,)
         object.__setattr__(self, "next", tuple(_transition(item) for item in nxt))
         if self.actor is not None and self.actors is not None:
-            raise ValueError("invalid Step: give either 'actor' or 'actors', not both")
+            raise ValueError(_("invalid {model}: {problems}").format(
+                model="Step", problems=_("give either 'actor' or 'actors', not both")))
         _validate(self)
 
     @property
@@ -492,7 +517,8 @@ class Chain:
         if not isinstance(self.direction, Direction):
             object.__setattr__(self, "direction", Direction(self.direction))
         if not self.actors or not self.steps:
-            raise ValueError("invalid Chain: needs at least one actor and one step")
+            raise ValueError(_("invalid {model}: {problems}").format(
+                model="Chain", problems=_("needs at least one actor and one step")))
         _validate(self)
         _texts_first(self, self.language)
 

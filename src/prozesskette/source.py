@@ -164,9 +164,11 @@ def misindented(lines: list[str], line: int) -> tuple[int, str, str] | None:
 
 TYPOGRAPHIC_QUOTES = "“”„‘’‚«»"
 OPENING_QUOTES, CLOSING_QUOTES = "“„‘‚«»", "”“’‘»«"
-TYPOGRAPHIC_HINT = ("replace the typographic quotes with straight ones \" or turn off AutoFormat "
-                     "(Word: Datei → Optionen → Dokumentprüfung → AutoKorrektur-Optionen → "
-                     "AutoFormat während der Eingabe)")
+def typographic_hint() -> str:
+    """How to get rid of Word's typographic quotes (a function: the words are translated)."""
+    return _("replace the typographic quotes with straight ones \" or turn off AutoFormat "
+             "(Word: Datei → Optionen → Dokumentprüfung → AutoKorrektur-Optionen → "
+             "AutoFormat während der Eingabe)")
 
 
 def straight_quoted(value: str) -> str:
@@ -174,11 +176,13 @@ def straight_quoted(value: str) -> str:
     return f"'{value}'" if "'" not in value else '"' + value.replace('"', '\\"') + '"'
 
 
-SAVE_AS_UTF8 = ("save it as UTF-8: in Windows-Editor \"Datei → Speichern unter\", then "
-                 "\"Codierung: UTF-8\"; in LibreOffice \"Datei → Speichern unter\", tick "
-                 "\"Filtereinstellungen bearbeiten\", then \"Zeichensatz: Unicode (UTF-8)\"; "
-                 "in VS Code click the encoding in the status bar, then \"Mit Codierung "
-                 "speichern\" → UTF-8")
+def save_as_utf8_hint() -> str:
+    """How to save a file as UTF-8 in the editors coordinators use (translated words)."""
+    return _("save it as UTF-8: in Windows-Editor \"Datei → Speichern unter\", then "
+             "\"Codierung: UTF-8\"; in LibreOffice \"Datei → Speichern unter\", tick "
+             "\"Filtereinstellungen bearbeiten\", then \"Zeichensatz: Unicode (UTF-8)\"; "
+             "in VS Code click the encoding in the status bar, then \"Mit Codierung "
+             "speichern\" → UTF-8")
 
 
 def not_utf8_issue(file: str, raw: bytes, start: int) -> Issue:
@@ -194,7 +198,7 @@ def not_utf8_issue(file: str, raw: bytes, start: int) -> Issue:
                  _("the file is not UTF-8 text: the first byte that is not UTF-8, "
                    "0x{byte:02X}{shown}, stands at line {line}, column {col}").format(
                      byte=raw[start], shown=shown, line=line, col=col),
-                 SAVE_AS_UTF8, "encoding")
+                 save_as_utf8_hint(), "encoding")
 
 
 def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
@@ -207,7 +211,7 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
     if not key_node.style and any(quote in key for quote in TYPOGRAPHIC_QUOTES):
         return Issue(file, line, col, "error",
                      _("the key '{key}' is written with typographic quotes, which YAML does not "
-                       "read as quotes").format(key=key), TYPOGRAPHIC_HINT,
+                       "read as quotes").format(key=key), typographic_hint(),
                      "typographic-quotes")
     if getattr(value_node, "style", "x") or not isinstance(value_node.value, str):
         return None  # quoted, a block scalar, a list or a mapping
@@ -228,7 +232,7 @@ def typed_by_mistake(key_node: Any, value_node: Any, lines: list[str],
         return Issue(file, mark.line + 1, mark.column + 1, "warning",
                      _("the value of '{key}' is written with typographic quotes, which YAML "
                        "keeps as part of the text").format(key=key),
-                     TYPOGRAPHIC_HINT + _("; to keep them in the text, put the value in straight "
+                     typographic_hint() + _("; to keep them in the text, put the value in straight "
                                           "quotes: {key}: {value}").format(
                          key=key, value=straight_quoted(value)),
                      "typographic-quotes")
@@ -247,6 +251,6 @@ def with_typographic_causes(read: list[Issue], checked: list[Issue]) -> list[Iss
               if issue.code == "typographic-quotes" and not issue.is_error}
     failed = {(issue.line, issue.col) for issue in checked if issue.is_error} & quoted
     return [*(issue for issue in read if (issue.line, issue.col) not in failed),
-            *(dataclasses.replace(issue, hint=TYPOGRAPHIC_HINT)
+            *(dataclasses.replace(issue, hint=typographic_hint())
               if issue.is_error and (issue.line, issue.col) in failed else issue
               for issue in checked)]
