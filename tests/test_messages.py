@@ -252,3 +252,33 @@ def test_help_is_german_in_a_german_locale(tmp_path: Path) -> None:
         tmp_path, ["--help"], LC_ALL="de_DE.UTF-8").stdout
     assert "draw chains as SVG, PDF, PNG or layout JSON" in _run(
         tmp_path, ["--help"], LC_ALL="C.UTF-8", LANG="de_DE.UTF-8").stdout
+
+
+def test_argparse_speaks_german_too(tmp_path: Path) -> None:
+    """argparse's own words ("usage:", "options", its errors) follow the language as well."""
+    helped = _run(tmp_path, ["check", "--help"], LANG="de_DE.UTF-8").stdout
+    assert helped.startswith("Aufruf: prozesskette check")
+    assert "\nOptionen:\n" in helped and "diese Hilfe zeigen und beenden" in helped
+    assert "usage:" not in helped and "options:" not in helped
+    wrong = _run(tmp_path, ["render", "-f", "gif", "a.yaml"], LANG="de_DE.UTF-8").stderr
+    assert "Argument -f/--format: ungültige Auswahl: 'gif'" in wrong
+    missing = _run(tmp_path, ["check"], LANG="de_DE.UTF-8").stderr
+    assert "prozesskette check: Fehler: diese Argumente fehlen: FILE" in missing
+    english = _run(tmp_path, ["check"], LANG="C").stderr
+    assert english.startswith("usage: prozesskette check")
+    assert "the following arguments are required: FILE" in english
+
+
+def test_the_argparse_words_in_the_catalogue_are_argparse_s() -> None:
+    """A Python release that rewords argparse would leave our German words unused: each of
+    ARGPARSE_WORDS must still occur in argparse's source, and have a German translation."""
+    import argparse
+    import inspect
+
+    from prozesskette.cli.base import ARGPARSE_WORDS
+
+    source = inspect.getsource(argparse)
+    catalogue = parse_po(PO.read_text(encoding="utf-8"))
+    for words in ARGPARSE_WORDS:
+        assert repr(words)[1:-1] in source or words in source, words
+        assert catalogue.get(words), words

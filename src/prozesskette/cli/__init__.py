@@ -22,7 +22,14 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from prozesskette import serve
-from prozesskette.cli.base import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, FORMATS, Parser
+from prozesskette.cli.base import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    FORMATS,
+    Parser,
+    translate_argparse,
+)
 from prozesskette.cli.check import add_check_arguments, run_check, run_schema
 from prozesskette.cli.diff import add_diff_arguments, run_diff
 from prozesskette.cli.exchange import add_exchange_arguments, run_export, run_import
@@ -76,6 +83,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     """Run the CLI in-process and return its exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
+    translate_argparse()
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)

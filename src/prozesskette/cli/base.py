@@ -12,13 +12,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from prozesskette.messages import _
+from prozesskette.messages import _, ngettext
 
 #: The formats of ``render -f`` (prozesskette.options.OutputFormat; tests/test_cli.py checks
 #: that both say the same).
 FORMATS = ("svg", "pdf", "png", "json", "html")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+#: argparse's own words that a user of our commands can see, kept in the German catalogue
+#: under ``#: argparse`` (tests/test_messages.py checks that argparse still uses each of them).
+ARGPARSE_WORDS = (
+    "usage: ", "positional arguments", "options", "show this help message and exit",
+    "argument %(argument_name)s: %(message)s", "unrecognized arguments: %s",
+    "the following arguments are required: %s", "expected one argument",
+    "expected at most one argument", "expected at least one argument",
+    "ambiguous option: %(option)s could match %(matches)s", "invalid %(type)s value: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)", "not allowed with argument %s",
+    "one of the arguments %s is required", "ignored explicit argument %r",
+    "can't open '%(filename)s': %(error)s")
+
+
+def translate_argparse() -> None:
+    """Let argparse speak the user's language too.
+
+    argparse looks its words up in gettext's default domain, which no catalogue on the
+    machine serves for us, so a German ``--help`` would still say "usage:" and "options".
+    The command line owns its process, so it points argparse's lookups at our catalogue,
+    whose German part carries :data:`ARGPARSE_WORDS`. The library never does this.
+    """
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
 
 
 class Parser(argparse.ArgumentParser):
