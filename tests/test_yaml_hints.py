@@ -170,3 +170,40 @@ def test_the_hints_stay_quick_on_a_hostile_line() -> None:
     assert issue.message.endswith("…' starts a comment")
     issue = only(f"title: T\nactors:\n  - id: a\n     b{spaces}c: d\n")
     assert issue.message.startswith("YAML syntax")
+
+
+BLOCK_TEXT = """title: T
+actors:
+  - id: a
+    name: A
+steps:
+  - id: s
+    title: S
+    actor: a
+    description: >-
+      Sie bekommen eine feste Ansprech-Person.
+      U25 heißt: für junge Menschen unter 25 Jahren.
+{next}
+  - id: e
+    title: E
+    kind: end
+    actor: a
+"""
+
+
+def test_a_line_of_a_text_block_that_looks_like_a_key_is_not_taken_for_one() -> None:
+    """Seen on the Stendal chain: a tab before ``next`` after a description written as a
+    block; the hint named the text 'U25 heißt' as the key to line up with."""
+    issue = only(BLOCK_TEXT.format(next="\tnext: [e]"))
+    assert issue.line == 12
+    assert issue.hint == ("replace the tab characters with spaces: indent 'next' like "
+                          "'description' above it: column 5")
+    assert issue.message == ("YAML syntax: found a tab character where an indentation space "
+                             "is expected (while scanning a block scalar)")
+    lines = source_lines(BLOCK_TEXT.format(next="    next: [e]"))
+    assert [key.key for key in enclosing_keys(lines, 12)] == ["description", "steps"]
+
+
+def test_an_over_indented_key_after_a_text_block_names_its_sibling() -> None:
+    issue = only(BLOCK_TEXT.format(next="     next: [e]"))
+    assert issue.hint == "indent 'next' like 'description' above it: column 5"

@@ -161,7 +161,7 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
     hint = _("check the indentation: items of a list start with '- ' and keys of one mapping "
              "line up exactly; use spaces, not tabs")
     if "\t" in str(problem) or re.search(r"\btabs?\b", str(problem)):
-        hint = tab_hint(lines, line)
+        hint = tab_hint(lines, line, _same_item)
     elif (misplaced := misindented(lines, line)) is not None:
         return Issue(file, line, misplaced[0], "error",
                      _("YAML syntax: {problem}").format(problem=misplaced[1]),
@@ -177,6 +177,11 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
         hint = _("a text that contains ': ' must be put in quotes, e.g. title: "
                  "\"Schritt 1: Ankunft\"")
     return Issue(file, line, col, "error", message, hint, "yaml")
+
+
+def _same_item(key: str, other: str) -> bool:
+    """Whether two keys are fields of one kind of item (a step's ``next`` and ``title``)."""
+    return any(key in fields and other in fields for fields in FIELDS.values())
 
 
 def _class_noun(class_name: str) -> str:
@@ -195,6 +200,9 @@ def _yaml_words(text: str) -> str:
             _("found a tab character that violates indentation"),
         "found character '\\t' that cannot start any token":
             _("found character '\\t' that cannot start any token"),
+        "found a tab character where an indentation space is expected":
+            _("found a tab character where an indentation space is expected"),
+        "while scanning a block scalar": _("while scanning a block scalar"),
         "found character that cannot start any token":
             _("found character that cannot start any token"),
         "mapping values are not allowed here": _("mapping values are not allowed here"),

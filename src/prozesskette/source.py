@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from prozesskette.errors import Issue, Severity
@@ -106,10 +107,14 @@ def key_line(line: str) -> KeyLine | None:
 def enclosing_keys(lines: list[str], line: int) -> list[KeyLine]:
     """The keys above line ``line`` (1-based) whose blocks may still be open there, innermost
     first: the nearest key line, then each key line further up that stands further left.
-    These are the columns a key on line ``line`` may line up with."""
+    These are the columns a key on line ``line`` may line up with.
+
+    A text written as a block (``description: >-``) may hold lines that look like keys
+    ("U25 heißt: für junge Menschen"); they are its text, not keys, and are skipped."""
     found: list[KeyLine] = []
-    for text in reversed(lines[: max(line - 1, 0)]):
-        key = key_line(text)
+    text_lines = _block_text_lines(lines[: max(line - 1, 0)])
+    for number in range(min(line - 1, len(lines)) - 1, -1, -1):
+        key = None if number in text_lines else key_line(lines[number])
         if key is not None and (not found or key.column < found[-1].column):
             found.append(key)
             if key.column == 1:
@@ -117,15 +122,42 @@ def enclosing_keys(lines: list[str], line: int) -> list[KeyLine]:
     return found
 
 
-def tab_hint(lines: list[str], line: int) -> str:
-    """Replace the tab: and, when the line holds a key, with how many spaces."""
+#: A key whose value is a block of text on the lines below (``|``, ``>-``, ``|+2`` …).
+_BLOCK_TEXT = re.compile(r"[^#]*?:[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _block_text_lines(lines: list[str]) -> set[int]:
+    """The (0-based) lines that are the text of a block scalar: after a key ending in ``|`` or
+    ``>``, every line that is blank or indented further than that key."""
+    inside: set[int] = set()
+    opened_at: int | None = None  # the column of the key whose text block is open
+    for number, text in enumerate(lines):
+        indent = len(text) - len(text.lstrip(" "))
+        if opened_at is not None and (not text.strip() or indent >= opened_at):
+            inside.add(number)
+            continue
+        opened_at = None
+        key = key_line(text)
+        if key is not None and _BLOCK_TEXT.match(text[:_LOOK_AT]):
+            opened_at = key.column
+    return inside
+
+
+def tab_hint(lines: list[str], line: int,
+             siblings: Callable[[str, str], bool] | None = None) -> str:
+    """Replace the tab: and, when the line holds a key, with how many spaces.
+
+    ``siblings(key, other)`` says whether two keys belong to one kind of item (both fields of a
+    step, say); the loader knows the format, this module does not. With it, the hint names the
+    key above that ``key`` belongs beside, not merely the nearest one."""
     key = key_line(lines[line - 1]) if 0 < line <= len(lines) else None
     above = enclosing_keys(lines, line)
     if key is None or not above or "\t" not in lines[line - 1][: key.column]:
         return _("replace the tab characters with spaces")
+    beside = next((other for other in above if siblings and siblings(key.key, other.key)),
+                  above[0])
     return _("replace the tab characters with spaces: indent '{key}' like '{above}' above "
-             "it: column {column}").format(key=key.key, above=above[0].key,
-                                           column=above[0].column)
+             "it: column {column}").format(key=key.key, above=beside.key, column=beside.column)
 
 
 def comment_in_brackets(lines: list[str], line: int) -> str | None:
@@ -164,6 +196,8 @@ def misindented(lines: list[str], line: int) -> tuple[int, str, str] | None:
 
 TYPOGRAPHIC_QUOTES = "“”„‘’‚«»"
 OPENING_QUOTES, CLOSING_QUOTES = "“„‘‚«»", "”“’‘»«"
+
+
 def typographic_hint() -> str:
     """How to get rid of Word's typographic quotes (a function: the words are translated)."""
     return _("replace the typographic quotes with straight ones \" or turn off AutoFormat "
