@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import gettext
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from paths import EXAMPLE as EXAMPLE_CHAIN
 from prozesskette import messages
 from prozesskette.messages import language_from_environment, parse_po
 
@@ -282,3 +284,26 @@ def test_the_argparse_words_in_the_catalogue_are_argparse_s() -> None:
     for words in ARGPARSE_WORDS:
         assert repr(words)[1:-1] in source or words in source, words
         assert catalogue.get(words), words
+
+
+def test_the_page_notes_speak_german_with_a_decimal_comma() -> None:
+    """What ``render -f pdf`` says about small print, in the reader's words and numbers."""
+    from prozesskette.api import layout_chain
+    from prozesskette.loader import load
+    from prozesskette.messages import choose_language
+    from prozesskette.renderers.pdf import choose_page
+
+    chain = load(EXAMPLE_CHAIN)
+    layout = layout_chain(chain, font_size=4.0)
+    try:
+        choose_language("de")
+        german = choose_page(layout, chain, "A4", True).notes
+        choose_language("en")
+        english = choose_page(layout, chain, "A4", True).notes
+    finally:
+        choose_language("en")
+    assert german and english
+    assert re.fullmatch(r"auf A4 quer wird der Text in \d+,\d pt gedruckt \(kleiner als 7 pt\)"
+                        r"(; A\d ist das kleinste Format mit 7 pt)?", german[0]), german
+    assert re.fullmatch(r"on A4 landscape body text prints at \d+\.\d pt \(less than 7 pt\)"
+                        r"(; A\d is the smallest size with 7 pt)?", english[0]), english

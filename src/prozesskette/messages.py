@@ -190,3 +190,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if _catalogue is None:
         return singular if count == 1 else plural
     return _catalogue.ngettext(singular, plural, count)
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals as the chosen language writes it ("6,4" in German),
+    for figures inside messages (the printed text size, a QR module's size)."""
+    if not _chosen:
+        choose_language()
+    written = f"{value:.{digits}f}"
+    return written.replace(".", ",") if _language == "de" else written

@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple
 
 from prozesskette.i18n import is_rtl
 from prozesskette.layout.geometry import ContactSpot, Layout, TextLine
+from prozesskette.messages import _, decimal
 from prozesskette.model import Chain
 from prozesskette.qr import qr_matrix
 from prozesskette.text import ascent, descent, line_height, wrap
@@ -180,9 +181,12 @@ def choose_page(layout: Layout, chain: Chain | None, page: str | None,
         smallest = next((name for name in PAGE_ORDER
                          if _readable(layout, place_chart(layout, chain, name,
                                                           placement.landscape, 1.0))), None)
-        hint = f"; {smallest} is the smallest size with {MIN_TEXT_PT:g} pt" if smallest else ""
-        notes.append(f"on {page_label(placement)} body text prints at {printed:.1f} pt "
-                     f"(less than {MIN_TEXT_PT:g} pt){hint}")
+        note = _("on {page} body text prints at {printed} pt (less than {least} pt)").format(
+            page=page_label(placement), printed=decimal(printed), least=f"{MIN_TEXT_PT:g}")
+        if smallest:
+            note += "; " + _("{page} is the smallest size with {least} pt").format(
+                page=smallest, least=f"{MIN_TEXT_PT:g}")
+        notes.append(note)
     return PageChoice(placement, notes)
 
 
@@ -194,13 +198,16 @@ def _smallest_readable_page(layout: Layout, chain: Chain | None,
             return PageChoice(candidate, [])
     placement = place_chart(layout, chain, PAGE_ORDER[-1], landscape, 1.0)
     return PageChoice(placement, [
-        f"the chart is too large for {PAGE_ORDER[-1]}: body text prints at "
-        f"{layout.style.font_size * placement.scale:.1f} pt (less than {MIN_TEXT_PT:g} pt)"])
+        _("the chart is too large for {page}: body text prints at {printed} pt (less than "
+          "{least} pt)").format(page=PAGE_ORDER[-1], least=f"{MIN_TEXT_PT:g}",
+                                printed=decimal(layout.style.font_size * placement.scale))])
 
 
 def page_label(placement: Placement) -> str:
-    """"A3 landscape", for messages."""
-    return f"{placement.page} {'landscape' if placement.landscape else 'portrait'}"
+    """"A3 landscape", for messages (in the chosen language)."""
+    if placement.landscape:
+        return _("{page} landscape").format(page=placement.page)
+    return _("{page} portrait").format(page=placement.page)
 
 
 def qr_spots(layout: Layout) -> Iterator[ContactSpot]:
