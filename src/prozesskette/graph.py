@@ -229,6 +229,7 @@ def check_references(graph: ChainGraph) -> list[Issue]:
     phases = [p.id for p in chain.phases]
     services = [s.id for s in chain.services]
     steps = [s.id for s in chain.steps]
+    step_ids = set(steps)  # a list lookup per transition made 5,000 steps take 0.3 s
     for index, step in _steps_with_index(chain):
         if step.actor is not None and step.actor not in actors:
             issues.append(_unknown(source, ("steps", index, "actor"), "actor", step.actor,
@@ -250,7 +251,7 @@ def check_references(graph: ChainGraph) -> list[Issue]:
             issues.append(_unknown(source, ("steps", index, "service"), "service", step.service,
                                    services, "services"))
         for position, transition in enumerate(step.next):
-            if transition.to not in steps:
+            if transition.to not in step_ids:
                 issues.append(_unknown(source, ("steps", index, "next", position), "step",
                                        transition.to, steps, "steps"))
             elif transition.to == step.id:

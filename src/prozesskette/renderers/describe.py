@@ -11,13 +11,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from prozesskette.layout.geometry import Layout, NodeBox, TextBlock
+from prozesskette.layout.geometry import EdgeRoute, Layout, NodeBox, TextBlock
 from prozesskette.markup import one_line
 
-__all__ = ["ChartDescription", "joined", "sentence"]
+__all__ = ["ChartDescription", "chain_index", "joined", "sentence"]
 
 Counted = Literal["step", "actor", "phase", "handoff", "shared"]
 """What a number counts: picks the words ``{counted}/1`` or ``{counted}/n``."""
+
+
+def chain_index(chain: Any) -> dict[str, dict[str, Any]]:
+    """The chain's steps and actors by id; empty without a chain (a hand-made layout)."""
+    try:
+        return {"step": {step.id: step for step in chain.steps},
+                "actor": {actor.id: actor for actor in chain.actors}}
+    except (AttributeError, TypeError):
+        return {"step": {}, "actor": {}}
 
 
 def sentence(text: str) -> str:
@@ -46,16 +55,18 @@ class ChartDescription:
     def __init__(self, layout: Layout, words: dict[str, str]) -> None:
         self.layout = layout
         self.words = words
+        # Looked up once per step: a search through the chain for each would make the
+        # description of a 5,000-step chain take 15 s instead of 0.1 s (measured).
+        self._items = chain_index(layout.chain)
+        self.leaving: dict[str, list[EdgeRoute]] = {}
+        for edge in layout.edges:
+            self.leaving.setdefault(edge.source, []).append(edge)
 
     # --- chain metadata (optional: a hand-made layout may come without a chain)
 
     def chain_item(self, method: Literal["step", "actor"], key: str) -> Any:
         """The chain's step or actor ``key``, or None (no chain, or not in it)."""
-        chain = self.layout.chain
-        try:
-            return getattr(chain, method)(key) if chain is not None else None
-        except (AttributeError, KeyError, TypeError):
-            return None
+        return self._items[method].get(key)
 
     def step_title(self, step_id: str) -> str:
         title = getattr(self.chain_item("step", step_id), "title", None)
@@ -169,9 +180,7 @@ class ChartDescription:
         """One sentence per edge leaving ``node``: where to, on which branch, to whom."""
         words = self.words
         parts = []
-        for edge in self.layout.edges:
-            if edge.source != node.id:
-                continue
+        for edge in self.leaving.get(node.id, ()):
             phrase = words["back" if edge.back else "next"].format(
                 self.quote(self.step_title(edge.target)))
             if edge.handoff:  # name the actors that take over (all of them if none is new)

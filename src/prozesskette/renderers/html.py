@@ -38,7 +38,7 @@ from prozesskette.markup import (
     strip_forbidden,
 )
 from prozesskette.model import Chain
-from prozesskette.renderers.describe import joined
+from prozesskette.renderers.describe import chain_index, joined
 from prozesskette.renderers.svg import render_svg
 from prozesskette.words import words_for
 
@@ -175,6 +175,7 @@ class _Page:
         self.order = self._reading_order()
         self.number = {step_id: index for index, step_id in enumerate(self.order, start=1)}
         self.edges = {(edge.source, edge.target): edge for edge in layout.edges}
+        self.items = chain_index(self.chain)  # a search per step is quadratic (see describe)
         title = _text(getattr(self.chain, "title", None))
         if title is None:
             title = joined(layout.title.title) if layout.title else None
@@ -183,10 +184,7 @@ class _Page:
     # --- chain data (a hand-made layout may come without a chain)
 
     def _lookup(self, method: Literal["step", "actor"], key: str) -> Any:
-        try:
-            return getattr(self.chain, method)(key) if self.chain is not None else None
-        except (AttributeError, KeyError, TypeError):
-            return None
+        return self.items[method].get(key)
 
     def step_title(self, step_id: str) -> str:
         title = _text(getattr(self._lookup("step", step_id), "title", None))
@@ -225,7 +223,7 @@ class _Page:
             raw = [(t.to, t.label) for t in step.next]
         else:
             raw = [(e.target, e.label.text.text if e.label else None)
-                   for e in self.layout.edges if e.source == step_id]
+                   for (source, _target), e in self.edges.items() if source == step_id]
         result = []
         for target, label in raw:
             edge = self.edges.get((step_id, target))
