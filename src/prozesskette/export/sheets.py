@@ -84,6 +84,8 @@ def read_sheet(source: str | os.PathLike[str]) -> SheetImport:
                                    "{limit:,})").format(size=size, limit=MAX_SHEET_BYTES),
                            _("split it into smaller tables"))
         data = path.read_bytes()
+    except FileNotFoundError:
+        return _failed(name, _("no such file"), _("check the file name and folder"))
     except OSError as exc:
         return _failed(name, _("cannot read the file: {reason}").format(reason=os_reason(exc)),
                        _("check the path"))
