@@ -418,7 +418,7 @@ def test_unknown_default_focus_is_a_usage_error(tmp_path: Path) -> None:
         timeout=60)
     assert result.returncode == 2, result.stderr
     assert "'jobcentre'" in result.stderr and "did you mean 'jobcenter'?" in result.stderr
-    assert "Vorschau von" not in result.stdout  # refused before listening
+    assert "Preview of" not in result.stdout  # refused before listening
 
 
 @pytest.mark.parametrize("target", [
@@ -544,8 +544,8 @@ def test_ctrl_c_ends_cleanly_and_other_hosts_warn(tmp_path: Path) -> None:
     stream.close()
     # at once when idle (under 1 s); the bound leaves room for a loaded CI machine
     assert code == 0 and took < 10, (code, took, err[-2000:])
-    assert "Jeder im Netzwerk kann die Ketten lesen" in err
-    assert "Vorschau beendet" in out and "Traceback" not in err
+    assert "Anyone on the network can read the chains" in err
+    assert "Preview ended" in out and "Traceback" not in err
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
@@ -553,7 +553,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
         [sys.executable, "-c", RUNNER, str(tmp_path / "fehlt"), "--port", str(free_port())],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, capture_output=True, text=True,
         timeout=30)
-    assert result.returncode == 2 and "gibt es nicht" in result.stderr
+    assert result.returncode == 2 and "does not exist" in result.stderr
 
 
 def test_save_by_renaming_a_temporary_file(server: Running) -> None:

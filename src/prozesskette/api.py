@@ -23,6 +23,7 @@ from prozesskette.layout.geometry import Layout
 from prozesskette.layout.invariants import Violation
 from prozesskette.layout.invariants import verify as _verify
 from prozesskette.loader import read_chain
+from prozesskette.messages import _, ngettext
 from prozesskette.model import Chain
 from prozesskette.options import (
     HtmlOptions,
@@ -88,10 +89,14 @@ def _checked(source: Source, lang: str | None = None, focus: str | None = None) 
     if untranslated:
         import warnings
 
-        shown = "\n".join(issue.format() for issue in untranslated[:5])
-        more = f"\n… and {len(untranslated) - 5} more" if len(untranslated) > 5 else ""
-        warnings.warn(f"{len(untranslated)} texts have no '{lang}' translation:\n{shown}{more}",
-                      UserWarning, stacklevel=3)
+        count = len(untranslated)
+        lines = [ngettext("{count} text has no '{language}' translation:",
+                          "{count} texts have no '{language}' translation:", count).format(
+                              count=count, language=lang),
+                 *(issue.format() for issue in untranslated[:5])]
+        if count > 5:
+            lines.append(_("… and {count} more").format(count=count - 5))
+        warnings.warn("\n".join(lines), UserWarning, stacklevel=3)
     return chain
 
 
@@ -193,8 +198,11 @@ def render(source: Source, path: str | os.PathLike[str], *, format: OutputFormat
     raises :class:`~prozesskette.options.OptionError`). The file is written atomically."""
     kind = (format or Path(path).suffix.lstrip(".")).lower()
     if kind not in FORMATS:
-        raise ProzessketteError(f"unknown output format '{kind}': use one of "
-                                + ", ".join(FORMATS))
+        raise ProzessketteError(Issue(
+            "<input>", 0, 0, "error", _("unknown output format '{kind}': use one of "
+                                        "{formats}").format(kind=kind,
+                                                            formats=", ".join(FORMATS)),
+            code="output-format"))
     given: dict[str, Any] = dict(options)  # each drawing function checks its own options
     data: str | bytes
     if kind == "svg":

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from prozesskette.errors import Issue, ProzessketteError
+from prozesskette.messages import _
 from prozesskette.model import Actor, Chain, Contact, Step, Text
 from prozesskette.words import words_for
 
@@ -480,21 +481,23 @@ def revision_text(path: str | Path, revision: str) -> str:
     """
     where = f"{path}@{revision}"
 
-    def trouble(reason: str, hint: str) -> ProzessketteError:
-        return ProzessketteError(Issue(where, 0, 0, "error", f"cannot read the old version: "
-                                       f"{reason} (read-only: nothing in the repository was "
-                                       "changed)", hint, "revision"))
+    def trouble(message: str, hint: str) -> ProzessketteError:
+        return ProzessketteError(Issue(where, 0, 0, "error", message, hint, "revision"))
 
     if revision.startswith("-") or not revision.strip():  # git would read it as an option
-        raise trouble(f"'{revision}' is not a revision", "give a commit, tag or branch, "
-                      "e.g. HEAD~1 or v2026-10")
+        raise trouble(_("cannot read the old version: '{revision}' is not a revision "
+                        "(read-only: nothing in the repository was changed)").format(
+                            revision=revision),
+                      _("give a commit, tag or branch, e.g. HEAD~1 or v2026-10"))
     import shutil  # with subprocess, only when a git revision is read (3 ms for every run)
     import subprocess
 
     git = shutil.which("git")
     file = Path(path).resolve()
     if git is None:
-        raise trouble("git is not installed", "install git, or give the old version as a file")
+        raise trouble(_("cannot read the old version: git is not installed (read-only: "
+                        "nothing in the repository was changed)"),
+                      _("install git, or give the old version as a file"))
     folder = file.parent if file.parent.is_dir() else Path.cwd()
 
     def run(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -503,8 +506,10 @@ def revision_text(path: str | Path, revision: str) -> str:
 
     top = run("rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        raise trouble(f"{folder} is not inside a git repository",
-                      "give the old version as a file")
+        raise trouble(_("cannot read the old version: {folder} is not inside a git "
+                        "repository (read-only: nothing in the repository was changed)").format(
+                            folder=folder),
+                      _("give the old version as a file"))
     root = Path(top.stdout.decode("utf-8", "replace").strip()).resolve()
     try:
         relative = file.relative_to(root).as_posix()
@@ -512,7 +517,12 @@ def revision_text(path: str | Path, revision: str) -> str:
         relative = Path(path).as_posix()
     shown = run("show", f"{revision}:{relative}")
     if shown.returncode != 0:
-        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise trouble(reason[-1].removeprefix("fatal: ") if reason else "unknown revision",
-                      "'git log --oneline -- FILE' lists the revisions of the file")
+        said = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        hint = _("'git log --oneline -- FILE' lists the revisions of the file")
+        if not said:
+            raise trouble(_("cannot read the old version: unknown revision (read-only: "
+                            "nothing in the repository was changed)"), hint)
+        raise trouble(_("cannot read the old version: git says: {reason} (read-only: nothing "
+                        "in the repository was changed)").format(
+                            reason=said[-1].removeprefix("fatal: ")), hint)
     return shown.stdout.decode("utf-8", "replace")

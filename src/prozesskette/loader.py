@@ -32,6 +32,7 @@ from prozesskette.model import (
     id_problem,
     value_problem,
 )
+from prozesskette.output import os_reason
 from prozesskette.source import (
     TYPOGRAPHIC_QUOTES,
     DataPath,
@@ -51,9 +52,10 @@ MAX_NODES = 500_000
 MAX_DEPTH = 40
 
 class _YamlBudgetError(Exception):
-    def __init__(self, message: str, line: int, col: int, hint: str) -> None:
+    def __init__(self, message: str, line: int, col: int, hint: str,
+                 code: str = "yaml-limit") -> None:
         super().__init__(message)
-        self.line, self.col, self.hint = line, col, hint
+        self.line, self.col, self.hint, self.code = line, col, hint, code
 
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -74,23 +76,25 @@ def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, lis
         budget[0] -= 1
         if budget[0] < 0:
             raise _YamlBudgetError(
-                "the file expands to too many values (more than "
-                f"{MAX_NODES:,}); this usually means aliases (*name) that repeat each other",
+                _("the file expands to too many values (more than {limit:,}); this usually "
+                  "means aliases (*name) that repeat each other").format(limit=MAX_NODES),
                 node.start_mark.line + 1, node.start_mark.column + 1,
-                "write the values out instead of nesting aliases",
+                _("write the values out instead of nesting aliases"),
             )
         if depth > MAX_DEPTH:
             raise _YamlBudgetError(
-                f"the file nests deeper than {MAX_DEPTH} levels",
+                _("the file nests deeper than {depth} levels").format(depth=MAX_DEPTH),
                 node.start_mark.line + 1, node.start_mark.column + 1,
-                "a chain needs only a few levels: check the indentation",
+                _("a chain needs only a few levels: check the indentation"), "too-deep",
             )
         source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _PLAIN_TAGS:
             raise _YamlBudgetError(
-                f"the tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+                _("the tag '{tag}' is not allowed").format(
+                    tag=node.tag.replace("tag:yaml.org,2002:", "!!")),
                 node.start_mark.line + 1, node.start_mark.column + 1,
-                "chain files hold plain text, lists and mappings only; remove the '!' tag")
+                _("chain files hold plain text, lists and mappings only; remove the '!' tag"),
+                "yaml-tag")
         if isinstance(node, yaml.ScalarNode):
             if not node.style and node.value in _NULLS:  # plain style: None, or '' in libyaml
                 return None
@@ -132,8 +136,8 @@ def _to_python(root: Any, source: SourceMap, lines: list[str]) -> tuple[Any, lis
                         continue
                 result[key] = convert(value_node, (*path, key), depth + 1)
             return result
-        raise _YamlBudgetError("unsupported YAML node", node.start_mark.line + 1,
-                               node.start_mark.column + 1, "")
+        raise _YamlBudgetError(_("unsupported YAML node"), node.start_mark.line + 1,
+                               node.start_mark.column + 1, "", "yaml-node")
 
     data = convert(root, (), 0)
     return data, issues
@@ -274,20 +278,24 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
 
     source = SourceMap(file)
     if "\x00" in text:
-        return None, source, [Issue(file, 0, 0, "error", "the file contains NUL bytes",
-                                    "is this really a text (YAML) file?")]
+        return None, source, [Issue(file, 0, 0, "error", _("the file contains NUL bytes"),
+                                    _("is this really a text (YAML) file?"), "nul")]
     surrogate = _SURROGATE.search(text)
     if surrogate:  # only possible in text handed over from Python, never in a UTF-8 file
         at = surrogate.start()
         return None, source, [Issue(file, text.count("\n", 0, at) + 1,
                                     at - (text.rfind("\n", 0, at) + 1) + 1, "error",
-                                    "the text contains a broken character (a lone surrogate)",
-                                    "the text was not decoded properly; read it as UTF-8")]
+                                    _("the text contains a broken character (a lone "
+                                      "surrogate)"),
+                                    _("the text was not decoded properly; read it as UTF-8"),
+                                    "surrogate")]
     deep = _too_deep(text, yaml)
     if deep is not None:  # checked before composing: libyaml's composer recurses in C
         return None, source, [Issue(file, deep[0], deep[1], "error",
-                                    f"the file nests deeper than {MAX_DEPTH} levels",
-                                    "a chain needs only a few levels: check the brackets")]
+                                    _("the file nests deeper than {depth} levels").format(
+                                        depth=MAX_DEPTH),
+                                    _("a chain needs only a few levels: check the brackets"),
+                                    "too-deep")]
     try:
         # libyaml's parser where PyYAML has it (about ten times faster); same nodes and marks
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -295,7 +303,8 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
     except yaml.YAMLError as exc:
         return None, source, [_yaml_issue(file, exc, text)]
     except RecursionError:
-        return None, source, [Issue(file, 0, 0, "error", "the file nests too deeply", None)]
+        return None, source, [Issue(file, 0, 0, "error", _("the file nests too deeply"), None,
+                                    "too-deep")]
     documents = [node for node in nodes if node is not None]
     if not documents:
         return None, source, [Issue(file, 1, 1, "error", _("the file is empty"),
@@ -304,12 +313,13 @@ def parse_yaml(text: str, file: str = "<text>") -> tuple[Any, SourceMap, list[Is
     if len(documents) > 1:
         mark = documents[1].start_mark
         return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
-                                    "the file holds more than one YAML document ('---')",
-                                    "put each chain in a file of its own")]
+                                    _("the file holds more than one YAML document ('---')"),
+                                    _("put each chain in a file of its own"), "documents")]
     try:
         data, issues = _to_python(documents[0], source, source_lines(text))
     except _YamlBudgetError as exc:
-        return None, source, [Issue(file, exc.line, exc.col, "error", str(exc), exc.hint)]
+        return None, source, [Issue(file, exc.line, exc.col, "error", str(exc), exc.hint,
+                                    exc.code)]
     if data is None:
         mark = documents[0].start_mark
         return None, source, [Issue(file, mark.line + 1, mark.column + 1, "error",
@@ -324,7 +334,7 @@ def read_text(path: Path) -> str:
     name = str(path)
     if "\x00" in name:
         raise ProzessketteError(Issue(name.replace("\x00", "\\0"), 0, 0, "error",
-                                      "the file name contains a NUL character"))
+                                      _("the file name contains a NUL character"), code="nul"))
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -333,23 +343,26 @@ def read_text(path: Path) -> str:
                                       code="no-file")) from None
     except OSError as exc:
         raise ProzessketteError(
-            Issue(name, 0, 0, "error", f"cannot read: {exc.strerror}")) from None
+            Issue(name, 0, 0, "error", _("cannot read: {reason}").format(reason=os_reason(exc)),
+                  code="cannot-read")) from None
     if path.is_dir():
         raise ProzessketteError(Issue(name, 0, 0, "error",
                                       _("this is a folder, not a chain file"),
                                       _("name a .yaml file"), code="not-a-file"))
     if not path.is_file():  # a pipe or a device could block or never end
-        raise ProzessketteError(Issue(name, 0, 0, "error", "this is not a regular file",
-                                      "name a .yaml file saved on disk"))
+        raise ProzessketteError(Issue(name, 0, 0, "error", _("this is not a regular file"),
+                                      _("name a .yaml file saved on disk"), "not-a-file"))
     if size > MAX_FILE_BYTES:
         raise ProzessketteError(Issue(name, 0, 0, "error",
-                                      f"the file is too large ({size:,} bytes; at most "
-                                      f"{MAX_FILE_BYTES:,})", "split it into several chains"))
+                                      _("the file is too large ({size:,} bytes; at most "
+                                        "{limit:,})").format(size=size, limit=MAX_FILE_BYTES),
+                                      _("split it into several chains"), "too-large"))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ProzessketteError(
-            Issue(name, 0, 0, "error", f"cannot read: {exc.strerror}")) from None
+            Issue(name, 0, 0, "error", _("cannot read: {reason}").format(reason=os_reason(exc)),
+                  code="cannot-read")) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -615,8 +628,8 @@ def build_chain(data: Any, source: SourceMap) -> Loaded:
     if not isinstance(data, dict):
         line, col = source.where(())
         return Loaded(None, [Issue(source.file, line or 1, col or 1, "error",
-                                   "a chain file must be a mapping of fields",
-                                   "start with `title: …`, then `actors:` and `steps:`",
+                                   _("a chain file must be a mapping of fields"),
+                                   _("start with `title: …`, then `actors:` and `steps:`"),
                                    "type")])
     chain = builder.build("Chain", data, ())
     if chain is None:

@@ -31,6 +31,7 @@ from prozesskette.export.bpmn import (
 from prozesskette.export.safe_xml import XmlDocument, parse_xml, read_source
 from prozesskette.graph import check_partial
 from prozesskette.loader import build_chain
+from prozesskette.messages import _
 from prozesskette.model import FIELDS, ID_RE, Chain
 from prozesskette.source import SourceMap
 
@@ -48,16 +49,30 @@ _KIND_OF_TAG = {"startEvent": "start", "endEvent": "end", "task": "task",
 _TASK_TAGS = {tag for tag, kind in _KIND_OF_TAG.items() if kind == "task"}
 # Elements that become a step although the chain format cannot say all they mean.
 _APPROXIMATED = {
-    "intermediateCatchEvent": ("task", "imported as a task; its event trigger is lost"),
-    "intermediateThrowEvent": ("task", "imported as a task; its event trigger is lost"),
-    "subProcess": ("task", "imported as one task; its content is not imported"),
-    "adHocSubProcess": ("task", "imported as one task; its content is not imported"),
-    "transaction": ("task", "imported as one task; its content is not imported"),
-    "callActivity": ("task", "imported as a task; the called process is not imported"),
-    "inclusiveGateway": ("decision", "imported as a decision (one branch only)"),
-    "complexGateway": ("decision", "imported as a decision (one branch only)"),
-    "eventBasedGateway": ("decision", "imported as a decision on the following events"),
+    "intermediateCatchEvent": "task", "intermediateThrowEvent": "task", "subProcess": "task",
+    "adHocSubProcess": "task", "transaction": "task", "callActivity": "task",
+    "inclusiveGateway": "decision", "complexGateway": "decision",
+    "eventBasedGateway": "decision",
 }
+
+
+def _approximated(local: str, element: str) -> str:
+    """What became of an element that is only approximated, in the reader's language."""
+    if local in ("intermediateCatchEvent", "intermediateThrowEvent"):
+        return _("{element} is imported as a task; its event trigger is lost").format(
+            element=element)
+    if local == "callActivity":
+        return _("{element} is imported as a task; the called process is not imported").format(
+            element=element)
+    if local == "eventBasedGateway":
+        return _("{element} is imported as a decision on the following events").format(
+            element=element)
+    if _APPROXIMATED[local] == "decision":
+        return _("{element} is imported as a decision (one branch only)").format(
+            element=element)
+    return _("{element} is imported as one task; its content is not imported").format(
+        element=element)
+
 # Elements read elsewhere or carrying nothing a chain needs.
 _QUIET = {"documentation", "extensionElements", "laneSet", "sequenceFlow", "group",
           "dataObject", "dataObjectReference", "auditing", "monitoring"}
@@ -181,9 +196,11 @@ def from_bpmn(source: str | bytes | os.PathLike[str], *,
     work = _Import(doc)
     if doc.root.tag != _B + "definitions":
         raise ProzessketteError(Issue(name, *doc.at(doc.root), "error",
-                                      f"this is not BPMN 2.0: the root element is "
-                                      f"'{_local(doc.root.tag)}', not bpmn:definitions",
-                                      f"BPMN 2.0 files use the namespace {BPMN_NS}",
+                                      _("this is not BPMN 2.0: the root element is '{root}', "
+                                        "not bpmn:definitions").format(
+                                          root=_local(doc.root.tag)),
+                                      _("BPMN 2.0 files use the namespace {namespace}").format(
+                                          namespace=BPMN_NS),
                                       "bpmn-root"))
     process, participant = _choose_process(work)
     chain_data = _map_process(work, process, participant)
@@ -205,17 +222,18 @@ def _choose_process(work: _Import) -> tuple[ET.Element, ET.Element | None]:
                     for p in c.findall(_B + "participant")]
     for collaboration in root.findall(_B + "collaboration"):
         for flow in collaboration.findall(_B + "messageFlow"):
-            work.warn(flow, f"{work.describe(flow)} is not imported: a chain has one pool, "
-                      "message flows between pools have no place in it",
-                      "model the hand-off as a sequence flow between lanes")
+            work.warn(flow, _("{element} is not imported: a chain has one pool, message flows "
+                              "between pools have no place in it").format(
+                                  element=work.describe(flow)),
+                      _("model the hand-off as a sequence flow between lanes"))
     candidates: list[tuple[ET.Element, ET.Element | None]] = [
         (processes[p.get("processRef")], p) for p in participants
         if p.get("processRef") in processes]
     candidates += [(p, None) for p in processes.values()
-                   if all(p is not chosen for chosen, _ in candidates)]
+                   if all(p is not chosen for chosen, _pool in candidates)]
     if not candidates:
         raise ProzessketteError(Issue(work.doc.file, *work.doc.at(root), "error",
-                                      "the file has no bpmn:process", code="bpmn-empty"))
+                                      _("the file has no bpmn:process"), code="bpmn-empty"))
 
     def has_nodes(process: ET.Element) -> bool:
         return any(_local(child.tag) in _KIND_OF_TAG or _local(child.tag) in _APPROXIMATED
@@ -227,9 +245,10 @@ def _choose_process(work: _Import) -> tuple[ET.Element, ET.Element | None]:
             shown = other_participant if other_participant is not None else other
             if other_participant is not None and not has_nodes(other):
                 continue  # an empty (collapsed) pool, e.g. an external partner: nothing lost
-            work.warn(shown, f"{work.describe(shown)} is not imported: only one pool "
-                      f"({process.get('id')}) becomes the chain",
-                      "import each pool's process separately, or merge them into lanes")
+            work.warn(shown, _("{element} is not imported: only one pool ({pool}) becomes "
+                               "the chain").format(element=work.describe(shown),
+                                                   pool=process.get("id")),
+                      _("import each pool's process separately, or merge them into lanes"))
     return process, participant
 
 
@@ -243,8 +262,9 @@ def _lanes(work: _Import, process: ET.Element) -> list[ET.Element]:
         children = [child for child_set in lane.findall(_B + "childLaneSet")
                     for child in child_set.findall(_B + "lane")]
         if children:
-            work.warn(lane, f"{work.describe(lane)} has lanes inside it: its inner lanes "
-                      "become the actors", code="bpmn-approximated")
+            work.warn(lane, _("{element} has lanes inside it: its inner lanes become the "
+                              "actors").format(element=work.describe(lane)),
+                      code="bpmn-approximated")
             pending[0:0] = children
         else:
             leaves.append(lane)
@@ -262,8 +282,8 @@ def _map_process(work: _Import, process: ET.Element,
     if title is None:
         title = "Prozess"
         work.warn(participant if participant is not None else process,
-                  "the pool has no name: the chain is called 'Prozess'",
-                  "give the chain a title", "note", "bpmn-guess")
+                  _("the pool has no name: the chain is called '{title}'").format(title=title),
+                  _("give the chain a title"), "note", "bpmn-guess")
     data: dict[str, Any] = {
         "title": title,
         "region": _translated(settings.get("region"), texts.get("region")),
@@ -283,8 +303,8 @@ def _map_process(work: _Import, process: ET.Element,
         name = _translated(_clean(lane.get("name")), texts.get("name"))
         if name is None:
             name = actor_id
-            work.warn(lane, f"{work.describe(lane)} has no name: the actor is called "
-                      f"'{actor_id}'", None, "note", "bpmn-guess")
+            work.warn(lane, _("{element} has no name: the actor is called '{actor}'").format(
+                element=work.describe(lane), actor=actor_id), None, "note", "bpmn-guess")
         extra = _pk_one(lane, "actor")
         work.locate(("actors", len(actors)), lane)
         actors.append({"id": actor_id, "name": name,
@@ -302,8 +322,9 @@ def _map_process(work: _Import, process: ET.Element,
         actor_id = work.ids.make("actor", (participant if participant is not None
                                            else process).get("id", "prozess"), "")
         actors.append({"id": actor_id, "name": title})
-        work.warn(process, f"the process has no lanes: all steps go to one actor, "
-                  f"'{actor_id}'", "add lanes for the actors in the modelling tool",
+        work.warn(process, _("the process has no lanes: all steps go to one actor, "
+                             "'{actor}'").format(actor=actor_id),
+                  _("add lanes for the actors in the modelling tool"),
                   code="bpmn-approximated")
     data["actors"] = actors
 
@@ -336,8 +357,9 @@ def _map_phases(work: _Import,
             _clean(value.get("value")), _element_texts(value).get("title")) or phase_id})
     for group in process.iter(_B + "group"):
         if group.get("categoryValueRef") not in phase_of_value:
-            work.warn(group, f"{work.describe(group)} is not imported: it names no category "
-                      "value, so it is no phase", "give the group a name (category value)")
+            work.warn(group, _("{element} is not imported: it names no category value, so it "
+                               "is no phase").format(element=work.describe(group)),
+                      _("give the group a name (category value)"))
     return phases, phase_of_value
 
 
@@ -367,13 +389,14 @@ def _map_steps(work: _Import, process: ET.Element, lane_of: dict[str, str],
         local = _local(element.tag)
         element_id = element.get("id", "")
         if not element.tag.startswith(_B):
-            work.warn(element, f"{element.tag} '{element_id}' is not BPMN and not imported")
+            work.warn(element, _("{tag} '{id}' is not BPMN and not imported").format(
+                tag=element.tag, id=element_id))
             reported.add(element_id)
             continue
         if local in _KIND_OF_TAG or local in _APPROXIMATED:
             if local in _APPROXIMATED:
-                kind, why = _APPROXIMATED[local]
-                work.warn(element, f"{work.describe(element)} {why}",
+                kind = _APPROXIMATED[local]
+                work.warn(element, _approximated(local, work.describe(element)),
                           code="bpmn-approximated")
             else:
                 kind = _KIND_OF_TAG[local]
@@ -388,19 +411,22 @@ def _map_steps(work: _Import, process: ET.Element, lane_of: dict[str, str],
             step_of[element_id] = step
         elif local == "parallelGateway":
             bridged.add(element_id)
-            work.warn(element, f"{work.describe(element)} is not imported: its incoming flows "
-                      "lead straight on to its outgoing ones (a step with several 'next' "
-                      "steps runs them side by side)", code="bpmn-approximated")
+            work.warn(element, _("{element} is not imported: its incoming flows lead straight "
+                                 "on to its outgoing ones (a step with several 'next' steps "
+                                 "runs them side by side)").format(
+                                     element=work.describe(element)),
+                      code="bpmn-approximated")
         elif local not in _QUIET:
-            hint = ("its outgoing flows are dropped too; model the exception as a decision"
+            hint = (_("its outgoing flows are dropped too; model the exception as a decision")
                     if local == "boundaryEvent" else None)
-            work.warn(element, f"{work.describe(element)} is not imported: the chain format "
-                      "has no such element", hint)
+            work.warn(element, _("{element} is not imported: the chain format has no such "
+                                 "element").format(element=work.describe(element)), hint)
             reported.add(element_id)
     for element in process.findall(_B + "dataObjectReference"):
         if element.get("id") not in document_refs:
-            work.warn(element, f"{work.describe(element)} is not imported: only a data object "
-                      "that a task puts out makes the task a document step")
+            work.warn(element, _("{element} is not imported: only a data object that a task "
+                                 "puts out makes the task a document step").format(
+                                     element=work.describe(element)))
     _map_flows(work, process, step_of, bridged, reported, steps)
     for step in steps:
         if not step["next"]:
@@ -416,8 +442,8 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
     title = _translated(_clean(element.get("name")), texts.get("title"))
     if title is None:
         title = _FALLBACK_TITLE.get(kind, step_id)
-        work.warn(element, f"{work.describe(element)} has no name: its title is '{title}'",
-                  None, "note", "bpmn-guess")
+        work.warn(element, _("{element} has no name: its title is '{title}'").format(
+            element=work.describe(element), title=title), None, "note", "bpmn-guess")
     extra = _pk_one(element, "step")
     lane_actor = lane_of.get(element_id, only_actor)
     actor: str | None = lane_actor
@@ -429,15 +455,18 @@ def _step(work: _Import, element: ET.Element, kind: str, lane_of: dict[str, str]
             actors = [lane_actor, *(a for a in actors if a != lane_actor)]
         actor = None
     elif lane_actor is None:
-        work.warn(element, f"{work.describe(element)} lies in no lane: it has no actor",
-                  "put it into the lane of the actor responsible for it")
+        work.warn(element, _("{element} lies in no lane: it has no actor").format(
+            element=work.describe(element)), _("put it into the lane of the actor responsible "
+                                               "for it"))
     phase = extra.get("phase")
     if phase is None:
         refs = [(ref.text or "").strip() for ref in element.findall(_B + "categoryValueRef")]
         phases = [phase_of_value[ref] for ref in refs if ref in phase_of_value]
         if len(phases) > 1:
-            work.warn(element, f"{work.describe(element)} belongs to several phases; it goes "
-                      f"into the first, '{phases[0]}'", code="bpmn-approximated")
+            work.warn(element, _("{element} belongs to several phases; it goes into the "
+                                 "first, '{phase}'").format(element=work.describe(element),
+                                                            phase=phases[0]),
+                      code="bpmn-approximated")
         phase = phases[0] if phases else None
     return {"id": step_id, "title": title,
             "description": _translated(_documentation(element), texts.get("description")),
@@ -454,11 +483,12 @@ def _map_flows(work: _Import, process: ET.Element, step_of: dict[str, dict[str, 
         condition = flow.find(_B + "conditionExpression")
         if label is None and condition is not None and _clean("".join(condition.itertext())):
             label = _clean("".join(condition.itertext()))
-            work.warn(flow, f"{work.describe(flow)} has a condition but no name: the "
-                      "condition becomes its label", None, "note", "bpmn-guess")
+            work.warn(flow, _("{element} has a condition but no name: the condition becomes "
+                              "its label").format(element=work.describe(flow)),
+                      None, "note", "bpmn-guess")
         flows.append((flow, flow.get("sourceRef", ""), flow.get("targetRef", ""), label))
     leaving: dict[str, list[tuple[str, Translated | None]]] = {}
-    for _, source, target, label in flows:
+    for _flow, source, target, label in flows:
         leaving.setdefault(source, []).append((target, label))
 
     def ends(target: str, label: Translated | None,
@@ -479,7 +509,7 @@ def _map_flows(work: _Import, process: ET.Element, step_of: dict[str, dict[str, 
             continue  # followed from the flows into the gateway
         known = source in step_of
         arrivals = ends(target, label, frozenset())
-        if known and arrivals and all(end in step_of for end, _ in arrivals):
+        if known and arrivals and all(end in step_of for end, _label in arrivals):
             step = step_of[source]
             for end, end_label in arrivals:
                 transition = {"to": step_of[end]["id"], "label": end_label}
@@ -490,9 +520,10 @@ def _map_flows(work: _Import, process: ET.Element, step_of: dict[str, dict[str, 
             continue
         if source in reported or target in reported:
             continue
-        missing = next((end for end, _ in arrivals if end not in step_of), target) if known \
+        missing = next((end for end, _label in arrivals if end not in step_of), target) if known \
             else source
-        work.warn(flow, f"{work.describe(flow)} is not imported: '{missing}' is not a step")
+        work.warn(flow, _("{element} is not imported: '{missing}' is not a step").format(
+            element=work.describe(flow), missing=missing))
 
 
 # --- YAML ------------------------------------------------------------------------------------

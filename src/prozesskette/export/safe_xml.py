@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from prozesskette.errors import Issue, ProzessketteError
+from prozesskette.messages import _
+from prozesskette.output import os_reason
 
 MAX_BPMN_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 200
@@ -49,17 +51,19 @@ def read_source(source: str | bytes | os.PathLike[str],
         try:
             size = path.stat().st_size
             if path.is_dir():
-                raise ProzessketteError(Issue(name, 0, 0, "error", "this is a folder, not a "
-                                              "BPMN file", "name a .bpmn file"))
+                raise ProzessketteError(Issue(name, 0, 0, "error",
+                                              _("this is a folder, not a BPMN file"),
+                                              _("name a .bpmn file"), "not-a-file"))
             if size > MAX_BPMN_BYTES:
                 raise ProzessketteError(_too_large(name, size))
             data = path.read_bytes()
         except FileNotFoundError:
-            raise ProzessketteError(Issue(name, 0, 0, "error", "no such file",
-                                          "check the file name and folder")) from None
+            raise ProzessketteError(Issue(name, 0, 0, "error", _("no such file"),
+                                          _("check the file name and folder"),
+                                          "no-file")) from None
         except OSError as exc:
-            raise ProzessketteError(Issue(name, 0, 0, "error",
-                                          f"cannot read: {exc.strerror}")) from None
+            raise ProzessketteError(Issue(name, 0, 0, "error", _("cannot read: {reason}").format(
+                reason=os_reason(exc)), code="cannot-read")) from None
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_BPMN_BYTES:
         raise ProzessketteError(_too_large(name, size))
@@ -67,8 +71,9 @@ def read_source(source: str | bytes | os.PathLike[str],
 
 
 def _too_large(name: str, size: int) -> Issue:
-    return Issue(name, 0, 0, "error", f"the file is too large ({size:,} bytes; at most "
-                 f"{MAX_BPMN_BYTES:,})", code="bpmn-size")
+    return Issue(name, 0, 0, "error", _("the file is too large ({size:,} bytes; at most "
+                                        "{limit:,})").format(size=size, limit=MAX_BPMN_BYTES),
+                 code="bpmn-size")
 
 
 def parse_xml(data: bytes | str, name: str) -> XmlDocument:
@@ -85,9 +90,11 @@ def parse_xml(data: bytes | str, name: str) -> XmlDocument:
             line = probe.count("\n", 0, offset) + 1
             col = offset - (probe.rfind("\n", 0, offset) + 1) + 1
             raise ProzessketteError(Issue(
-                name, line, col, "error", f"the file contains {marker}: documents with a DTD "
-                "or entity declarations are refused", "BPMN files need neither; export the "
-                "file again from the modelling tool", "bpmn-unsafe"))
+                name, line, col, "error",
+                _("the file contains {marker}: documents with a DTD or entity declarations are "
+                  "refused").format(marker=marker),
+                _("BPMN files need neither; export the file again from the modelling tool"),
+                "bpmn-unsafe"))
 
     parser = expat.ParserCreate(namespace_separator=" ")
     builder = ET.TreeBuilder()
@@ -101,7 +108,8 @@ def parse_xml(data: bytes | str, name: str) -> XmlDocument:
     def start(raw: str, attrs: dict[str, str]) -> None:
         depth[0] += 1
         if depth[0] > MAX_DEPTH:
-            raise _Refused(f"the XML nests deeper than {MAX_DEPTH} levels")
+            raise _Refused(_("the XML nests deeper than {depth} levels").format(
+                depth=MAX_DEPTH))
         element = builder.start(tag(raw), {tag(key): value for key, value in attrs.items()})
         positions[element] = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
 
@@ -110,7 +118,7 @@ def parse_xml(data: bytes | str, name: str) -> XmlDocument:
         builder.end(tag(raw))
 
     def refuse(*_args: Any) -> NoReturn:
-        raise _Refused("documents with a DTD or entity declarations are refused")
+        raise _Refused(_("documents with a DTD or entity declarations are refused"))
 
     parser.buffer_text = True
     parser.StartElementHandler = start
@@ -130,6 +138,31 @@ def parse_xml(data: bytes | str, name: str) -> XmlDocument:
                                       code="bpmn-unsafe")) from None
     except expat.ExpatError as exc:
         raise ProzessketteError(Issue(name, exc.lineno, exc.offset + 1, "error",
-                                      f"not well-formed XML: {expat.errors.messages[exc.code]}",
-                                      "is this really a BPMN file?", "xml")) from None
+                                      _("not well-formed XML: {reason}").format(
+                                          reason=_expat_reason(exc.code)),
+                                      _("is this really a BPMN file?"), "xml")) from None
     return XmlDocument(root, name, positions)
+
+
+def _expat_reason(code: int) -> str:
+    """What expat found wrong, in the reader's language (its own words for the rare cases)."""
+    from xml.parsers import expat
+
+    english: str = expat.errors.messages[code]
+    reasons = {
+        expat.errors.XML_ERROR_SYNTAX: _("syntax error"),
+        expat.errors.XML_ERROR_NO_ELEMENTS: _("no element found"),
+        expat.errors.XML_ERROR_INVALID_TOKEN: _("not well-formed (invalid token)"),
+        expat.errors.XML_ERROR_UNCLOSED_TOKEN: _("unclosed token"),
+        expat.errors.XML_ERROR_PARTIAL_CHAR: _("partial character"),
+        expat.errors.XML_ERROR_TAG_MISMATCH: _("mismatched tag"),
+        expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE: _("duplicate attribute"),
+        expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: _("junk after document element"),
+        expat.errors.XML_ERROR_UNDEFINED_ENTITY: _("undefined entity"),
+        expat.errors.XML_ERROR_UNKNOWN_ENCODING: _("unknown encoding"),
+        expat.errors.XML_ERROR_INCORRECT_ENCODING: _("encoding specified in XML declaration "
+                                                     "is incorrect"),
+        expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION: _("unclosed CDATA section"),
+        expat.errors.XML_ERROR_UNBOUND_PREFIX: _("unbound prefix"),
+    }
+    return reasons.get(english, english)

@@ -28,6 +28,7 @@ from prozesskette.export.tables import (
     slug,
     split_header,
 )
+from prozesskette.messages import _
 from prozesskette.model import FIELDS
 from prozesskette.source import DataPath
 
@@ -135,8 +136,8 @@ class Table:
                 votes[header_language] += 1
             taken = self.main if language is None else self.translated.get(key, {})
             if (key if language is None else language) in taken:
-                self.sink.error(where, f"the column '{header}' appears twice",
-                                "delete or rename one of them", "sheet-column-twice")
+                self.sink.error(where, _("the column '{header}' appears twice").format(
+                    header=header), _("delete or rename one of them"), "sheet-column-twice")
             elif language is None:
                 self.main[key] = column
             else:
@@ -144,17 +145,19 @@ class Table:
         self.language = "en" if votes["en"] > votes["de"] else "de"
         known = ", ".join(c.header(self.language) for c in self.spec.columns)
         for where, header in unknown:
-            self.sink.issue(where, "warning", f"the column '{header}' is not read",
-                            f"the columns of this table: {known}", "sheet-column")
+            self.sink.issue(where, "warning",
+                            _("the column '{header}' is not read").format(header=header),
+                            _("the columns of this table: {columns}").format(columns=known),
+                            "sheet-column")
         width = len(headers)
         for row, cells in self.rows:
             beyond = next((column for column, cell in enumerate(cells[width:], start=width + 1)
                            if cell is not None), None)
             if beyond is not None:
-                self.sink.issue(self.at(row, beyond), "warning", "this cell has no header: it "
-                                "is not read", "in a CSV file, put a cell that holds the "
-                                "separator in quotes (a spreadsheet program does so)",
-                                "sheet-no-header")
+                self.sink.issue(self.at(row, beyond), "warning",
+                                _("this cell has no header: it is not read"),
+                                _("in a CSV file, put a cell that holds the separator in "
+                                  "quotes (a spreadsheet program does so)"), "sheet-no-header")
 
     def header(self, key: str) -> str:
         return next(c for c in self.spec.columns if c.key == key).header(self.language)
@@ -231,11 +234,57 @@ class _Names:
             ([item.get(self.name_key)] if isinstance(item.get(self.name_key), str) else [])]
         guess = did_you_mean(value, names) or did_you_mean(value.casefold(), [
             name.casefold() for name in names])
-        hint = f"did you mean '{guess}'?" if guess else (
-            f"write one of the ids of the {self.noun}s' sheet" if self.items else
-            f"add the {self.noun} to its sheet first")
-        sink.error(at, f"unknown {self.noun} '{value}'", hint, f"unknown-{self.noun}")
+        words = _noun_words(self.noun)
+        hint = _("did you mean '{guess}'?").format(guess=guess) if guess else (
+            words["ids"] if self.items else words["add"])
+        sink.error(at, words["unknown"].format(value=value), hint, f"unknown-{self.noun}")
         return None
+
+
+def _noun_words(noun: str) -> dict[str, str]:
+    """The messages about an actor, phase, service, contact or step, in the reader's language:
+    one whole sentence per noun (German nouns have genders, and their articles differ)."""
+    if noun == "actor":
+        return {"unknown": _("unknown actor '{value}'"),
+                "ids": _("write one of the ids of the actors' sheet"),
+                "add": _("add the actor to its sheet first"),
+                "empty": _("'{header}' is empty: every actor needs one"),
+                "name": _("write the actor's name"),
+                "no-id": _("the actor has no id: it is '{id}'"),
+                "duplicate": _("duplicate actor id '{id}'"),
+                "same-id": _("the same id is in {cell}; give each actor its own id"),
+                "id-column": _("the table has no column '{column}': each actor's id is made "
+                               "from its name")}
+    if noun == "phase":
+        return {"unknown": _("unknown phase '{value}'"),
+                "ids": _("write one of the ids of the phases' sheet"),
+                "add": _("add the phase to its sheet first"),
+                "empty": _("'{header}' is empty: every phase needs one"),
+                "name": _("write the phase's title"),
+                "no-id": _("the phase has no id: it is '{id}'"),
+                "duplicate": _("duplicate phase id '{id}'"),
+                "same-id": _("the same id is in {cell}; give each phase its own id"),
+                "id-column": _("the table has no column '{column}': each phase's id is made "
+                               "from its name")}
+    if noun == "service":
+        return {"unknown": _("unknown service '{value}'"),
+                "ids": _("write one of the ids of the services' sheet"),
+                "add": _("add the service to its sheet first"),
+                "empty": _("'{header}' is empty: every service needs one"),
+                "name": _("write the service's title"),
+                "no-id": _("the service has no id: it is '{id}'"),
+                "duplicate": _("duplicate service id '{id}'"),
+                "same-id": _("the same id is in {cell}; give each service its own id"),
+                "id-column": _("the table has no column '{column}': each service's id is made "
+                               "from its name")}
+    if noun == "contact":
+        return {"empty": _("'{header}' is empty: every contact needs one")}
+    return {"empty": _("'{header}' is empty: every step needs one"),
+            "no-id": _("the step has no id: it is '{id}'"),
+            "duplicate": _("duplicate step id '{id}'"),
+            "same-id": _("the same id is in {cell}; give each step its own id"),
+            "id-column": _("the table has no column '{column}': each step's id is made from "
+                           "its name")}
 
 
 def _kind_words() -> dict[str, str]:
@@ -289,10 +338,11 @@ class Builder:
                 label = table.value(cells, "field")
                 key = labels.get(label.casefold()) if label else None
                 if key is None:
+                    rows = ", ".join(pair[0 if table.language == "de" else 1]
+                                     for pair in CHAIN_ROWS.values())
                     self.sink.issue(table.at(row, table.column("field")), "warning",
-                                    f"the row '{label}' is not read", "the rows: " + ", ".join(
-                                        pair[0 if table.language == "de" else 1]
-                                        for pair in CHAIN_ROWS.values()), "sheet-row")
+                                    _("the row '{label}' is not read").format(label=label),
+                                    _("the rows: {rows}").format(rows=rows), "sheet-row")
                     continue
                 found.append((key, row, cells))
             language = next((table.value(cells, "value") for key, _, cells in found
@@ -311,10 +361,11 @@ class Builder:
         if data.get("title") is None:
             data["title"] = self.title
             if self.title_from_name:
-                hint = "give it a 'Titel' row in a sheet 'Kette'" if self.tables["steps"].grid.\
-                    name is not None else "give the file a first line 'Titel: …'"
-                self.sink.issue((0, 0), "note", f"the chain's title is the file name: "
-                                f"'{self.title}'", hint, "sheet-title")
+                hint = _("give it a 'Titel' row in a sheet 'Kette'") if self.tables["steps"].\
+                    grid.name is not None else _("give the file a first line 'Titel: …'")
+                self.sink.issue((0, 0), "note", _("the chain's title is the file name: "
+                                                  "'{title}'").format(title=self.title),
+                                hint, "sheet-title")
         return data
 
     def _date(self, value: str, where: Position, header: str, label: str, *,
@@ -327,10 +378,11 @@ class Builder:
             date = iso_date(value)
             if date is not None and (short or len(date) == 10):
                 return date
-        example = "2026-11" if short else "2026-11-30"
-        self.sink.error(where, f"{label} '{value}' is not a valid date",
-                        f"write it as {'YYYY-MM or ' if short else ''}YYYY-MM-DD, e.g. "
-                        f"{example}", "sheet-date")
+        hint = _("write it as YYYY-MM or YYYY-MM-DD, e.g. {example}").format(
+            example="2026-11") if short else _("write it as YYYY-MM-DD, e.g. {example}").format(
+            example="2026-11-30")
+        self.sink.error(where, _("{label} '{value}' is not a valid date").format(
+            label=label, value=value), hint, "sheet-date")
         return None
 
     # --- actors, phases, services, contacts ------------------------------------------------
@@ -356,7 +408,7 @@ class Builder:
 
     def _empty(self, table: Table, row: int, key: str, noun: str, hint: str) -> None:
         self.sink.error(table.at(row, table.column(key)),
-                        f"'{table.header(key)}' is empty: every {noun} needs one", hint,
+                        _noun_words(noun)["empty"].format(header=table.header(key)), hint,
                         "sheet-empty")
 
     def _give_id(self, table: Table, row: int, item: dict[str, Any], name: Any, noun: str,
@@ -368,20 +420,21 @@ class Builder:
                 if isinstance(name, dict) else ""
             item["id"] = _unique(slug(text), set(taken))
             if "id" in table.main:  # else one note for the table says so
-                self.sink.issue(where, "note", f"the {noun} has no id: it is "
-                                f"'{item['id']}'", None, "sheet-id")
+                self.sink.issue(where, "note", _noun_words(noun)["no-id"].format(
+                    id=item["id"]), None, "sheet-id")
             self.sink.positions[(*path, "id")] = where
         elif item["id"] in taken:
-            self.sink.error(where, f"duplicate {noun} id '{item['id']}'",
-                            f"the same id is in {self.cell_name(taken[item['id']])}; give "
-                            f"each {noun} its own id", "duplicate-id")
+            words = _noun_words(noun)
+            self.sink.error(where, words["duplicate"].format(id=item["id"]),
+                            words["same-id"].format(cell=self.cell_name(taken[item["id"]])),
+                            "duplicate-id")
             return
         taken[item["id"]] = where
 
     def _no_id_column(self, table: Table, noun: str) -> None:
         if "id" not in table.main and table.rows:
-            self.sink.issue(table.at(table.header_row, 1), "note", f"the table has no column "
-                            f"'{table.header('id')}': each {noun}'s id is made from its name",
+            self.sink.issue(table.at(table.header_row, 1), "note",
+                            _noun_words(noun)["id-column"].format(column=table.header("id")),
                             None, "sheet-id")
 
     def cell_name(self, at: Position) -> str:
@@ -405,7 +458,7 @@ class Builder:
             item = self._record(table, row, cells, model, own, path)
             name = item.get(name_key)
             if name is None:
-                self._empty(table, row, name_key, noun, f"write the {noun}'s {name_key}")
+                self._empty(table, row, name_key, noun, _noun_words(noun)["name"])
                 item[name_key] = item.get("id") or noun
             self._give_id(table, row, item, item[name_key], noun, taken, path)
             items.append(item)
@@ -419,8 +472,8 @@ class Builder:
             value = table.value(cells, "actor")
             where = table.at(row, table.column("actor"))
             if value is None:
-                self._empty(table, row, "actor", "contact", "write the id of the contact's "
-                            "actor")
+                self._empty(table, row, "actor", "contact",
+                            _("write the id of the contact's actor"))
                 continue
             actor_id = actors.resolve(value, where, self.sink)
             if actor_id is None:
@@ -430,7 +483,7 @@ class Builder:
             path: DataPath = ("actors", index, "contacts", len(contacts))
             item = self._record(table, row, cells, "Contact", own, path)
             if item.get("name") is None:
-                self._empty(table, row, "name", "contact", "write the contact's name")
+                self._empty(table, row, "name", "contact", _("write the contact's name"))
                 item["name"] = "?"
             contacts.append(item)
 
@@ -440,10 +493,12 @@ class Builder:
         table = self.tables["steps"]
         self.sink.positions[("steps",)] = table.at(table.header_row, 1)
         if "title" not in table.main:
-            self.sink.error(table.at(table.header_row, 1), "the steps table has no column "
-                            f"'{table.header('title')}'", "the first row holds the headers: "
-                            + ", ".join(c.header(table.language) for c in table.spec.columns),
-                            "sheet-no-column")
+            headers = ", ".join(c.header(table.language) for c in table.spec.columns)
+            self.sink.error(table.at(table.header_row, 1),
+                            _("the steps table has no column '{column}'").format(
+                                column=table.header("title")),
+                            _("the first row holds the headers: {headers}").format(
+                                headers=headers), "sheet-no-column")
             return []
         steps: list[dict[str, Any]] = []
         taken: dict[str, Position] = {}
@@ -454,7 +509,7 @@ class Builder:
                                 frozenset({"kind", "actor", "actors", "phase", "service",
                                            "next"}))
             if step.get("title") is None:
-                self._empty(table, row, "title", "step", "write what happens in this step")
+                self._empty(table, row, "title", "step", _("write what happens in this step"))
                 step["title"] = step.get("id") or "?"
             self._give_id(table, row, step, step["title"], "step", taken, path)
             steps.append(step)
@@ -471,8 +526,9 @@ class Builder:
                 if step["kind"] is None:
                     words = ", ".join(pair[0 if table.language == "de" else 1]
                                       for pair in KIND_WORDS.values())
-                    self.sink.error(where, f"'{kind}' is no kind of step",
-                                    f"write one of: {words}", "sheet-kind")
+                    self.sink.error(where, _("'{kind}' is no kind of step").format(kind=kind),
+                                    _("write one of: {words}").format(words=words),
+                                    "sheet-kind")
             self._responsible(table, row, cells, step, path, names["actors"])
             for key in ("phase", "service"):
                 value = table.value(cells, key)
@@ -484,7 +540,8 @@ class Builder:
         phases = [item["id"] for item in names["phases"].items]
         for index, (row, _cells) in enumerate(table.rows):
             if phases and not steps[index].get("phase") and "phase" in table.main:
-                self._empty(table, row, "phase", "step", "choose one of: " + ", ".join(phases))
+                self._empty(table, row, "phase", "step", _("choose one of: {choices}").format(
+                    choices=", ".join(phases)))
         return steps
 
     def _responsible(self, table: Table, row: int, cells: tuple[str | None, ...],
@@ -497,8 +554,8 @@ class Builder:
             found.append(actors.resolve(lead, where, self.sink))
             self.sink.positions[(*path, "actors", 0)] = where
         elif co is None:
-            self._empty(table, row, "actor", "step", "write the id of the actor responsible "
-                        "for it")
+            self._empty(table, row, "actor", "step",
+                        _("write the id of the actor responsible for it"))
             return
         for value in _LIST_SPLIT.split(co or ""):
             if value:
@@ -531,10 +588,11 @@ class Builder:
             for target, label in self._targets(translated, at, ids, titles):
                 transition = next((t for t in transitions if t["to"] == target), None)
                 if transition is None:
-                    self.sink.error(at, f"'{target}' is not among the next steps in "
-                                    f"'{table.header('next')}'", "name the same steps in the "
-                                    "same order; only the labels are translated",
-                                    "sheet-next-translation")
+                    self.sink.error(at, _("'{target}' is not among the next steps in "
+                                          "'{column}'").format(target=target,
+                                                               column=table.header("next")),
+                                    _("name the same steps in the same order; only the labels "
+                                      "are translated"), "sheet-next-translation")
                 elif label is not None:
                     main = transition["label"]
                     labels = main if isinstance(main, dict) else (
@@ -552,9 +610,9 @@ class Builder:
             match = _NEXT_ITEMS.match(text, position)
             if match is None or match.end() == position or not match["to"].strip():
                 rest = text[position:].split(";")[0]
-                self.sink.error(where, f"cannot read '{rest}' as a next step",
-                                "write the next steps as 'pruefung [ja]; kurs [nein]': step "
-                                "ids (or titles), each label in brackets", "sheet-next")
+                self.sink.error(where, _("cannot read '{text}' as a next step").format(
+                    text=rest), _("write the next steps as 'pruefung [ja]; kurs [nein]': step "
+                                  "ids (or titles), each label in brackets"), "sheet-next")
                 return found
             matches.append(match)
             position = match.end()
@@ -566,9 +624,9 @@ class Builder:
                 target = titles.get(target.casefold(), target)
             if target not in ids:
                 guess = did_you_mean(target, ids) or did_you_mean(target, list(titles))
-                self.sink.error(where, f"unknown step '{match['to']}'",
-                                f"did you mean '{guess}'?" if guess else
-                                "write the id (or title) of a step in this table",
+                self.sink.error(where, _("unknown step '{value}'").format(value=match["to"]),
+                                _("did you mean '{guess}'?").format(guess=guess) if guess else
+                                _("write the id (or title) of a step in this table"),
                                 "unknown-step")
                 continue
             found.append((target, label))

@@ -40,8 +40,9 @@ from prozesskette.export.sheet_rows import (
 from prozesskette.export.tables import TableName, require_openpyxl, sheet_hint
 from prozesskette.graph import check_loaded
 from prozesskette.loader import build_chain
+from prozesskette.messages import _
 from prozesskette.model import Chain
-from prozesskette.output import write_atomic
+from prozesskette.output import os_reason, write_atomic
 from prozesskette.source import SourceMap
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
@@ -79,11 +80,15 @@ def read_sheet(source: str | os.PathLike[str]) -> SheetImport:
     try:
         size = path.stat().st_size
         if size > MAX_SHEET_BYTES:
-            return _failed(name, f"the file is too large ({size:,} bytes; at most "
-                           f"{MAX_SHEET_BYTES:,})", "split it into smaller tables")
+            return _failed(name, _("the file is too large ({size:,} bytes; at most "
+                                   "{limit:,})").format(size=size, limit=MAX_SHEET_BYTES),
+                           _("split it into smaller tables"))
         data = path.read_bytes()
+    except FileNotFoundError:
+        return _failed(name, _("no such file"), _("check the file name and folder"))
     except OSError as exc:
-        return _failed(name, f"cannot read the file: {exc.strerror}", "check the path")
+        return _failed(name, _("cannot read the file: {reason}").format(reason=os_reason(exc)),
+                       _("check the path"))
     reader = _Reader(name)
     title: str | None = None
     if path.suffix.lower() == ".csv":
@@ -130,9 +135,10 @@ def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a file that is no workbook
         reader.issues.append(Issue(reader.file, 0, 0, "error",
-                                   f"this is not an XLSX workbook ({type(exc).__name__})",
-                                   "save it from the spreadsheet program as .xlsx, or as "
-                                   ".csv", "sheet-read"))
+                                   _("this is not an XLSX workbook ({kind})").format(
+                                       kind=type(exc).__name__),
+                                   _("save it from the spreadsheet program as .xlsx, or as "
+                                     ".csv"), "sheet-read"))
         return None
     grids: list[Grid] = []
     try:
@@ -144,8 +150,8 @@ def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
                 for column, cell in enumerate(row[:SHEET_STRIDE - 1], start=1):
                     if getattr(cell, "data_type", None) == "f":
                         reader.error((row_number, number * SHEET_STRIDE + column),
-                                     "the cell holds a formula, which is not read",
-                                     "write the text or id itself", "sheet-formula")
+                                     _("the cell holds a formula, which is not read"),
+                                     _("write the text or id itself"), "sheet-formula")
                         cells.append(None)
                         continue
                     cells.append(_cell_text(getattr(cell, "value", None)))
@@ -154,9 +160,10 @@ def _xlsx_grids(reader: _Reader, data: bytes) -> list[Grid] | None:
             grids.append(Grid(sheet.title, number, tuple(rows)))
     except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError) as exc:
         # a damaged sheet inside a readable zip (ElementTree's ParseError is a SyntaxError)
-        reader.issues.append(Issue(reader.file, 0, 0, "error", "the workbook is damaged: "
-                                   f"{type(exc).__name__} while reading its sheets",
-                                   "open it in the spreadsheet program and save it again",
+        reader.issues.append(Issue(reader.file, 0, 0, "error",
+                                   _("the workbook is damaged: {kind} while reading its "
+                                     "sheets").format(kind=type(exc).__name__),
+                                   _("open it in the spreadsheet program and save it again"),
                                    "sheet-read"))
         return None
     finally:
@@ -171,8 +178,8 @@ def _csv_grid(reader: _Reader, data: bytes) -> tuple[list[Grid], str | None]:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         reader.issues.append(Issue(reader.file, 0, 0, "warning",
-                                   "saved as Windows-1252; read as such",
-                                   "save as UTF-8 to be sure", "csv-encoding"))
+                                   _("saved as Windows-1252; read as such"),
+                                   _("save as UTF-8 to be sure"), "csv-encoding"))
     lines = text.splitlines()
     offset = 0
     title: str | None = None
@@ -210,9 +217,9 @@ class _Reader(Collector):
             steps = next((grid for grid in grids if table_of(grid) is None and grid.rows), None)
             if steps is None:
                 sheets = ", ".join(repr(grid.name) for grid in grids)
-                self.error((0, 0), f"no steps table: none of the sheets ({sheets}) is called "
-                           "'Schritte' or 'Steps'", "name the sheet of the steps 'Schritte'",
-                           "sheet-no-steps")
+                self.error((0, 0), _("no steps table: none of the sheets ({sheets}) is called "
+                                     "'Schritte' or 'Steps'").format(sheets=sheets),
+                           _("name the sheet of the steps 'Schritte'"), "sheet-no-steps")
                 return SheetImport(None, tuple(self.issues))
             tables["steps"] = steps
         return self.finish(Builder(self, tables, title, title_from_name).build())
@@ -256,7 +263,8 @@ def import_sheet(source: str, output: str | None, out: TextIO, err: TextIO) -> i
             err.write(issue.format() + "\n")
     if result.chain is None:
         warnings = sum(issue.severity == "warning" for issue in result.issues)
-        err.write(f"{source}: {len(result.errors)} error(s), {warnings} warning(s)\n")
+        err.write(_("{file}: {errors} error(s), {warnings} warning(s)").format(
+            file=source, errors=len(result.errors), warnings=warnings) + "\n")
         return 1
     text = chain_to_yaml(result.chain)
     if output is None:

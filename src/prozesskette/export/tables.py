@@ -18,6 +18,7 @@ from typing import Any, Literal
 from prozesskette.analysis import Role, analyse
 from prozesskette.errors import Issue, ProzessketteError
 from prozesskette.i18n import languages
+from prozesskette.messages import _
 from prozesskette.model import FIELDS, Chain, StepKind, Text
 
 HeaderLanguage = Literal["de", "en"]
@@ -145,9 +146,10 @@ def require_openpyxl(file: str) -> None:
     try:
         import openpyxl  # noqa: F401  (only whether it is there)
     except ImportError:
-        raise ProzessketteError(Issue(file, 0, 0, "error", "reading and writing .xlsx needs "
-                                      "the package openpyxl", "pip install openpyxl (or use "
-                                      "a .csv steps table)", "sheet-openpyxl")) from None
+        raise ProzessketteError(Issue(file, 0, 0, "error",
+                                      _("reading and writing .xlsx needs the package openpyxl"),
+                                      _("pip install openpyxl (or use a .csv steps table)"),
+                                      "sheet-openpyxl")) from None
 
 
 def header_language(chain_language: str) -> HeaderLanguage:
@@ -188,29 +190,35 @@ def format_next(targets: list[tuple[str, str | None]]) -> str:
                                for to, label in targets)
 
 
-#: Hints for the checks' issues in the words of the tables rather than of chain files:
-#: issue code → hint, with {next}, {kind}, {end} … standing for the headers and words.
-SHEET_HINTS = {
-    "dead-end": "write the following steps in '{next}', or make it '{end}' in '{kind}'",
-    "end-has-next": "empty '{next}', or make it another '{kind}'",
-    "no-start": "make the first step '{start}' in '{kind}'",
-    "no-end": "make the last step(s) '{end}' in '{kind}'",
-    "decision-branches": "write two or more steps in '{next}', e.g. 'pruefung [ja]; kurs [nein]'",
-    "decision-label": "give each branch in '{next}' its label in brackets: 'kurs [nein]'",
-    "unreachable": "name it in '{next}' of an earlier step",
-    "start-has-predecessor": "make it another '{kind}', or add a '{start}' step before it",
-    "unused-actor": "delete its row, or name it in '{actor}' of a step",
-    "unused-phase": "delete its row, or name it in '{phase}' of a step",
-}
+def sheet_hints() -> dict[str, str]:
+    """Hints for the checks' issues in the words of the tables rather than of chain files, in
+    the reader's language: issue code → hint, with {next}, {kind}, {end} … standing for the
+    headers and words of the workbook (in its own language)."""
+    return {
+        "dead-end": _("write the following steps in '{next}', or make it '{end}' in '{kind}'"),
+        "end-has-next": _("empty '{next}', or make it another '{kind}'"),
+        "no-start": _("make the first step '{start}' in '{kind}'"),
+        "no-end": _("make the last step(s) '{end}' in '{kind}'"),
+        "decision-branches": _("write two or more steps in '{next}', e.g. 'pruefung [ja]; "
+                               "kurs [nein]'"),
+        "decision-label": _("give each branch in '{next}' its label in brackets: "
+                            "'kurs [nein]'"),
+        "unreachable": _("name it in '{next}' of an earlier step"),
+        "start-has-predecessor": _("make it another '{kind}', or add a '{start}' step before "
+                                   "it"),
+        "unused-actor": _("delete its row, or name it in '{actor}' of a step"),
+        "unused-phase": _("delete its row, or name it in '{phase}' of a step"),
+    }
 
 
 def sheet_hint(code: str, language: HeaderLanguage) -> str | None:
     """The hint for a check's issue in the tables' words (None: keep the check's own)."""
-    if code not in SHEET_HINTS:
+    hints = sheet_hints()
+    if code not in hints:
         return None
     steps = {column.key: column.header(language) for column in TABLES["steps"].columns}
     pick = 0 if language == "de" else 1
-    return SHEET_HINTS[code].format(
+    return hints[code].format(
         next=steps["next"], kind=steps["kind"], actor=steps["actor"], phase=steps["phase"],
         start=KIND_WORDS[StepKind.start][pick], end=KIND_WORDS[StepKind.end][pick])
 

@@ -41,6 +41,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from prozesskette.errors import ProzessketteError
+from prozesskette.messages import _
 from prozesskette.serve import pages
 from prozesskette.serve.security import Guard, is_loopback, machine_names
 from prozesskette.serve.workspace import (
@@ -329,12 +330,12 @@ def serve(root: Path, host: str, port: int, open_browser: bool,
     """Run the server until Ctrl-C; returns the exit code (2 when PATH does not exist or
     ``focus`` names an actor no chain has)."""
     if not root.exists():
-        print(f"prozesskette serve: {root} gibt es nicht", file=sys.stderr)
+        print(_("prozesskette serve: {path} does not exist").format(path=root), file=sys.stderr)
         return 2
     app, server = create_app(root, host, focus)
     problems = server.workspace.focus_problems(focus) if focus is not None else []
     for problem in problems:
-        print(f"prozesskette serve: error: {problem}", file=sys.stderr)
+        print(_("prozesskette serve: error: {problem}").format(problem=problem), file=sys.stderr)
     if problems:
         return 2
     # the page lists missing translations and the like with their lines; the terminal stays calm
@@ -342,9 +343,11 @@ def serve(root: Path, host: str, port: int, open_browser: bool,
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{'localhost' if is_loopback(host) else shown}:{port}/"
     if not is_loopback(host):
-        print(f"Achtung: Der Server lauscht auf {host}. Jeder im Netzwerk kann die Ketten "
-              "lesen.", file=sys.stderr)
-    print(f"Vorschau von {root} unter {address} (beenden mit Strg+C)", flush=True)
+        print(_("Warning: the server listens on {host}. Anyone on the network can read the "
+                "chains.").format(host=host), file=sys.stderr)
+    print(_("Preview of {path} at {address} (stop with Ctrl+C)").format(path=root,
+                                                                        address=address),
+          flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=2, lifespan="on")
     runner = _Uvicorn(config)
@@ -352,5 +355,5 @@ def serve(root: Path, host: str, port: int, open_browser: bool,
     server.open_url = address if open_browser else None
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises the captured Ctrl-C again
         runner.run()
-    print("Vorschau beendet.", flush=True)
+    print(_("Preview ended."), flush=True)
     return 0
