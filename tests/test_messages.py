@@ -307,3 +307,26 @@ def test_the_page_notes_speak_german_with_a_decimal_comma() -> None:
                         r"(; A\d ist das kleinste Format mit 7 pt)?", german[0]), german
     assert re.fullmatch(r"on A4 landscape body text prints at \d+\.\d pt \(less than 7 pt\)"
                         r"(; A\d is the smallest size with 7 pt)?", english[0]), english
+
+
+def test_serve_focus_problems_keep_their_suggestion_in_german(tmp_path: Path) -> None:
+    """The did-you-mean of ``serve --focus`` was found by its English words, so a German
+    run lost it; now it is made from the actor ids and comes in either language."""
+    from prozesskette.messages import choose_language
+    from prozesskette.serve.workspace import Workspace
+
+    folder = tmp_path / "ketten"
+    folder.mkdir()
+    (folder / "kette.yaml").write_text(EXAMPLE_CHAIN.read_text("utf-8"), "utf-8")
+    workspace = Workspace(folder)
+    workspace.scan()
+    try:
+        choose_language("de")
+        german = workspace.focus_problems("jobcentr")
+    finally:
+        choose_language("en")
+    english = workspace.focus_problems("jobcentr")
+    assert german == ["--focus: keine Kette unter ketten hat eine Stelle 'jobcentr' mit "
+                      "Schritten\n    Tipp: Meinten Sie 'jobcenter'?"]
+    assert english == ["--focus: no chain under ketten has an actor 'jobcentr' with steps\n"
+                       "    hint: did you mean 'jobcenter'?"]

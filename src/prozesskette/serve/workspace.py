@@ -21,11 +21,12 @@ from typing import Literal, get_args
 from urllib.parse import quote
 
 from prozesskette import api
-from prozesskette.errors import Issue, ProzessketteError
+from prozesskette.errors import Issue, did_you_mean
 from prozesskette.export import to_bpmn
-from prozesskette.focus import ALL_ACTORS, actors_with_steps, focus_chain, focus_ids
+from prozesskette.focus import ALL_ACTORS, actors_with_steps, focus_chain
 from prozesskette.graph import load_with_issues
 from prozesskette.i18n import languages
+from prozesskette.messages import _
 from prozesskette.model import Chain
 from prozesskette.options import Direction, LaneOrder, LayoutOptions
 
@@ -200,6 +201,11 @@ def _renderers() -> dict[OutputKind, Callable[[Chain, LayoutOptions], str | byte
     }
 
 
+def _problem(message: str, hint: str) -> str:
+    """A problem with the command line, printed like a located issue's message and hint."""
+    return message + "\n    " + _("hint: {hint}").format(hint=hint)
+
+
 @dataclass
 class Workspace:
     """Every chain under ``root`` (a chain file or a folder), by name.
@@ -297,31 +303,29 @@ class Workspace:
     def focus_problems(self, focus: str) -> list[str]:
         """Why ``serve --focus`` cannot be the pages' default focus (empty when it can): it is
         ``all``, names no actor, or names an actor that has steps in no chain under PATH
-        (with the did-you-mean of :func:`~prozesskette.focus.focus_ids`). Chains with errors
+        (with a did-you-mean when an actor id is close). Chains with errors
         and no good revision are not asked; when no chain is good, nothing can be checked
         and each page checks the focus against its chain once it is good."""
         if focus.strip() == ALL_ACTORS:
-            return ["--focus all makes one view per actor for render; serve shows one view "
-                    "at a time\n    hint: name actor ids, or choose the view on the page"]
+            return [_problem(_("--focus all makes one view per actor for render; serve shows "
+                               "one view at a time"),
+                             _("name actor ids, or choose the view on the page"))]
         wanted = split_focus(focus)
         if not wanted:
-            return ["--focus names no actor\n    hint: name actor ids, e.g. --focus jobcenter"]
+            return [_problem(_("--focus names no actor"),
+                             _("name actor ids, e.g. --focus jobcenter"))]
         chains = [state.chain for state in self.all() if state.chain is not None]
+        known = list(dict.fromkeys(a for chain in chains for a in actors_with_steps(chain)))
         problems = []
         for actor in wanted:
-            if not chains or any(actor in actors_with_steps(chain) for chain in chains):
+            if not chains or actor in known:
                 continue
-            hints: list[str] = []
-            for chain in chains:
-                try:
-                    focus_ids(chain, actor)
-                except ProzessketteError as error:
-                    hints.extend(issue.hint for issue in error.issues if issue.hint)
-            hint = next((h for h in hints if h.startswith("did you mean")), None) or \
-                "actors with steps: " + ", ".join(dict.fromkeys(
-                    a for chain in chains for a in actors_with_steps(chain)))
-            problems.append(f"--focus: no chain under {self.root.name or self.root} has an "
-                            f"actor '{actor}' with steps\n    hint: {hint}")
+            guess = did_you_mean(actor, known)
+            hint = _("did you mean '{guess}'?").format(guess=guess) if guess else \
+                _("actors with steps: {ids}").format(ids=", ".join(known))
+            problems.append(_problem(
+                _("--focus: no chain under {root} has an actor '{actor}' with steps").format(
+                    root=self.root.name or self.root, actor=actor), hint))
         return problems
 
     def output(self, state: ChainState, kind: OutputKind, view: ViewOptions) -> str | bytes:
