@@ -29,7 +29,15 @@ from typing import Any, NamedTuple
 from prozesskette.changes import ChainDiff
 from prozesskette.layout import layout_chain
 from prozesskette.layout.diff_marks import mark_layout
-from prozesskette.layout.geometry import Layout
+from prozesskette.layout.geometry import Layout, Rect
+from prozesskette.layout.pages import (
+    OverviewMap,
+    Overflow,
+    PageSet,
+    SplitMode,
+    overview_map,
+    plan_pages,
+)
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf import (
     MIN_MODULE_MM,
@@ -45,7 +53,9 @@ from prozesskette.renderers.pdf import (
     write_pdf,
 )
 from prozesskette.renderers.pdf.diff_pages import write_diff_pdf
-from prozesskette.renderers.pdf.page import chain_rtl
+from prozesskette.renderers.pdf.page import chain_rtl, place_chart
+from prozesskette.renderers.pdf.split_pages import write_split_pdf
+from prozesskette.text import descent, text_width
 
 __all__ = ["MAX_QR_GROWTH", "NOTES", "QR_ATTEMPTS", "LayoutFactory", "PdfResult",
            "PrintWarning", "build_pdf", "render_diff_pdf", "render_pdf", "report"]
@@ -78,6 +88,15 @@ class PrintWarning(UserWarning):
     """Something about the printed PDF the user should know (small text, enlarged QR codes)."""
 
 
+class Sheet(NamedTuple):
+    """One chart page of a page set as printed: its placement and what it prints at."""
+
+    layout: Layout
+    placement: Placement
+    text_size: float  # step titles, points
+    module_mm: float | None  # smallest QR module, mm
+
+
 @dataclass(frozen=True)
 class PdfResult:
     """The PDF and what was decided while making it."""
@@ -95,6 +114,8 @@ class PdfResult:
     warnings: tuple[str, ...]  # problems the user may want to fix (small text, small QR codes)
     layout: Layout
     notes: tuple[str, ...] = ()  # what was fixed automatically (QR codes enlarged or moved)
+    page_set: PageSet | None = None  # the chart across pages (None: on one page)
+    sheets: tuple[Sheet, ...] = ()  # each chart page of a page set, as printed
 
 
 @dataclass(frozen=True)
@@ -151,14 +172,15 @@ def _too_small(module_mm: float | None) -> bool:
     return module_mm is not None and module_mm < MIN_MODULE_MM - 1e-9
 
 
-def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool) -> _Fitted:
+def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool,
+                  first: _Fit | None = None) -> _Fitted:
     """Lay the chain out again with bigger QR codes until they print at the minimum module.
 
     A chart whose text is unreadable anyway does not become a chart of QR codes: its codes
     grow at most :data:`MAX_QR_GROWTH` times, or, when the PDF has a contact ``directory``,
     they leave the chart for the directory pages, where they print at full size.
     """
-    fit = _lay_out(request, qr_size)
+    fit = first or _lay_out(request, qr_size)
     before: _Before | None = None
     stuck = False
     for _attempt in range(QR_ATTEMPTS):
@@ -240,6 +262,7 @@ def build_pdf(
     focus: tuple[str, ...] = (),
     diff: ChainDiff | None = None,
     compared: str | None = None,
+    split: SplitMode = "auto",
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> PdfResult:
@@ -265,6 +288,11 @@ def build_pdf(
     ``diff`` (of an older version against ``chain``) marks the changes on the chart, and the
     pages after it list them ("Änderungen", see :mod:`.renderers.pdf.diff_pages`) instead of
     the Schnittstellenpapier; ``compared`` names the old version there.
+
+    ``split`` spreads a chart over a page set (see :mod:`.layout.pages`): ``"auto"`` when
+    its step titles would print below 7 pt on the page (with ``page=None``: even on A0; the
+    page set is then on :data:`SPLIT_PAPER`), ``"phases"`` always, a page or more per
+    phase; ``"none"`` never. A diff's chart is never split.
     """
     options = {**(layout_options or {}), **more_layout_options}
     if page is not None:
@@ -281,7 +309,13 @@ def build_pdf(
     if diff is not None:  # marked in every layout tried: the marks may grow the chart
         factory = _marking(factory, diff)
     request = _Request(chain, factory, options, page, landscape, qr)
-    fitted = _fit_qr_codes(request, qr_size, directory=appendix and contacts)
+    first = _lay_out(request, qr_size)
+    if split != "none" and diff is None and (split == "phases" or not _readable(first)):
+        return _build_page_set(request, first.layout, split, qr_size, problems,
+                               _Paper(appendix=appendix, contacts=contacts, matrix=matrix,
+                                      interfaces=interfaces, creation_date=creation_date,
+                                      focus=focus))
+    fitted = _fit_qr_codes(request, qr_size, directory=appendix and contacts, first=first)
     problems.extend(fitted.warnings)
     layout, placement = fitted.fit.layout, fitted.fit.placement
     if diff is not None:
@@ -322,6 +356,7 @@ def render_pdf(
     qr: bool = True,
     creation_date: datetime | None = None,
     focus: tuple[str, ...] = (),
+    split: SplitMode = "auto",
     layout_options: Mapping[str, Any] | None = None,
     **more_layout_options: Any,
 ) -> bytes:
@@ -330,7 +365,8 @@ def render_pdf(
     result = build_pdf(chain, layout_factory, page=page, landscape=landscape,
                        appendix=appendix, contacts=contacts, matrix=matrix,
                        interfaces=interfaces, qr=qr, creation_date=creation_date,
-                       focus=focus, layout_options=layout_options, **more_layout_options)
+                       focus=focus, split=split, layout_options=layout_options,
+                       **more_layout_options)
     report(result, stacklevel=3)
     return result.data
 
@@ -352,3 +388,158 @@ def render_diff_pdf(chain: Chain, diff: ChainDiff, *, compared: str | None = Non
     result = build_pdf(chain, diff=diff, compared=compared, **options)
     report(result, stacklevel=3)
     return result.data
+
+
+# --- page sets ----------------------------------------------------------------------------
+
+SPLIT_PAPER = "A3"
+"""The paper of a page set when no page is given: the largest that office printers print."""
+
+MAP_SHARE = 0.16
+"""The overview map's height on page 1, as a share of the page's height."""
+
+
+class _Paper(NamedTuple):
+    """What the pages after the chart hold (as :func:`build_pdf`'s arguments)."""
+
+    appendix: bool
+    contacts: bool
+    matrix: bool
+    interfaces: bool
+    creation_date: datetime | None
+    focus: tuple[str, ...]
+
+
+def _readable(fit: _Fit) -> bool:
+    return fit.layout.style.font_size * fit.placement.scale >= MIN_TEXT_PT - 1e-6
+
+
+def _chart_area(placement: Placement, top: float = 0.0) -> Rect:
+    """Where a chart may go on its page (points from the top left): below the header (and
+    ``top``), above the footer, inside the margins."""
+    furniture = placement.furniture
+    start = furniture.margin
+    if placement.header:
+        last = placement.header[-1]
+        start = last.y + descent(last.size, last.bold) + furniture.gap
+    start = max(start, top)
+    bottom = placement.height - furniture.margin - furniture.footer_size * 1.6 - furniture.gap
+    return Rect(furniture.margin, start, placement.width - 2 * furniture.margin,
+                max(1.0, bottom - start))
+
+
+def _map_frame(placement: Placement, whole: Layout) -> Rect:
+    """Where page 1's overview map goes: top right, beside the header where it has room,
+    else below it."""
+    furniture = placement.furniture
+    bands = [lane.band for lane in whole.lanes.values()]
+    wide = max(b.right for b in bands) - min(b.x for b in bands)
+    tall = max(b.bottom for b in bands) - min(b.y for b in bands)
+    height = MAP_SHARE * placement.height
+    width = min(0.3 * placement.width, (height - 12.0) * wide / max(tall, 1.0))
+    frame = Rect(placement.width - furniture.margin - width, furniture.margin, width, height)
+    reach = max((line.x + text_width(line.text, line.size, line.bold)
+                 for line in placement.header), default=0.0)
+    if reach > frame.x - furniture.gap and placement.header:
+        below = _chart_area(placement).y
+        frame = Rect(frame.x, below, width, height)
+    return frame
+
+
+class _Pages:
+    """Lays out and measures the pages of a page set on one paper."""
+
+    def __init__(self, request: _Request, whole: Layout, paper: str, landscape: bool,
+                 qr_size: float | None) -> None:
+        self.request = request
+        self.whole = whole
+        self.paper = paper
+        self.landscape = landscape
+        self.qr_size = qr_size
+        self.need = MIN_TEXT_PT / whole.style.font_size  # smallest scale allowed
+
+    def lay_out(self, chain: Chain, first: bool) -> Layout:
+        options: dict[str, Any] = {**self.request.options, "qr": self.request.qr,
+                                   "lane_order": "file", "title": False}
+        options["legend"] = first and bool(self.request.options.get("legend", True))
+        if self.qr_size is not None:
+            options["qr_size"] = self.qr_size
+        return self.request.factory(chain, **options)
+
+    def area(self, layout: Layout, first: bool) -> tuple[Rect, Placement, Rect | None]:
+        """The chart's room on its page, the page's placement and (page 1) the map frame."""
+        placement = place_chart(layout, layout.chain, self.paper, self.landscape, None)
+        if not first:
+            return _chart_area(placement), placement, None
+        frame = _map_frame(placement, self.whole)
+        return _chart_area(placement, frame.bottom + placement.furniture.gap), placement, frame
+
+    def measure(self, layout: Layout, first: bool) -> Overflow:
+        area, _placement, _frame = self.area(layout, first)
+        wide, tall = layout.width * self.need / area.w, layout.height * self.need / area.h
+        return Overflow(wide, tall) if layout.direction == "lr" else Overflow(tall, wide)
+
+    def sheet(self, layout: Layout, first: bool, target: float) -> tuple[Sheet, Rect | None]:
+        area, placement, frame = self.area(layout, first)
+        scale = min(target, area.w / layout.width, area.h / layout.height)
+        x = area.x + (area.w - layout.width * scale) / 2
+        placed = Placement(placement.page, placement.landscape, placement.width,
+                           placement.height, scale, x, area.y, placement.furniture,
+                           placement.header)
+        module = smallest_module_mm(layout, scale) if self.request.qr else None
+        return Sheet(layout, placed, layout.style.font_size * scale, module), frame
+
+
+def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
+                    qr_size: float | None, problems: list[str], paper: _Paper) -> PdfResult:
+    """The chart as a page set (see :mod:`.layout.pages`): planned, laid out page by page,
+    all pages at one scale (the largest that every page allows, at most 1), QR codes big
+    enough at the smallest scale a page may print at."""
+    name = request.page or SPLIT_PAPER
+    landscape = request.landscape if request.landscape is not None \
+        else whole.direction == "lr"
+    need = MIN_TEXT_PT / whole.style.font_size
+    if request.qr and any(True for _ in qr_spots(whole)):
+        given = qr_size or max(spot.qr.w for spot in qr_spots(whole) if spot.qr is not None)
+        qr_size = max(given, qr_side_for_min_module(whole, need) * QR_HEADROOM)
+    pages = _Pages(request, whole, name, landscape, qr_size)
+    page_set = plan_pages(request.chain, whole, pages.measure, pages.lay_out, split,
+                          rtl=chain_rtl(request.chain))
+    layouts = [page.layout for page in page_set.pages]
+    room = min(pages.sheet(layout, index == 0, math.inf)[0].placement.scale
+               for index, layout in enumerate(layouts))
+    target = min(1.0, max(need, room))
+    sheets: list[Sheet] = []
+    frame: Rect | None = None
+    for index, layout in enumerate(layouts):
+        sheet, page_frame = pages.sheet(layout, index == 0, target)
+        sheets.append(sheet)
+        frame = frame or page_frame
+    overview: OverviewMap | None = None
+    if len(sheets) > 1 and frame is not None:
+        overview = overview_map(whole, page_set, frame, request.chain.language)
+    for number, sheet in enumerate(sheets, 1):
+        if sheet.text_size < MIN_TEXT_PT - 1e-6:
+            problems.append(f"page {number} of the chart prints at {sheet.text_size:.1f} pt "
+                            f"(less than {MIN_TEXT_PT:g} pt): choose a larger page")
+        if _too_small(sheet.module_mm):
+            problems.append(f"QR modules on page {number} print at {sheet.module_mm:.2f} mm "
+                            f"(less than {MIN_MODULE_MM:g} mm)")
+    document = write_split_pdf(
+        request.chain, [(sheet.layout, sheet.placement) for sheet in sheets], overview,
+        appendix=paper.appendix, contacts=paper.contacts, matrix=paper.matrix,
+        interfaces=paper.interfaces, qr=request.qr, creation_date=paper.creation_date,
+        focus=paper.focus)
+    first = sheets[0]
+    modules = [sheet.module_mm for sheet in sheets if sheet.module_mm is not None]
+    note = (f"the chart prints below {MIN_TEXT_PT:g} pt on one page: split into "
+            f"{len(sheets)} pages of {name}" if split == "auto" else
+            f"the chart is split into {len(sheets)} pages of {name}")
+    return PdfResult(data=document.data, page=name, landscape=landscape,
+                     page_size=(first.placement.width, first.placement.height),
+                     scale=first.placement.scale,
+                     origin=(first.placement.x, first.placement.y),
+                     text_size=min(sheet.text_size for sheet in sheets),
+                     module_mm=min(modules) if modules else None, qr_size=qr_size,
+                     pages=document.pages, warnings=tuple(problems), layout=first.layout,
+                     notes=(note,), page_set=page_set, sheets=tuple(sheets))
