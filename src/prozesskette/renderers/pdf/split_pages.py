@@ -11,11 +11,12 @@ over page 1 in page coordinates.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from prozesskette.layout.geometry import Layout
-from prozesskette.layout.pages import OverviewMap
+from prozesskette.layout.pages import OverviewMap, is_marker
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf.document import ChartPage, PdfDocument, write_pdf
 from prozesskette.renderers.pdf.page import Placement, page_words
@@ -26,6 +27,44 @@ __all__ = ["write_split_pdf"]
 
 _MAP_CURRENT = "#dbe7f5"  # the page the map is printed on
 _MAP_STROKE = "#5c6b7a"
+LINK_FILL = "#fff4cc"
+"""Continuation markers' fill: they are no start or end of the chain, and must not look like
+one. Their outline is doubled, as BPMN draws link (intermediate) events."""
+_RING = 2.2  # points between a marker's two outlines
+_RADIUS = 9.0  # their corners' radius: the text fills the box, a pill would cut it
+
+
+def _marker_overlay(layout: Layout, placement: Placement) -> Callable[[Any], None]:
+    """Draws the page's continuation markers over the chart: the marker's own shape and
+    text, in the marker colour and with a double outline (positions: the layout's)."""
+    markers = [node for node_id, node in layout.nodes.items() if is_marker(node_id)]
+
+    def draw(canvas: Any) -> None:
+        canvas.saveState()
+        canvas.translate(placement.x, placement.height - placement.y)
+        canvas.scale(placement.scale, placement.scale)
+        painter = Painter(canvas, layout)
+        for node in markers:
+            canvas.setFillColor(pdf_color(LINK_FILL))
+            canvas.setStrokeColor(pdf_color(STROKE))
+            canvas.setLineWidth(layout.style.line_width)
+            canvas.drawPath(painter.rect_path(node.rect, _RADIUS), stroke=1, fill=1)
+            canvas.setLineWidth(0.6)
+            canvas.drawPath(painter.rect_path(node.rect.inflate(-_RING), _RADIUS - _RING),
+                            stroke=1, fill=0)
+            painter.block(node.title)
+        canvas.restoreState()
+
+    return draw
+
+
+def _both(*draws: Callable[[Any], None] | None) -> Callable[[Any], None]:
+    def draw(canvas: Any) -> None:
+        for one in draws:
+            if one is not None:
+                one(canvas)
+
+    return draw
 
 
 def _map_overlay(overview: OverviewMap, layout: Layout,
@@ -72,10 +111,14 @@ def write_split_pdf(chain: Chain, pages: Sequence[tuple[Layout, Placement]],
     words = page_words(chain)
     charts: list[ChartPage] = []
     for index, (layout, placement) in enumerate(pages):
-        overlay = (_map_overlay(overview, layout, placement.height)
-                   if index == 0 and overview is not None else None)
+        overlay = _both(_marker_overlay(layout, placement),
+                        _map_overlay(overview, layout, placement.height)
+                        if index == 0 and overview is not None else None)
         bookmark = words["chart"] if index == 0 else words["map_page"].format(index + 1)
-        charts.append(ChartPage(layout, placement, overlay, bookmark))
+        # the painter draws the chart without its markers, the overlay draws them (once)
+        steps = {node_id: node for node_id, node in layout.nodes.items()
+                 if not is_marker(node_id)}
+        charts.append(ChartPage(replace(layout, nodes=steps), placement, overlay, bookmark))
     first_layout, first_placement = pages[0]
     return write_pdf(chain, first_layout, first_placement, appendix=appendix,
                      contacts=contacts, matrix=matrix, interfaces=interfaces, qr=qr,
