@@ -31,8 +31,8 @@ from prozesskette.layout import layout_chain
 from prozesskette.layout.diff_marks import mark_layout
 from prozesskette.layout.geometry import Layout, Rect
 from prozesskette.layout.pages import (
-    OverviewMap,
     Overflow,
+    OverviewMap,
     PageSet,
     SplitMode,
     overview_map,
@@ -57,8 +57,9 @@ from prozesskette.renderers.pdf.page import chain_rtl, place_chart
 from prozesskette.renderers.pdf.split_pages import write_split_pdf
 from prozesskette.text import descent, text_width
 
-__all__ = ["MAX_QR_GROWTH", "NOTES", "QR_ATTEMPTS", "LayoutFactory", "PdfResult",
-           "PrintWarning", "build_pdf", "render_diff_pdf", "render_pdf", "report"]
+__all__ = ["MAP_SHARE", "MAX_QR_GROWTH", "NOTES", "QR_ATTEMPTS", "SPLIT_PAPER", "LayoutFactory",
+           "PdfResult", "PrintWarning", "Sheet", "build_pdf", "render_diff_pdf", "render_pdf",
+           "report"]
 
 MAX_QR_GROWTH = 2.5
 """When the chart's text prints below 7 pt anyway, QR codes are enlarged to at most this many
@@ -292,7 +293,10 @@ def build_pdf(
     ``split`` spreads a chart over a page set (see :mod:`.layout.pages`): ``"auto"`` when
     its step titles would print below 7 pt on the page (with ``page=None``: even on A0; the
     page set is then on :data:`SPLIT_PAPER`), ``"phases"`` always, a page or more per
-    phase; ``"none"`` never. A diff's chart is never split.
+    phase; ``"none"`` never. A diff's chart is never split, nor is (with ``"auto"``) the
+    chart of a ``layout_factory`` of the caller's: the pages are laid out with
+    ``lane_order="file"``, ``title=False`` and ``legend`` on page 1 only, which such a
+    factory need not take.
     """
     options = {**(layout_options or {}), **more_layout_options}
     if page is not None:
@@ -310,6 +314,8 @@ def build_pdf(
         factory = _marking(factory, diff)
     request = _Request(chain, factory, options, page, landscape, qr)
     first = _lay_out(request, qr_size)
+    if split == "auto" and layout_factory is not None:
+        split = "none"  # a factory of its own need not take the pages' layout options
     if split != "none" and diff is None and (split == "phases" or not _readable(first)):
         return _build_page_set(request, first.layout, split, qr_size, problems,
                                _Paper(appendix=appendix, contacts=contacts, matrix=matrix,
