@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from paths import CHAINS
 from prozesskette.cli import main
 from prozesskette.layout import layout_chain, verify
 from prozesskette.layout.geometry import Rect
@@ -28,8 +29,6 @@ from prozesskette.printing import PdfResult, build_pdf
 from prozesskette.renderers.pdf import MIN_MODULE_MM, MIN_TEXT_PT, qr_spots
 from prozesskette.samples import cross_lane_chain
 from prozesskette.words import CATALOGUE
-
-from paths import CHAINS
 
 pdfium = pytest.importorskip("pypdfium2")
 zxingcpp = pytest.importorskip("zxingcpp")
