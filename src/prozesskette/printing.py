@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from prozesskette.changes import ChainDiff
 from prozesskette.layout import layout_chain
 from prozesskette.layout.diff_marks import mark_layout
-from prozesskette.layout.geometry import Layout, Rect
+from prozesskette.layout.geometry import Layout, Rect, TextLine
 from prozesskette.layout.pages import (
     Overflow,
     OverviewMap,
@@ -38,6 +38,7 @@ from prozesskette.layout.pages import (
     overview_map,
     plan_pages,
 )
+from prozesskette.messages import _
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf import (
     MIN_MODULE_MM,
@@ -434,22 +435,31 @@ def _chart_area(placement: Placement, top: float = 0.0) -> Rect:
                 max(1.0, bottom - start))
 
 
-def _map_frame(placement: Placement, whole: Layout) -> Rect:
-    """Where page 1's overview map goes: top right, beside the header where it has room,
-    else below it."""
+def _map_frame(placement: Placement, whole: Layout, rtl: bool) -> Rect:
+    """Where page 1's overview map goes: in the top corner opposite the header's start (top
+    right; top left for right-to-left languages), below the header where that has no
+    room."""
     furniture = placement.furniture
     bands = [lane.band for lane in whole.lanes.values()]
     wide = max(b.right for b in bands) - min(b.x for b in bands)
     tall = max(b.bottom for b in bands) - min(b.y for b in bands)
     height = MAP_SHARE * placement.height
     width = min(0.3 * placement.width, (height - 12.0) * wide / max(tall, 1.0))
-    frame = Rect(placement.width - furniture.margin - width, furniture.margin, width, height)
-    reach = max((line.x + text_width(line.text, line.size, line.bold)
-                 for line in placement.header), default=0.0)
-    if reach > frame.x - furniture.gap and placement.header:
-        below = _chart_area(placement).y
-        frame = Rect(frame.x, below, width, height)
+    x = furniture.margin if rtl else placement.width - furniture.margin - width
+    frame = Rect(x, furniture.margin, width, height)
+    spans = [_span(line) for line in placement.header]
+    if any(left < frame.right + furniture.gap and right > frame.x - furniture.gap
+           for left, right in spans):
+        frame = Rect(x, _chart_area(placement).y, width, height)
     return frame
+
+
+def _span(line: TextLine) -> tuple[float, float]:
+    """The left and right end of a header line."""
+    width = text_width(line.text, line.size, line.bold)
+    left = line.x - (width if line.anchor == "end" else width / 2
+                     if line.anchor == "middle" else 0.0)
+    return left, left + width
 
 
 class _Pages:
@@ -477,7 +487,7 @@ class _Pages:
         placement = place_chart(layout, layout.chain, self.paper, self.landscape, None)
         if not first:
             return _chart_area(placement), placement, None
-        frame = _map_frame(placement, self.whole)
+        frame = _map_frame(placement, self.whole, chain_rtl(self.request.chain))
         return _chart_area(placement, frame.bottom + placement.furniture.gap), placement, frame
 
     def measure(self, layout: Layout, first: bool) -> Overflow:
@@ -523,14 +533,18 @@ def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
         frame = frame or page_frame
     overview: OverviewMap | None = None
     if len(sheets) > 1 and frame is not None:
-        overview = overview_map(whole, page_set, frame, request.chain.language)
+        overview = overview_map(whole, page_set, frame, request.chain.language,
+                                rtl=chain_rtl(request.chain))
     for number, sheet in enumerate(sheets, 1):
         if sheet.text_size < MIN_TEXT_PT - 1e-6:
-            problems.append(f"page {number} of the chart prints at {sheet.text_size:.1f} pt "
-                            f"(less than {MIN_TEXT_PT:g} pt): choose a larger page")
+            problems.append(_("page {number} of the chart prints at {printed} pt (less than "
+                              "{least} pt): choose a larger page").format(
+                number=number, printed=f"{sheet.text_size:.1f}", least=f"{MIN_TEXT_PT:g}"))
         if _too_small(sheet.module_mm):
-            problems.append(f"QR modules on page {number} print at {sheet.module_mm:.2f} mm "
-                            f"(less than {MIN_MODULE_MM:g} mm)")
+            problems.append(_("QR modules on page {number} print at {module} mm (less than "
+                              "{least} mm)").format(number=number,
+                                                    module=f"{sheet.module_mm or 0:.2f}",
+                                                    least=f"{MIN_MODULE_MM:g}"))
     document = write_split_pdf(
         request.chain, [(sheet.layout, sheet.placement) for sheet in sheets], overview,
         appendix=paper.appendix, contacts=paper.contacts, matrix=paper.matrix,
@@ -538,9 +552,10 @@ def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
         focus=paper.focus)
     first = sheets[0]
     modules = [sheet.module_mm for sheet in sheets if sheet.module_mm is not None]
-    note = (f"the chart prints below {MIN_TEXT_PT:g} pt on one page: split into "
-            f"{len(sheets)} pages of {name}" if split == "auto" else
-            f"the chart is split into {len(sheets)} pages of {name}")
+    note = (_("the chart prints below {least} pt on one page: split into {count} pages of "
+              "{page}") if split == "auto" else
+            _("the chart is split into {count} pages of {page}")).format(
+        least=f"{MIN_TEXT_PT:g}", count=len(sheets), page=name)
     return PdfResult(data=document.data, page=name, landscape=landscape,
                      page_size=(first.placement.width, first.placement.height),
                      scale=first.placement.scale,

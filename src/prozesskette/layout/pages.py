@@ -397,17 +397,18 @@ MAP_TEXT = 7.5  # points: the map prints at its own size, not scaled with the ch
 
 
 def overview_map(layout: Layout, pages: PageSet, frame: Rect, language: str,
-                 current: int = 1) -> OverviewMap:
+                 current: int = 1, *, rtl: bool = False) -> OverviewMap:
     """The overview map of ``pages`` (cut from ``layout``, the whole chart) inside ``frame``
     (page coordinates): a title line, then the chart's lanes as an outline with a cell per
     page, numbered, and a dot per step."""
     words = words_for("print", language)
     title_text = words["overview"].format(len(pages.pages))
-    title_line = TextLine(title_text, frame.x, frame.y + ascent(MAP_TEXT, True), MAP_TEXT,
-                          True, "start")
-    title = TextBlock((title_line,), Rect(frame.x, frame.y, text_width(title_text, MAP_TEXT,
-                                                                        True),
-                                          MAP_TEXT * 1.3))
+    width = text_width(title_text, MAP_TEXT, True)
+    title_line = TextLine(title_text, frame.right if rtl else frame.x,
+                          frame.y + ascent(MAP_TEXT, True), MAP_TEXT, True,
+                          "end" if rtl else "start")
+    title = TextBlock((title_line,), Rect(frame.right - width if rtl else frame.x, frame.y,
+                                          width, MAP_TEXT * 1.3))
     bands = [lane.band for lane in layout.lanes.values()]
     chart = Rect(min(b.x for b in bands), min(b.y for b in bands), 0, 0)
     chart = Rect(chart.x, chart.y, max(b.right for b in bands) - chart.x,
