@@ -278,11 +278,16 @@ class _Planner:
             if not by_time:
                 return [cut]  # one step per page would not help either
         parts = (self.time_parts(columns, over.time) if by_time
-                 else self.lane_parts(cut, over.lanes))
+                 else sorted(self.lane_parts(cut, over.lanes), key=self.first_step))
         pages: list[PageCut] = []
         for part in parts:
             pages += self.fit(part, first and not pages)
         return pages
+
+    def first_step(self, steps: Sequence[str]) -> tuple[float, int]:
+        """Where a lane group's flow begins: lane groups of one stretch of time are read
+        in this order (the group with the chain's start first), not top to bottom."""
+        return min((self.whole.step_extent[s][0], self.index[s]) for s in steps)
 
     def columns(self, steps: Sequence[str]) -> list[list[str]]:
         """The steps grouped into the whole chart's columns (overlapping time extents)."""
