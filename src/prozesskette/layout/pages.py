@@ -250,6 +250,7 @@ class _Planner:
         self.lead = {step.id: step.responsible[0] for step in chain.steps}
         self.index = {step.id: i for i, step in enumerate(chain.steps)}
         self.tried: dict[tuple[PageCut, bool], Overflow] = {}
+        self.fitted: dict[tuple[PageCut, bool], list[PageCut]] = {}
 
     def cut(self, steps: Sequence[str]) -> PageCut:
         ordered = tuple(sorted(steps, key=self.index.__getitem__))
@@ -265,24 +266,40 @@ class _Planner:
         return self.tried[key]
 
     def fit(self, steps: Sequence[str], first: bool) -> list[PageCut]:
-        """``steps`` on as few pages as fit: split along time or lanes, whichever is the
-        longer overflow, until each page fits or is a single column of a single lane."""
+        """``steps`` on pages that fit: split along time (at columns) or between lane groups
+        until each page fits or is a single column of a single lane. Where both splits
+        are possible, both are tried and the one with fewer pages, then fewer hand-offs
+        across pages, is kept: a lane split of a phase whose lanes hand the case back and
+        forth would send the reader back and forth between two pages."""
         cut = self.cut(steps)
+        key = (cut, first)
+        if key in self.fitted:
+            return self.fitted[key]
         over = self.overflow(cut, first)
-        if over.fits:
-            return [cut]
         columns = self.columns(cut.steps)
-        by_time = over.time >= over.lanes and len(columns) > 1
-        if not by_time and len(cut.actors) < 2:
-            by_time = len(columns) > 1
-            if not by_time:
-                return [cut]  # one step per page would not help either
-        parts = (self.time_parts(columns, over.time) if by_time
-                 else sorted(self.lane_parts(cut, over.lanes), key=self.first_step))
-        pages: list[PageCut] = []
-        for part in parts:
-            pages += self.fit(part, first and not pages)
-        return pages
+        options: list[list[list[str]]] = []
+        if not over.fits and len(columns) > 1:
+            options.append(self.time_parts(columns, max(over.time, over.lanes)))
+        if not over.fits and len(cut.actors) > 1:
+            options.append(sorted(self.lane_parts(cut, max(over.lanes, over.time)),
+                                  key=self.first_step))
+        best = [cut]
+        if options:
+            plans = []
+            for parts in options:
+                pages: list[PageCut] = []
+                for part in parts:
+                    pages += self.fit(part, first and not pages)
+                plans.append(pages)
+            best = min(plans, key=lambda pages: (len(pages), self.crossing(pages)))
+        self.fitted[key] = best
+        return best
+
+    def crossing(self, pages: Sequence[PageCut]) -> int:
+        """How many transitions run between different pages of ``pages``."""
+        page_of = {step: index for index, cut in enumerate(pages) for step in cut.steps}
+        return sum(1 for step in self.chain.steps if step.id in page_of
+                   for t in step.next if t.to in page_of and page_of[t.to] != page_of[step.id])
 
     def first_step(self, steps: Sequence[str]) -> tuple[float, int]:
         """Where a lane group's flow begins: lane groups of one stretch of time are read
