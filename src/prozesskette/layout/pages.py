@@ -6,8 +6,10 @@ of preference,
 
 1. at phase boundaries: consecutive phases share a page while it fits (``auto``), or each
    phase starts a page (``phases``);
-2. at column boundaries inside a phase too long for one page;
-3. between lane groups, when a page's lanes are too many for its height.
+2. inside a phase too large for one page: at column boundaries, or between lane groups when
+   its lanes are too many for the page's height. Where both would do, both are tried and
+   the plan with fewer pages, then fewer hand-offs across pages, is kept; lane groups of
+   one stretch of time are numbered in the order their flow begins.
 
 Each page is drawn from a *sub-chain* (:func:`page_chain`): the page's steps, the lanes of
 their actors (in the whole chart's order, with their headers and contacts, so every page
@@ -22,7 +24,8 @@ renderers only draw what the page's :class:`~.geometry.Layout` says.
 Whether a page fits is the printer's question (it knows the paper): :func:`plan_pages` asks
 a ``measure`` callback, which returns how much too long the page's layout is along the time
 axis and along the lane axis (:class:`Overflow`, 1.0 = exactly fits). Planning lays out each
-candidate page once; the 64-step, 22-lane chain of the benchmarks needs about 40 layouts.
+candidate page once, then each page once more with its page numbers: the Gesamtübersicht
+(64 steps, 22 lanes) on A3 takes 21 trial layouts for its 9 pages, about 0.6 s in all.
 """
 
 from __future__ import annotations
