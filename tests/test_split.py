@@ -249,3 +249,17 @@ def test_gesamtuebersicht_on_a3_pages() -> None:
             in texts[link.source_page - 1]
         assert squashed(f"S. {link.source_page}: {titles[link.source]}") \
             in texts[link.target_page - 1]
+
+
+def test_api_split_option() -> None:
+    from prozesskette import to_pdf
+    from prozesskette.options import OptionError
+
+    chain = load(CHAINS[0])
+    assert isinstance(chain, Chain)
+    data = to_pdf(chain, page="A4", split="phases", appendix=False)
+    assert len(pdfium.PdfDocument(data)) >= len(chain.phases)
+    assert len(pdfium.PdfDocument(to_pdf(chain, page="A4", split="none",
+                                         appendix=False))) == 1
+    with pytest.raises(OptionError, match="split"):
+        to_pdf(chain, split="sometimes")  # type: ignore[typeddict-item]
