@@ -37,7 +37,7 @@ from typing import Literal, NamedTuple
 
 from prozesskette.layout.geometry import Layout, Rect, TextBlock, TextLine
 from prozesskette.model import Chain, Step, StepKind, Transition
-from prozesskette.text import ascent, text_width
+from prozesskette.text import ascent, line_height, text_width, wrap
 from prozesskette.words import words_for
 
 __all__ = ["MARKER_PREFIX", "Link", "LinkMarker", "MapCell", "Overflow", "OverviewMap",
@@ -129,6 +129,8 @@ class OverviewMap(NamedTuple):
     title: TextBlock
     cells: tuple[MapCell, ...]
     dots: tuple[Rect, ...]  # the steps, so that the reader recognises the chart's shape
+    swatch: Rect  # a continuation marker in small, for the key below the map …
+    key: TextBlock  # … and what it means (the chart's legend does not know markers)
 
 
 def is_marker(step_id: str) -> bool:
@@ -439,7 +441,19 @@ def overview_map(layout: Layout, pages: PageSet, frame: Rect, language: str,
     chart = Rect(chart.x, chart.y, max(b.right for b in bands) - chart.x,
                  max(b.bottom for b in bands) - chart.y)
     top = frame.y + MAP_TEXT * 1.6
-    scale = min(frame.w / chart.w, (frame.bottom - top) / chart.h)
+    swatch_w = 2.2 * MAP_TEXT
+    key_lines = wrap(words["link_key"], max(frame.w - swatch_w - 4.0, 40.0), MAP_TEXT)
+    key_h = len(key_lines) * line_height(MAP_TEXT)
+    bottom = frame.bottom - key_h - MAP_TEXT * 0.6
+    scale = min(frame.w / chart.w, (bottom - top) / chart.h)
+    swatch = Rect(frame.right - swatch_w if rtl else frame.x, bottom + MAP_TEXT * 0.6,
+                  swatch_w, MAP_TEXT * 1.2)
+    text_x = swatch.x - 4.0 if rtl else swatch.right + 4.0
+    key = TextBlock(tuple(
+        TextLine(line, text_x, swatch.y + ascent(MAP_TEXT) + index * line_height(MAP_TEXT),
+                 MAP_TEXT, False, "end" if rtl else "start")
+        for index, line in enumerate(key_lines)),
+        Rect(frame.x if rtl else text_x, swatch.y, frame.w - swatch_w - 4.0, key_h))
 
     def mapped(rect: Rect) -> Rect:
         return Rect(frame.x + (rect.x - chart.x) * scale, top + (rect.y - chart.y) * scale,
@@ -456,7 +470,7 @@ def overview_map(layout: Layout, pages: PageSet, frame: Rect, language: str,
             label, rect.cx, rect.cy + ascent(MAP_TEXT, True) * 0.45, MAP_TEXT, True,
             "middle"), plate, page.number == current))
     dots = tuple(_dot(mapped(node.rect)) for node in layout.nodes.values())
-    return OverviewMap(mapped(chart), title, tuple(cells), dots)
+    return OverviewMap(mapped(chart), title, tuple(cells), dots, swatch, key)
 
 
 def _dot(rect: Rect) -> Rect:

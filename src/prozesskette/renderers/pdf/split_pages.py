@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from prozesskette.layout.geometry import Layout
+from prozesskette.layout.geometry import Layout, Rect
 from prozesskette.layout.pages import OverviewMap, is_marker
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf.document import ChartPage, PdfDocument, write_pdf
@@ -45,17 +45,23 @@ def _marker_overlay(layout: Layout, placement: Placement) -> Callable[[Any], Non
         canvas.scale(placement.scale, placement.scale)
         painter = Painter(canvas, layout)
         for node in markers:
-            canvas.setFillColor(pdf_color(LINK_FILL))
-            canvas.setStrokeColor(pdf_color(STROKE))
-            canvas.setLineWidth(layout.style.line_width)
-            canvas.drawPath(painter.rect_path(node.rect, _RADIUS), stroke=1, fill=1)
-            canvas.setLineWidth(0.6)
-            canvas.drawPath(painter.rect_path(node.rect.inflate(-_RING), _RADIUS - _RING),
-                            stroke=1, fill=0)
+            _draw_marker_shape(canvas, painter, node.rect, layout.style.line_width, _RADIUS,
+                               _RING)
             painter.block(node.title)
         canvas.restoreState()
 
     return draw
+
+
+def _draw_marker_shape(canvas: Any, painter: Painter, rect: Rect, width: float,
+                       radius: float, ring: float) -> None:
+    """A continuation marker's box: the marker fill, an outline and a thin one inside."""
+    canvas.setFillColor(pdf_color(LINK_FILL))
+    canvas.setStrokeColor(pdf_color(STROKE))
+    canvas.setLineWidth(width)
+    canvas.drawPath(painter.rect_path(rect, radius), stroke=1, fill=1)
+    canvas.setLineWidth(width * 0.6)
+    canvas.drawPath(painter.rect_path(rect.inflate(-ring), radius - ring), stroke=1, fill=0)
 
 
 def _both(*draws: Callable[[Any], None] | None) -> Callable[[Any], None]:
@@ -95,6 +101,8 @@ def _map_overlay(overview: OverviewMap, layout: Layout,
             canvas.roundRect(back.x, -back.bottom, back.w, back.h, 2, stroke=0, fill=1)
             painter.text(cell.label, INK)
         painter.block(overview.title, STROKE)
+        _draw_marker_shape(canvas, painter, overview.swatch, 0.8, 3.0, 1.4)
+        painter.block(overview.key, STROKE)
         canvas.restoreState()
 
     return draw
