@@ -512,15 +512,23 @@ def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
     all pages at one scale (the largest that every page allows, at most 1), QR codes big
     enough at the smallest scale a page may print at."""
     name = request.page or SPLIT_PAPER
-    landscape = request.landscape if request.landscape is not None \
-        else whole.direction == "lr"
     need = MIN_TEXT_PT / whole.style.font_size
     if request.qr and any(True for _ in qr_spots(whole)):
         given = qr_size or max(spot.qr.w for spot in qr_spots(whole) if spot.qr is not None)
         qr_size = max(given, qr_side_for_min_module(whole, need) * QR_HEADROOM)
-    pages = _Pages(request, whole, name, landscape, qr_size)
-    page_set = plan_pages(request.chain, whole, pages.measure, pages.lay_out, split,
-                          rtl=chain_rtl(request.chain))
+    # no orientation given: the one that needs fewer pages (landscape for lanes as rows,
+    # portrait for lanes as columns when equal); a top-to-bottom chart of many lanes fills
+    # landscape pages better (the generated 64 × 22 chain: 15 portrait or 9 landscape A3)
+    natural = whole.direction == "lr"
+    planned: list[tuple[_Pages, PageSet]] = []
+    for landscape in ((request.landscape,) if request.landscape is not None
+                      else (natural, not natural)):
+        pages = _Pages(request, whole, name, landscape, qr_size)
+        planned.append((pages, plan_pages(request.chain, whole, pages.measure,
+                                          pages.lay_out, split,
+                                          rtl=chain_rtl(request.chain))))
+    pages, page_set = min(planned, key=lambda plan: len(plan[1].pages))
+    landscape = pages.landscape
     layouts = [page.layout for page in page_set.pages]
     room = min(pages.sheet(layout, index == 0, math.inf)[0].placement.scale
                for index, layout in enumerate(layouts))
