@@ -264,3 +264,24 @@ def test_api_split_option() -> None:
                                          appendix=False))) == 1
     with pytest.raises(OptionError, match="split"):
         to_pdf(chain, split="sometimes")  # type: ignore[typeddict-item]
+
+
+def test_right_to_left_page_set_puts_the_map_top_left() -> None:
+    from prozesskette.i18n import localise
+
+    chain = load(CHAINS[0])
+    assert isinstance(chain, Chain)
+    arabic = localise(chain, "ar")
+    arabic = arabic[0] if isinstance(arabic, tuple) else arabic
+    result = build_pdf(arabic, page="A4")
+    assert result.page_set is not None and len(result.sheets) >= 2
+    assert result.pages == len(result.sheets)  # no Schnittstellenpapier for right-to-left yet
+    assert all(verify(sheet.layout) == [] for sheet in result.sheets)
+    assert all(sheet.text_size >= MIN_TEXT_PT - 1e-6 for sheet in result.sheets)
+    document = pdfium.PdfDocument(result.data)
+    width = result.page_size[0]
+    # the map's title ("نظرة عامة …") sits in the top left corner, opposite the header
+    page = document[0].get_textpage()
+    boxes = [page.get_charbox(index) for index in range(page.count_chars())
+             if page.get_text_range(index, 1) == "ن"]
+    assert any(box[0] < width / 3 and box[3] > result.page_size[1] * 0.8 for box in boxes)
