@@ -285,3 +285,21 @@ def test_right_to_left_page_set_puts_the_map_top_left() -> None:
     boxes = [page.get_charbox(index) for index in range(page.count_chars())
              if page.get_text_range(index, 1) == "ن"]
     assert any(box[0] < width / 3 and box[3] > result.page_size[1] * 0.8 for box in boxes)
+
+
+def test_markers_and_map_cells_link_to_their_pages() -> None:
+    pypdf = pytest.importorskip("pypdf")
+    result = big_a3()
+    assert result.page_set is not None
+    reader = pypdf.PdfReader(io.BytesIO(result.data))
+    for page in result.page_set.pages:
+        linked = []
+        for annotation in reader.pages[page.number - 1].get("/Annots") or []:
+            target = annotation.get_object().get("/Dest")
+            if target is not None:
+                linked.append(reader.get_page_number(target[0].get_object()) + 1)
+        expected = [marker.link.target_page if marker.side == "out" else marker.link.source_page
+                    for marker in page.markers]
+        if page.number == 1:  # the overview map's cells
+            expected += [other.number for other in result.page_set.pages]
+        assert sorted(linked) == sorted(expected), page.number

@@ -555,6 +555,9 @@ def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
                                                     least=f"{MIN_MODULE_MM:g}"))
     document = write_split_pdf(
         request.chain, [(sheet.layout, sheet.placement) for sheet in sheets], overview,
+        targets=[{marker.step: marker.link.target_page if marker.side == "out"
+                  else marker.link.source_page for marker in page.markers}
+                 for page in page_set.pages],
         appendix=paper.appendix, contacts=paper.contacts, matrix=paper.matrix,
         interfaces=paper.interfaces, qr=request.qr, creation_date=paper.creation_date,
         focus=paper.focus)

@@ -32,13 +32,18 @@ from prozesskette.renderers.pdf.painter import INK, Painter, pdf_color
 from prozesskette.text import text_width
 from prozesskette.theme import LANE_STROKE, NOTE
 
-__all__ = ["DEFAULT_CREATION_DATE", "ChartPage", "PdfDocument", "write_pdf"]
+__all__ = ["DEFAULT_CREATION_DATE", "ChartPage", "PdfDocument", "chart_key", "write_pdf"]
 
 DEFAULT_CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 """Creation date written when none is given, so that the same chain gives the same bytes."""
 
 Footer = Callable[[Any, int, int], None]
 """Draws the footer on a canvas, given the page number and the page count."""
+
+
+def chart_key(number: int) -> str:
+    """The PDF destination of chart page ``number`` (1-based): links in a page set go there."""
+    return "chart" if number == 1 else f"chart-{number}"
 
 
 class ChartPage(NamedTuple):
@@ -296,7 +301,7 @@ def write_pdf(chain: Chain, layout: Layout, placement: Placement, *, appendix: b
         bookmark = page.bookmark or (page_words(chain)["chart"] if extra and not index
                                      else None)
         story.append(_chart_flowable(page.layout, page.placement, bookmark, page.overlay,
-                                     "chart" if not index else f"chart-{index + 1}"))
+                                     chart_key(index + 1)))
     story.extend(extra)
     footer = partial(_draw_footer, chain=chain, chart_page=True, chart_pages=len(pages))
     canvas_class = _make_canvas_class()

@@ -10,7 +10,7 @@ over page 1 in page coordinates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from prozesskette.layout.geometry import Layout, Rect
 from prozesskette.layout.pages import OverviewMap, is_marker
 from prozesskette.model import Chain
-from prozesskette.renderers.pdf.document import ChartPage, PdfDocument, write_pdf
+from prozesskette.renderers.pdf.document import ChartPage, PdfDocument, chart_key, write_pdf
 from prozesskette.renderers.pdf.page import Placement, page_words
 from prozesskette.renderers.pdf.painter import INK, Painter, pdf_color
 from prozesskette.theme import LANE_FILL, LANE_STROKE, NOTE, PHASE_FILL, STEP_FILL, STROKE
@@ -34,9 +34,11 @@ _RING = 2.2  # points between a marker's two outlines
 _RADIUS = 9.0  # their corners' radius: the text fills the box, a pill would cut it
 
 
-def _marker_overlay(layout: Layout, placement: Placement) -> Callable[[Any], None]:
+def _marker_overlay(layout: Layout, placement: Placement,
+                    targets: Mapping[str, int]) -> Callable[[Any], None]:
     """Draws the page's continuation markers over the chart: the marker's own shape and
-    text, in the marker colour and with a double outline (positions: the layout's)."""
+    text, in the marker colour and with a double outline (positions: the layout's), each a
+    link to the page it names (``targets``: marker step → page number)."""
     markers = [node for node_id, node in layout.nodes.items() if is_marker(node_id)]
 
     def draw(canvas: Any) -> None:
@@ -48,6 +50,11 @@ def _marker_overlay(layout: Layout, placement: Placement) -> Callable[[Any], Non
             _draw_marker_shape(canvas, painter, node.rect, layout.style.line_width, _RADIUS,
                                _RING)
             painter.block(node.title)
+            if node.id in targets:
+                rect = node.rect
+                canvas.linkRect("", chart_key(targets[node.id]),
+                                (rect.x, -rect.bottom, rect.right, -rect.y), relative=1,
+                                thickness=0)
         canvas.restoreState()
 
     return draw
@@ -96,6 +103,9 @@ def _map_overlay(overview: OverviewMap, layout: Layout,
         for dot in overview.dots:
             canvas.rect(dot.x, -dot.bottom, dot.w, dot.h, stroke=0, fill=1)
         for cell in overview.cells:
+            rect = cell.rect
+            canvas.linkRect("", chart_key(cell.page), (rect.x, -rect.bottom, rect.right,
+                                                       -rect.y), relative=1, thickness=0)
             back = cell.plate
             canvas.setFillColor(pdf_color(STEP_FILL))
             canvas.roundRect(back.x, -back.bottom, back.w, back.h, 2, stroke=0, fill=1)
@@ -109,17 +119,20 @@ def _map_overlay(overview: OverviewMap, layout: Layout,
 
 
 def write_split_pdf(chain: Chain, pages: Sequence[tuple[Layout, Placement]],
-                    overview: OverviewMap | None, *, appendix: bool = True,
+                    overview: OverviewMap | None, *,
+                    targets: Sequence[Mapping[str, int]] = (), appendix: bool = True,
                     contacts: bool = True, matrix: bool = True, interfaces: bool = True,
                     qr: bool = True, creation_date: datetime | None = None,
                     focus: tuple[str, ...] = ()) -> PdfDocument:
     """The page set's PDF: ``pages`` (each page's layout on its placement, all on one paper)
     with ``overview`` over page 1, then the Schnittstellenpapier of ``chain`` (the whole
-    chain) as :func:`.document.write_pdf` makes it."""
+    chain) as :func:`.document.write_pdf` makes it. ``targets`` (per page: marker step →
+    the page it names) make the markers links; the map's cells link to their pages."""
     words = page_words(chain)
     charts: list[ChartPage] = []
     for index, (layout, placement) in enumerate(pages):
-        overlay = _both(_marker_overlay(layout, placement),
+        overlay = _both(_marker_overlay(layout, placement,
+                                        targets[index] if index < len(targets) else {}),
                         _map_overlay(overview, layout, placement.height)
                         if index == 0 and overview is not None else None)
         bookmark = words["chart"] if index == 0 else words["map_page"].format(index + 1)
