@@ -516,13 +516,17 @@ def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
     if request.qr and any(True for _ in qr_spots(whole)):
         given = qr_size or max(spot.qr.w for spot in qr_spots(whole) if spot.qr is not None)
         qr_size = max(given, qr_side_for_min_module(whole, need) * QR_HEADROOM)
-    # no orientation given: the one that needs fewer pages (landscape for lanes as rows,
-    # portrait for lanes as columns when equal); a top-to-bottom chart of many lanes fills
-    # landscape pages better (the generated 64 × 22 chain: 15 portrait or 9 landscape A3)
-    natural = whole.direction == "lr"
+    # no orientation given: landscape for lanes as rows (portrait needed 1.6–1.7 times the
+    # pages for the Gesamtübersicht and generated chains of 64–200 steps); for lanes as
+    # columns the one that needs fewer pages, portrait when equal (a top-to-bottom chart of
+    # many lanes fills landscape pages better: the 64 × 22 chain, 15 portrait or 9
+    # landscape A3 pages)
+    if request.landscape is not None:
+        orientations: tuple[bool, ...] = (request.landscape,)
+    else:
+        orientations = (True,) if whole.direction == "lr" else (False, True)
     planned: list[tuple[_Pages, PageSet]] = []
-    for landscape in ((request.landscape,) if request.landscape is not None
-                      else (natural, not natural)):
+    for landscape in orientations:
         pages = _Pages(request, whole, name, landscape, qr_size)
         planned.append((pages, plan_pages(request.chain, whole, pages.measure,
                                           pages.lay_out, split,
