@@ -30,3 +30,5 @@ properties  # export/xlsx.py: openpyxl settings (workbook properties, cell align
 alignment  # panes), read by openpyxl's writer
 freeze_panes
 compile_mo  # messages.py: called by the build hook hatch_build.py (the wheel's .mo files)
+source_page  # layout/pages.py: Link fields, the pages of a hand-off across pages (tests,
+target_page  # api users through PdfResult.page_set)

@@ -151,7 +151,8 @@ def to_json(source: Source, **options: Unpack[LayoutOptions]) -> str:
 
 @takes_options(PdfOptions)
 def to_pdf(source: Source, **options: Unpack[PdfOptions]) -> bytes:
-    """The chain as a print-ready PDF (chart page plus the Schnittstellenpapier pages)."""
+    """The chain as a print-ready PDF (the chart page, or a page set when ``split`` says so,
+    plus the Schnittstellenpapier pages)."""
     # The PDF stack (printing, renderers.pdf: ten modules) is imported here, not at the top:
     # that costs every SVG, HTML, JSON and check run about 7 ms (measured) for nothing.
     from prozesskette.focus import focus_ids  # with the PDF stack (_checked says why)
@@ -177,7 +178,8 @@ def to_png(source: Source, dpi: int = 150, **options: Unpack[PdfOptions]) -> byt
     from prozesskette.renderers.png import ChartArea, render_png, require_png
 
     require_png()  # before the PDF is made: the missing extra is the first thing to know
-    pdf: dict[str, Any] = {**options, "appendix": False}  # the chart page is all it needs
+    # the chart page is all it needs, on one page (a PNG is one picture)
+    pdf: dict[str, Any] = {**options, "appendix": False, "split": "none"}
     lang: str | None = pdf.pop("lang", None)
     focus: str | None = pdf.pop("focus", None)
     chain = _chain(source)

@@ -46,6 +46,7 @@ __all__ = [
     "PageSize",
     "PdfOptions",
     "PngOptions",
+    "Split",
     "SvgOptions",
     "allowed_values",
     "check_options",
@@ -67,6 +68,9 @@ LaneOrder = Literal["file", "auto"]
 """``file``: the actors' order in the file; ``auto``: reordered for shorter hand-offs."""
 PageSize = Literal["A4", "A3", "A2", "A1", "A0"]
 """ISO 216 paper sizes, smallest first."""
+Split = Literal["auto", "phases", "none"]
+"""How a PDF spreads a chart over pages: ``auto`` when one page would print below 7 pt,
+``phases`` a page (or more) per phase, ``none`` one page however small."""
 OutputFormat = Literal["svg", "pdf", "png", "json", "html"]
 """The file formats :func:`prozesskette.render` writes."""
 Points = Annotated[float, Above(0)]
@@ -156,6 +160,13 @@ class PdfOptions(_ChartOptions, total=False):
     creation_date: datetime | None
     """The PDF's creation date; default (None): a fixed date, so equal input gives equal
     bytes."""
+    split: Split
+    """Spread the chart over a page set (see docs/seitensatz.md): ``"auto"`` (default) when
+    its step titles would print below 7 pt on one page (with no ``page`` given: even on A0;
+    the pages are then A3), ``"phases"`` a page or more per phase, ``"none"`` never. Every
+    page repeats its lanes' headers and contacts; every hand-off across pages ends in a
+    continuation marker naming the other page; page 1 carries an overview map. A PNG is
+    always the chart on one page."""
 
 
 class PngOptions(PdfOptions, total=False):

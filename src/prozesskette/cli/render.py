@@ -27,7 +27,7 @@ def _page_name(text: str) -> str:
 _FLAGS = {"direction": "--direction", "lane_order": "--lane-order", "qr": "--no-qr",
           "legend": "--no-legend", "compact": "--compact", "page": "--page",
           "landscape": "--landscape", "appendix": "--no-appendix", "dpi": "--dpi",
-          "lang": "--lang"}
+          "lang": "--lang", "split": "--split"}
 
 
 def add_render_arguments(commands: Commands) -> None:
@@ -61,6 +61,10 @@ def add_render_arguments(commands: Commands) -> None:
                         help=_("PDF page in landscape (the default for the chart)"))
     render.add_argument("--portrait", dest="landscape", action="store_false",
                         help=_("PDF page in portrait"))
+    render.add_argument("--split", choices=("auto", "phases", "none"), default="auto",
+                        help=_("PDF: spread a chart over a page set, with continuation markers "
+                               "and an overview map: auto (when one page would print below "
+                               "7 pt; default), phases (a page or more per phase), none"))
     render.add_argument("--focus", metavar="ACTOR[,ACTOR…]", default=None,
                         help=_("one institution's view: the actors' lanes, the lanes they hand "
                              "over to or receive from, stubs for the rest; 'all' writes one "
@@ -91,6 +95,8 @@ def _render_options(args: argparse.Namespace, kind: str) -> PngOptions:
             options["landscape"] = args.landscape
         if args.no_appendix or kind == "png":
             options["appendix"] = False
+        if kind == "pdf" and args.split != "auto":
+            options["split"] = args.split
     if kind == "png":
         options["dpi"] = args.dpi
     return options

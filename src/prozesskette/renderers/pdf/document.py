@@ -10,7 +10,7 @@ given), and the bundled Noto Sans is embedded as a subset.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, NamedTuple
@@ -32,13 +32,28 @@ from prozesskette.renderers.pdf.painter import INK, Painter, pdf_color
 from prozesskette.text import text_width
 from prozesskette.theme import LANE_STROKE, NOTE
 
-__all__ = ["DEFAULT_CREATION_DATE", "PdfDocument", "write_pdf"]
+__all__ = ["DEFAULT_CREATION_DATE", "ChartPage", "PdfDocument", "chart_key", "write_pdf"]
 
 DEFAULT_CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 """Creation date written when none is given, so that the same chain gives the same bytes."""
 
 Footer = Callable[[Any, int, int], None]
 """Draws the footer on a canvas, given the page number and the page count."""
+
+
+def chart_key(number: int) -> str:
+    """The PDF destination of chart page ``number`` (1-based): links in a page set go there."""
+    return "chart" if number == 1 else f"chart-{number}"
+
+
+class ChartPage(NamedTuple):
+    """One chart page of a page set: its layout, its placement and what is drawn over it in
+    page coordinates (the overview map)."""
+
+    layout: Layout
+    placement: Placement
+    overlay: Callable[[Any], None] | None = None
+    bookmark: str | None = None
 
 
 class PdfDocument(NamedTuple):
@@ -125,15 +140,16 @@ def _fit_text(value: str, width: float, size: float) -> str:
 
 
 def _draw_footer(canvas: Any, number: int, total: int, *, chain: Chain,
-                 chart_page: bool) -> None:
+                 chart_page: bool, chart_pages: int = 1) -> None:
     width, height = canvas._pagesize
-    if chart_page and number == 1:
+    chart_page = chart_page and number <= chart_pages
+    if chart_page:
         furniture = Furniture.for_page(width, height)
         margin, size = furniture.margin, furniture.footer_size
     else:
         margin, size = 18 * MM, 7.5
     label = page_words(chain)["page"].format(number, total)
-    baseline = margin * 0.75 if not chart_page or number > 1 else margin
+    baseline = margin if chart_page else margin * 0.75
     canvas.saveState()
     canvas.setFillColor(pdf_color(NOTE))
     rtl = chain_rtl(chain)
@@ -164,7 +180,8 @@ def _appendix_header(canvas: Any, doc: Any, *, chain: Chain) -> None:
     canvas.restoreState()
 
 
-def _chart_flowable(layout: Layout, placement: Placement, bookmark: str | None) -> Any:
+def _chart_flowable(layout: Layout, placement: Placement, bookmark: str | None,
+                    overlay: Callable[[Any], None] | None = None, key: str = "chart") -> Any:
     from reportlab.platypus import Flowable
 
     class Chart(Flowable):  # type: ignore[misc]
@@ -174,7 +191,7 @@ def _chart_flowable(layout: Layout, placement: Placement, bookmark: str | None) 
         def draw(self) -> None:
             canvas = self.canv
             if bookmark is not None and hasattr(canvas, "pk_outline"):
-                canvas.pk_outline(bookmark, "chart")
+                canvas.pk_outline(bookmark, key)
             painter = Painter(canvas, layout)
             # page furniture: the title block when the layout has none (page coordinates,
             # measured from the top like the layout's)
@@ -188,6 +205,8 @@ def _chart_flowable(layout: Layout, placement: Placement, bookmark: str | None) 
             canvas.scale(placement.scale, placement.scale)
             painter.draw()
             canvas.restoreState()
+            if overlay is not None:  # page coordinates, y up as reportlab's
+                overlay(canvas)
 
     return Chart()
 
@@ -229,13 +248,22 @@ def _appendix_template(chain: Chain) -> Any:
 def write_pdf(chain: Chain, layout: Layout, placement: Placement, *, appendix: bool = True,
               contacts: bool = True, matrix: bool = True, interfaces: bool = True,
               qr: bool = True, creation_date: datetime | None = None,
-              focus: tuple[str, ...] = ()) -> PdfDocument:
+              focus: tuple[str, ...] = (),
+              charts: Sequence[ChartPage] = ()) -> PdfDocument:
     """The PDF of ``layout`` placed on its page as ``placement`` says, followed by the
     Schnittstellenpapier pages when ``appendix`` is true: the contact directory
     (``contacts``, with vCard QR codes unless ``qr`` is false), the responsibility matrix
     (``matrix``) and the hand-offs and overlaps (``interfaces``). ``focus`` names the actors
-    of a focus view: the pages are then theirs (see :func:`.appendix.appendix_story`)."""
-    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
+    of a focus view: the pages are then theirs (see :func:`.appendix.appendix_story`).
+    ``charts``, when given, are the chart pages of a page set (all on the paper of
+    ``placement``), drawn instead of ``layout`` (see :mod:`.split_pages`)."""
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+    )
 
     register_fonts()
     buffer = io.BytesIO()
@@ -261,14 +289,21 @@ def write_pdf(chain: Chain, layout: Layout, placement: Placement, *, appendix: b
     if appendix:
         extra = appendix_story(chain, contacts=contacts, matrix=matrix,
                                interfaces=interfaces, qr=qr, focus=focus)
+    pages = list(charts) or [ChartPage(layout, placement)]
     if extra:
         templates.append(_appendix_template(chain))
-        story.append(NextPageTemplate("appendix"))
     doc.addPageTemplates(templates)
-    bookmark = page_words(chain)["chart"] if extra else None
-    story.append(_chart_flowable(layout, placement, bookmark))
+    for index, page in enumerate(pages):
+        if index:
+            story.append(PageBreak())
+        if extra and index == len(pages) - 1:
+            story.append(NextPageTemplate("appendix"))
+        bookmark = page.bookmark or (page_words(chain)["chart"] if extra and not index
+                                     else None)
+        story.append(_chart_flowable(page.layout, page.placement, bookmark, page.overlay,
+                                     chart_key(index + 1)))
     story.extend(extra)
-    footer = partial(_draw_footer, chain=chain, chart_page=True)
+    footer = partial(_draw_footer, chain=chain, chart_page=True, chart_pages=len(pages))
     canvas_class = _make_canvas_class()
     doc.build(story, canvasmaker=partial(canvas_class, footer=footer,
                                          date_formatter=_date_formatter(
