@@ -151,9 +151,10 @@ def _yaml_issue(file: str, exc: Exception, text: str = "") -> Issue:
         character = getattr(exc, "character", 0)
         code = f"U+{character:04X}" if isinstance(character, int) else repr(character)
         return Issue(file, line, col, "error",
-                     f"the file contains a control character ({code}), which YAML does not "
-                     "allow", "delete it; it often comes from copying text out of another "
-                     "program", "yaml")
+                     _("the file contains a control character ({code}), which YAML does not "
+                       "allow").format(code=code),
+                     _("delete it; it often comes from copying text out of another program"),
+                     "yaml")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -444,7 +445,7 @@ class _Builder:
         if class_name == "Step" and data.get("actor") is not None and \
                 data.get("actors") is not None:
             self.error((*path, "actors"), _("give either 'actor' or 'actors', not both"),
-                       "use `actors: [a, b]` for a step that several actors share",
+                       _("use `actors: [a, b]` for a step that several actors share"),
                        key=True, code="actor-and-actors")
             ok = False
         if not ok:

@@ -34,6 +34,7 @@ from typing import (
 from typing import get_type_hints as _type_hints
 
 from prozesskette.errors import Issue, ProzessketteError, did_you_mean
+from prozesskette.messages import _
 
 __all__ = [
     "Direction",
@@ -266,14 +267,17 @@ def check_options(kind: Any, options: Mapping[str, object], function: str) -> No
     for name, value in options.items():
         if name not in declared:
             close = did_you_mean(name, sorted(declared))
-            hint = f"did you mean '{close}'? " if close else ""
+            hint = _("did you mean '{guess}'?").format(guess=close) + " " if close else ""
             names = ", ".join(sorted(declared))
-            raise OptionError(function, name, value, names, f"unknown option '{name}'",
-                              hint + f"{function}() takes {names}")
+            raise OptionError(function, name, value, names,
+                              _("unknown option '{name}'").format(name=name),
+                              hint + _("{function}() takes {names}").format(
+                                  function=function, names=names))
         if not _fits(value, declared[name]):
             allowed = _describe(declared[name])
             raise OptionError(function, name, value, allowed,
-                              f"option {name}={value!r} is not allowed: use {allowed}")
+                              _("option {name}={value} is not allowed: use {allowed}").format(
+                                  name=name, value=repr(value), allowed=allowed))
 
 
 Function = TypeVar("Function", bound=Callable[..., Any])

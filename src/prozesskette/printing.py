@@ -38,7 +38,7 @@ from prozesskette.layout.pages import (
     overview_map,
     plan_pages,
 )
-from prozesskette.messages import _
+from prozesskette.messages import _, decimal
 from prozesskette.model import Chain
 from prozesskette.renderers.pdf import (
     MIN_MODULE_MM,
@@ -196,9 +196,10 @@ def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool,
         readable = fit.layout.style.font_size * fit.placement.scale >= MIN_TEXT_PT - 1e-6
         if not readable and directory:
             fit = _lay_out(request, None, without_qr=True)._replace(module_mm=None)
-            note = (f"QR modules would print at {before.module_mm:.2f} mm on {before.page} "
-                    f"(less than {MIN_MODULE_MM:g} mm): the QR codes are in the contact "
-                    "directory pages instead of on the chart")
+            note = _("QR modules would print at {module} mm on {page} (less than {least} mm): "
+                     "the QR codes are in the contact directory pages instead of on the "
+                     "chart").format(module=decimal(before.module_mm, 2), page=before.page,
+                                     least=decimal(MIN_MODULE_MM, 1))
             return _Fitted(fit, qr_size, fit.notes, [note])
         cap = math.inf if readable else before.side * MAX_QR_GROWTH
         qr_size = min(qr_side_for_min_module(fit.layout, fit.placement.scale) * QR_HEADROOM,
@@ -238,14 +239,18 @@ def _tighter(request: _Request, fit: _Fit, qr_size: float) -> tuple[_Fit, float]
 
 def _enlarged_note(before: _Before, placement: Placement, module: float,
                    qr_size: float | None, stuck: bool) -> str:
-    note = (f"QR modules would print at {before.module_mm:.2f} mm on {before.page} (less "
-            f"than {MIN_MODULE_MM:g} mm): QR codes enlarged in the layout from "
-            f"{before.side:.0f} pt to {qr_size or 0:.0f} pt, modules now {module:.2f} mm on "
-            f"{page_label(placement)}")
-    if _too_small(module):
-        note += (f" (at most {MAX_QR_GROWTH:g} times their size): choose a larger page"
-                 if stuck else f" — still too small after {QR_ATTEMPTS} new layouts: "
-                 "choose a larger page")
+    note = _("QR modules would print at {module} mm on {page} (less than {least} mm): QR codes "
+             "enlarged in the layout from {before} pt to {after} pt, modules now {now} mm on "
+             "{final_page}").format(
+        module=decimal(before.module_mm, 2), page=before.page, least=decimal(MIN_MODULE_MM, 1),
+        before=f"{before.side:.0f}", after=f"{qr_size or 0:.0f}", now=decimal(module, 2),
+        final_page=page_label(placement))
+    if _too_small(module) and stuck:
+        note += " " + _("(at most {times} times their size): choose a larger page").format(
+            times=f"{MAX_QR_GROWTH:g}")
+    elif _too_small(module):
+        note += " " + _("— still too small after {count} new layouts: choose a larger "
+                        "page").format(count=QR_ATTEMPTS)
     return note
 
 
@@ -551,12 +556,12 @@ def _build_page_set(request: _Request, whole: Layout, split: SplitMode,
         if sheet.text_size < MIN_TEXT_PT - 1e-6:
             problems.append(_("page {number} of the chart prints at {printed} pt (less than "
                               "{least} pt): choose a larger page").format(
-                number=number, printed=f"{sheet.text_size:.1f}", least=f"{MIN_TEXT_PT:g}"))
+                number=number, printed=decimal(sheet.text_size), least=f"{MIN_TEXT_PT:g}"))
         if _too_small(sheet.module_mm):
             problems.append(_("QR modules on page {number} print at {module} mm (less than "
                               "{least} mm)").format(number=number,
                                                     module=f"{sheet.module_mm or 0:.2f}",
-                                                    least=f"{MIN_MODULE_MM:g}"))
+                                                    least=decimal(MIN_MODULE_MM, 1)))
     document = write_split_pdf(
         request.chain, [(sheet.layout, sheet.placement) for sheet in sheets], overview,
         targets=[{marker.step: marker.link.target_page if marker.side == "out"
