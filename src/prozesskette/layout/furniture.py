@@ -25,12 +25,12 @@ from prozesskette.layout.geometry import (
 from prozesskette.layout.grid import Grid
 from prozesskette.layout.labels import centred_block
 from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
-from prozesskette.layout.sizes import header_content
+from prozesskette.layout.sizes import CONTACT_GAP, QR_TEXT_GAP, header_content
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
 from prozesskette.qr import fits_in_qr
 from prozesskette.theme import AUTO_LANE_COLORS
-from prozesskette.vcard import vcard
+from prozesskette.vcard import QrFormat, contact_payload
 
 
 def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, grid: Grid,
@@ -41,13 +41,13 @@ def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, gri
         actor = chain.actor(actor_id)
         band = canvas.rect(0.0, lanes.lane_top[lane], times.t_total, lanes.lane_ext[lane])
         header = canvas.rect(0.0, lanes.lane_top[lane], times.header_t, lanes.lane_ext[lane])
-        title, spots = _header_geometry(actor, options, frame, header)
+        title, spots = _header_geometry(actor, chain.qr, options, frame, header)
         color = actor.color or AUTO_LANE_COLORS[chain.actors.index(actor) % len(AUTO_LANE_COLORS)]
         boxes[actor_id] = LaneBox(actor_id, band, header, title, spots, color)
     return boxes
 
 
-def _header_geometry(actor: Actor, options: Options, frame: Frame,
+def _header_geometry(actor: Actor, qr_format: QrFormat, options: Options, frame: Frame,
                      header: Rect) -> tuple[TextBlock, tuple[ContactSpot, ...]]:
     content = header_content(actor, options, header.w)
     size = options.font_size + 0.5
@@ -56,25 +56,29 @@ def _header_geometry(actor: Actor, options: Options, frame: Frame,
     top = header.y + (max(0.0, (header.h - content.height) / 2) if frame.direction == "lr"
                       else 0.0)
     lines: list[TextLine] = []
+    title_x = header.x + content.title_left
     y = top + HEADER_PAD
     for text in content.title:
-        lines.append(TextLine(text, header.x + HEADER_PAD, y + tx.ascent(size, True), size,
-                              True, "start"))
+        lines.append(TextLine(text, title_x, y + tx.ascent(size, True), size, True, "start"))
         y += tx.line_height(size)
     width = max([tx.text_width(t, size, True) for t in content.title] + [0.0])
-    title_block = TextBlock(tuple(lines), Rect(header.x + HEADER_PAD, top + HEADER_PAD,
-                                               width, y - top - HEADER_PAD))
+    title_block = TextBlock(tuple(lines), Rect(title_x, top + HEADER_PAD, width,
+                                               y - top - HEADER_PAD))
+    below_title = y + CONTACT_GAP / 2  # the first contact's text, when the name heads it
     spots: list[ContactSpot] = []
     qr = options.qr_size if options.qr else 0.0
-    for index, cell_top, cell_h, text_lines in content.contacts:
+    for index, cell_left, cell_top, cell_h, text_lines in content.contacts:
         contact = actor.contacts[index]
-        payload = vcard(contact, contact.organization or actor.name)
-        y0 = top + cell_top
-        qr_rect = Rect(header.x + HEADER_PAD, y0 + (cell_h - qr) / 2, qr, qr) \
+        payload = contact_payload(contact, contact.organization or actor.name,
+                                  contact.qr or qr_format)
+        x0, y0 = header.x + cell_left, top + cell_top
+        qr_rect = Rect(x0, y0 + (cell_h - qr) / 2, qr, qr) \
             if qr and fits_in_qr(payload) else None  # too long: the text must do
-        text_x = header.x + HEADER_PAD + (qr + 5.0 if qr else 0.0)
+        text_x = x0 + (qr + QR_TEXT_GAP if qr else 0.0)
         text_h = len(text_lines) * tx.line_height(small)
-        ty = y0 + (cell_h - text_h) / 2
+        headed = qr and index == 0  # the actor's name stands above this text
+        ty = below_title if headed else y0 + (cell_h - text_h) / 2
+        text_top = ty
         tl: list[TextLine] = []
         widest = 0.0
         for text, bold, href in text_lines:
@@ -83,8 +87,7 @@ def _header_geometry(actor: Actor, options: Options, frame: Frame,
             widest = max(widest, tx.text_width(text, small, bold))
             ty += tx.line_height(small)
         spots.append(ContactSpot(actor.id, index, qr_rect, payload,
-                                 TextBlock(tuple(tl), Rect(text_x, y0 + (cell_h - text_h) / 2,
-                                                           widest, text_h))))
+                                 TextBlock(tuple(tl), Rect(text_x, text_top, widest, text_h))))
     return title_block, tuple(spots)
 
 
