@@ -29,7 +29,7 @@ from prozesskette.layout.sizes import CONTACT_GAP, QR_TEXT_GAP, header_content
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
 from prozesskette.qr import fits_in_qr
-from prozesskette.theme import AUTO_LANE_COLORS
+from prozesskette.theme import auto_lane_colors
 from prozesskette.vcard import QrFormat, contact_payload
 
 
@@ -37,13 +37,17 @@ def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, gri
                lanes: LaneAxis, times: TimeAxis) -> dict[str, LaneBox]:
     """Each lane's band over the whole chart and its header, in drawing order."""
     boxes: dict[str, LaneBox] = {}
-    for lane, actor_id in enumerate(grid.lanes):
-        actor = chain.actor(actor_id)
+    actors = [chain.actor(actor_id) for actor_id in grid.lanes]
+    # automatic colours only now that the drawn order is known: each must differ from both
+    # neighbours in that order, their own colours included
+    fills = auto_lane_colors([actor.color for actor in actors],
+                             [chain.actors.index(actor) for actor in actors])
+    for lane, actor in enumerate(actors):
         band = canvas.rect(0.0, lanes.lane_top[lane], times.t_total, lanes.lane_ext[lane])
         header = canvas.rect(0.0, lanes.lane_top[lane], times.header_t, lanes.lane_ext[lane])
         title, spots = _header_geometry(actor, chain.qr, options, frame, header)
-        color = actor.color or AUTO_LANE_COLORS[chain.actors.index(actor) % len(AUTO_LANE_COLORS)]
-        boxes[actor_id] = LaneBox(actor_id, band, header, title, spots, color)
+        boxes[actor.id] = LaneBox(actor.id, band, header, title, spots,
+                                  actor.color or fills[lane])
     return boxes
 
 

@@ -31,6 +31,10 @@ from prozesskette.layout.options import (
 from prozesskette.model import Actor, Chain, Step, StepKind
 
 LABEL_WRAP = 72.0  # branch labels wrap at this width
+MAX_LINES = 4  # a title that would wrap to more lines widens its box first …
+WIDEN_STEP = 1.15  # … in steps of this factor …
+WIDEN_MAX = 260.0  # … up to this text width (a box's is 90 pt by default) …
+WIDEN_MAX_DECISION = 200.0  # … or this one in a diamond
 
 
 class NodeText(NamedTuple):
@@ -72,6 +76,10 @@ def node_text(step: Step, options: Options, narrow: float = 1.0) -> NodeText:
             text_w -= 10.0
     text_w = max(text_w, min(word, 190.0))  # no split words (badges sit on the corner)
     lines = tuple(tx.wrap(title, text_w, size))
+    widest_text = WIDEN_MAX_DECISION if step.kind is StepKind.decision else WIDEN_MAX
+    while len(lines) > MAX_LINES and text_w < widest_text:  # wider, before a fifth line
+        text_w = min(widest_text, text_w * WIDEN_STEP)
+        lines = tuple(tx.wrap(title, text_w, size))
     legal = _keep_together(step.legal_basis) if step.legal_basis else None
     note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
                          small)) if legal else ()
