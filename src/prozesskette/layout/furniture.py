@@ -24,7 +24,7 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.layout.grid import Grid
 from prozesskette.layout.labels import centred_block
-from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
+from prozesskette.layout.options import Canvas, Frame, Options
 from prozesskette.layout.sizes import CONTACT_GAP, QR_TEXT_GAP, header_content
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
@@ -61,13 +61,13 @@ def _header_geometry(actor: Actor, qr_format: QrFormat, options: Options, frame:
                       else 0.0)
     lines: list[TextLine] = []
     title_x = header.x + content.title_left
-    y = top + HEADER_PAD
+    y = top + content.title_top
     for text in content.title:
         lines.append(TextLine(text, title_x, y + tx.ascent(size, True), size, True, "start"))
         y += tx.line_height(size)
     width = max([tx.text_width(t, size, True) for t in content.title] + [0.0])
-    title_block = TextBlock(tuple(lines), Rect(title_x, top + HEADER_PAD, width,
-                                               y - top - HEADER_PAD))
+    title_block = TextBlock(tuple(lines), Rect(title_x, top + content.title_top, width,
+                                               y - top - content.title_top))
     below_title = y + CONTACT_GAP / 2  # the first contact's text, when the name heads it
     spots: list[ContactSpot] = []
     qr = options.qr_size if options.qr else 0.0

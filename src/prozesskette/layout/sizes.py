@@ -130,6 +130,7 @@ class HeaderContent(NamedTuple):
     height: float
     title: tuple[str, ...]  # the actor's name, bold
     title_left: float  # right of the header's left edge
+    title_top: float  # below the header's top
     contacts: tuple[ContactCell, ...]
     text_w: float  # width of the text beside each QR code
 
@@ -138,6 +139,7 @@ CONTACT_GAP = 6.0  # between contact cells, and between the name and the first c
 QR_TEXT_GAP = 5.0  # between a QR code and its text
 CONTACT_TEXT_MIN = 96.0  # a contact's text is never narrower
 CONTACT_COLUMNS_MAX = 3  # QR codes side by side in a header, at most
+QR_PAD = 4.0  # above and below a row of QR codes (their quiet zone adds 4 modules)
 
 
 def _contact_lines(contact_name: str, role: str | None, phone: str | None, email: str | None,
@@ -176,7 +178,7 @@ def header_content(actor: Actor, options: Options, width: float) -> HeaderConten
     if not people:
         title = tuple(tx.wrap(actor.name, inner, size, True))
         return HeaderContent(2 * HEADER_PAD + len(title) * tx.line_height(size), title,
-                             HEADER_PAD, (), 0.0)
+                             HEADER_PAD, HEADER_PAD, (), 0.0)
     columns = contact_columns(len(people), qr, inner)
     cell_w = (inner - (columns - 1) * CONTACT_GAP) / columns
     text_x = qr + QR_TEXT_GAP if qr else 0.0
@@ -184,7 +186,8 @@ def header_content(actor: Actor, options: Options, width: float) -> HeaderConten
     beside = qr > 0.0  # the name heads the first cell's text
     title = tuple(tx.wrap(actor.name, text_w if beside else inner, size, True))
     title_h = len(title) * tx.line_height(size)
-    top = HEADER_PAD if beside else HEADER_PAD + title_h + CONTACT_GAP
+    pad = QR_PAD if beside else HEADER_PAD  # a QR code brings its own white margin
+    top = pad if beside else pad + title_h + CONTACT_GAP
     cells: list[ContactCell] = []
     for row_start in range(0, len(people), columns):
         row: list[tuple[int, list[ContactLine], float]] = []
@@ -201,8 +204,8 @@ def header_content(actor: Actor, options: Options, width: float) -> HeaderConten
             cells.append(ContactCell(index, HEADER_PAD + (index - row_start) * (
                 cell_w + CONTACT_GAP), top, row_h, tuple(lines)))
         top += row_h + CONTACT_GAP
-    height = top - CONTACT_GAP + HEADER_PAD
-    return HeaderContent(height, title, HEADER_PAD + (text_x if beside else 0.0),
+    height = top - CONTACT_GAP + pad
+    return HeaderContent(height, title, HEADER_PAD + (text_x if beside else 0.0), pad,
                          tuple(cells), text_w)
 
 
