@@ -21,7 +21,7 @@ import calendar
 import re
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
-from enum import StrEnum
+from enum import EnumMeta, StrEnum
 from typing import Any, Literal, get_args
 
 from prozesskette.markup import color_problem, language_problem, link_problem
@@ -211,8 +211,9 @@ def _derive_specs(model: type[Any]) -> dict[str, FieldSpec]:
                                 "tuple[Item, ...]")
             item_class = items.group(1)
         elif declared.kind == "enum":  # a StrEnum, or a Literal alias such as QrFormat
-            kind = globals()[str(item.type).removesuffix(" | None")]
-            choices = tuple(member.value for member in kind) if isinstance(kind, type) \
+            kind: Any = globals()[str(item.type).removesuffix(" | None")]
+            enum = isinstance(kind, EnumMeta)
+            choices = tuple(str(member.value) for member in kind) if enum \
                 else tuple(get_args(kind))
         result[item.name] = replace(declared, required=required, item=item_class,
                                     choices=choices)

@@ -162,9 +162,8 @@ def auto_lane_colors(given: Sequence[str | None], start: Sequence[int]) -> list[
         count = len(AUTO_LANE_COLORS)
         candidates = [AUTO_LANE_COLORS[(start[lane] + k) % count] for k in range(count)]
 
-        def distance(candidate: str) -> float:
-            return min([color_difference(candidate, n) for n in neighbours if n] + [math.inf])
-
-        fills[lane] = next((c for c in candidates if distance(c) >= MIN_LANE_DELTA_E),
-                           max(candidates, key=distance))
+        distance = {c: min([color_difference(c, n) for n in neighbours if n] + [math.inf])
+                    for c in candidates}
+        fills[lane] = next((c for c in candidates if distance[c] >= MIN_LANE_DELTA_E),
+                           max(candidates, key=distance.__getitem__))
     return [fill or LANE_FILL for fill in fills]
