@@ -1,6 +1,13 @@
-"""Stage: sizes. How large each step's box is (its text wrapped), how much room lane headers,
-branch labels and phase titles ask for, and how narrow the boxes get so that a wide chart
-comes out near :data:`~prozesskette.layout.options.TARGET_ASPECT`.
+"""Stage: sizes. How large each step's box is (its text wrapped, widened rather than wrapped
+to a fifth line), how much room lane headers, branch labels and phase titles ask for, and how
+narrow the boxes get so that a wide chart comes out near
+:data:`~prozesskette.layout.options.TARGET_ASPECT`.
+
+A lane header holds the actor's name and its contacts: each contact a cell of QR code and
+text, the cells side by side as far as the header's width allows, the name beside the first
+code. So a lane is as tall as its steps or one QR code, not one code per contact
+(:func:`header_content`); how wide the header is, :func:`lane_header_sizes` decides for the
+whole chart.
 
 Everything here is measured with :mod:`prozesskette.text`, the measurer the renderers use, so
 that text drawn later fits the box sized here.
