@@ -5,8 +5,12 @@ line, and automatic lane colours that differ from both neighbours (CIEDE2000).""
 from __future__ import annotations
 
 import dataclasses
+import io
 import itertools
+import shutil
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,6 +107,45 @@ def test_printed_codes_give_name_phone_and_email(qr: str) -> None:
     codes = _pdf_codes(chain)
     assert all(code.startswith("MECARD:" if qr == "mecard" else "BEGIN:VCARD")
                for code in codes)
+    assert {_scanned(code) for code in codes} == _expected(chain)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("qr", ["vcard", "mecard"])
+def test_svg_codes_in_chromium_give_name_phone_and_email(browser: Any, tmp_path: Path,
+                                                         qr: str) -> None:
+    """The same from the SVG as Chromium draws it at its own size (the lane headers, at
+    96 dpi: a module of the 72 pt codes is about 1.5 px)."""
+    from PIL import Image
+
+    chain = dataclasses.replace(api.load(CHAINS[-1]), qr=qr)
+    layout = api.layout_chain(chain)
+    svg = tmp_path / "chart.svg"
+    svg.write_text(api.to_svg(chain), "utf-8")
+    px = 4 / 3  # CSS pixels per point
+    page = browser.new_page(viewport={"width": int(layout.width * px) + 1,
+                                      "height": int(layout.height * px) + 1})
+    page.goto(svg.as_uri())
+    headers = max(lane.header.right for lane in layout.lanes.values()) * px
+    image = Image.open(io.BytesIO(page.screenshot(timeout=120_000, clip={
+        "x": 0, "y": 0, "width": headers, "height": layout.height * px})))
+    page.close()
+    codes = [code.text for code in zxingcpp.read_barcodes(
+        image, formats=zxingcpp.BarcodeFormat.QRCode)]
     assert {_scanned(code) for code in codes} == _expected(chain)
 
 
