@@ -252,6 +252,17 @@ def test_contacts_stand_side_by_side_when_the_header_is_wide_enough() -> None:
     assert single.title_left > options.qr_size
 
 
+def test_a_name_with_a_long_word_stands_above_the_codes_unbroken() -> None:
+    """Beside the code the name has only the text's width; a word that does not fit there
+    would be split mid-word, so such a name heads the header over its whole width."""
+    contact = Contact("Erika Beispiel", phone="+49 3931 0000-00", email="e@example.org")
+    name = "Landesverwaltungsamtsaußenstelle Stendal"  # 174 pt: wider than the text
+    content = header_content(Actor("a", name, contacts=(contact,)), Options(), 219.0)
+    assert content.title_left < Options().qr_size
+    assert " ".join(content.title) == name
+    assert content.contacts[0].top > content.title_top
+
+
 def test_header_widens_when_the_lanes_with_many_contacts_set_the_height() -> None:
     """Many lanes of three contacts and few steps: stacked, the chart would be far taller
     than landscape paper, so the header holds the contacts side by side; a long chain,

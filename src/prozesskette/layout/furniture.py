@@ -24,7 +24,7 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.layout.grid import Grid
 from prozesskette.layout.labels import centred_block
-from prozesskette.layout.options import Canvas, Frame, Options
+from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
 from prozesskette.layout.sizes import CONTACT_GAP, QR_TEXT_GAP, header_content
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
@@ -80,7 +80,7 @@ def _header_geometry(actor: Actor, qr_format: QrFormat, options: Options, frame:
             if qr and fits_in_qr(payload) else None  # too long: the text must do
         text_x = x0 + (qr + QR_TEXT_GAP if qr else 0.0)
         text_h = len(text_lines) * tx.line_height(small)
-        headed = qr and index == 0  # the actor's name stands above this text
+        headed = index == 0 and content.title_left > HEADER_PAD  # the name heads this text
         ty = below_title if headed else y0 + (cell_h - text_h) / 2
         text_top = ty
         tl: list[TextLine] = []

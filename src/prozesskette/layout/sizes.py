@@ -190,7 +190,8 @@ def header_content(actor: Actor, options: Options, width: float) -> HeaderConten
     cell_w = (inner - (columns - 1) * CONTACT_GAP) / columns
     text_x = qr + QR_TEXT_GAP if qr else 0.0
     text_w = cell_w - text_x
-    beside = qr > 0.0  # the name heads the first cell's text
+    # the name heads the first cell's text, unless one of its words would not fit there
+    beside = qr > 0.0 and tx.longest_word_width(actor.name, size, True) <= text_w
     title = tuple(tx.wrap(actor.name, text_w if beside else inner, size, True))
     title_h = len(title) * tx.line_height(size)
     pad = QR_PAD if beside else HEADER_PAD  # a QR code brings its own white margin
