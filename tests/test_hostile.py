@@ -436,7 +436,7 @@ def _long_contact_chain(tmp_path: Path) -> Path:
     path = tmp_path / "contact.yaml"
     path.write_text(
         "title: T\nactors:\n  - id: a\n    name: A\n    contacts:\n"
-        f"      - name: Erika {'Beispiel' * 140}\n        role: {'R' * 1200}\n"
+        f"      - name: Erika {'Beispiel' * 160}\n        role: {'R' * 1200}\n"
         "steps:\n  - {id: s, title: S, kind: start, actor: a, next: [e]}\n"
         "  - {id: e, title: E, kind: end, actor: a}\n", "utf-8")
     return path

@@ -22,13 +22,14 @@ import re
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, Literal
+from enum import EnumMeta, StrEnum
+from typing import Any, Literal, get_args
 
 from prozesskette.errors import Problem
 from prozesskette.markup import color_problem, language_problem, link_problem
 from prozesskette.messages import _
 from prozesskette.source import SourceMap
+from prozesskette.vcard import QrFormat
 
 ID_RE = re.compile(r"^[^\W\d][\w\-]*$")
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}$")
@@ -220,8 +221,11 @@ def _derive_specs(model: type[Any]) -> dict[str, FieldSpec]:
                 raise TypeError(f"{model.__name__}.{item.name}: annotate a list field as "
                                 "tuple[Item, ...]")
             item_class = items.group(1)
-        elif declared.kind == "enum":
-            choices = tuple(member.value for member in globals()[str(item.type)])
+        elif declared.kind == "enum":  # a StrEnum, or a Literal alias such as QrFormat
+            kind: Any = globals()[str(item.type).removesuffix(" | None")]
+            enum = isinstance(kind, EnumMeta)
+            choices = tuple(str(member.value) for member in kind) if enum \
+                else tuple(get_args(kind))
         result[item.name] = replace(declared, required=required, item=item_class,
                                     choices=choices)
     return result
@@ -342,6 +346,8 @@ class Contact:
         "date", "The day these details were last confirmed, as YYYY-MM-DD; "
         "'check --max-age MONTHS' warns when it is longer ago, or missing."))
     """Also accepted as the text 'YYYY-MM-DD' (as chain files write it), kept as a date."""
+    qr: QrFormat | None = field(default=None, metadata=spec(
+        "enum", "What this contact's QR code carries, if not the chain's 'qr' (see there)."))
 
     def __post_init__(self) -> None:
         day = as_date(self.checked)
@@ -496,6 +502,10 @@ class Chain:
         "lang", "Language tag of the texts, e.g. 'de'."))
     direction: Direction = field(default=Direction.lr, kw_only=True, metadata=spec(
         "enum", "lr: lanes as rows, time left to right; tb: lanes as columns, time downwards."))
+    qr: QrFormat = field(default="vcard", kw_only=True, metadata=spec(
+        "enum", "What the contacts' QR codes carry: vcard (name, organisation, phone, e-mail), "
+        "mecard (the same, shorter: smaller codes), tel (the phone number only) or url (the "
+        "contact's web page only). See docs/qr.md for which phones read which."))
     author: str | None = field(default=None, kw_only=True, metadata=spec(
         "text", "Who maintains the chain."))
     description: str | None = field(default=None, kw_only=True, metadata=spec(

@@ -12,10 +12,17 @@ import (a ``NamedTuple`` 0.1 ms, the ``Protocol`` 0.04 ms; measured in one proce
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Protocol
+from typing import Literal, NamedTuple, Protocol
 
-__all__ = ["AddressParts", "ContactFields", "NameParts", "escape_text", "split_address",
-           "split_name", "vcard"]
+__all__ = ["QR_FORMATS", "AddressParts", "ContactFields", "NameParts", "QrFormat",
+           "contact_payload", "escape_text", "mecard", "split_address", "split_name", "vcard"]
+
+QrFormat = Literal["vcard", "mecard", "tel", "url"]
+"""What a contact's QR code carries (the chain format's ``qr`` field): a vCard 3.0, a MECARD,
+only the phone number as a ``tel:`` link, or only the contact's web page. docs/qr.md says
+which phones read which."""
+
+QR_FORMATS: tuple[QrFormat, ...] = ("vcard", "mecard", "tel", "url")
 
 
 class ContactFields(Protocol):
@@ -169,9 +176,13 @@ def vcard(contact: ContactFields, organization: str | None = None, *, full: bool
     Only fields that are present are written; the output is deterministic. Values are UTF-8
     text as is (no quoted-printable), escaped per RFC 2426; lines are not folded.
 
-    By default the card holds what a phone needs to call or write: N, FN, ORG, TITLE, TEL and
-    EMAIL. Leaving out URL and ADR makes a typical code one to three versions smaller, so its
-    modules print larger at the same size. ``full=True`` adds URL and ADR.
+    By default the card holds what a phone needs to save the contact and call or write: N and
+    FN (both required by vCard 3.0), ORG, TEL and EMAIL, without TYPE parameters (a phone
+    files an untyped number and address under its default label). The role (TITLE) stands
+    beside the code on the chart. Measured on the 18 contacts of the two Stendal chains, this
+    takes the median card from 246 to 172 bytes and QR version 11 (61 modules) to 9
+    (53 modules); the largest from version 13 to 10. ``full=True`` adds TITLE, URL, ADR and the
+    TYPE parameters (the card as it was before).
     """
     org = contact.organization or (organization.strip() if organization else "")
     lines = [
@@ -182,15 +193,59 @@ def vcard(contact: ContactFields, organization: str | None = None, *, full: bool
     ]
     if org:
         lines.append("ORG:" + escape_text(org))
-    if contact.role:
+    if full and contact.role:
         lines.append("TITLE:" + escape_text(contact.role))
     if contact.phone:
-        lines.append("TEL;TYPE=WORK,VOICE:" + escape_text(contact.phone))
+        lines.append(("TEL;TYPE=WORK,VOICE:" if full else "TEL:") + escape_text(contact.phone))
     if contact.email:
-        lines.append("EMAIL;TYPE=INTERNET:" + escape_text(contact.email))
+        lines.append(("EMAIL;TYPE=INTERNET:" if full else "EMAIL:") + escape_text(contact.email))
     if full and contact.url:
         lines.append("URL:" + _uri(contact.url))
     if full and contact.address:
         lines.append("ADR;TYPE=WORK:" + split_address(contact.address).adr_value())
     lines.append("END:VCARD")
     return CRLF.join(lines)
+
+
+def _mecard_escape(value: str) -> str:
+    r"""Escape a MECARD value: ``\`` ``;`` ``,`` ``:`` get a backslash (ZXing unescapes
+    them), line breaks become spaces."""
+    value = re.sub(r"([\\;,:])", r"\\\1", value)
+    return _NEWLINE_RE.sub(" ", value)
+
+
+def _dial(phone: str) -> str:
+    """A phone number as a phone dials it: digits and a leading +."""
+    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+def mecard(contact: ContactFields, organization: str | None = None) -> str:
+    """The contact as a MECARD (NTT DoCoMo's compact contact format): ``N:family,given``,
+    ORG, TEL (as dialled) and EMAIL. Two thirds of the minimal vCard's bytes (Stendal
+    contacts: median 116 against 172 bytes, QR version 7 (45 modules) against 9 (53))."""
+    org = contact.organization or (organization.strip() if organization else "")
+    name = split_name(contact.name)
+    given = " ".join(part for part in (name.prefixes, name.given) if part)
+    parts = ["N:" + _mecard_escape(name.family) + ("," + _mecard_escape(given) if given
+                                                   else "")]
+    if org:
+        parts.append("ORG:" + _mecard_escape(org))
+    if contact.phone:
+        parts.append("TEL:" + _dial(contact.phone))
+    if contact.email:
+        parts.append("EMAIL:" + _mecard_escape(contact.email))
+    return "MECARD:" + ";".join(parts) + ";;"
+
+
+def contact_payload(contact: ContactFields, organization: str | None = None,
+                    qr: QrFormat = "vcard") -> str:
+    """What the contact's QR code carries in format ``qr``. ``tel`` without a phone number
+    and ``url`` without a web page fall back to the vCard, so that the code still says
+    something."""
+    if qr == "mecard":
+        return mecard(contact, organization)
+    if qr == "tel" and contact.phone:
+        return "tel:" + _dial(contact.phone)
+    if qr == "url" and contact.url:
+        return _uri(contact.url)
+    return vcard(contact, organization)

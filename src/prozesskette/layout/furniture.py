@@ -25,29 +25,33 @@ from prozesskette.layout.geometry import (
 from prozesskette.layout.grid import Grid
 from prozesskette.layout.labels import centred_block
 from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
-from prozesskette.layout.sizes import header_content
+from prozesskette.layout.sizes import CONTACT_GAP, QR_TEXT_GAP, header_content
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
 from prozesskette.qr import fits_in_qr
-from prozesskette.theme import AUTO_LANE_COLORS
-from prozesskette.vcard import vcard
+from prozesskette.theme import auto_lane_colors
+from prozesskette.vcard import QrFormat, contact_payload
 
 
 def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, grid: Grid,
                lanes: LaneAxis, times: TimeAxis) -> dict[str, LaneBox]:
     """Each lane's band over the whole chart and its header, in drawing order."""
     boxes: dict[str, LaneBox] = {}
-    for lane, actor_id in enumerate(grid.lanes):
-        actor = chain.actor(actor_id)
+    actors = [chain.actor(actor_id) for actor_id in grid.lanes]
+    # automatic colours only now that the drawn order is known: each must differ from both
+    # neighbours in that order, their own colours included
+    fills = auto_lane_colors([actor.color for actor in actors],
+                             [chain.actors.index(actor) for actor in actors])
+    for lane, actor in enumerate(actors):
         band = canvas.rect(0.0, lanes.lane_top[lane], times.t_total, lanes.lane_ext[lane])
         header = canvas.rect(0.0, lanes.lane_top[lane], times.header_t, lanes.lane_ext[lane])
-        title, spots = _header_geometry(actor, options, frame, header)
-        color = actor.color or AUTO_LANE_COLORS[chain.actors.index(actor) % len(AUTO_LANE_COLORS)]
-        boxes[actor_id] = LaneBox(actor_id, band, header, title, spots, color)
+        title, spots = _header_geometry(actor, chain.qr, options, frame, header)
+        boxes[actor.id] = LaneBox(actor.id, band, header, title, spots,
+                                  actor.color or fills[lane])
     return boxes
 
 
-def _header_geometry(actor: Actor, options: Options, frame: Frame,
+def _header_geometry(actor: Actor, qr_format: QrFormat, options: Options, frame: Frame,
                      header: Rect) -> tuple[TextBlock, tuple[ContactSpot, ...]]:
     content = header_content(actor, options, header.w)
     size = options.font_size + 0.5
@@ -56,25 +60,29 @@ def _header_geometry(actor: Actor, options: Options, frame: Frame,
     top = header.y + (max(0.0, (header.h - content.height) / 2) if frame.direction == "lr"
                       else 0.0)
     lines: list[TextLine] = []
-    y = top + HEADER_PAD
+    title_x = header.x + content.title_left
+    y = top + content.title_top
     for text in content.title:
-        lines.append(TextLine(text, header.x + HEADER_PAD, y + tx.ascent(size, True), size,
-                              True, "start"))
+        lines.append(TextLine(text, title_x, y + tx.ascent(size, True), size, True, "start"))
         y += tx.line_height(size)
     width = max([tx.text_width(t, size, True) for t in content.title] + [0.0])
-    title_block = TextBlock(tuple(lines), Rect(header.x + HEADER_PAD, top + HEADER_PAD,
-                                               width, y - top - HEADER_PAD))
+    title_block = TextBlock(tuple(lines), Rect(title_x, top + content.title_top, width,
+                                               y - top - content.title_top))
+    below_title = y + CONTACT_GAP / 2  # the first contact's text, when the name heads it
     spots: list[ContactSpot] = []
     qr = options.qr_size if options.qr else 0.0
-    for index, cell_top, cell_h, text_lines in content.contacts:
+    for index, cell_left, cell_top, cell_h, text_lines in content.contacts:
         contact = actor.contacts[index]
-        payload = vcard(contact, contact.organization or actor.name)
-        y0 = top + cell_top
-        qr_rect = Rect(header.x + HEADER_PAD, y0 + (cell_h - qr) / 2, qr, qr) \
+        payload = contact_payload(contact, contact.organization or actor.name,
+                                  contact.qr or qr_format)
+        x0, y0 = header.x + cell_left, top + cell_top
+        qr_rect = Rect(x0, y0 + (cell_h - qr) / 2, qr, qr) \
             if qr and fits_in_qr(payload) else None  # too long: the text must do
-        text_x = header.x + HEADER_PAD + (qr + 5.0 if qr else 0.0)
+        text_x = x0 + (qr + QR_TEXT_GAP if qr else 0.0)
         text_h = len(text_lines) * tx.line_height(small)
-        ty = y0 + (cell_h - text_h) / 2
+        headed = index == 0 and content.title_left > HEADER_PAD  # the name heads this text
+        ty = below_title if headed else y0 + (cell_h - text_h) / 2
+        text_top = ty
         tl: list[TextLine] = []
         widest = 0.0
         for text, bold, href in text_lines:
@@ -83,8 +91,7 @@ def _header_geometry(actor: Actor, options: Options, frame: Frame,
             widest = max(widest, tx.text_width(text, small, bold))
             ty += tx.line_height(small)
         spots.append(ContactSpot(actor.id, index, qr_rect, payload,
-                                 TextBlock(tuple(tl), Rect(text_x, y0 + (cell_h - text_h) / 2,
-                                                           widest, text_h))))
+                                 TextBlock(tuple(tl), Rect(text_x, text_top, widest, text_h))))
     return title_block, tuple(spots)
 
 

@@ -1,6 +1,13 @@
-"""Stage: sizes. How large each step's box is (its text wrapped), how much room lane headers,
-branch labels and phase titles ask for, and how narrow the boxes get so that a wide chart
-comes out near :data:`~prozesskette.layout.options.TARGET_ASPECT`.
+"""Stage: sizes. How large each step's box is (its text wrapped, widened rather than wrapped
+to a fifth line), how much room lane headers, branch labels and phase titles ask for, and how
+narrow the boxes get so that a wide chart comes out near
+:data:`~prozesskette.layout.options.TARGET_ASPECT`.
+
+A lane header holds the actor's name and its contacts: each contact a cell of QR code and
+text, the cells side by side as far as the header's width allows, the name beside the first
+code. So a lane is as tall as its steps or one QR code, not one code per contact
+(:func:`header_content`); how wide the header is, :func:`lane_header_sizes` decides for the
+whole chart.
 
 Everything here is measured with :mod:`prozesskette.text`, the measurer the renderers use, so
 that text drawn later fits the box sized here.
@@ -31,6 +38,10 @@ from prozesskette.layout.options import (
 from prozesskette.model import Actor, Chain, Step, StepKind
 
 LABEL_WRAP = 72.0  # branch labels wrap at this width
+MAX_LINES = 4  # a title that would wrap to more lines widens its box first …
+WIDEN_STEP = 1.15  # … in steps of this factor …
+WIDEN_MAX = 260.0  # … up to this text width (a box's is 90 pt by default) …
+WIDEN_MAX_DECISION = 200.0  # … or this one in a diamond
 
 
 class NodeText(NamedTuple):
@@ -72,6 +83,10 @@ def node_text(step: Step, options: Options, narrow: float = 1.0) -> NodeText:
             text_w -= 10.0
     text_w = max(text_w, min(word, 190.0))  # no split words (badges sit on the corner)
     lines = tuple(tx.wrap(title, text_w, size))
+    widest_text = WIDEN_MAX_DECISION if step.kind is StepKind.decision else WIDEN_MAX
+    while len(lines) > MAX_LINES and text_w < widest_text:  # wider, before a fifth line
+        text_w = min(widest_text, text_w * WIDEN_STEP)
+        lines = tuple(tx.wrap(title, text_w, size))
     legal = _keep_together(step.legal_basis) if step.legal_basis else None
     note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
                          small)) if legal else ()
@@ -109,17 +124,29 @@ class ContactLine(NamedTuple):
 
 class ContactCell(NamedTuple):
     contact: int  # index of the contact in its actor's list
+    left: float  # right of the header's left edge (where its QR code or text begins)
     top: float  # below the top of the header
     height: float  # of the QR code or the text, whichever is taller
     lines: tuple[ContactLine, ...]
 
 
 class HeaderContent(NamedTuple):
-    """A lane header's lines at a given width."""
+    """A lane header's lines at a given width: the actor's name and the contacts, whose cells
+    (a QR code, the text beside it) stand side by side as far as the width allows."""
 
     height: float
     title: tuple[str, ...]  # the actor's name, bold
+    title_left: float  # right of the header's left edge
+    title_top: float  # below the header's top
     contacts: tuple[ContactCell, ...]
+    text_w: float  # width of the text beside each QR code
+
+
+CONTACT_GAP = 6.0  # between contact cells, and between the name and the first contact
+QR_TEXT_GAP = 5.0  # between a QR code and its text
+CONTACT_TEXT_MIN = 96.0  # a contact's text is never narrower
+CONTACT_COLUMNS_MAX = 3  # QR codes side by side in a header, at most
+QR_PAD = 4.0  # above and below a row of QR codes (their quiet zone adds 4 modules)
 
 
 def _contact_lines(contact_name: str, role: str | None, phone: str | None, email: str | None,
@@ -136,24 +163,58 @@ def _contact_lines(contact_name: str, role: str | None, phone: str | None, email
     return lines
 
 
+def contact_columns(count: int, qr: float, inner: float) -> int:
+    """How many contact cells stand side by side in a header ``inner`` wide."""
+    cell = qr + (QR_TEXT_GAP if qr else 0.0) + CONTACT_TEXT_MIN
+    fit = int((inner + CONTACT_GAP) // (cell + CONTACT_GAP))
+    return max(1, min(count, fit, CONTACT_COLUMNS_MAX))
+
+
 def header_content(actor: Actor, options: Options, width: float) -> HeaderContent:
-    """Lines of the header at a given width: height, title lines, contacts."""
+    """Lines of the header at a given width: height, title lines, contacts.
+
+    The contacts stand side by side in rows (as many cells as the width holds), so that a
+    lane with several contacts is one QR code tall, not one code per contact. With QR codes,
+    the actor's name heads the text beside the first code: a lane with one contact is then
+    as tall as the code, which is about as tall as a row of steps."""
     size = options.font_size + 0.5
+    small = options.small_size
     inner = width - 2 * HEADER_PAD
-    title = tuple(tx.wrap(actor.name, inner, size, True))
-    height = HEADER_PAD + len(title) * tx.line_height(size)
-    contacts: list[ContactCell] = []
-    if options.contacts:
-        qr = options.qr_size if options.qr else 0.0
-        text_w = inner - (qr + 5.0 if qr else 0.0)
-        for index, contact in enumerate(actor.contacts):
+    qr = options.qr_size if options.qr else 0.0
+    people = actor.contacts if options.contacts else ()
+    if not people:
+        title = tuple(tx.wrap(actor.name, inner, size, True))
+        return HeaderContent(2 * HEADER_PAD + len(title) * tx.line_height(size), title,
+                             HEADER_PAD, HEADER_PAD, (), 0.0)
+    columns = contact_columns(len(people), qr, inner)
+    cell_w = (inner - (columns - 1) * CONTACT_GAP) / columns
+    text_x = qr + QR_TEXT_GAP if qr else 0.0
+    text_w = cell_w - text_x
+    # the name heads the first cell's text, unless one of its words would not fit there
+    beside = qr > 0.0 and tx.longest_word_width(actor.name, size, True) <= text_w
+    title = tuple(tx.wrap(actor.name, text_w if beside else inner, size, True))
+    title_h = len(title) * tx.line_height(size)
+    pad = QR_PAD if beside else HEADER_PAD  # a QR code brings its own white margin
+    top = pad if beside else pad + title_h + CONTACT_GAP
+    cells: list[ContactCell] = []
+    for row_start in range(0, len(people), columns):
+        row: list[tuple[int, list[ContactLine], float]] = []
+        for index in range(row_start, min(len(people), row_start + columns)):
+            contact = people[index]
             lines = _contact_lines(contact.name, contact.role, contact.phone, contact.email,
-                                   text_w, options.small_size)
-            text_h = len(lines) * tx.line_height(options.small_size)
-            cell = max(qr, text_h)
-            contacts.append(ContactCell(index, height + 6.0, cell, tuple(lines)))
-            height += 6.0 + cell
-    return HeaderContent(height + HEADER_PAD, title, tuple(contacts))
+                                   text_w, small)
+            text_h = len(lines) * tx.line_height(small)
+            if beside and index == 0:
+                text_h += title_h + CONTACT_GAP / 2
+            row.append((index, lines, text_h))
+        row_h = max([qr] + [text_h for _i, _l, text_h in row])
+        for index, lines, _text_h in row:
+            cells.append(ContactCell(index, HEADER_PAD + (index - row_start) * (
+                cell_w + CONTACT_GAP), top, row_h, tuple(lines)))
+        top += row_h + CONTACT_GAP
+    height = top - CONTACT_GAP + pad
+    return HeaderContent(height, title, HEADER_PAD + (text_x if beside else 0.0), pad,
+                         tuple(cells), text_w)
 
 
 class HeaderSizes(NamedTuple):
@@ -161,21 +222,46 @@ class HeaderSizes(NamedTuple):
     need: Mapping[str, float]  # actor id -> least extent of the lane (l) its header asks for
 
 
+ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width
+COLUMN_SHARE = 0.6  # columns per step, about (measured: 0.55–0.59 on the Stendal and
+                    # generated chains)
+
+
 def lane_header_sizes(chain: Chain, options: Options, frame: Frame,
                       lanes: list[str]) -> HeaderSizes:
+    """The header's width and what each lane's header asks for.
+
+    Lanes as columns: one cell wide; a lane that its steps make wider holds its contacts
+    side by side (widening lanes for their contacts measured worse: the Stendal Ausbildung
+    chart grew from 2632 × 1769 to 2744 × 1854 pt). Lanes as rows: the header is one, two or
+    three contact cells wide, whichever gives the
+    drawing that prints largest on landscape A paper (estimated: the steps' columns at
+    :data:`COLUMN_SHARE` per step, a lane at least :data:`ROW_ESTIMATE` tall). A wider header
+    lets a lane with several contacts be one QR code tall, at the cost of width for all."""
     qr = options.qr_size if (options.qr and options.contacts) else 0.0
     contacts = [c for a in chain.actors for c in a.contacts] if options.contacts else []
     # the contact text beside a QR code is as wide as its longest e-mail or phone line
     longest = max([tx.text_width(value, options.small_size, bold) for c in contacts
                    for value, bold in ((c.email or "", False), (c.phone or "", False),
                                        (c.name, True))] + [0.0])
-    text_w = min(max(96.0, longest + 1.0), 160.0) if contacts else 0.0
-    need = 2 * HEADER_PAD + (qr + 5.0 if qr and contacts else 0.0) + text_w
-    width = max(130.0, need)
-    if frame.direction == "lr":
-        return HeaderSizes(width, {a: header_content(chain.actor(a), options, width).height
-                                   for a in lanes})
-    return HeaderSizes(width, {a: width for a in lanes})
+    text_w = min(max(CONTACT_TEXT_MIN, longest + 1.0), 160.0) if contacts else 0.0
+    cell = (qr + QR_TEXT_GAP if qr and contacts else 0.0) + text_w
+    most = max([len(chain.actor(a).contacts) for a in lanes] + [1]) if contacts else 1
+    widths = [max(130.0, 2 * HEADER_PAD + k * cell + (k - 1) * CONTACT_GAP)
+              for k in range(1, min(most, CONTACT_COLUMNS_MAX) + 1)]
+    if frame.direction != "lr":  # lanes as columns: side by side where a lane is wide
+        return HeaderSizes(widths[0], {a: widths[0] for a in lanes})
+    rest = COLUMN_SHARE * len(chain.steps) * (options.box_width + CHANNEL_MIN)
+
+    def needs(width: float) -> dict[str, float]:
+        return {a: header_content(chain.actor(a), options, width).height for a in lanes}
+
+    def printed(width: float) -> float:  # the larger side, measured as on A paper (√2 : 1)
+        height = sum(max(need, ROW_ESTIMATE) for need in needs(width).values())
+        return max((width + rest) / 2 ** 0.5, height)
+
+    width = min(widths, key=printed)
+    return HeaderSizes(width, needs(width))
 
 
 # --- step boxes, narrowed to the wanted aspect ----------------------------------------------
