@@ -49,17 +49,20 @@ pdfium = pytest.importorskip("pypdfium2")
 # ------------------------------------------------------------------ decoding a printed chart
 
 def _pdf_codes(chain: Chain, dpi: int = 150) -> list[str]:
-    """The texts of every QR code zxing-cpp finds on the chart page of the chain's PDF,
-    rasterised at ``dpi`` (the page is A2, the chart's QR codes at their printed size)."""
+    """The texts of every QR code zxing-cpp finds on the chart pages of the chain's PDF,
+    rasterised at ``dpi`` (A2, the chart's QR codes at their printed size; a chart that
+    does not fit one page at 7 pt is a page set, each page with its lanes' codes)."""
     from prozesskette.printing import build_pdf
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = build_pdf(chain, page="A2", landscape=True, appendix=False)
-    page = pdfium.PdfDocument(result.data)[0]
-    image = page.render(scale=dpi / 72).to_pil()
-    return [code.text for code in zxingcpp.read_barcodes(
-        image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    texts = []
+    for page in pdfium.PdfDocument(result.data):
+        image = page.render(scale=dpi / 72).to_pil()
+        texts += [code.text for code in zxingcpp.read_barcodes(
+            image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return texts
 
 
 def _vcard_fields(text: str) -> dict[str, str]:
