@@ -49,6 +49,7 @@ from prozesskette.text.fonts import (
     face_path,
     font_path,
 )
+from prozesskette.text.hyphenate import has_dictionary, word_cuts
 from prozesskette.text.metrics import (
     LINE_SPACING,
     ascent,
@@ -61,7 +62,6 @@ from prozesskette.text.metrics import (
 )
 from prozesskette.text.shaping import Glyph, glyph_outline, run_units, shape
 from prozesskette.text.subset import woff_subset
-from prozesskette.text.hyphenate import has_dictionary, word_cuts
 from prozesskette.text.wrap import (
     DEFAULT_LANGUAGE,
     Wrapped,

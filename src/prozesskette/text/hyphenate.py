@@ -23,8 +23,10 @@ hyphens, zero-width spaces and hyphens (see :mod:`.wrap`).
 from __future__ import annotations
 
 import functools
+import importlib
 import itertools
 import unicodedata
+from typing import Any
 
 _DIGITS = str.maketrans("", "", "0123456789")
 _MIN_LEFT = _MIN_RIGHT = 2  # letters kept on either side of a break (pyphen's default)
@@ -87,7 +89,9 @@ class _Dictionary:
 
 @functools.cache
 def _dictionary(language: str) -> _Dictionary | None:
-    import pyphen  # the dictionaries and their names; loaded only when a word needs them
+    # the dictionaries and their names, imported only when a word needs them (pyphen has
+    # no type information: its two names used here are typed by use)
+    pyphen: Any = importlib.import_module("pyphen")
 
     tag = language.replace("-", "_")
     name = pyphen.language_fallback(tag) or pyphen.language_fallback(tag.split("_")[0])

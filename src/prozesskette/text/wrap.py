@@ -148,6 +148,15 @@ class Wrapped(NamedTuple):
     :func:`longest_syllable_width`. A caller that can widens the text instead."""
 
 
+def _word_cuts(word: str, piece: str, language: str) -> tuple[tuple[int, ...],
+                                                              tuple[int, ...]]:
+    """Syllable boundaries and compound joints of a piece of ``word``: none where the
+    author's soft hyphens or zero-width spaces say where the word breaks."""
+    if SOFT_HYPHEN in word or ZWSP in word:
+        return (), ()
+    return word_cuts(piece, language)
+
+
 def _shifted(cuts: tuple[int, ...], offset: int) -> tuple[int, ...]:
     return tuple(k - offset for k in cuts if k > offset)
 
@@ -205,11 +214,12 @@ def wrap_text(text: str, max_width: float, size: float, bold: bool = False,
                     cur, tail = cur + sep + mid, end[len(mid) :]
                     continue
                 rest, suffix = mid, end[len(mid) :]
-                cuts, joints = word_cuts(mid, language)
+                too_wide = not fits(end)  # (only then are its syllables looked up)
+                cuts, joints = _word_cuts(word, mid, language) if too_wide else ((), ())
                 if cur:
                     # A piece too wide even for a line of its own must be split anyway:
                     # start it on the current line rather than leave that line short.
-                    split = None if fits(end) else _cut(rest, fits, cuts, joints, cur + sep)
+                    split = _cut(rest, fits, cuts, joints, cur + sep) if too_wide else None
                     if split is not None:
                         lines.append(split[0])
                         rest = split[1]
@@ -260,7 +270,7 @@ def longest_syllable_width(text: str, size: float, bold: bool = False,
     for words in _paragraphs(text):
         for word in words:
             for mid, end in _pieces(word):
-                cuts, _joints = word_cuts(mid, language)
+                cuts = _word_cuts(word, mid, language)[0]
                 bounds = [0, *cuts, len(mid)]
                 for a, b in itertools.pairwise(bounds):
                     part = mid[a:b] + (_HYPHEN if b < len(mid) else end[len(mid):])
