@@ -66,14 +66,53 @@ def node_lines(text: NodeText, area: Rect, size: float, small: float) -> tuple[
     return title, TextBlock(tuple(notes), Rect(area.cx - widest / 2, top, widest, y - top))
 
 
-def badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str, size: float,
-          left: bool = False) -> Badge:
+def badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str,
+          size: float) -> Badge:
+    """A round badge centred on the box's top right corner, clear of the text area."""
     r = 6.5 if len(text) < 2 else 8.0
-    cx = box.x if left else box.right  # centred on the corner, clear of the text area
+    cx = box.right
     rect = Rect(cx - r, box.y - r, 2 * r, 2 * r)
     return Badge(rect, TextLine(text, rect.cx, rect.cy + (tx.ascent(size, True)
                                                           - tx.descent(size, True)) / 2,
                                 size, True, "middle"), kind, title)
+
+
+SHARED_TAG_PAD = 3.5  # between the text of a shared step's tag and its round ends, points
+
+
+def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
+               shapes: list[NodeBox], shape_index: RectIndex, taken: RectIndex,
+               runs: list[EdgeRun], run_index: RectIndex) -> Badge:
+    """The tag that names the other actors of a shared step drawn in one lane ("+ JC, BA"):
+    a pill as wide as its measured text, on the box's top or bottom edge (left end, right
+    end, or slid along the edge), the first place where it covers none of the step's text,
+    no other badge (``taken``, which gets the new tag), no other step and no edge."""
+    text = "+ " + ", ".join(others)
+    h = tx.ascent(size, True) + tx.descent(size, True) + 2.0
+    w = max(h, tx.text_width(text, size, True) + 2 * SHARED_TAG_PAD)
+    box, r = node.rect, h / 2
+    own = [node.title.rect] + ([node.note.rect] if node.note else [])
+    candidates = [Rect(x, y - r, w, h) for y in (box.y, box.bottom)
+                  for x in (box.x - r, box.right + r - w)]
+    for y in (box.y, box.bottom):  # slid along the edges, should the corners be taken
+        x = box.x - r + 6.0
+        while x + w < box.right + r - 6.0:
+            candidates.append(Rect(x, y - r, w, h))
+            x += 6.0
+
+    def free(rect: Rect) -> bool:
+        return not (any(rect.overlaps(t) for t in own)
+                    or any(rect.overlaps(taken.rects[i]) for i in taken.near(rect))
+                    or any(shapes[i].id != node.id and shape_overlaps(shapes[i], rect)
+                           for i in shape_index.near(rect))
+                    or any(_segment_hits(runs[i][1], runs[i][2], rect)
+                           for i in run_index.near(rect)))
+
+    rect = next((c for c in candidates if free(c)), candidates[0])
+    taken.add(rect)
+    baseline_y = rect.cy + (tx.ascent(size, True) - tx.descent(size, True)) / 2
+    return Badge(rect, TextLine(text, rect.cx, baseline_y, size, True, "middle"), "shared",
+                 title)
 
 
 def _candidates(points: tuple[Point, ...], w: float, h: float) -> list[Rect]:
