@@ -9,15 +9,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pyphen
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paths import CHAINS
+from paths import CHAINS, examples
 from prozesskette import text as tx
-from prozesskette.layout import layout_chain
+from prozesskette.api import to_html, to_pdf, to_svg
+from prozesskette.layout import layout_chain, verify
 from prozesskette.layout.geometry import Layout, TextBlock
+from prozesskette.layout.readability import badge_violations
 from prozesskette.loader import load
 from prozesskette.samples import WORDS, cross_lane_chain, generate_chain
 
@@ -153,3 +156,57 @@ def test_shipped_chains_break_at_syllables(path: Path, direction: str) -> None:
 def test_generated_chains_break_at_syllables(family: str, direction: str) -> None:
     chain = FAMILIES[family](60, 8, 3, contacts=True)
     assert _layout_breaks(layout_chain(chain, direction=direction), "") == []
+
+
+# --- a shared step drawn in one lane names its other actors -----------------------------
+
+SHARED = Path(__file__).parent / "data" / "shared-lanes.yaml"
+
+
+@pytest.mark.parametrize("direction", ["lr", "tb"])
+def test_shared_step_tag_names_the_other_actors(direction: str) -> None:
+    layout = layout_chain(load(SHARED), direction=direction)
+    tags = {node.id: [b for b in node.badges if b.kind == "shared"]
+            for node in layout.nodes.values()}
+    assert [b.text.text for b in tags["beratung"]] == ["+ BA, IHK"]
+    assert [b.text.text for b in tags["antrag"]] == ["+ JC"]
+    tag = tags["beratung"][0]
+    # as wide as its measured text, on the box's edge
+    assert tag.rect.w == pytest.approx(tx.text_width("+ BA, IHK", tag.text.size, True) + 7.0)
+    box = layout.nodes["beratung"].rect
+    assert tag.rect.y < box.y < tag.rect.bottom or tag.rect.y < box.bottom < tag.rect.bottom
+    assert "Agentur für Arbeit Stendal" in tag.title  # the tooltip names them in full
+    assert badge_violations(layout) == []
+    assert verify(layout) == []
+
+
+def test_shared_step_tag_is_drawn_in_svg_html_and_pdf() -> None:
+    svg = to_svg(SHARED)
+    assert ">+ BA, IHK</text>" in svg and ">+ JC</text>" in svg
+    step = re.search(r'data-step="beratung"[^>]*>.*?aria-label="([^"]*)"', svg, re.S)
+    assert step is not None  # the step's accessible name names every actor in full
+    assert all(name in step.group(1) for name in (
+        "Junge geflüchtete Person", "Agentur für Arbeit Stendal",
+        "Industrie- und Handelskammer"))
+    assert ">+ BA, IHK</text>" in to_html(SHARED)
+    document = pdfium.PdfDocument(to_pdf(SHARED))
+    first_page = document[0].get_textpage().get_text_range()
+    assert "+ BA, IHK" in first_page and "+ JC" in first_page
+
+
+_FAMILY_CASES = st.tuples(st.sampled_from(sorted(FAMILIES)), st.integers(20, 160),
+                          st.integers(3, 10), st.integers(1, 10_000),
+                          st.sampled_from(["lr", "tb"]), st.sampled_from(["file", "auto"]))
+
+
+@settings(max_examples=examples(12), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(case=_FAMILY_CASES)
+def test_badges_and_labels_hide_nothing(case: tuple[str, int, int, int, str, str]) -> None:
+    """On both families: no two edge labels overlap, no label covers a step, no badge
+    or tag covers text, a step, another badge, a label or an edge."""
+    family, steps, lanes, seed, direction, lane_order = case
+    chain = FAMILIES[family](steps, lanes, seed, contacts=seed % 2 == 0, decisions=0.3)
+    layout = layout_chain(chain, direction=direction, lane_order=lane_order)
+    assert [v for v in verify(layout) if v.kind == "label"] == []
+    assert badge_violations(layout) == []
