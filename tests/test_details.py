@@ -20,7 +20,7 @@ from prozesskette import text as tx
 from prozesskette.api import to_html, to_pdf, to_svg
 from prozesskette.layout import layout_chain, verify
 from prozesskette.layout.geometry import Layout, TextBlock
-from prozesskette.layout.readability import badge_violations
+from prozesskette.layout.readability import detail_problems
 from prozesskette.loader import load
 from prozesskette.samples import WORDS, cross_lane_chain, generate_chain
 
@@ -176,7 +176,7 @@ def test_shared_step_tag_names_the_other_actors(direction: str) -> None:
     box = layout.nodes["beratung"].rect
     assert tag.rect.y < box.y < tag.rect.bottom or tag.rect.y < box.bottom < tag.rect.bottom
     assert "Agentur für Arbeit Stendal" in tag.title  # the tooltip names them in full
-    assert badge_violations(layout) == []
+    assert detail_problems(layout) == []
     assert verify(layout) == []
 
 
@@ -209,4 +209,14 @@ def test_badges_and_labels_hide_nothing(case: tuple[str, int, int, int, str, str
     chain = FAMILIES[family](steps, lanes, seed, contacts=seed % 2 == 0, decisions=0.3)
     layout = layout_chain(chain, direction=direction, lane_order=lane_order)
     assert [v for v in verify(layout) if v.kind == "label"] == []
-    assert badge_violations(layout) == []
+    assert detail_problems(layout) == []
+
+
+@pytest.mark.parametrize("options", [{}, {"direction": "tb"}, {"lane_order": "auto"},
+                                     {"compact": True, "direction": "tb"}],
+                         ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
+@pytest.mark.parametrize("path", [*CHAINS, SHARED], ids=lambda p: p.name)
+def test_shipped_chains_hide_no_detail(path: Path, options: dict[str, Any]) -> None:
+    layout = layout_chain(load(path), **options)
+    assert detail_problems(layout) == []
+    assert [v for v in verify(layout) if v.kind == "label"] == []

@@ -132,6 +132,11 @@ def _tag_shared_steps(graph: ChainGraph, grid: Grid, nodes: dict[str, NodeBox],
         nodes[key] = replace(node, badges=(*node.badges, tag))
 
 
+MARKER_CLEAR = 3.5
+"""Half the side of the square a branch label keeps clear around a hand-off marker (the
+renderers draw it as a circle of radius ``arrow_size / 2`` = 3 pt)."""
+
+
 def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
                 grid: Grid, routes: tuple[Route, ...], points: tuple[tuple[AxisPoint, ...], ...],
                 nodes: Mapping[str, NodeBox],
@@ -147,25 +152,30 @@ def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas:
         for node_badge in node.badges:
             labels.add(node_badge.rect)
     runs, run_index = drawn_runs(canvas, routes, points)
-    markers: list[Point] = []
     bands = [lanes[a].band for a in grid.lanes]
-    edges: list[EdgeRoute] = []
-    for route, route_points in zip(routes, points, strict=True):
+    drawn_routes = [tuple(canvas.point(t, l_) for t, l_ in route_points) for route_points in points]
+    markers: list[Point | None] = []  # first every hand-off marker, for the labels to avoid
+    for route, drawn in zip(routes, drawn_routes, strict=True):
         edge = graph.edges[route.edge]
-        drawn = tuple(canvas.point(t, l_) for t, l_ in route_points)
+        marker = _boundary_marker(drawn, bands) if (edge.source, edge.target) in handoffs \
+            else None
+        if marker is not None and any(m is not None and abs(marker[0] - m[0]) < 10.0 and abs(
+                marker[1] - m[1]) < 10.0 for m in markers):
+            marker = None  # one marker is enough where hand-offs cross close together
+        if marker is not None:
+            labels.add(Rect(marker[0] - MARKER_CLEAR, marker[1] - MARKER_CLEAR,
+                            2 * MARKER_CLEAR, 2 * MARKER_CLEAR))
+        markers.append(marker)
+    edges: list[EdgeRoute] = []
+    for route, drawn, marker in zip(routes, drawn_routes, markers, strict=True):
+        edge = graph.edges[route.edge]
         label = None
         if edge.label:
             label = place_label(edge.label, drawn, route.edge, shapes, shape_index, labels, runs,
                                 run_index, options.small_size)
-        is_handoff = (edge.source, edge.target) in handoffs
-        marker = _boundary_marker(drawn, bands) if is_handoff else None
-        if marker is not None and any(abs(marker[0] - m[0]) < 10.0 and abs(
-                marker[1] - m[1]) < 10.0 for m in markers):
-            marker = None  # one marker is enough where hand-offs cross close together
-        if marker is not None:
-            markers.append(marker)
-        edges.append(EdgeRoute(edge.source, edge.target, drawn, label, is_handoff,
-                               route.edge in back, marker))
+        edges.append(EdgeRoute(edge.source, edge.target, drawn, label,
+                               (edge.source, edge.target) in handoffs, route.edge in back,
+                               marker))
     return tuple(edges)
 
 

@@ -115,63 +115,78 @@ def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
                  title)
 
 
-def _candidates(points: tuple[Point, ...], w: float, h: float) -> list[Rect]:
+def _candidates(points: tuple[Point, ...], w: float, h: float, away: int = 0) -> list[Rect]:
     """Places for a w × h label beside the runs of a route, best first: at the ends of each
-    run, then further along every run, should the places near the ends all be taken."""
+    run, then further along every run, should the places near the ends all be taken.
+    ``away`` > 0 gives the same places that many label widths (heights) further out."""
     candidates: list[Rect] = []
+    dx = away * (w + 2.0)  # beside a vertical run
+    dy = away * (h + 2.0)  # above or below a horizontal run
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
             forward = x1 > x0
             starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
                       x1 - 3.0 - w if forward else x1 + 3.0]
             for x in starts:
-                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+                candidates += [Rect(x, y0 - h - 1.5 - dy, w, h), Rect(x, y0 + 1.5 + dy, w, h)]
         else:
             down = y1 > y0
             starts = [y0 + 3.0 if down else y0 - 3.0 - h, y1 - 3.0 - h if down else y1 + 3.0]
             for y in starts:
-                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+                candidates += [Rect(x0 + 2.5 + dx, y, w, h), Rect(x0 - 2.5 - w - dx, y, w, h)]
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:
             lo, hi = sorted((x0, x1))
             x = lo + 3.0
             while x + w < hi - 3.0:
-                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+                candidates += [Rect(x, y0 - h - 1.5 - dy, w, h), Rect(x, y0 + 1.5 + dy, w, h)]
                 x += 8.0
         else:
             lo, hi = sorted((y0, y1))
             y = lo + 3.0
             while y + h < hi - 3.0:
-                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+                candidates += [Rect(x0 + 2.5 + dx, y, w, h), Rect(x0 - 2.5 - w - dx, y, w, h)]
                 y += 6.0
     return candidates
+
+
+LABEL_REACH = 2
+"""How many label widths (heights) away from its edge a label may move when every place
+right beside the edge is taken (then it is further from its edge, but hides nothing)."""
 
 
 def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
                 shape_index: RectIndex, labels: RectIndex, runs: list[EdgeRun],
                 run_index: RectIndex, size: float) -> EdgeLabel | None:
-    """A branch label beside a run of its edge, near the start, where it hides no step and
-    no other label, and crosses as few other edges as possible. ``labels`` holds the labels
-    placed so far; the new one is added."""
+    """A branch label beside a run of its edge, near the start, where it hides no step, no
+    other label and no badge (``labels`` holds those placed so far; the new one is added),
+    and crosses as few other edges as possible. Right beside the edge first; only if every
+    place there is taken, further out (:data:`LABEL_REACH`). Deterministic: the candidates
+    come in a fixed order and the first best one wins."""
     w, h = label_size(text, size)
-    candidates = _candidates(points, w, h)
-    best: tuple[int, int] | None = None
     chosen: Rect | None = None
-    for order, candidate in enumerate(candidates):
-        if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
-                or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
-            continue
-        crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
-                      and _segment_hits(runs[i][1], runs[i][2], candidate))
-        score = (crossed, order)
-        if best is None or score < best:
-            best, chosen = score, candidate
-        if crossed == 0:
+    first: Rect | None = None
+    for away in range(LABEL_REACH + 1):
+        candidates = _candidates(points, w, h, away)
+        first = first or (candidates[0] if candidates else None)
+        best: tuple[int, int] | None = None
+        for order, candidate in enumerate(candidates):
+            if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
+                    or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
+                continue
+            crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
+                          and _segment_hits(runs[i][1], runs[i][2], candidate))
+            score = (crossed, order)
+            if best is None or score < best:
+                best, chosen = score, candidate
+            if crossed == 0:
+                break
+        if chosen is not None:
             break
     if chosen is None:
-        if not candidates:
+        if first is None:
             return None
-        chosen = candidates[0]  # nothing free: verify() reports it
+        chosen = first  # nothing free: verify() reports it
     labels.add(chosen)
     return EdgeLabel(chosen, centred_block(text, chosen, size, False))
 
