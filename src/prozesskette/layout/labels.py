@@ -115,13 +115,14 @@ def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
                  title)
 
 
-def _candidates(points: tuple[Point, ...], w: float, h: float, away: int = 0) -> list[Rect]:
+def _candidates(points: tuple[Point, ...], w: float, h: float,
+                away: tuple[float, float] = (0.0, 0.0)) -> list[Rect]:
     """Places for a w × h label beside the runs of a route, best first: at the ends of each
     run, then further along every run, should the places near the ends all be taken.
-    ``away`` > 0 gives the same places that many label widths (heights) further out."""
+    ``away`` moves them that much further out: (beside vertical runs, beside horizontal
+    ones)."""
     candidates: list[Rect] = []
-    dx = away * (w + 2.0)  # beside a vertical run
-    dy = away * (h + 2.0)  # above or below a horizontal run
+    dx, dy = away
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
             forward = x1 > x0
@@ -150,9 +151,15 @@ def _candidates(points: tuple[Point, ...], w: float, h: float, away: int = 0) ->
     return candidates
 
 
-LABEL_REACH = 2
-"""How many label widths (heights) away from its edge a label may move when every place
-right beside the edge is taken (then it is further from its edge, but hides nothing)."""
+LABEL_STEPS = (0.0, 2.0, 4.5)
+"""How far (points) a label moves out from its edge, step by step, when every place right
+beside it is taken (2 pt clear a hand-off marker on the run); after these, one and then two
+label sizes further out: further from its edge, but hiding nothing."""
+
+
+def _aways(w: float, h: float) -> list[tuple[float, float]]:
+    return [(step, step) for step in LABEL_STEPS] + [(k * (w + 2.0), k * (h + 2.0))
+                                                     for k in (1, 2)]
 
 
 def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
@@ -161,12 +168,12 @@ def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[No
     """A branch label beside a run of its edge, near the start, where it hides no step, no
     other label and no badge (``labels`` holds those placed so far; the new one is added),
     and crosses as few other edges as possible. Right beside the edge first; only if every
-    place there is taken, further out (:data:`LABEL_REACH`). Deterministic: the candidates
+    place there is taken, further out (:data:`LABEL_STEPS`). Deterministic: the candidates
     come in a fixed order and the first best one wins."""
     w, h = label_size(text, size)
     chosen: Rect | None = None
     first: Rect | None = None
-    for away in range(LABEL_REACH + 1):
+    for away in _aways(w, h):
         candidates = _candidates(points, w, h, away)
         first = first or (candidates[0] if candidates else None)
         best: tuple[int, int] | None = None
