@@ -220,3 +220,14 @@ def test_shipped_chains_hide_no_detail(path: Path, options: dict[str, Any]) -> N
     layout = layout_chain(load(path), **options)
     assert detail_problems(layout) == []
     assert [v for v in verify(layout) if v.kind == "label"] == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_syllables_are_pyphens(language: str) -> None:
+    """The reader in text/hyphenate.py finds exactly pyphen's positions, on every word of
+    the shipped chains."""
+    words = sorted({word for path in CHAINS for word in re.findall(
+        r"[^\W\d_]{4,}", path.read_text(encoding="utf-8"))})
+    assert len(words) > 500
+    assert [w for w in words if tx.word_cuts(w, language)[0]
+            != tuple(_PYPHEN[language].positions(w))] == []

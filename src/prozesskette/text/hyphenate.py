@@ -34,6 +34,18 @@ _IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN"
             "COMPOUNDRIGHTHYPHENMIN", "NOHYPHEN")
 
 
+def _digits(line: str) -> tuple[tuple[int, int], ...]:
+    """A pattern's values: (letters before it, value) for every digit of the line."""
+    found = []
+    at = 0
+    for ch in line:
+        if ch.isdigit():
+            found.append((at, int(ch)))
+        else:
+            at += 1
+    return tuple(found)
+
+
 class _Patterns:
     """One level of a dictionary: raw pattern lines keyed by their letters."""
 
@@ -46,6 +58,7 @@ class _Patterns:
             if key and key != line:  # a pattern without digits allows nothing
                 self.raw[key] = line
         self.longest = max((len(key) for key in self.raw), default=0)
+        self.parsed: dict[str, tuple[tuple[int, int], ...]] = {}  # the patterns met so far
 
     def values(self, word: str) -> list[int]:
         """Liang's values between the letters of ``.word.`` (index i: before letter i)."""
@@ -53,17 +66,19 @@ class _Patterns:
         n = len(padded)
         points = [0] * (n + 1)
         raw = self.raw
+        parsed = self.parsed
         for start in range(n):
             for end in range(start + 1, min(n, start + self.longest) + 1):
-                line = raw.get(padded[start:end])
-                if line is None:
-                    continue
-                at = start
-                for ch in line:
-                    if ch.isdigit():
-                        points[at] = max(points[at], int(ch))
-                    else:
-                        at += 1
+                key = padded[start:end]
+                digits = parsed.get(key)
+                if digits is None:
+                    line = raw.get(key)
+                    if line is None:
+                        continue
+                    digits = parsed[key] = _digits(line)
+                for offset, value in digits:
+                    if value > points[start + offset]:
+                        points[start + offset] = value
         return points[1:-1]  # index k: between word[k - 1] and word[k]
 
 

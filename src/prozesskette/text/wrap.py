@@ -179,9 +179,11 @@ def wrap(text: str, max_width: float, size: float, bold: bool = False,
     ``""``.
 
     Cost: syllables are looked up only for pieces wider than a line; the dictionary is
-    read once per process (German 0.11 s, English 0.01 s) and a word's boundaries are
-    cached (about 90 µs the first time). Laying out 1000 generated steps in boxes that
-    widen to whole words looks up none.
+    read once per process (German 0.11 s on a quiet machine, English 0.01 s) and a word's
+    boundaries are cached (the first time about 0.2 ms for 21 letters, 0.5 ms for 40, on a
+    loaded machine; pyphen's own 0.7 ms). Laying out 1000 generated steps (both families,
+    lr and tb) looks up none: boxes widen to whole words up to 190 pt, and the layout takes
+    the same time as before (0.3 s).
     """
     return wrap_text(text, max_width, size, bold, language).lines
 
