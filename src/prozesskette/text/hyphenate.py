@@ -11,7 +11,7 @@ letters on either side), but the patterns are read here rather than by ``pyphen.
 * pyphen parses all 77,900 lines of the German dictionary with regular expressions when it
   is opened, 0.66–0.95 s measured here; this reader keeps each line as it is under its
   letters (``str.translate``) and reads a pattern's digits only when a word matches it:
-  about 0.08 s for the German dictionary, once per process;
+  about 0.1 s for the German dictionary (on a quiet machine), once per process;
 * the German dictionary has two levels (``NEXTLEVEL``): first a list of 69,000 compounds
   with their joints marked, then the syllable patterns. pyphen merges them; kept apart,
   the first level tells the compound joints.
