@@ -29,3 +29,4 @@ properties  # export/xlsx.py: openpyxl settings (workbook properties, cell align
 alignment  # panes), read by openpyxl's writer
 freeze_panes
 compile_mo  # messages.py: called by the build hook hatch_build.py (the wheel's .mo files)
+detail_problems  # layout/readability.py: called by verify() once merged (tests/test_details.py)
