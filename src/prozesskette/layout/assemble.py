@@ -105,7 +105,8 @@ def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: 
             item.key, step.kind.value, box, area, title_lines, step.responsible,
             step.phase, parts, tuple(badges), note_block, item.key in interface,
             step.description)
-    _tag_shared_steps(graph, grid, nodes, words, small, drawn_runs(canvas, routes, points))
+    if grid.badge_shared:  # (the runs are indexed only for a chart that needs them)
+        _tag_shared_steps(graph, grid, nodes, words, small, drawn_runs(canvas, routes, points))
     return nodes
 
 
