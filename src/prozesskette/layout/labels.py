@@ -92,11 +92,12 @@ def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
     w = max(h, tx.text_width(text, size, True) + 2 * SHARED_TAG_PAD)
     box, r = node.rect, h / 2
     own = [node.title.rect] + ([node.note.rect] if node.note else [])
+    inset = 4.0 if w <= box.w - 8.0 else -r  # within the box's width, clear of dividers
     candidates = [Rect(x, y - r, w, h) for y in (box.y, box.bottom)
-                  for x in (box.x - r, box.right + r - w)]
+                  for x in (box.x + inset, box.right - inset - w)]
     for y in (box.y, box.bottom):  # slid along the edges, should the corners be taken
-        x = box.x - r + 6.0
-        while x + w < box.right + r - 6.0:
+        x = box.x + inset + 6.0
+        while x + w < box.right - inset - 6.0:
             candidates.append(Rect(x, y - r, w, h))
             x += 6.0
 
