@@ -231,3 +231,14 @@ def test_syllables_are_pyphens(language: str) -> None:
     assert len(words) > 500
     assert [w for w in words if tx.word_cuts(w, language)[0]
             != tuple(_PYPHEN[language].positions(w))] == []
+
+
+@pytest.mark.parametrize("address", ["integrationsfachkraft.beispiel@example.org",
+                                     "https://www.example.org/jobcenter/integrationsfachkraefte",
+                                     "e.beispiel@jobcenter-stendal.example.org"])
+@pytest.mark.parametrize("width", [60.0, 80.0, 100.0])
+def test_addresses_break_without_a_hyphen(address: str, width: float) -> None:
+    """A reader types what an address line shows: no syllables, no added hyphen."""
+    lines = tx.wrap(address, width, 7.0)
+    assert "".join(lines) == address
+    assert all(tx.text_width(line, 7.0) <= width + 1e-6 for line in lines)

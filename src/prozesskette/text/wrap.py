@@ -103,22 +103,24 @@ def _single_cluster(text: str) -> bool:
 
 
 def _cut(text: str, fits: Callable[[str], bool], cuts: tuple[int, ...],
-         joints: tuple[int, ...], line_start: str = "") -> tuple[str, str] | None:
+         joints: tuple[int, ...], line_start: str = "",
+         mark: Callable[[str], str] = _hyphenated) -> tuple[str, str] | None:
     """Hyphenate ``text`` at a syllable boundary so that its head (with ``-``) still fits
     after ``line_start``: (the line, the rest), or None if no boundary is near enough.
 
     The longest head that fits, unless a compound joint keeps at least half as many
     letters on the line ("Anerkennungs-verfahren" rather than "Anerkennungsver-fahren")."""
-    best = next((k for k in reversed(cuts) if fits(line_start + _hyphenated(text[:k]))), 0)
+    best = next((k for k in reversed(cuts) if fits(line_start + mark(text[:k]))), 0)
     if not best:
         return None
     joint = next((k for k in reversed(joints) if k <= best), 0)
-    if joint and 2 * joint >= best and fits(line_start + _hyphenated(text[:joint])):
+    if joint and 2 * joint >= best and fits(line_start + mark(text[:joint])):
         best = joint
-    return line_start + _hyphenated(text[:best]), text[best:]
+    return line_start + mark(text[:best]), text[best:]
 
 
-def _force_split(text: str, fits: Callable[[str], bool]) -> tuple[str, str]:
+def _force_split(text: str, fits: Callable[[str], bool],
+                 mark: Callable[[str], str] = _hyphenated) -> tuple[str, str]:
     """The last resort for a piece wider than the line even at its syllables: returns
     (line drawn with hyphen, rest) at the longest prefix that fits, preferring to keep at
     least three characters on either side; if not even one character fits with a hyphen,
@@ -126,14 +128,14 @@ def _force_split(text: str, fits: Callable[[str], bool]) -> tuple[str, str]:
     combining mark from its base letter."""
     n = len(text)
     cuts = [k for k in range(n - 1, 0, -1) if not is_mark(text[k])]
-    best = next((k for k in cuts if fits(_hyphenated(text[:k]))), 0)
+    best = next((k for k in cuts if fits(mark(text[:k]))), 0)
     if best:
         preferred = min(best, n - 3)
         if preferred >= 3 and preferred != best and not is_mark(text[preferred]):
-            line = _hyphenated(text[:preferred])
+            line = mark(text[:preferred])
             if fits(line):
                 return line, text[preferred:]
-        return _hyphenated(text[:best]), text[best:]
+        return mark(text[:best]), text[best:]
     best = next((k for k in cuts if fits(text[:k])), cuts[-1] if cuts else n)
     return text[:best], text[best:]
 
@@ -148,12 +150,25 @@ class Wrapped(NamedTuple):
     :func:`longest_syllable_width`. A caller that can widens the text instead."""
 
 
+def _is_address(piece: str) -> bool:
+    """An e-mail address or web address: no syllables, and no hyphen where it breaks (a
+    reader would type it)."""
+    return "@" in piece or "://" in piece or piece.lower().startswith("www.")
+
+
+def _unmarked(head: str) -> str:
+    return head
+
+
 def _word_cuts(word: str, piece: str, language: str) -> tuple[tuple[int, ...],
                                                               tuple[int, ...]]:
     """Syllable boundaries and compound joints of a piece of ``word``: none where the
-    author's soft hyphens or zero-width spaces say where the word breaks."""
+    author's soft hyphens or zero-width spaces say where the word breaks; in an address
+    (:func:`_is_address`), after its dots, ``@`` and ``_`` (drawn without a hyphen)."""
     if SOFT_HYPHEN in word or ZWSP in word:
         return (), ()
+    if _is_address(word):
+        return tuple(k + 1 for k, ch in enumerate(piece[:-1]) if ch in ".@_" and k >= 2), ()
     return word_cuts(piece, language)
 
 
@@ -173,6 +188,8 @@ def wrap(text: str, max_width: float, size: float, bold: bool = False,
     :mod:`.hyphenate`), at the longest head that fits or a compound joint not much
     shorter.  Only a piece wider than the line even at its syllables is cut elsewhere
     (:attr:`Wrapped.forced`; in a language without a dictionary: any piece too wide).
+    An e-mail or web address breaks after its dots, ``@`` and ``_`` and never gets a
+    hyphen that a reader would type.
     Every line satisfies ``text_width(line, size, bold) <= max_width``; only when
     ``max_width`` is narrower than a single character does a line hold one character
     that is wider.  Blank text gives ``[]``; blank lines between text lines are kept as
@@ -218,10 +235,12 @@ def wrap_text(text: str, max_width: float, size: float, bold: bool = False,
                 rest, suffix = mid, end[len(mid) :]
                 too_wide = not fits(end)  # (only then are its syllables looked up)
                 cuts, joints = _word_cuts(word, mid, language) if too_wide else ((), ())
+                mark = _unmarked if _is_address(word) else _hyphenated
                 if cur:
                     # A piece too wide even for a line of its own must be split anyway:
                     # start it on the current line rather than leave that line short.
-                    split = _cut(rest, fits, cuts, joints, cur + sep) if too_wide else None
+                    split = _cut(rest, fits, cuts, joints, cur + sep, mark) if too_wide \
+                        else None
                     if split is not None:
                         lines.append(split[0])
                         rest = split[1]
@@ -230,10 +249,11 @@ def wrap_text(text: str, max_width: float, size: float, bold: bool = False,
                     cur, tail = "", ""
                 while not fits(rest + suffix) and not _single_cluster(rest):
                     offset = len(mid) - len(rest)
-                    split = _cut(rest, fits, _shifted(cuts, offset), _shifted(joints, offset))
+                    split = _cut(rest, fits, _shifted(cuts, offset), _shifted(joints, offset),
+                                 "", mark)
                     if split is None:
                         forced = True
-                        split = _force_split(rest, fits)
+                        split = _force_split(rest, fits, mark)
                     lines.append(split[0])
                     rest = split[1]
                 cur = rest
@@ -275,6 +295,7 @@ def longest_syllable_width(text: str, size: float, bold: bool = False,
                 cuts = _word_cuts(word, mid, language)[0]
                 bounds = [0, *cuts, len(mid)]
                 for a, b in itertools.pairwise(bounds):
-                    part = mid[a:b] + (_HYPHEN if b < len(mid) else end[len(mid):])
+                    hyphen = "" if _is_address(word) else _HYPHEN
+                    part = mid[a:b] + (hyphen if b < len(mid) else end[len(mid):])
                     widest = max(widest, units(part))
     return widest * size / font.units_per_em
