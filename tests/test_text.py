@@ -240,18 +240,29 @@ def test_wrap_splits_overlong_word_with_hyphen() -> None:
     assert all(line.endswith("-") for line in lines[:-1])
     assert "".join(line.removesuffix("-") for line in lines) == word
     assert all(_fits(line, max_width, 10) for line in lines)
-    for line in lines:
-        assert len(line.removesuffix("-")) >= 3
-    # Each line is the longest prefix that fits (except where 3 letters are kept over).
-    for line, nxt in itertools.pairwise(lines[:-1]):
-        assert not _fits(line[:-1] + nxt[0] + "-", max_width, 10)
+    # every break lies at one of the word's syllable boundaries (German, by default)
+    cuts, _joints = T.word_cuts(word, "de")
+    ends = list(itertools.accumulate(len(line.removesuffix("-")) for line in lines[:-1]))
+    assert set(ends) <= set(cuts)
+    # … and the line could not take the next syllable too, unless a compound joint was taken
+    for end in ends:
+        longer = [k for k in cuts if k > end]
+        start = max([0] + [e for e in ends if e < end])
+        if longer:
+            assert not _fits(word[start:longer[0]] + "-", max_width, 10) or end in _joints
 
 
-def test_wrap_prefers_three_letters_on_each_side() -> None:
+def test_wrap_without_a_dictionary_cuts_only_as_a_last_resort() -> None:
+    """In a language without hyphenation patterns a piece wider than the line is cut
+    anywhere (keeping three letters on each side where possible), and says so."""
     word = "Abschlussbericht"
     width = T.text_width(word[:-1] + "-", 10)
-    lines = T.wrap(word, width, 10)
-    assert lines == [word[:-3] + "-", word[-3:]]
+    wrapped = T.wrap_text(word, width, 10, language="ar")
+    assert wrapped.lines == [word[:-3] + "-", word[-3:]]
+    assert wrapped.forced
+    german = T.wrap_text(word, width, 10, language="de")
+    assert not german.forced
+    assert len(german.lines[0]) - 1 in T.word_cuts(word, "de")[0]
 
 
 def test_wrap_fills_current_line_before_splitting() -> None:

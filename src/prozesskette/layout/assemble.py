@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Mapping
+from dataclasses import replace
 
 from prozesskette.analysis import Analysis, interface_steps
 from prozesskette.graph import ChainGraph
@@ -20,7 +21,7 @@ from prozesskette.layout.geometry import (
     RectIndex,
 )
 from prozesskette.layout.grid import Grid, Item
-from prozesskette.layout.labels import EdgeRun, badge, node_lines, place_label
+from prozesskette.layout.labels import EdgeRun, badge, node_lines, place_label, shared_tag
 from prozesskette.layout.options import Canvas, Options
 from prozesskette.layout.paths import AxisPoint
 from prozesskette.layout.routes import Route
@@ -56,12 +57,28 @@ def reading_order(graph: ChainGraph, grid: Grid) -> list[Item]:
     return result
 
 
+def drawn_runs(canvas: Canvas, routes: tuple[Route, ...],
+               points: tuple[tuple[AxisPoint, ...], ...]) -> tuple[list[EdgeRun], RectIndex]:
+    """The straight runs of every route as drawn, and an index of them."""
+    runs: list[EdgeRun] = [(route.edge, canvas.point(*a), canvas.point(*b))
+                           for route, route_points in zip(routes, points, strict=True)
+                           for a, b in itertools.pairwise(route_points)]
+    run_index = RectIndex()
+    for _, a, b in runs:
+        run_index.add(Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]),
+                           abs(a[1] - b[1])))
+    return runs, run_index
+
+
 def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
                grid: Grid, sizing: Sizing, boxes: Mapping[str, Box],
-               lanes: Mapping[str, LaneBox], words: Mapping[str, str]) -> dict[str, NodeBox]:
-    """Every step's shape, text and badges, in reading order."""
+               lanes: Mapping[str, LaneBox], words: Mapping[str, str],
+               routes: tuple[Route, ...] = (),
+               points: tuple[tuple[AxisPoint, ...], ...] = ()) -> dict[str, NodeBox]:
+    """Every step's shape, text and badges, in reading order. A shared step drawn in one
+    lane gets a tag naming its other actors, placed clear of the edges (``routes`` and
+    their ``points``, as :func:`edge_routes` draws them)."""
     size, small = options.font_size, options.small_size
-    chain = graph.chain
     interface = interface_steps(analysis)
     overlap_number: dict[str, int] = {}
     for number, overlap in enumerate(analysis.overlaps, start=1):
@@ -84,15 +101,41 @@ def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: 
             overlap = analysis.overlaps[overlap_at - 1]
             badges.append(badge(box, str(overlap_at), "overlap",
                                 f"{words['overlap']}: {overlap.title}", small))
-        if item.key in grid.badge_shared:
-            others = [chain.actor(a).short or chain.actor(a).name for a in step.responsible[1:]]
-            badges.append(badge(box, "+" + str(len(others)), "shared",
-                                f"{words['shared']}: " + ", ".join(others), small, left=True))
         nodes[item.key] = NodeBox(
             item.key, step.kind.value, box, area, title_lines, step.responsible,
             step.phase, parts, tuple(badges), note_block, item.key in interface,
             step.description)
+    if grid.badge_shared:  # (the runs are indexed only for a chart that needs them)
+        _tag_shared_steps(graph, grid, nodes, words, small, drawn_runs(canvas, routes, points))
     return nodes
+
+
+def _tag_shared_steps(graph: ChainGraph, grid: Grid, nodes: dict[str, NodeBox],
+                      words: Mapping[str, str], size: float,
+                      edges: tuple[list[EdgeRun], RectIndex]) -> None:
+    """Add the tag of every shared step drawn in its lead lane only, in reading order:
+    its other actors by their short names (the tooltip and the accessible name say them
+    in full)."""
+    chain = graph.chain
+    shapes = list(nodes.values())
+    shape_index = RectIndex()
+    taken = RectIndex()
+    for node in shapes:
+        shape_index.add(node.rect)
+        for existing in node.badges:
+            taken.add(existing.rect)
+    for key in [k for k in nodes if k in grid.badge_shared]:
+        node = nodes[key]
+        others = [chain.actor(a) for a in graph.steps[key].responsible[1:]]
+        title = f"{words['shared']}: " + ", ".join(actor.name for actor in others)
+        tag = shared_tag(node, [actor.short or actor.name for actor in others], title, size,
+                         shapes, shape_index, taken, *edges)
+        nodes[key] = replace(node, badges=(*node.badges, tag))
+
+
+MARKER_CLEAR = 3.5
+"""Half the side of the square a branch label keeps clear around a hand-off marker (the
+renderers draw it as a circle of radius ``arrow_size / 2`` = 3 pt)."""
 
 
 def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
@@ -104,35 +147,36 @@ def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas:
     back = set(grid.back)
     shapes = list(nodes.values())
     shape_index = RectIndex()
+    labels = RectIndex()  # the labels placed so far, and the badges they keep clear of
     for node in shapes:
         shape_index.add(node.rect)
-    runs: list[EdgeRun] = [(route.edge, canvas.point(*a), canvas.point(*b))
-                           for route, route_points in zip(routes, points, strict=True)
-                           for a, b in itertools.pairwise(route_points)]
-    run_index = RectIndex()
-    for _, a, b in runs:
-        run_index.add(Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]),
-                           abs(a[1] - b[1])))
-    labels = RectIndex()
-    markers: list[Point] = []
+        for node_badge in node.badges:
+            labels.add(node_badge.rect)
+    runs, run_index = drawn_runs(canvas, routes, points)
     bands = [lanes[a].band for a in grid.lanes]
-    edges: list[EdgeRoute] = []
-    for route, route_points in zip(routes, points, strict=True):
+    drawn_routes = [tuple(canvas.point(t, l_) for t, l_ in route_points) for route_points in points]
+    markers: list[Point | None] = []  # first every hand-off marker, for the labels to avoid
+    for route, drawn in zip(routes, drawn_routes, strict=True):
         edge = graph.edges[route.edge]
-        drawn = tuple(canvas.point(t, l_) for t, l_ in route_points)
+        marker = _boundary_marker(drawn, bands) if (edge.source, edge.target) in handoffs \
+            else None
+        if marker is not None and any(m is not None and abs(marker[0] - m[0]) < 10.0 and abs(
+                marker[1] - m[1]) < 10.0 for m in markers):
+            marker = None  # one marker is enough where hand-offs cross close together
+        if marker is not None:
+            labels.add(Rect(marker[0] - MARKER_CLEAR, marker[1] - MARKER_CLEAR,
+                            2 * MARKER_CLEAR, 2 * MARKER_CLEAR))
+        markers.append(marker)
+    edges: list[EdgeRoute] = []
+    for route, drawn, marker in zip(routes, drawn_routes, markers, strict=True):
+        edge = graph.edges[route.edge]
         label = None
         if edge.label:
             label = place_label(edge.label, drawn, route.edge, shapes, shape_index, labels, runs,
                                 run_index, options.small_size)
-        is_handoff = (edge.source, edge.target) in handoffs
-        marker = _boundary_marker(drawn, bands) if is_handoff else None
-        if marker is not None and any(abs(marker[0] - m[0]) < 10.0 and abs(
-                marker[1] - m[1]) < 10.0 for m in markers):
-            marker = None  # one marker is enough where hand-offs cross close together
-        if marker is not None:
-            markers.append(marker)
-        edges.append(EdgeRoute(edge.source, edge.target, drawn, label, is_handoff,
-                               route.edge in back, marker))
+        edges.append(EdgeRoute(edge.source, edge.target, drawn, label,
+                               (edge.source, edge.target) in handoffs, route.edge in back,
+                               marker))
     return tuple(edges)
 
 

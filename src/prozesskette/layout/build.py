@@ -84,7 +84,7 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
     lane_geometry = lane_boxes(chain, options, frame, canvas, grid, lane_axis, time_axis)
     phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels)
     nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
-                       words)
+                       words, routes, points)
     edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
                         lane_geometry)
     if title is not None:  # a long title may need more than the chart's width

@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple
 
 from prozesskette import text as tx
 from prozesskette.layout.geometry import Layout, Point, Rect, shape_overlaps
+from prozesskette.layout.readability import detail_problems
 
 EPS = 0.01
 
@@ -233,5 +234,6 @@ def verify(layout: Layout) -> list[Violation]:
         for j, other in labels:
             if j > i and rect.overlaps(other):
                 violations.append(Violation("label", "two edge labels overlap"))
+    violations += [Violation("label", problem) for problem in detail_problems(layout)]
     _text_fits(layout, violations)
     return violations

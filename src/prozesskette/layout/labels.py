@@ -66,73 +66,135 @@ def node_lines(text: NodeText, area: Rect, size: float, small: float) -> tuple[
     return title, TextBlock(tuple(notes), Rect(area.cx - widest / 2, top, widest, y - top))
 
 
-def badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str, size: float,
-          left: bool = False) -> Badge:
+def badge(box: Rect, text: str, kind: Literal["overlap", "shared"], title: str,
+          size: float) -> Badge:
+    """A round badge centred on the box's top right corner, clear of the text area."""
     r = 6.5 if len(text) < 2 else 8.0
-    cx = box.x if left else box.right  # centred on the corner, clear of the text area
+    cx = box.right
     rect = Rect(cx - r, box.y - r, 2 * r, 2 * r)
     return Badge(rect, TextLine(text, rect.cx, rect.cy + (tx.ascent(size, True)
                                                           - tx.descent(size, True)) / 2,
                                 size, True, "middle"), kind, title)
 
 
-def _candidates(points: tuple[Point, ...], w: float, h: float) -> list[Rect]:
+SHARED_TAG_PAD = 3.5  # between the text of a shared step's tag and its round ends, points
+
+
+def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
+               shapes: list[NodeBox], shape_index: RectIndex, taken: RectIndex,
+               runs: list[EdgeRun], run_index: RectIndex) -> Badge:
+    """The tag that names the other actors of a shared step drawn in one lane ("+ JC, BA"):
+    a pill as wide as its measured text, on the box's top or bottom edge (left end, right
+    end, or slid along the edge), the first place where it covers none of the step's text,
+    no other badge (``taken``, which gets the new tag), no other step and no edge."""
+    text = "+ " + ", ".join(others)
+    h = tx.ascent(size, True) + tx.descent(size, True) + 2.0
+    w = max(h, tx.text_width(text, size, True) + 2 * SHARED_TAG_PAD)
+    box, r = node.rect, h / 2
+    own = [node.title.rect] + ([node.note.rect] if node.note else [])
+    inset = 4.0 if w <= box.w - 8.0 else -r  # within the box's width, clear of dividers
+    candidates = [Rect(x, y - r, w, h) for y in (box.y, box.bottom)
+                  for x in (box.x + inset, box.right - inset - w)]
+    for y in (box.y, box.bottom):  # slid along the edges, should the corners be taken
+        x = box.x + inset + 6.0
+        while x + w < box.right - inset - 6.0:
+            candidates.append(Rect(x, y - r, w, h))
+            x += 6.0
+
+    def free(rect: Rect) -> bool:
+        return not (any(rect.overlaps(t) for t in own)
+                    or any(rect.overlaps(taken.rects[i]) for i in taken.near(rect))
+                    or any(shapes[i].id != node.id and shape_overlaps(shapes[i], rect)
+                           for i in shape_index.near(rect))
+                    or any(_segment_hits(runs[i][1], runs[i][2], rect)
+                           for i in run_index.near(rect)))
+
+    rect = next((c for c in candidates if free(c)), candidates[0])
+    taken.add(rect)
+    baseline_y = rect.cy + (tx.ascent(size, True) - tx.descent(size, True)) / 2
+    return Badge(rect, TextLine(text, rect.cx, baseline_y, size, True, "middle"), "shared",
+                 title)
+
+
+def _candidates(points: tuple[Point, ...], w: float, h: float,
+                away: tuple[float, float] = (0.0, 0.0)) -> list[Rect]:
     """Places for a w × h label beside the runs of a route, best first: at the ends of each
-    run, then further along every run, should the places near the ends all be taken."""
+    run, then further along every run, should the places near the ends all be taken.
+    ``away`` moves them that much further out: (beside vertical runs, beside horizontal
+    ones)."""
     candidates: list[Rect] = []
+    dx, dy = away
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
             forward = x1 > x0
             starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
                       x1 - 3.0 - w if forward else x1 + 3.0]
             for x in starts:
-                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+                candidates += [Rect(x, y0 - h - 1.5 - dy, w, h), Rect(x, y0 + 1.5 + dy, w, h)]
         else:
             down = y1 > y0
             starts = [y0 + 3.0 if down else y0 - 3.0 - h, y1 - 3.0 - h if down else y1 + 3.0]
             for y in starts:
-                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+                candidates += [Rect(x0 + 2.5 + dx, y, w, h), Rect(x0 - 2.5 - w - dx, y, w, h)]
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:
             lo, hi = sorted((x0, x1))
             x = lo + 3.0
             while x + w < hi - 3.0:
-                candidates += [Rect(x, y0 - h - 1.5, w, h), Rect(x, y0 + 1.5, w, h)]
+                candidates += [Rect(x, y0 - h - 1.5 - dy, w, h), Rect(x, y0 + 1.5 + dy, w, h)]
                 x += 8.0
         else:
             lo, hi = sorted((y0, y1))
             y = lo + 3.0
             while y + h < hi - 3.0:
-                candidates += [Rect(x0 + 2.5, y, w, h), Rect(x0 - 2.5 - w, y, w, h)]
+                candidates += [Rect(x0 + 2.5 + dx, y, w, h), Rect(x0 - 2.5 - w - dx, y, w, h)]
                 y += 6.0
     return candidates
+
+
+LABEL_STEPS = (0.0, 2.0, 4.5)
+"""How far (points) a label moves out from its edge, step by step, when every place right
+beside it is taken (2 pt clear a hand-off marker on the run); after these, one and then two
+label sizes further out: further from its edge, but hiding nothing."""
+
+
+def _aways(w: float, h: float) -> list[tuple[float, float]]:
+    return [(step, step) for step in LABEL_STEPS] + [(k * (w + 2.0), k * (h + 2.0))
+                                                     for k in (1, 2)]
 
 
 def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
                 shape_index: RectIndex, labels: RectIndex, runs: list[EdgeRun],
                 run_index: RectIndex, size: float) -> EdgeLabel | None:
-    """A branch label beside a run of its edge, near the start, where it hides no step and
-    no other label, and crosses as few other edges as possible. ``labels`` holds the labels
-    placed so far; the new one is added."""
+    """A branch label beside a run of its edge, near the start, where it hides no step, no
+    other label and no badge (``labels`` holds those placed so far; the new one is added),
+    and crosses as few other edges as possible. Right beside the edge first; only if every
+    place there is taken, further out (:data:`LABEL_STEPS`). Deterministic: the candidates
+    come in a fixed order and the first best one wins."""
     w, h = label_size(text, size)
-    candidates = _candidates(points, w, h)
-    best: tuple[int, int] | None = None
     chosen: Rect | None = None
-    for order, candidate in enumerate(candidates):
-        if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
-                or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
-            continue
-        crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
-                      and _segment_hits(runs[i][1], runs[i][2], candidate))
-        score = (crossed, order)
-        if best is None or score < best:
-            best, chosen = score, candidate
-        if crossed == 0:
+    first: Rect | None = None
+    for away in _aways(w, h):
+        candidates = _candidates(points, w, h, away)
+        first = first or (candidates[0] if candidates else None)
+        best: tuple[int, int] | None = None
+        for order, candidate in enumerate(candidates):
+            if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
+                    or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
+                continue
+            crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
+                          and _segment_hits(runs[i][1], runs[i][2], candidate))
+            score = (crossed, order)
+            if best is None or score < best:
+                best, chosen = score, candidate
+            if crossed == 0:
+                break
+        if chosen is not None:
             break
     if chosen is None:
-        if not candidates:
+        if first is None:
             return None
-        chosen = candidates[0]  # nothing free: verify() reports it
+        chosen = first  # nothing free: verify() reports it
     labels.add(chosen)
     return EdgeLabel(chosen, centred_block(text, chosen, size, False))
 

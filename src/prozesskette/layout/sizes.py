@@ -68,9 +68,11 @@ def _block_height(lines: int, notes: int, size: float, small: float) -> float:
     return height
 
 
-def node_text(step: Step, options: Options, narrow: float = 1.0) -> NodeText:
+def node_text(step: Step, options: Options, narrow: float = 1.0,
+              language: str | None = None) -> NodeText:
     """Wrap a step's title (and legal basis) and choose its box size. ``narrow`` < 1 makes
-    boxes and diamonds narrower (titles wrap to more lines, boxes grow taller)."""
+    boxes and diamonds narrower (titles wrap to more lines, boxes grow taller). Words break
+    at the syllables of ``language`` (see :mod:`prozesskette.text.hyphenate`)."""
     size, small = options.font_size, options.small_size
     title = step.title
     word = tx.longest_word_width(title, size)
@@ -82,14 +84,14 @@ def node_text(step: Step, options: Options, narrow: float = 1.0) -> NodeText:
         if step.kind in (StepKind.start, StepKind.end):
             text_w -= 10.0
     text_w = max(text_w, min(word, 190.0))  # no split words (badges sit on the corner)
-    lines = tuple(tx.wrap(title, text_w, size))
+    lines = tuple(tx.wrap(title, text_w, size, language=language))
     widest_text = WIDEN_MAX_DECISION if step.kind is StepKind.decision else WIDEN_MAX
     while len(lines) > MAX_LINES and text_w < widest_text:  # wider, before a fifth line
         text_w = min(widest_text, text_w * WIDEN_STEP)
-        lines = tuple(tx.wrap(title, text_w, size))
+        lines = tuple(tx.wrap(title, text_w, size, language=language))
     legal = _keep_together(step.legal_basis) if step.legal_basis else None
     note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
-                         small)) if legal else ()
+                         small, language=language)) if legal else ()
     block_h = _block_height(len(lines), len(note), size, small)
     widest = max([tx.text_width(line, size) for line in lines]
                  + [tx.text_width(line, small) for line in note] + [1.0])
@@ -282,11 +284,12 @@ def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     make the lanes tall anyway. The widest step of :data:`NARROWING` whose estimated
     drawing is at most :data:`TARGET_ASPECT` wide is taken, else the narrowest."""
     steps = list(graph.steps.values())
-    full = {step.id: node_text(step, options) for step in steps}
+    language = options.language or graph.chain.language
+    full = {step.id: node_text(step, options, language=language) for step in steps}
 
     def fits(narrow: float) -> tuple[bool, dict[str, NodeText], float]:
         texts = full if narrow >= 1.0 else {
-            step.id: node_text(step, options, narrow) for step in steps}
+            step.id: node_text(step, options, narrow, language) for step in steps}
         channel = CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW
         w, h = frame.xy(*_estimate(graph.chain, options, frame, grid, headers, texts,
                                    channel))

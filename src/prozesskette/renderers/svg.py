@@ -471,13 +471,17 @@ class _Svg:
         out.append("</g>")
 
     def badge(self, badge: Badge) -> str:
+        """A round badge, or a pill as wide as its text (a shared step's other actors)."""
         rect = badge.rect
         radius = min(rect.w, rect.h) / 2
         text = self.text(TextBlock((badge.text,), rect), f' fill="{STEP_FILL}"')
+        if rect.w > rect.h + 0.01:
+            shape = f'<rect{_rect_attrs(rect)} rx="{fmt(radius)}"'
+        else:
+            shape = f'<circle cx="{fmt(rect.cx)}" cy="{fmt(rect.cy)}" r="{fmt(radius)}"'
         return (f'<g class="pk-badge pk-{css_ident(badge.kind, "badge")}">'
                 f"<title>{_esc(badge.title)}</title>"
-                f'<circle cx="{fmt(rect.cx)}" cy="{fmt(rect.cy)}" r="{fmt(radius)}"'
-                f' fill="{BADGE}" stroke="none"/>{text}</g>')
+                f'{shape} fill="{BADGE}" stroke="none"/>{text}</g>')
 
     def edges(self) -> None:
         if not self.layout.edges:

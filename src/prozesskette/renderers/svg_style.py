@@ -55,7 +55,7 @@ def stylesheet(stack: str) -> str:
         f"stroke:var(--pk-stroke,{STROKE})}}"
         f"{c}.pk-outline{{stroke:var(--pk-stroke,{STROKE})}}"
         f"{c}.pk-step>g text{{pointer-events:none}}"
-        f"{c}.pk-badge circle{{fill:var(--pk-badge,{BADGE})}}"
+        f"{c}.pk-badge circle,{c}.pk-badge rect{{fill:var(--pk-badge,{BADGE})}}"
         f"{c}.pk-badge text{{fill:var(--pk-badge-text,{BADGE_TEXT})}}"
         f"{c}.pk-edge,{c}.pk-swatch{{color:var(--pk-edge,{EDGE})}}"
         f"{c}.pk-handoff{{color:var(--pk-handoff,{HANDOFF})}}"

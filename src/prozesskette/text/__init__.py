@@ -10,6 +10,7 @@ measured is the text that is drawn, in the same font. One module per job, bottom
   per line, and runs of one face;
 * :mod:`.shaping` -- HarfBuzz shaping of Arabic runs and glyph outlines for the PDF;
 * :mod:`.metrics` -- widths, ascent, line height, glyph coverage;
+* :mod:`.hyphenate` -- syllable boundaries from the hyphenation dictionaries of pyphen;
 * :mod:`.wrap` -- line breaking that guarantees each line fits;
 * :mod:`.subset` -- WOFF subsets for SVG and HTML.
 
@@ -48,6 +49,7 @@ from prozesskette.text.fonts import (
     face_path,
     font_path,
 )
+from prozesskette.text.hyphenate import has_dictionary, word_cuts
 from prozesskette.text.metrics import (
     LINE_SPACING,
     ascent,
@@ -60,10 +62,18 @@ from prozesskette.text.metrics import (
 )
 from prozesskette.text.shaping import Glyph, glyph_outline, run_units, shape
 from prozesskette.text.subset import woff_subset
-from prozesskette.text.wrap import longest_word_width, wrap
+from prozesskette.text.wrap import (
+    DEFAULT_LANGUAGE,
+    Wrapped,
+    longest_syllable_width,
+    longest_word_width,
+    wrap,
+    wrap_text,
+)
 
 __all__ = [
     "ARABIC",
+    "DEFAULT_LANGUAGE",
     "ETHIOPIC",
     "FACES",
     "FAMILIES",
@@ -75,6 +85,7 @@ __all__ = [
     "FontError",
     "Glyph",
     "Run",
+    "Wrapped",
     "_font",
     "ascent",
     "base_rtl",
@@ -86,9 +97,11 @@ __all__ = [
     "face_path",
     "font_path",
     "glyph_outline",
+    "has_dictionary",
     "has_glyph",
     "line_height",
     "line_rtl",
+    "longest_syllable_width",
     "longest_word_width",
     "missing_glyphs",
     "needs_runs",
@@ -101,5 +114,7 @@ __all__ = [
     "visual_runs",
     "visual_text",
     "woff_subset",
+    "word_cuts",
     "wrap",
+    "wrap_text",
 ]

@@ -324,10 +324,14 @@ class Painter:
             self.badge(badge)
 
     def badge(self, badge: Badge) -> None:
+        """A round badge, or a pill as wide as its text (a shared step's other actors)."""
         rect = badge.rect
         radius = min(rect.w, rect.h) / 2
         self.c.setFillColor(pdf_color(BADGE))
-        self.c.circle(rect.cx, -rect.cy, radius, stroke=0, fill=1)
+        if rect.w > rect.h + 0.01:
+            self.c.roundRect(rect.x, -rect.bottom, rect.w, rect.h, radius, stroke=0, fill=1)
+        else:
+            self.c.circle(rect.cx, -rect.cy, radius, stroke=0, fill=1)
         self.text(badge.text, STEP_FILL)
 
     def route(self, points: list[Point], radius: float) -> Any:

@@ -1,0 +1,168 @@
+"""Syllable boundaries from the TeX/LibreOffice hyphenation dictionaries that pyphen ships.
+
+:func:`syllable_cuts` gives the places where a word may be hyphenated, and
+:func:`compound_cuts` the subset of them that lie between the parts of a compound
+("Anerkennungs|verfahren"), which :func:`~.wrap.wrap` prefers.
+
+The positions are pyphen's (``pyphen.Pyphen(lang=…).positions(word)``: Liang's algorithm,
+the largest value of every matching pattern, odd values allow a break, at least two
+letters on either side), but the patterns are read here rather than by ``pyphen.HyphDict``:
+
+* pyphen parses all 77,900 lines of the German dictionary with regular expressions when it
+  is opened, 0.66–0.95 s measured here; this reader keeps each line as it is under its
+  letters (``str.translate``) and reads a pattern's digits only when a word matches it:
+  about 0.1 s for the German dictionary (on a quiet machine), once per process;
+* the German dictionary has two levels (``NEXTLEVEL``): first a list of 69,000 compounds
+  with their joints marked, then the syllable patterns. pyphen merges them; kept apart,
+  the first level tells the compound joints.
+
+Languages without a dictionary get no positions: their words break only at explicit soft
+hyphens, zero-width spaces and hyphens (see :mod:`.wrap`).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import itertools
+import unicodedata
+from typing import Any
+
+_DIGITS = str.maketrans("", "", "0123456789")
+_MIN_LEFT = _MIN_RIGHT = 2  # letters kept on either side of a break (pyphen's default)
+_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN",
+            "COMPOUNDRIGHTHYPHENMIN", "NOHYPHEN")
+
+
+def _digits(line: str) -> tuple[tuple[int, int], ...]:
+    """A pattern's values: (letters before it, value) for every digit of the line."""
+    found = []
+    at = 0
+    for ch in line:
+        if ch.isdigit():
+            found.append((at, int(ch)))
+        else:
+            at += 1
+    return tuple(found)
+
+
+class _Patterns:
+    """One level of a dictionary: raw pattern lines keyed by their letters."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.raw: dict[str, str] = {}
+        for line in lines:
+            if "/" in line or "^" in line:  # nonstandard hyphenation: not used
+                continue
+            key = line.translate(_DIGITS)
+            if key and key != line:  # a pattern without digits allows nothing
+                self.raw[key] = line
+        self.longest = max((len(key) for key in self.raw), default=0)
+        self.parsed: dict[str, tuple[tuple[int, int], ...]] = {}  # the patterns met so far
+
+    def values(self, word: str) -> list[int]:
+        """Liang's values between the letters of ``.word.`` (index i: before letter i)."""
+        padded = "." + word + "."
+        n = len(padded)
+        points = [0] * (n + 1)
+        raw = self.raw
+        parsed = self.parsed
+        for start in range(n):
+            for end in range(start + 1, min(n, start + self.longest) + 1):
+                key = padded[start:end]
+                digits = parsed.get(key)
+                if digits is None:
+                    line = raw.get(key)
+                    if line is None:
+                        continue
+                    digits = parsed[key] = _digits(line)
+                for offset, value in digits:
+                    if value > points[start + offset]:
+                        points[start + offset] = value
+        return points[1:-1]  # index k: between word[k - 1] and word[k]
+
+
+class _Dictionary:
+    def __init__(self, levels: list[_Patterns]) -> None:
+        self.levels = levels
+
+    def cuts(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(every syllable boundary, the compound joints among them) of a lower-case word."""
+        per_level = [level.values(word) for level in self.levels]
+        merged = [max(values) for values in zip(*per_level, strict=True)]
+        allowed = range(_MIN_LEFT, len(word) - _MIN_RIGHT + 1)
+        cuts = tuple(k for k in allowed if merged[k] % 2)
+        if len(per_level) < 2:
+            return cuts, ()
+        first = per_level[0]
+        joints = [k for k in cuts if first[k] % 2]
+        # a prefix ("ver|fahren", "be|rufs") is no joint worth breaking at: keep the joints
+        # after a part of at least four letters
+        return cuts, tuple(k for before, k in itertools.pairwise([0, *joints])
+                           if k - before >= 4)
+
+
+@functools.cache
+def _dictionary(language: str) -> _Dictionary | None:
+    # the dictionaries and their names, imported only when a word needs them (pyphen has
+    # no type information: its two names used here are typed by use)
+    pyphen: Any = importlib.import_module("pyphen")
+
+    tag = language.replace("-", "_")
+    name = pyphen.language_fallback(tag) or pyphen.language_fallback(tag.split("_")[0])
+    if name is None:
+        return None
+    path = pyphen.LANGUAGES[name]
+    with path.open("rb") as handle:
+        encoding = handle.readline().decode().strip()
+    if encoding.lower() == "microsoft-cp1251":
+        encoding = "cp1251"
+    levels: list[list[str]] = [[]]
+    for raw_line in path.read_text(encoding).split("\n")[1:]:
+        line = raw_line.strip()
+        if line == "NEXTLEVEL":
+            levels.append([])
+        elif line and not line.startswith(_IGNORED):
+            levels[-1].append(line.lower())
+    return _Dictionary([_Patterns(lines) for lines in levels if lines])
+
+
+def has_dictionary(language: str) -> bool:
+    """Whether words of ``language`` (a BCP 47 tag such as ``de``, ``en-GB``, ``de-x-ls``)
+    can be hyphenated."""
+    return _dictionary(_base(language)) is not None
+
+
+def _base(language: str) -> str:
+    """Leichte Sprache and other private-use tags hyphenate as their base language."""
+    return language.split("-x-")[0].lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def word_cuts(word: str, language: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(syllable boundaries, compound joints) in ``word``: offsets k where ``word[:k]`` may
+    end a line. Only letters count as word characters: the cuts of each run of letters
+    (combining marks stay with theirs) are found separately."""
+    dictionary = _dictionary(_base(language))
+    if dictionary is None:
+        return (), ()
+    cuts: list[int] = []
+    joints: list[int] = []
+    start = None
+    for index in range(len(word) + 1):
+        letter = index < len(word) and (word[index].isalpha() or (
+            start is not None and _is_combining(word[index])))
+        if letter and start is None:
+            start = index
+        elif not letter and start is not None:
+            run = word[start:index].lower()
+            if len(run) == index - start:  # (a letter whose lower case is longer: no cuts)
+                run_cuts, run_joints = dictionary.cuts(run)
+                cuts += [start + k for k in run_cuts]
+                joints += [start + k for k in run_joints]
+            start = None
+    return tuple(cuts), tuple(joints)
+
+
+def _is_combining(ch: str) -> bool:
+    return unicodedata.combining(ch) != 0
