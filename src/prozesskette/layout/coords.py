@@ -118,6 +118,9 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
     return LaneAxis(band, tuple(lane_top), tuple(lane_ext), cursor, centre, extent, gap_l)
 
 
+STRAIGHT_REACH = 12.0  # how far a shared step reaches past the middle of its rows (pt)
+
+
 def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[list[float]],
             lane_top: list[float]) -> tuple[float, float]:
     """Centre and extent along l of an item; a step over several lanes reaches from the
@@ -130,7 +133,13 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
     if item.hi == item.lo + 1:
         boundary = lane_top[item.hi]
         half = max(l_ext / 2, 24.0)
-        top, bottom = max(top, boundary - half), min(bottom, boundary + half)
+        # reach a little past the middle of its rows, so that an edge to a neighbour in
+        # either lane can leave or enter the side straight
+        reach_top = row_top[item.lo][item.row] + row_ext[item.lo][item.row] / 2 - STRAIGHT_REACH
+        reach_bottom = row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi] / 2 \
+            + STRAIGHT_REACH
+        top = max(top, min(boundary - half, reach_top))
+        bottom = min(bottom, max(boundary + half, reach_bottom))
     else:
         top += row_ext[item.lo][item.row] / 2 - l_ext / 2
         bottom -= row_ext[item.hi][item.row_hi] / 2 - l_ext / 2

@@ -8,7 +8,9 @@ an edge to a neighbour straight across keeps the centre.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+import itertools
+from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from prozesskette.layout.options import PORT_GAP
@@ -30,49 +32,191 @@ class Port(NamedTuple):
 
 
 def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
-               extent_l: Mapping[str, float], gap_l: Mapping[int, float]) -> dict[PortKey, Port]:
-    """Ports on left and right sides: ordered by where the other end lies; where an edge runs
-    straight across, its port keeps the centre and the others spread out around it."""
+               extent_l: Mapping[str, float], gap_l: Mapping[int, float],
+               lane_tops: Sequence[float] = ()) -> dict[PortKey, Port]:
+    """Ports on left and right sides, in the order of where the other end lies. A port takes
+    the l at which its edge runs on straight (to a dummy, or to a step whose side overlaps
+    this one) where the others of its side leave room; the rest spread around the centre.
+    No port lies within :data:`BORDER_CLEAR` of a lane border that crosses its step (the
+    side of a shared step): its line would run along the border.
+
+    Measured on both generated families (three seeds each, 50–200 steps): straight runs
+    between shared steps and their neighbours save 2 bends each, about 4 % of all bends.
+    """
     sides: dict[tuple[str, Side], list[tuple[float, int, PortEnd]]] = {}  # other, edge, end
+    wants: dict[PortKey, float] = {}  # the l where the edge would run on straight
+    zones = _Zones(centre_l, extent_l, lane_tops)
 
     def add(key: str, side: Side, edge: int, other: float, end: PortEnd) -> None:
         sides.setdefault((key, side), []).append((other, edge, end))
 
     for route in routes:
-        items = route.items
+        items, edge = route.items, route.edge
         if route.kind == "fwd":
             if not route.elbow_start:
-                add(items[0].key, "R", route.edge, centre_l[items[1].key], "src")
+                add(items[0].key, "R", edge, centre_l[items[1].key], "src")
             if not route.elbow_end:
-                add(items[-1].key, "L", route.edge, centre_l[items[-2].key], "dst")
+                add(items[-1].key, "L", edge, centre_l[items[-2].key], "dst")
+            if len(items) == 2 and not route.elbow_start and not route.elbow_end:
+                meet = zones.meeting(items[0].key, items[1].key)
+                if meet is not None:
+                    wants[(edge, "src")] = wants[(edge, "dst")] = meet
+            else:
+                if not route.elbow_start:
+                    wants[(edge, "src")] = centre_l[items[1].key]
+                if not route.elbow_end:
+                    wants[(edge, "dst")] = centre_l[items[-2].key]
         elif route.kind == "elbowV":
-            add(items[1].key, "L", route.edge, centre_l[items[0].key], "dst")
+            add(items[1].key, "L", edge, centre_l[items[0].key], "dst")
         elif route.kind == "detour":
-            add(items[0].key, "R", route.edge, centre_l[items[-1].key], "src")
+            add(items[0].key, "R", edge, centre_l[items[-1].key], "src")
         elif route.kind == "elbowH":
-            add(items[0].key, "R", route.edge, centre_l[items[1].key], "src")
+            add(items[0].key, "R", edge, centre_l[items[1].key], "src")
         elif route.kind == "loopB":
-            add(items[0].key, "R", route.edge, gap_l[route.edge], "src")
-            add(items[1].key, "L", route.edge, gap_l[route.edge], "dst")
+            add(items[0].key, "R", edge, gap_l[edge], "src")
+            add(items[1].key, "L", edge, gap_l[edge], "dst")
     ports: dict[PortKey, Port] = {}
     for (key, side), group in sides.items():
-        centre_at = centre_l[key]
-        half = extent_l[key] / 2 - 5.0
         group.sort(key=lambda p: (p[0], p[1]))
-        aligned = [i for i, p in enumerate(group) if abs(p[0] - centre_at) < 0.5]
-        n = len(group)
-        if not aligned:
-            # no straight neighbour: spread symmetrically around the centre
-            step = min(PORT_GAP, 2 * half / max(n, 1)) if n > 1 else 0.0
-            offsets = [(i - (n - 1) / 2) * step for i in range(n)]
-        else:
-            centre = aligned[0]
-            above, below = centre, n - centre - 1
-            step = min(PORT_GAP, half / max(above, below, 1))
-            offsets = [(i - centre) * step for i in range(n)]
-        for (other, edge, end), offset in zip(group, offsets, strict=True):
+        for (other, edge, end), offset in zip(group, zones.spread(key, group, wants),
+                                              strict=True):
             ports[(edge, end)] = Port(key, side, edge, end, other, offset)
+    # an edge straight at one end only jogs anyway: give the other end's side its room back
+    missed = {edge for (edge, end), want in wants.items()
+              if abs(centre_l[ports[(edge, end)].item] + ports[(edge, end)].offset - want) > 0.01}
+    redo = {(ports[(edge, end)].item, ports[(edge, end)].side) for edge in missed
+            for end in ("src", "dst") if (edge, end) in wants}
+    if redo:
+        wants = {key: want for key, want in wants.items() if key[0] not in missed}
+        for key, side in sorted(redo):
+            group = sides[(key, side)]
+            for (other, edge, end), offset in zip(group, zones.spread(key, group, wants),
+                                                  strict=True):
+                ports[(edge, end)] = Port(key, side, edge, end, other, offset)
     return ports
+
+
+BORDER_CLEAR = 6.0
+"""How far a port stays from a lane border across its step (pt): more than the 4 pt that
+:func:`~prozesskette.layout.invariants.verify` asks of a line along a border."""
+SIDE_MARGIN = 5.0  # a side port keeps this far from the corners
+
+
+class _Zones:
+    """Where on a step's side a port may lie: within the side's margins, outside the bands
+    around lane borders. Positions are offsets from the step's centre; in "free" coordinates
+    the forbidden bands are cut out, so that a spacing there is at least that spacing on the
+    side."""
+
+    def __init__(self, centre_l: Mapping[str, float], extent_l: Mapping[str, float],
+                 lane_tops: Sequence[float]) -> None:
+        self.centre = centre_l
+        self.extent = extent_l
+        self.tops = sorted(lane_tops)[1:]  # the borders between lanes
+
+    def half(self, key: str) -> float:
+        return max(0.0, self.extent[key] / 2 - SIDE_MARGIN)
+
+    def cut(self, key: str) -> list[tuple[float, float]]:
+        """The forbidden bands on this step's side, as offsets, merged and in order."""
+        centre, half = self.centre[key], self.half(key)
+        lo = bisect.bisect_left(self.tops, centre - half - BORDER_CLEAR)
+        bands: list[tuple[float, float]] = []
+        for top in self.tops[lo:]:
+            if top - centre - BORDER_CLEAR >= half:
+                break
+            a, b = max(-half, top - centre - BORDER_CLEAR), min(half, top - centre + BORDER_CLEAR)
+            if bands and a <= bands[-1][1]:
+                bands[-1] = (bands[-1][0], max(bands[-1][1], b))
+            else:
+                bands.append((a, b))
+        return bands
+
+    def allowed(self, key: str, l: float) -> bool:  # noqa: E741 - the lane axis
+        offset = l - self.centre[key]
+        return abs(offset) <= self.half(key) + 0.01 and not any(
+            a < offset < b for a, b in self.cut(key))
+
+    def meeting(self, a: str, b: str) -> float | None:
+        """The l where an edge between the sides of steps a and b can run straight: b's
+        centre, else a's, else the allowed point nearest the middle of both; None if their
+        sides do not overlap."""
+        ca, cb = self.centre[a], self.centre[b]
+        for l in (cb, ca):  # noqa: E741
+            if self.allowed(a, l) and self.allowed(b, l):
+                return l
+        lo = max(ca - self.half(a), cb - self.half(b))
+        hi = min(ca + self.half(a), cb + self.half(b))
+        if lo > hi:
+            return None
+        middle = min(max((ca + cb) / 2, lo), hi)
+        edges = [lo, hi, middle] + [c + x for key, c in ((a, ca), (b, cb))
+                                    for band in self.cut(key) for x in band]
+        fits = [x for x in edges if lo - 0.01 <= x <= hi + 0.01 and self.allowed(a, x)
+                and self.allowed(b, x)]
+        return min(fits, key=lambda x: (abs(x - middle), x)) if fits else None
+
+    def spread(self, key: str, group: list[tuple[float, int, PortEnd]],
+               wants: Mapping[PortKey, float]) -> list[float]:
+        """Offsets for the ports of one side (``group``, in order): wanted places where they
+        fit in order, the others as near the symmetric spread as the spacing allows."""
+        half, bands = self.half(key), self.cut(key)
+        n = len(group)
+        removed = sum(b - a for a, b in bands)
+        span = 2 * half - removed  # the side's length in free coordinates
+        gap = min(PORT_GAP, span / max(n - 1, 1)) if n > 1 else 0.0
+        step = min(PORT_GAP, span / max(n, 1)) if n > 1 else 0.0
+        targets = [(i - (n - 1) / 2) * step - removed / 2 for i in range(n)]
+        pinned: list[tuple[int, float]] = []  # (index, free coordinate)
+        for i, (_, edge, end) in enumerate(group):
+            want = wants.get((edge, end))
+            if want is None or not self.allowed(key, want):
+                continue
+            at = _free(want - self.centre[key], bands)
+            last_i, last_at = pinned[-1] if pinned else (-1, -half - gap)
+            if at - last_at >= (i - last_i) * gap - 0.01 and \
+                    half - removed - at >= (n - 1 - i) * gap - 0.01:
+                pinned.append((i, at))
+        free = [0.0] * n
+        anchors = [(-1, -half - gap), *pinned, (n, half - removed + gap)]
+        for (i, at), (j, to) in itertools.pairwise(anchors):
+            if 0 <= i:
+                free[i] = at
+            if j - i > 1:
+                free[i + 1:j] = _pack(targets[i + 1:j], at + gap, to - gap, gap)
+        return [_unfree(x, bands) for x in free]
+
+
+def _free(offset: float, bands: list[tuple[float, float]]) -> float:
+    """An offset on the side in free coordinates (the forbidden bands cut out)."""
+    return offset - sum(min(b, max(offset, a)) - a for a, b in bands)
+
+
+def _unfree(x: float, bands: list[tuple[float, float]]) -> float:
+    for a, b in bands:
+        if x <= a:
+            return x
+        x += b - a
+    return x
+
+
+def _pack(targets: list[float], lo: float, hi: float, gap: float) -> list[float]:
+    """Positions in [lo, hi], at least ``gap`` apart in order, nearest to ``targets`` (least
+    squares: pool-adjacent-violators on the targets less their spacing, then clipped)."""
+    shifted = [t - k * gap for k, t in enumerate(targets)]
+    blocks: list[list[float]] = []  # [sum, count]
+    for value in shifted:
+        blocks.append([value, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    top = hi - (len(targets) - 1) * gap
+    out: list[float] = []
+    for total, count in blocks:
+        value = min(max(total / count, lo), max(lo, top))
+        out += [value] * int(count)
+    return [value + k * gap for k, value in enumerate(out)]
 
 
 def _end_port_wishes(routes: tuple[Route, ...],
