@@ -151,6 +151,12 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
     return (top + bottom) / 2, bottom - top
 
 
+DIVIDER_CLEAR = 7.0
+"""How far the tracks of a channel keep from the phase divider in it (pt): more than the
+4 pt that :func:`~prozesskette.layout.invariants.verify` asks, so that a dashed loop back
+does not read as part of the dashed divider."""
+
+
 class TimeAxis(NamedTuple):
     """Where everything lies along t."""
 
@@ -194,15 +200,22 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     col_t: list[float] = []
     channel_t: dict[int, tuple[float, float]] = {}
     run_t: dict[tuple[int, int], float] = {}
+    dividers = {last for _, last in grid.phase_cols.values() if last < grid.columns - 1}
     for k in range(-1, grid.columns):
         channel = plan.channels.get(k)
         tracks = channel.tracks if channel is not None else 0
         lead = label_need.get(k, 0.0)
         size = max(sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0,
                    lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
-        channel_t[k] = (cursor, size)
         first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
                                                 - max(0, tracks - 1) * TRACK) / 2
+        if k in dividers and tracks:
+            # a phase divider runs through the widest free stretch of this channel: make
+            # one wide enough that the divider keeps DIVIDER_CLEAR from the tracks
+            last = first + (tracks - 1) * TRACK
+            widest = max(first - cursor, cursor + size - last)
+            size += max(0.0, 2 * DIVIDER_CLEAR - widest)
+        channel_t[k] = (cursor, size)
         for run in channel.runs if channel is not None else ():
             run_t[(run.edge, k)] = first + run.track * TRACK
         cursor += size
