@@ -8,7 +8,7 @@ and branch labels need. :func:`item_boxes` joins both into each item's box.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from prozesskette import text as tx
@@ -69,6 +69,7 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
                 gaps: Mapping[GapKey, Channel], band: float) -> LaneAxis:
     """Stack the lanes after the phase band (``band``): each lane's rows and row gaps."""
     row_ext = _row_extents(grid, sizing)
+    reach = _straight_reach(routes)
     label_room = tx.line_height(options.small_size) + 6.0
     pad_need = _label_pads(graph, options, frame, grid, routes)
 
@@ -108,7 +109,7 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
     extent: dict[str, float] = {}
     for item in grid.items.values():
         centre[item.key], extent[item.key] = _item_l(item, sizing.l_ext[item.key], row_top,
-                                                     row_ext, lane_top)
+                                                     row_ext, lane_top, reach.get(item.key, ()))
     gap_l: dict[int, float] = {}
     for key, channel in gaps.items():
         at, size = gap_pos[key]
@@ -121,8 +122,25 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
 STRAIGHT_REACH = 12.0  # how far a shared step reaches past the middle of its rows (pt)
 
 
+def _straight_reach(routes: tuple[Route, ...]) -> dict[str, set[int]]:
+    """Towards which of its two lanes a two-lane step reaches past the middle of its row
+    (-1: its first, +1: its last): where a forward edge leaves or enters its side from a
+    step or dummy in that lane, which can then run straight."""
+    reach: dict[str, set[int]] = {}
+    for route in routes:
+        if route.kind != "fwd":
+            continue
+        items = route.items
+        ends = ([(items[0], items[1])] if not route.elbow_start else []) + \
+            ([(items[-1], items[-2])] if not route.elbow_end else [])
+        for end, other in ends:
+            if end.hi == end.lo + 1 and other.lo == other.hi and other.lo in (end.lo, end.hi):
+                reach.setdefault(end.key, set()).add(-1 if other.lo == end.lo else 1)
+    return reach
+
+
 def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[list[float]],
-            lane_top: list[float]) -> tuple[float, float]:
+            lane_top: list[float], reach: Collection[int] = ()) -> tuple[float, float]:
     """Centre and extent along l of an item; a step over several lanes reaches from the
     middle of its row in the first lane to the middle of its row in the last (two lanes: its
     own height, centred on the lane boundary)."""
@@ -133,13 +151,14 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
     if item.hi == item.lo + 1:
         boundary = lane_top[item.hi]
         half = max(l_ext / 2, 24.0)
-        # reach a little past the middle of its rows, so that an edge to a neighbour in
-        # either lane can leave or enter the side straight
+        # reach a little past the middle of a row whose neighbour it has an edge to, so
+        # that the edge can run straight
         reach_top = row_top[item.lo][item.row] + row_ext[item.lo][item.row] / 2 - STRAIGHT_REACH
         reach_bottom = row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi] / 2 \
             + STRAIGHT_REACH
-        top = max(top, min(boundary - half, reach_top))
-        bottom = min(bottom, max(boundary + half, reach_bottom))
+        top = max(top, min(boundary - half, reach_top) if -1 in reach else boundary - half)
+        bottom = min(bottom, max(boundary + half, reach_bottom) if 1 in reach
+                     else boundary + half)
     else:
         top += row_ext[item.lo][item.row] / 2 - l_ext / 2
         bottom -= row_ext[item.hi][item.row_hi] / 2 - l_ext / 2

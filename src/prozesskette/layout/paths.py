@@ -104,9 +104,13 @@ def _forward(placed: _Placed, route: Route) -> list[AxisPoint]:
 
 def _detour(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items[0], route.items[-1]
-    gap = placed.gap_l[route.edge]
     lu = placed.port_l(route.edge, "src")
     track = placed.run_t[(route.edge, u.col)]
+    if route.gap is None:  # beside the column and back into the target's same side
+        lv = placed.port_l(route.edge, "dst")
+        return [(placed.side_t(u, "R", lu - placed.boxes[u.key].l), lu), (track, lu),
+                (track, lv), (placed.side_t(v, "R", lv - placed.boxes[v.key].l), lv)]
+    gap = placed.gap_l[route.edge]
     t_v, l_v = placed.end_l(v, route.edge, "dst")
     return [(placed.side_t(u, "R", lu - placed.boxes[u.key].l), lu), (track, lu), (track, gap),
             (t_v, gap), (t_v, l_v)]

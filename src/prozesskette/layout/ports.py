@@ -70,6 +70,8 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
             add(items[1].key, "L", edge, centre_l[items[0].key], "dst")
         elif route.kind == "detour":
             add(items[0].key, "R", edge, centre_l[items[-1].key], "src")
+            if route.gap is None:  # back into the target's same side
+                add(items[-1].key, "R", edge, centre_l[items[0].key], "dst")
         elif route.kind == "elbowH":
             add(items[0].key, "R", edge, centre_l[items[1].key], "src")
         elif route.kind == "loopB":
@@ -238,7 +240,7 @@ def _end_port_wishes(routes: tuple[Route, ...],
                 d, v = route.items[-2], route.items[-1]
                 wishes.append((v.key, "T" if v.lo > d.lo else "B", route.edge, "dst",
                                centre_t[d.key]))
-        elif route.kind == "detour":
+        elif route.kind == "detour" and route.gap is not None:
             v = route.items[-1]
             wishes.append((v.key, "T" if route.gap_side > 0 else "B", route.edge, "dst",
                            centre_t[v.key] + 10_000.0))

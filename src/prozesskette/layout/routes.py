@@ -12,7 +12,9 @@ from prozesskette.layout.grid import Grid, Item
 
 RouteKind = Literal["fwd", "vert", "detour", "elbowV", "elbowH", "loopU", "loopB"]
 """fwd: to a later column, jogging in the channels between; vert: a hand-off straight down
-(or up) in one column; detour: a hand-off in one column drawn beside it, past a step in between;
+(or up) in one column; detour: a hand-off in one column drawn beside it, past a step in between
+(no gap: out of the source's side, along the channel and back into the target's same side, two
+bends), or a loop back along a row gap into the target's top (or bottom);
 elbowV / elbowH: a hand-off to the next column with one bend, vertical first / horizontal first;
 loopU: back along the row gap under (or over) the steps of one row; loopB: back through a row
 gap, out of the source's right side and into the target's left side."""
@@ -24,7 +26,7 @@ class Route(NamedTuple):
     edge: int  # index in ChainGraph.edges
     kind: RouteKind
     items: tuple[Item, ...]  # source, dummies…, target (loops: source, target)
-    gap: GapKey | None = None  # the row gap of loops and detours
+    gap: GapKey | None = None  # the row gap of loops (and of detours that are loops)
     gap_side: Literal[1, -1] = 1  # loopU: +1 below the row, -1 above; detour: +1 down
     elbow_start: bool = False  # a long edge that leaves its source downwards (or upwards)
     elbow_end: bool = False  # … that enters its target from above (or below)
@@ -36,9 +38,8 @@ def plan_routes(graph: ChainGraph, grid: Grid) -> tuple[Route, ...]:
     for link in grid.links:
         if link.detour:
             u, v = link.items[0], link.items[-1]
-            down = v.lo > u.hi
-            routes.append(Route(link.index, "detour", tuple(link.items),
-                                (v.lo, v.row if down else v.row + 1), 1 if down else -1))
+            routes.append(Route(link.index, "detour", tuple(link.items), None,
+                                1 if v.lo > u.hi else -1))
             continue
         routes.append(Route(link.index, "vert" if link.vertical else "fwd", tuple(link.items)))
     blocked: set[tuple[int, int, int]] = set()  # (column, lane, gap index)

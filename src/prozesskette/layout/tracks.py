@@ -189,9 +189,8 @@ def gap_channels(routes: tuple[Route, ...]) -> dict[GapKey, Channel]:
     """Tracks in the row gaps, for the runs of loops and detours along t (in column units)."""
     gaps: dict[GapKey, list[Seg]] = {}
     for route in routes:
-        if route.kind not in ("loopU", "loopB", "detour"):
+        if route.kind not in ("loopU", "loopB", "detour") or route.gap is None:
             continue
-        assert route.gap is not None
         u, v = route.items[0], route.items[-1]
         if route.kind == "loopU":
             side: StubSide = -1 if route.gap_side > 0 else 1  # legs reach back to the row
@@ -244,6 +243,9 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
                     add(a.col, Seg(edge, la, lb, -1, 1,
                                    a_port=(edge, "src") if at_start else None,
                                    b_port=(edge, "dst") if at_end else None))
+        elif route.kind == "detour" and route.gap is None:
+            add(items[0].col, Seg(edge, port_l((edge, "src")), port_l((edge, "dst")), -1, -1,
+                                  a_port=(edge, "src"), b_port=(edge, "dst")))
         elif route.kind == "detour":
             add(items[0].col, Seg(edge, port_l((edge, "src")), gap_l[edge], -1, -1,
                                   a_port=(edge, "src")))
