@@ -44,11 +44,15 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
     between shared steps and their neighbours save 2 bends each, about 4 % of all bends.
     """
     sides: dict[tuple[str, Side], list[tuple[float, int, PortEnd]]] = {}  # other, edge, end
+    returning: set[PortKey] = set()  # ports whose run turns back towards the box's column
     wants: dict[PortKey, float] = {}  # the l where the edge would run on straight
     zones = _Zones(centre_l, extent_l, lane_tops)
 
-    def add(key: str, side: Side, edge: int, other: float, end: PortEnd) -> None:
+    def add(key: str, side: Side, edge: int, other: float, end: PortEnd,
+            returns: bool = False) -> None:
         sides.setdefault((key, side), []).append((other, edge, end))
+        if returns:
+            returning.add((edge, end))
 
     for route in routes:
         items, edge = route.items, route.edge
@@ -69,17 +73,19 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
         elif route.kind == "elbowV":
             add(items[1].key, "L", edge, centre_l[items[0].key], "dst")
         elif route.kind == "detour":
-            add(items[0].key, "R", edge, centre_l[items[-1].key], "src")
             if route.gap is None:  # back into the target's same side
-                add(items[-1].key, "R", edge, centre_l[items[0].key], "dst")
+                add(items[0].key, "R", edge, centre_l[items[-1].key], "src", True)
+                add(items[-1].key, "R", edge, centre_l[items[0].key], "dst", True)
+            else:
+                add(items[0].key, "R", edge, gap_l[edge], "src", True)
         elif route.kind == "elbowH":
             add(items[0].key, "R", edge, centre_l[items[1].key], "src")
         elif route.kind == "loopB":
-            add(items[0].key, "R", edge, gap_l[edge], "src")
-            add(items[1].key, "L", edge, gap_l[edge], "dst")
+            add(items[0].key, "R", edge, gap_l[edge], "src", True)
+            add(items[1].key, "L", edge, gap_l[edge], "dst", True)
     ports: dict[PortKey, Port] = {}
     for (key, side), group in sides.items():
-        group.sort(key=lambda p: (p[0], p[1]))
+        group.sort(key=lambda p: _side_order(p, centre_l[key], (p[1], p[2]) in returning))
         for (other, edge, end), offset in zip(group, zones.spread(key, group, wants),
                                               strict=True):
             ports[(edge, end)] = Port(key, side, edge, end, other, offset)
@@ -96,6 +102,23 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
                                                   strict=True):
                 ports[(edge, end)] = Port(key, side, edge, end, other, offset)
     return ports
+
+
+def _side_order(port: tuple[float, int, PortEnd], centre: float,
+                returns: bool) -> tuple[int, float, int]:
+    """Where a port goes on its side, from the top: the runs that turn back into this
+    column upwards, the nearest first; then the runs that go on upwards, the farthest first;
+    the straight ones; the runs that go on downwards, the nearest first; and the runs that
+    turn back downwards, the farthest first. So runs in the channel nest instead of crossing
+    at the box (runs that go on leave the channel on its far side, runs that turn back on
+    the box's side, in the tracks nearest the box)."""
+    other, edge, _ = port
+    distance = other - centre
+    if abs(distance) < 0.5:
+        return (2, 0.0, edge)
+    if distance < 0:
+        return (0, -distance, edge) if returns else (1, distance, edge)
+    return (4, -distance, edge) if returns else (3, distance, edge)
 
 
 BORDER_CLEAR = 6.0
