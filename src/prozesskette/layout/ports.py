@@ -185,39 +185,48 @@ class _Zones:
                wants: Mapping[PortKey, float]) -> list[float]:
         """Offsets for the ports of one side (``group``, in order): wanted places where they
         fit in order, the others as near the symmetric spread as the spacing allows."""
-        half, bands = self.half(key), self.cut(key)
-        n = len(group)
-        removed = sum(b - a for a, b in bands)
-        span = 2 * half - removed  # the side's length in free coordinates
-        gap = min(PORT_GAP, span / max(n - 1, 1)) if n > 1 else 0.0
-        step = min(PORT_GAP, span / max(n, 1)) if n > 1 else 0.0
-        targets = [(i - (n - 1) / 2) * step - removed / 2 for i in range(n)]
-        pinned: list[tuple[int, float]] = []  # (index, free coordinate)
-        for i, (_, edge, end) in enumerate(group):
-            want = wants.get((edge, end))
-            if want is None or not self.allowed(key, want):
-                continue
-            at = _free(want - self.centre[key], bands)
-            last_i, last_at = pinned[-1] if pinned else (-1, -half - gap)
-            if at - last_at >= (i - last_i) * gap - 0.01 and \
-                    half - removed - at >= (n - 1 - i) * gap - 0.01:
-                pinned.append((i, at))
-        free = [0.0] * n
-        anchors = [(-1, -half - gap), *pinned, (n, half - removed + gap)]
-        for (i, at), (j, to) in itertools.pairwise(anchors):
-            if 0 <= i:
-                free[i] = at
-            if j - i > 1:
-                free[i + 1:j] = _pack(targets[i + 1:j], at + gap, to - gap, gap)
-        return [_unfree(x, bands) for x in free]
+        wanted = [wants.get((edge, end)) for _, edge, end in group]
+        centre = self.centre[key]
+        return _spread([None if want is None or not self.allowed(key, want) else want - centre
+                        for want in wanted], self.half(key), PORT_GAP, self.cut(key))
 
 
-def _free(offset: float, bands: list[tuple[float, float]]) -> float:
+def _spread(wanted: list[float | None], half: float, most: float,
+            bands: Sequence[tuple[float, float]] = ()) -> list[float]:
+    """Offsets for the ports of one side, in order, within ±``half`` and outside ``bands``:
+    the ``wanted`` offsets where they fit in order, the others as near the symmetric spread
+    (``most`` apart at most) as the spacing allows."""
+    n = len(wanted)
+    removed = sum(b - a for a, b in bands)
+    span = 2 * half - removed  # the side's length in free coordinates
+    gap = min(most, span / max(n - 1, 1)) if n > 1 else 0.0
+    step = min(most, span / max(n, 1)) if n > 1 else 0.0
+    targets = [(i - (n - 1) / 2) * step - removed / 2 for i in range(n)]
+    pinned: list[tuple[int, float]] = []  # (index, free coordinate)
+    for i, want in enumerate(wanted):
+        if want is None:
+            continue
+        at = _free(want, bands)
+        last_i, last_at = pinned[-1] if pinned else (-1, -half - gap)
+        if at - last_at >= (i - last_i) * gap - 0.01 and \
+                half - removed - at >= (n - 1 - i) * gap - 0.01:
+            pinned.append((i, at))
+    free = [0.0] * n
+    anchors = [(-1, -half - gap), *pinned, (n, half - removed + gap)]
+    for (i, at), (j, to) in itertools.pairwise(anchors):
+        if 0 <= i:
+            free[i] = at
+        if j - i > 1:
+            free[i + 1:j] = _pack(targets[i + 1:j], at + gap, to - gap, gap)
+    return [_unfree(x, bands) for x in free]
+
+
+def _free(offset: float, bands: Sequence[tuple[float, float]]) -> float:
     """An offset on the side in free coordinates (the forbidden bands cut out)."""
     return offset - sum(min(b, max(offset, a)) - a for a, b in bands)
 
 
-def _unfree(x: float, bands: list[tuple[float, float]]) -> float:
+def _unfree(x: float, bands: Sequence[tuple[float, float]]) -> float:
     for a, b in bands:
         if x <= a:
             return x
@@ -252,12 +261,13 @@ def _end_port_wishes(routes: tuple[Route, ...],
         if route.kind == "vert":
             a, b = route.items[0], route.items[-1]
             down = b.lo > a.hi
-            wishes.append((a.key, "B" if down else "T", route.edge, "src", 0.0))
-            wishes.append((b.key, "T" if down else "B", route.edge, "dst", 0.0))
+            # straight across: between the runs that come from before and go on after
+            wishes.append((a.key, "B" if down else "T", route.edge, "src", centre_t[a.key]))
+            wishes.append((b.key, "T" if down else "B", route.edge, "dst", centre_t[b.key]))
         elif route.kind == "fwd" and (route.elbow_start or route.elbow_end):
             if route.elbow_start:
                 u, d = route.items[0], route.items[1]
-                wishes.append((u.key, "B" if d.lo > u.lo else "T", route.edge, "src",
+                wishes.append((u.key, "B" if d.lo > u.hi else "T", route.edge, "src",
                                centre_t[d.key]))
             if route.elbow_end:
                 d, v = route.items[-2], route.items[-1]
@@ -286,18 +296,19 @@ def end_ports(routes: tuple[Route, ...], centre_t: Mapping[str, float],
               extent_t: Mapping[str, float],
               sides_placed: Mapping[PortKey, Port]) -> dict[PortKey, Port]:
     """All ports: ``sides_placed`` and the ports on tops and bottoms, spread symmetrically
-    around the centre in the order of where the other end lies."""
+    around the centre in the order of where the other end lies; the ends of a vertical
+    hand-off keep the centre where they can, so that it runs straight."""
     sides: dict[tuple[str, Side], list[Port]] = {}
     for key, side, edge, end, other in _end_port_wishes(routes, centre_t):
         sides.setdefault((key, side), []).append(Port(key, side, edge, end, other))
+    straight = {route.edge for route in routes if route.kind == "vert"}
     offset: dict[PortKey, float] = {}
     for (key, _side), group in sides.items():
-        half = extent_t[key] / 2 - 8.0
         group.sort(key=lambda p: (p.other - centre_t[key], p.edge))
-        n = len(group)
-        step = min(PORT_GAP * 1.5, 2 * half / max(n, 1)) if n > 1 else 0.0
-        for i, port in enumerate(group):
-            offset[(port.edge, port.end)] = (i - (n - 1) / 2) * step
+        spread = _spread([0.0 if port.edge in straight else None for port in group],
+                         max(0.0, extent_t[key] / 2 - 8.0), PORT_GAP * 1.5)
+        for port, at in zip(group, spread, strict=True):
+            offset[(port.edge, port.end)] = at
 
     # a vertical hand-off runs straight: one end takes the other's port position where it
     # fits on that side and no other port there is close

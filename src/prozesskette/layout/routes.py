@@ -126,29 +126,51 @@ class _ElbowRoom:
     def free_run(self, column: int, lo: float, hi: float, owner: str) -> bool:
         return all(hi < a or b < lo or who == owner for a, b, who in self.runs.get(column, ()))
 
-    def beyond(self, item: Item, column: int, towards_down: bool) -> bool:
-        """Anything in the item's cell beyond it, in the given direction?"""
-        return any(other is not item and (other.row > item.row if towards_down
-                                          else other.row < item.row)
-                   for other in self.cells.get((column, item.lo), ()))
+    def clear_beyond(self, column: int, lane: int, row: int, down: bool,
+                     item: Item | None = None) -> bool:
+        """Does everything in the cell (besides ``item``) lie beyond ``row`` of the lane,
+        in the given direction?"""
+        for other in self.cells.get((column, lane), ()):
+            if other is item:
+                continue
+            at = _row_in(other, lane)
+            if at is None or (at <= row if down else at >= row):
+                return False
+        return True
 
     def take(self, column: int, run: tuple[float, float, str]) -> None:
         self.runs.setdefault(column, []).append(run)
 
-    def elbow_fits(self, at: Item, other: Item, between: range, down: bool, *,
+    def elbow_fits(self, at: Item, other: Item, down: bool, *,
                    jog_after: bool) -> tuple[float, float] | None:
-        """The span of a vertical run in ``at``'s column towards ``other``'s lane, if free."""
-        span = (min(_run_key(at.lo, at.row), _run_key(other.lo, other.row)),
-                max(_run_key(at.lo, at.row), _run_key(other.lo, other.row)))
-        if not self.beyond(at, at.col, down) and not self.cells.get((at.col, other.lo)) and \
-                not any(self.real_in(at.col, lane, jog_after=jog_after) for lane in between) \
+        """The span of a vertical run in ``at``'s column towards ``other``'s lane, if free:
+        nothing beyond ``at`` in its cell (towards ``other``), nothing in the lanes between but dummies that run
+        straight on, and in ``other``'s lane only what lies beyond the run's turn."""
+        lane, row = _exit(at, down)
+        to_lane, to_row = _exit(other, not down)
+        ka, kb = _run_key(lane, row), _run_key(to_lane, to_row)
+        span = (min(ka, kb), max(ka, kb))
+        between = range(min(lane, to_lane) + 1, max(lane, to_lane))
+        if self.clear_beyond(at.col, lane, row, not down, at) and \
+                self.clear_beyond(at.col, to_lane, to_row, down) and \
+                not any(self.real_in(at.col, x, jog_after=jog_after) for x in between) \
                 and self.free_run(at.col, *span, at.key):
             return span
         return None
 
 
-def _lanes_between(a: Item, b: Item) -> range:
-    return range(a.lo + 1, b.lo) if b.lo > a.lo else range(b.lo + 1, a.lo)
+def _exit(item: Item, down: bool) -> tuple[int, int]:
+    """The lane and row where a vertical run leaves the item downwards (or upwards)."""
+    if down:
+        return item.hi, item.row_hi if item.hi > item.lo else item.row
+    return item.lo, item.row
+
+
+def _row_in(item: Item, lane: int) -> int | None:
+    """The item's row in one of its lanes; None in the lanes a shared step fills."""
+    if lane == item.lo:
+        return item.row
+    return item.row_hi if lane == item.hi else None
 
 
 def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
@@ -162,15 +184,13 @@ def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
             continue
         u, first = route.items[0], route.items[1]
         last, v = route.items[-2], route.items[-1]
-        if u.lo == u.hi and first.lo != u.lo:
-            span = room.elbow_fits(u, first, _lanes_between(u, first), first.lo > u.lo,
-                                   jog_after=True)
+        if not u.lo <= first.lo <= u.hi:
+            span = room.elbow_fits(u, first, first.lo > u.hi, jog_after=True)
             if span is not None:
                 route = routes[index] = route._replace(elbow_start=True)
                 room.take(u.col, (*span, u.key))
-        if v.lo == v.hi and last.lo != v.lo:
-            span = room.elbow_fits(v, last, _lanes_between(last, v), not v.lo > last.lo,
-                                   jog_after=False)
+        if not v.lo <= last.lo <= v.hi:
+            span = room.elbow_fits(v, last, not v.lo > last.lo, jog_after=False)
             if span is not None:
                 routes[index] = route._replace(elbow_end=True)
                 room.take(v.col, (*span, v.key))
@@ -178,18 +198,17 @@ def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
         if route.kind != "fwd" or len(route.items) != 2:
             continue
         u, v = route.items
-        if u.hi > u.lo or v.hi > v.lo or u.lo == v.lo:
+        if not (v.lo > u.hi or u.lo > v.hi):
             continue
-        down = v.lo > u.lo
-        between = _lanes_between(u, v)
-        # vertical first, in the source's column
-        span = room.elbow_fits(u, v, between, down, jog_after=True)
+        down = v.lo > u.hi
+        # vertical first, in the source's column (and into the side of a one-lane target)
+        span = room.elbow_fits(u, v, down, jog_after=True) if v.lo == v.hi else None
         if span is not None:
             routes[index] = route._replace(kind="elbowV")
             room.take(u.col, (*span, u.key))
             continue
-        # horizontal first, then into the target's top (or bottom)
-        span = room.elbow_fits(v, u, between, not down, jog_after=False)
+        # horizontal first (out of a one-lane source), then into the target's top (or bottom)
+        span = room.elbow_fits(v, u, not down, jog_after=False) if u.lo == u.hi else None
         if span is not None:
             routes[index] = route._replace(kind="elbowH")
             room.take(v.col, (*span, v.key))
