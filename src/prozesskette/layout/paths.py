@@ -17,6 +17,7 @@ from prozesskette.layout.tracks import Run
 from prozesskette.model import StepKind
 
 AxisPoint = tuple[float, float]  # a point (t, l) in the abstract axes
+JOG_AWAY = 4.5  # how far from its source a vertical hand-off jogs, if it must (pt)
 
 
 class _Placed(NamedTuple):
@@ -56,11 +57,17 @@ class _Placed(NamedTuple):
         t = self.boxes[item.key].t + port.offset
         return t, self.side_l(item, port.side, port.offset)
 
-    def between_lanes(self, a: Item, b: Item) -> float:
+    def beside(self, a: Item, b: Item) -> float:
+        """Where a hand-off from a to b in one column jogs (if its ends do not line up):
+        close to a, inside a's lane, so that the jog runs along no lane border (a box keeps
+        at least 14 pt from its lane's border) and off the middle of a row gap, where the
+        tracks of loops run."""
         ba, bb = self.boxes[a.key], self.boxes[b.key]
         if b.lo > a.hi:
-            return (ba.l + ba.l_ext / 2 + bb.l - bb.l_ext / 2) / 2
-        return (bb.l + bb.l_ext / 2 + ba.l - ba.l_ext / 2) / 2
+            edge, room = ba.l + ba.l_ext / 2, (bb.l - bb.l_ext / 2) - (ba.l + ba.l_ext / 2)
+        else:
+            edge, room = ba.l - ba.l_ext / 2, (bb.l + bb.l_ext / 2) - (ba.l - ba.l_ext / 2)
+        return edge + max(-JOG_AWAY, min(JOG_AWAY, room / 3))
 
 
 def route_points(graph: ChainGraph, routes: tuple[Route, ...], boxes: Mapping[str, Box],
@@ -136,7 +143,7 @@ def _vertical(placed: _Placed, route: Route) -> list[AxisPoint]:
     tb, lb = placed.end_l(b, route.edge, "dst")
     pts = [(ta, la)]
     if abs(ta - tb) > 0.01:  # offsets differ: jog in the gap between the lanes
-        gap = placed.between_lanes(a, b)
+        gap = placed.beside(a, b)
         pts.append((ta, gap))
         pts.append((tb, gap))
     pts.append((tb, lb))

@@ -194,31 +194,39 @@ class _Zones:
 def _spread(wanted: list[float | None], half: float, most: float,
             bands: Sequence[tuple[float, float]] = ()) -> list[float]:
     """Offsets for the ports of one side, in order, within ±``half`` and outside ``bands``:
-    the ``wanted`` offsets where they fit in order, the others as near the symmetric spread
-    (``most`` apart at most) as the spacing allows."""
+    the ``wanted`` offsets where they fit in order (at least :data:`LEAST_GAP` from the
+    next), the others as near the symmetric spread (``most`` apart at most) as the spacing
+    allows."""
     n = len(wanted)
     removed = sum(b - a for a, b in bands)
-    span = 2 * half - removed  # the side's length in free coordinates
-    gap = min(most, span / max(n - 1, 1)) if n > 1 else 0.0
-    step = min(most, span / max(n, 1)) if n > 1 else 0.0
+    top = half - removed  # the side is [-half, top] in free coordinates
+    step = min(most, (top + half) / n) if n > 1 else 0.0
+    least = min(LEAST_GAP, most, (top + half) / max(n - 1, 1))
     targets = [(i - (n - 1) / 2) * step - removed / 2 for i in range(n)]
     pinned: list[tuple[int, float]] = []  # (index, free coordinate)
     for i, want in enumerate(wanted):
         if want is None:
             continue
         at = _free(want, bands)
-        last_i, last_at = pinned[-1] if pinned else (-1, -half - gap)
-        if at - last_at >= (i - last_i) * gap - 0.01 and \
-                half - removed - at >= (n - 1 - i) * gap - 0.01:
+        last_i, last_at = pinned[-1] if pinned else (-1, -half - least)
+        if at - last_at >= (i - last_i) * least - 0.01 and \
+                top - at >= (n - 1 - i) * least - 0.01:
             pinned.append((i, at))
     free = [0.0] * n
-    anchors = [(-1, -half - gap), *pinned, (n, half - removed + gap)]
-    for (i, at), (j, to) in itertools.pairwise(anchors):
+    for (i, at), (j, to) in itertools.pairwise([(-1, -half), *pinned, (n, top)]):
         if 0 <= i:
             free[i] = at
-        if j - i > 1:
-            free[i + 1:j] = _pack(targets[i + 1:j], at + gap, to - gap, gap)
+        count = j - i - 1
+        if count:
+            # room for ``count`` ports between the pins (or the ends of the side)
+            room = (to - at) / (count - 1 + (i >= 0) + (j < n) or 1)
+            gap = max(min(most, room), 0.0)
+            free[i + 1:j] = _pack(targets[i + 1:j], at + gap * (i >= 0),
+                                  to - gap * (j < n), gap)
     return [_unfree(x, bands) for x in free]
+
+
+LEAST_GAP = 6.0  # ports of one side lie at least this far apart where one must give way
 
 
 def _free(offset: float, bands: Sequence[tuple[float, float]]) -> float:
