@@ -214,7 +214,7 @@ def _spread(wanted: list[float | None], half: float, most: float,
             pinned.append((i, at))
     free = [0.0] * n
     for (i, at), (j, to) in itertools.pairwise([(-1, -half), *pinned, (n, top)]):
-        if 0 <= i:
+        if i >= 0:
             free[i] = at
         count = j - i - 1
         if count:

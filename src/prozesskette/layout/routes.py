@@ -144,8 +144,9 @@ class _ElbowRoom:
     def elbow_fits(self, at: Item, other: Item, down: bool, *,
                    jog_after: bool) -> tuple[float, float] | None:
         """The span of a vertical run in ``at``'s column towards ``other``'s lane, if free:
-        nothing beyond ``at`` in its cell (towards ``other``), nothing in the lanes between but dummies that run
-        straight on, and in ``other``'s lane only what lies beyond the run's turn."""
+        nothing beyond ``at`` in its cell (towards ``other``), nothing in the lanes between
+        but dummies that run straight on, and in ``other``'s lane only what lies beyond the
+        run's turn."""
         lane, row = _exit(at, down)
         to_lane, to_row = _exit(other, not down)
         ka, kb = _run_key(lane, row), _run_key(to_lane, to_row)
