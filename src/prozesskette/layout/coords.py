@@ -15,7 +15,7 @@ from prozesskette import text as tx
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
-from prozesskette.layout.routes import GapKey, Route
+from prozesskette.layout.routes import GapKey, Route, below
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size
 from prozesskette.layout.tracks import Channel, ChannelPlan
 
@@ -57,9 +57,11 @@ def _label_pads(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
             continue
         a, b = route.items[0], route.items[-1]
         _, label_l = frame.ext(*label_size(label, options.small_size))
-        upper, lower = (a, b) if b.lo > a.hi else (b, a)
+        upper, lower = (a, b) if below(a, b) else (b, a)
         half = (label_l + 10.0) / 2
-        for key in ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)):
+        keys = ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)) if lower.lo > upper.hi \
+            else ((lower.lo, lower.row),)  # down a lane: the row gap between them
+        for key in keys:
             pad_need[key] = max(pad_need.get(key, 0.0), half)
     return pad_need
 

@@ -12,7 +12,7 @@ from prozesskette.graph import ChainGraph
 from prozesskette.layout.coords import Box
 from prozesskette.layout.grid import Item
 from prozesskette.layout.ports import Port, PortEnd, Side
-from prozesskette.layout.routes import Route
+from prozesskette.layout.routes import Route, below
 from prozesskette.layout.tracks import Run
 from prozesskette.model import StepKind
 
@@ -63,7 +63,7 @@ class _Placed(NamedTuple):
         at least 14 pt from its lane's border) and off the middle of a row gap, where the
         tracks of loops run."""
         ba, bb = self.boxes[a.key], self.boxes[b.key]
-        if b.lo > a.hi:
+        if below(a, b):
             edge, room = ba.l + ba.l_ext / 2, (bb.l - bb.l_ext / 2) - (ba.l + ba.l_ext / 2)
         else:
             edge, room = ba.l - ba.l_ext / 2, (bb.l + bb.l_ext / 2) - (ba.l - ba.l_ext / 2)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from prozesskette.layout.options import PORT_GAP
-from prozesskette.layout.routes import Route
+from prozesskette.layout.routes import Route, below
 
 Side = Literal["L", "R", "T", "B"]
 """In abstract axes: L/R at the ends along t (L: earlier), T/B at the ends along l."""
@@ -268,7 +268,7 @@ def _end_port_wishes(routes: tuple[Route, ...],
     for route in routes:
         if route.kind == "vert":
             a, b = route.items[0], route.items[-1]
-            down = b.lo > a.hi
+            down = below(a, b)
             # straight across: between the runs that come from before and go on after
             wishes.append((a.key, "B" if down else "T", route.edge, "src", centre_t[a.key]))
             wishes.append((b.key, "T" if down else "B", route.edge, "dst", centre_t[b.key]))

@@ -39,7 +39,7 @@ def plan_routes(graph: ChainGraph, grid: Grid) -> tuple[Route, ...]:
         if link.detour:
             u, v = link.items[0], link.items[-1]
             routes.append(Route(link.index, "detour", tuple(link.items), None,
-                                1 if v.lo > u.hi else -1))
+                                1 if below(u, v) else -1))
             continue
         routes.append(Route(link.index, "vert" if link.vertical else "fwd", tuple(link.items)))
     blocked: set[tuple[int, int, int]] = set()  # (column, lane, gap index)
@@ -158,6 +158,13 @@ class _ElbowRoom:
                 and self.free_run(at.col, *span, at.key):
             return span
         return None
+
+
+def below(a: Item, b: Item) -> bool:
+    """Whether b lies below a along l: in a later lane, or in a later row of a's last lane
+    (a run of steps down one lane, in one column)."""
+    lane, row = _exit(a, True)
+    return (b.lo, b.row) > (lane, row)
 
 
 def _exit(item: Item, down: bool) -> tuple[int, int]:
