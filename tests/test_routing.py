@@ -221,3 +221,17 @@ def test_pack_is_nearest_in_order() -> None:
     assert _pack([0.0, 0.0], -10.0, 10.0, 8.0) == pytest.approx([-4.0, 4.0])
     assert _pack([5.0, 20.0], -10.0, 10.0, 8.0) == pytest.approx([2.0, 10.0])
     assert _pack([-3.0], -10.0, 10.0, 8.0) == pytest.approx([-3.0])
+
+
+# --- shapes the fuzzing found ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("family", "steps", "lanes", "seed", "extra", "options"), [
+    # a nudge that keeps stubs apart moved a port of a shared step next to its lane border
+    ("samples", 53, 7, 945724, {"decisions": 0.15, "shared": 0.3}, {"lane_order": "auto"}),
+    # a vertical hand-off whose ends could not line up jogged on a lane border
+    ("cross-lane", 142, 7, 165268, {}, {"direction": "tb"}),
+], ids=["nudge-near-border", "jog-on-border"])
+def test_fuzz_findings_stay_fixed(family: str, steps: int, lanes: int, seed: int,
+                                  extra: dict[str, float], options: dict[str, object]) -> None:
+    chain = FAMILIES[family](steps, lanes, seed, contacts=True, **extra)  # type: ignore[operator]
+    assert verify(layout_chain(chain, **options)) == []

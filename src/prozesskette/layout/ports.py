@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from prozesskette.layout.options import PORT_GAP
+from prozesskette.layout.options import NUDGE, PORT_GAP
 from prozesskette.layout.routes import Route, below
 
 Side = Literal["L", "R", "T", "B"]
@@ -29,6 +29,7 @@ class Port(NamedTuple):
     end: PortEnd
     other: float  # where the other end lies (for ordering ports)
     offset: float = 0.0  # along the side, from the centre
+    nudge: float = NUDGE  # which way it may move to keep stubs apart (0: it may not)
 
 
 def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
@@ -101,6 +102,11 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
             for (other, edge, end), offset in zip(group, zones.spread(key, group, wants),
                                                   strict=True):
                 ports[(edge, end)] = Port(key, side, edge, end, other, offset)
+    for port_key, port in ports.items():  # a nudge must not move a port next to a border
+        at = centre_l[port.item] + port.offset
+        nudge = next((n for n in (NUDGE, -NUDGE) if zones.allowed(port.item, at + n)), 0.0)
+        if nudge != NUDGE:
+            ports[port_key] = port._replace(nudge=nudge)
     return ports
 
 
@@ -287,7 +293,7 @@ def _end_port_wishes(routes: tuple[Route, ...],
                            centre_t[v.key] + 10_000.0))
         elif route.kind in ("elbowV", "elbowH"):
             u, v = route.items
-            down = v.lo > u.hi
+            down = below(u, v)
             if route.kind == "elbowV":
                 wishes.append((u.key, "B" if down else "T", route.edge, "src", centre_t[v.key]))
             else:

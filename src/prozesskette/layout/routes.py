@@ -153,7 +153,7 @@ class _ElbowRoom:
         span = (min(ka, kb), max(ka, kb))
         between = range(min(lane, to_lane) + 1, max(lane, to_lane))
         if self.clear_beyond(at.col, lane, row, not down, at) and \
-                self.clear_beyond(at.col, to_lane, to_row, down) and \
+                self.clear_beyond(at.col, to_lane, to_row, down, at) and \
                 not any(self.real_in(at.col, x, jog_after=jog_after) for x in between) \
                 and self.free_run(at.col, *span, at.key):
             return span
@@ -206,9 +206,9 @@ def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
         if route.kind != "fwd" or len(route.items) != 2:
             continue
         u, v = route.items
-        if not (v.lo > u.hi or u.lo > v.hi):
+        if not (v.lo > u.hi or u.lo > v.hi or (u.lo == u.hi == v.lo == v.hi and u.row != v.row)):
             continue
-        down = v.lo > u.hi
+        down = below(u, v)
         # vertical first, in the source's column (and into the side of a one-lane target)
         span = room.elbow_fits(u, v, down, jog_after=True) if v.lo == v.hi else None
         if span is not None:

@@ -13,7 +13,6 @@ import heapq
 from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
-from prozesskette.layout.options import NUDGE
 from prozesskette.layout.ports import Port, PortKey
 from prozesskette.layout.routes import GapKey, Route
 
@@ -256,7 +255,7 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
             add(v.col - 1, Seg(edge, gap_l[edge], port_l((edge, "dst")), 1, 1,
                                b_port=(edge, "dst")))
     offsets = {key: port.offset for key, port in ports.items()}
-    _nudge_stubs(channels, offsets)
+    _nudge_stubs(channels, offsets, {key: port.nudge for key, port in ports.items()})
     done: dict[int, Channel] = {}
     runs: dict[int, Run] = {}
     for key, segs in channels.items():
@@ -267,7 +266,8 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
                            offset=offsets[key]) for key, port in ports.items()})
 
 
-def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float]) -> None:
+def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float],
+                 nudges: Mapping[PortKey, float]) -> None:
     """Where the runs of a channel need each other on both sides in a ring (edges swapping
     rows at the same port heights), move one step port of the ring a little so that no
     stubs lie on top of each other. Rings of dummies only are left as they are."""
@@ -277,13 +277,13 @@ def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float]) 
             if not ring:
                 break
             for seg in ring[attempt % len(ring):] + ring[:attempt % len(ring)]:
-                if seg.b_port is not None:
-                    offsets[seg.b_port] += NUDGE
-                    seg.b += NUDGE
+                if seg.b_port is not None and nudges[seg.b_port]:
+                    offsets[seg.b_port] += nudges[seg.b_port]
+                    seg.b += nudges[seg.b_port]
                     break
-                if seg.a_port is not None:
-                    offsets[seg.a_port] += NUDGE
-                    seg.a += NUDGE
+                if seg.a_port is not None and nudges[seg.a_port]:
+                    offsets[seg.a_port] += nudges[seg.a_port]
+                    seg.a += nudges[seg.a_port]
                     break
             else:
                 break
