@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from prozesskette.layout.options import NUDGE, PORT_GAP
-from prozesskette.layout.routes import Route, below
+from prozesskette.layout.routes import Route, below, gap_below, level, reach
 
 Side = Literal["L", "R", "T", "B"]
 """In abstract axes: L/R at the ends along t (L: earlier), T/B at the ends along l."""
@@ -267,42 +267,51 @@ def _pack(targets: list[float], lo: float, hi: float, gap: float) -> list[float]
     return [value + k * gap for k, value in enumerate(out)]
 
 
-def _end_port_wishes(routes: tuple[Route, ...],
-                     centre_t: Mapping[str, float]) -> list[tuple[str, Side, int, PortEnd, float]]:
-    """(item key, side, edge, end, where the other end lies) of every top and bottom port."""
-    wishes: list[tuple[str, Side, int, PortEnd, float]] = []
+EndWish = tuple[str, Side, int, PortEnd, float, float]
+"""(item key, side, edge, end, where the other end lies along t, how far along l the run
+goes before it turns) of a top or bottom port."""
+
+
+def _end_port_wishes(routes: tuple[Route, ...], centre_t: Mapping[str, float]) -> list[EndWish]:
+    """The wish of every top and bottom port."""
+    wishes: list[EndWish] = []
     for route in routes:
+        items, edge = route.items, route.edge
         if route.kind == "vert":
-            a, b = route.items[0], route.items[-1]
+            a, b = items[0], items[-1]
             down = below(a, b)
             # straight across: between the runs that come from before and go on after
-            wishes.append((a.key, "B" if down else "T", route.edge, "src", centre_t[a.key]))
-            wishes.append((b.key, "T" if down else "B", route.edge, "dst", centre_t[b.key]))
+            wishes.append((a.key, "B" if down else "T", edge, "src", centre_t[a.key], 0.0))
+            wishes.append((b.key, "T" if down else "B", edge, "dst", centre_t[b.key], 0.0))
         elif route.kind == "fwd" and (route.elbow_start or route.elbow_end):
             if route.elbow_start:
-                u, d = route.items[0], route.items[1]
-                wishes.append((u.key, "B" if d.lo > u.hi else "T", route.edge, "src",
-                               centre_t[d.key]))
+                u, d = items[0], items[1]
+                wishes.append((u.key, "B" if d.lo > u.hi else "T", edge, "src", centre_t[d.key],
+                               reach(u, level(d))))
             if route.elbow_end:
-                d, v = route.items[-2], route.items[-1]
-                wishes.append((v.key, "T" if v.lo > d.lo else "B", route.edge, "dst",
-                               centre_t[d.key]))
+                d, v = items[-2], items[-1]
+                wishes.append((v.key, "T" if v.lo > d.lo else "B", edge, "dst", centre_t[d.key],
+                               reach(v, level(d))))
         elif route.kind == "detour" and route.gap is not None:
-            v = route.items[-1]
-            wishes.append((v.key, "T" if route.gap_side > 0 else "B", route.edge, "dst",
-                           centre_t[v.key] + 10_000.0))
+            v = items[-1]
+            wishes.append((v.key, "T" if route.gap_side > 0 else "B", edge, "dst",
+                           centre_t[v.key] + 10_000.0, 0.0))
         elif route.kind in ("elbowV", "elbowH"):
-            u, v = route.items
+            u, v = items
             down = below(u, v)
             if route.kind == "elbowV":
-                wishes.append((u.key, "B" if down else "T", route.edge, "src", centre_t[v.key]))
+                wishes.append((u.key, "B" if down else "T", edge, "src", centre_t[v.key],
+                               reach(u, level(v))))
             else:
-                wishes.append((v.key, "T" if down else "B", route.edge, "dst", centre_t[u.key]))
-        elif route.kind == "loopU":
-            u, v = route.items
-            side: Side = "B" if route.gap_side > 0 else "T"
-            wishes.append((u.key, side, route.edge, "src", centre_t[v.key]))
-            wishes.append((v.key, side, route.edge, "dst", centre_t[u.key]))
+                wishes.append((v.key, "T" if down else "B", edge, "dst", centre_t[u.key],
+                               reach(v, level(u))))
+        elif route.kind == "loopU" and route.gap is not None:
+            u, v = items
+            turn = level(route.gap) - 0.5
+            wishes.append((u.key, "B" if gap_below(u, route.gap) else "T", edge, "src",
+                           centre_t[v.key], reach(u, turn)))
+            wishes.append((v.key, "B" if gap_below(v, route.gap) else "T", edge, "dst",
+                           centre_t[u.key], reach(v, turn)))
     return wishes
 
 
@@ -313,12 +322,18 @@ def end_ports(routes: tuple[Route, ...], centre_t: Mapping[str, float],
     around the centre in the order of where the other end lies; the ends of a vertical
     hand-off keep the centre where they can, so that it runs straight."""
     sides: dict[tuple[str, Side], list[Port]] = {}
-    for key, side, edge, end, other in _end_port_wishes(routes, centre_t):
+    turns: dict[PortKey, float] = {}
+    for key, side, edge, end, other, turn in _end_port_wishes(routes, centre_t):
         sides.setdefault((key, side), []).append(Port(key, side, edge, end, other))
+        turns[(edge, end)] = turn
     straight = {route.edge for route in routes if route.kind == "vert"}
     offset: dict[PortKey, float] = {}
     for (key, _side), group in sides.items():
-        group.sort(key=lambda p: (p.other - centre_t[key], p.edge))
+        # towards the same side, the run that turns farther away takes the outer port: the
+        # runs nest instead of crossing
+        group.sort(key=lambda p: (p.other - centre_t[key],
+                                  -turns[(p.edge, p.end)] if p.other > centre_t[key]
+                                  else turns[(p.edge, p.end)], p.edge))
         spread = _spread([0.0 if port.edge in straight else None for port in group],
                          max(0.0, extent_t[key] / 2 - 8.0), PORT_GAP * 1.5)
         for port, at in zip(group, spread, strict=True):

@@ -16,7 +16,8 @@ RouteKind = Literal["fwd", "vert", "detour", "elbowV", "elbowH", "loopU", "loopB
 (no gap: out of the source's side, along the channel and back into the target's same side, two
 bends), or a loop back along a row gap into the target's top (or bottom);
 elbowV / elbowH: a hand-off to the next column with one bend, vertical first / horizontal first;
-loopU: back along the row gap under (or over) the steps of one row; loopB: back through a row
+loopU: out of the top or bottom, back along a row gap (under or over the steps of one row, or
+beside one of its ends) and into the top or bottom; loopB: back through a row
 gap, out of the source's right side and into the target's left side."""
 
 GapKey = tuple[int, int]  # (lane, gap index): the row gap above row k of a lane is gap k
@@ -27,7 +28,7 @@ class Route(NamedTuple):
     kind: RouteKind
     items: tuple[Item, ...]  # source, dummies…, target (loops: source, target)
     gap: GapKey | None = None  # the row gap of loops (and of detours that are loops)
-    gap_side: Literal[1, -1] = 1  # loopU: +1 below the row, -1 above; detour: +1 down
+    gap_side: Literal[1, -1] = 1  # loopU: +1 below the source, -1 above; detour: +1 down
     elbow_start: bool = False  # a long edge that leaves its source downwards (or upwards)
     elbow_end: bool = False  # … that enters its target from above (or below)
 
@@ -50,42 +51,135 @@ def plan_routes(graph: ChainGraph, grid: Grid) -> tuple[Route, ...]:
             for lane in range(item.lo + 1, item.hi):
                 for gap in range(grid.rows[lane] + 1):
                     blocked.add((item.col, lane, gap))
-    _plan_elbows(grid, routes)
-    runs = _vertical_runs(routes)
+    room = _ElbowRoom(grid, routes)
+    _plan_elbows(room, routes)
+    loops = _Loops(grid, blocked, _vertical_runs(routes), room)
     for index in grid.back:
         edge = graph.edges[index]
-        routes.append(_loop(grid, blocked, runs, index, grid.items[edge.source],
-                            grid.items[edge.target]))
+        routes.append(loops.route(index, grid.items[edge.source], grid.items[edge.target]))
     return tuple(sorted(routes, key=lambda r: r.edge))
 
 
-def _loop(grid: Grid, blocked: set[tuple[int, int, int]], runs: list[tuple[float, float, float]],
-          index: int, u: Item, v: Item) -> Route:
-    """The route of an edge back from u to v: under (or over) its row, else through a row gap
-    near both ends."""
-    if u.lo == u.hi and v.lo == v.hi and u.lo == v.lo and u.row == v.row:
-        lane = u.lo
-        for side, gap in ((1, u.row + 1), (-1, u.row)):
-            cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
-            if not any((c, lane, gap) in blocked for c in cols):
-                return Route(index, "loopU", (u, v), (lane, gap), 1 if side > 0 else -1)
-    gap_key, crossed = _free_gap(grid, blocked, runs, u, v)
-    route = Route(index, "loopB", (u, v), gap_key)
-    if v.lo == v.hi:
-        # three bends instead of four: out of u's side, back along the row gap beside v, and
-        # into v's bottom (or top), unless that crosses more edges
-        below = u.lo > v.lo or (u.lo == v.lo and u.row >= v.row)
-        for gap, side in (((v.row + 1, -1), (v.row, 1)) if below
-                          else ((v.row, 1), (v.row + 1, -1))):
-            cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
-            if not any((c, v.lo, gap) in blocked for c in cols) and \
-                    _crossed(runs, v.lo, gap, v.col - 0.5, u.col + 0.5) <= crossed:
-                return Route(index, "detour", (u, v), (v.lo, gap), 1 if side > 0 else -1)
-    return route
+class _Loops:
+    """Planning the loops back, one after the other: what they cross so far. Work state of
+    :func:`plan_routes`."""
+
+    def __init__(self, grid: Grid, blocked: set[tuple[int, int, int]],
+                 runs: list[tuple[float, float, float]], room: _ElbowRoom) -> None:
+        self.grid = grid
+        self.blocked = blocked
+        self.runs = runs  # (t in column units, low, high): vertical runs planned so far
+        self.room = room
+        self.along: list[tuple[float, float, float]] = []  # (level, t from, t to) of loops
+
+    def free(self, gap: GapKey, u: Item, v: Item) -> bool:
+        cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
+        return not any((c, *gap) in self.blocked for c in cols)
+
+    def across(self, t: float, item: Item, gap: GapKey) -> int:
+        """How many loops planned so far a run at t from the item to the gap crosses."""
+        level = _run_key(*gap) - 0.5
+        own = _run_key(*_exit(item, gap_below(item, gap)))
+        lo, hi = min(level, own), max(level, own)
+        return sum(1 for at, t0, t1 in self.along if t0 <= t <= t1 and lo < at < hi)
+
+    def take(self, index: int, gap: GapKey, ends: tuple[tuple[float, Item], ...],
+             t0: float, t1: float) -> None:
+        level = _run_key(*gap) - 0.5
+        self.along.append((level, t0, t1))
+        for t, item in ends:
+            own = _run_key(*_exit(item, gap_below(item, gap)))
+            self.runs.append((t, min(level, own), max(level, own)))
+            if t == item.col:  # a leg in the item's own column
+                self.room.take(item.col, (min(level, own), max(level, own), f"loop {index}"))
+
+    def route(self, index: int, u: Item, v: Item) -> Route:
+        """The route of an edge back from u to v, the fewest crossings first, then the
+        fewest bends: under (or over) its row (two bends); out of u's top or bottom, back
+        along a row gap beside u or v, into v's top or bottom (two); out of u's side, back
+        beside v and into its top or bottom (three); through a row gap near both (four)."""
+        if u.lo == u.hi and v.lo == v.hi and u.lo == v.lo and u.row == v.row:
+            for side, gap in ((1, (u.lo, u.row + 1)), (-1, (u.lo, u.row))):
+                if self.free(gap, u, v):
+                    self.take(index, gap, ((u.col, u), (v.col, v)), v.col, u.col)
+                    return Route(index, "loopU", (u, v), gap, 1 if side > 0 else -1)
+        gap, crossed = _free_gap(self.grid, self.blocked, self.runs, u, v)
+        options = [(crossed + self.across(u.col + 0.5, u, gap) + self.across(v.col - 0.5, v, gap),
+                    4, Route(index, "loopB", (u, v), gap))]
+        legs = _two_legs(self.grid, self.blocked, self.runs, self.room, u, v)
+        if legs is not None:
+            gap2, crossed2 = legs
+            options.append((crossed2 + self.across(u.col, u, gap2) + self.across(v.col, v, gap2),
+                            2, Route(index, "loopU", (u, v), gap2,
+                                     1 if gap_below(u, gap2) else -1)))
+        if v.lo == v.hi:
+            for gap3 in ((v.lo, v.row), (v.lo, v.row + 1)):
+                if self.free(gap3, u, v):
+                    options.append((_crossed(self.runs, v.lo, gap3[1], v.col - 0.5, u.col + 0.5)
+                                    + self.across(u.col + 0.5, u, gap3), 3,
+                                    Route(index, "detour", (u, v), gap3,
+                                          1 if gap3[1] == v.row else -1)))
+        _, _, best = min(options, key=lambda o: (o[0], o[1]))
+        assert best.gap is not None
+        if best.kind == "loopU":
+            self.take(index, best.gap, ((u.col, u), (v.col, v)), v.col, u.col)
+        elif best.kind == "detour":
+            self.take(index, best.gap, ((u.col + 0.5, u), (v.col, v)), v.col, u.col + 0.5)
+        else:
+            self.take(index, best.gap, ((u.col + 0.5, u), (v.col - 0.5, v)), v.col - 0.5,
+                      u.col + 0.5)
+        return best
 
 
 def _run_key(lane: int, row: float) -> float:
     return lane * 1000.0 + row
+
+
+def level(where: Item | GapKey) -> float:
+    """Where an item (its first row) or the rows before a row gap lie along l, as an
+    order key (lane * 1000 + row)."""
+    if isinstance(where, Item):
+        return _run_key(where.lo, where.row)
+    return _run_key(*where)
+
+
+def reach(item: Item, to: float) -> float:
+    """How far (as an order key) a run from the item's top or bottom goes to ``to``."""
+    top, bottom = _run_key(item.lo, item.row), _run_key(*_exit(item, True))
+    return max(top - to, to - bottom, 0.0)
+
+
+def gap_below(item: Item, gap: GapKey) -> bool:
+    """Whether a row gap lies below the item (else above it)."""
+    lane, row = _exit(item, True)
+    return _run_key(*gap) - 0.5 > _run_key(lane, row)
+
+
+def _two_legs(grid: Grid, blocked: set[tuple[int, int, int]],
+              runs: list[tuple[float, float, float]], room: _ElbowRoom, u: Item,
+              v: Item) -> tuple[GapKey, int] | None:
+    """The row gap beside u or v for a loop with two bends (out of u's top or bottom, back
+    along the gap, into v's), with the fewest crossings; None if no gap is free."""
+    candidates: list[GapKey] = []
+    for item in (u, v):
+        lane, row = _exit(item, True)
+        candidates += [(lane, row + 1), (item.lo, item.row)]
+    cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
+    best: tuple[int, int, GapKey] | None = None
+    for gap in candidates:
+        if any((c, *gap) in blocked for c in cols):
+            continue
+        crossed = _crossed(runs, gap[0], gap[1], v.col, u.col)
+        for item in (u, v):
+            leg = room.leg(item, gap)
+            if leg is None:
+                break
+            crossed += leg
+        else:
+            rank = (crossed, 0 if gap[0] in (u.lo, u.hi, v.lo, v.hi) else 1, gap)
+            if best is None or rank < best:
+                best = rank
+    return None if best is None else (best[2], best[0])
 
 
 class _ElbowRoom:
@@ -141,6 +235,29 @@ class _ElbowRoom:
     def take(self, column: int, run: tuple[float, float, str]) -> None:
         self.runs.setdefault(column, []).append(run)
 
+    def leg(self, item: Item, gap: GapKey) -> int | None:
+        """How many dummies a run from the item's top or bottom to a row gap crosses in the
+        item's column; None if a step or another vertical run is in the way."""
+        down = gap_below(item, gap)
+        level = _run_key(*gap) - 0.5
+        own = _run_key(*_exit(item, down))
+        lo, hi = min(level, own), max(level, own)
+        # runs that end at the item leave or enter it beside the leg, which takes the port
+        # towards the loop's target: they do not lie on it
+        if any(a < hi and lo < b and own not in (a, b) for a, b, _ in self.runs.get(item.col, ())):
+            return None
+        crossed = 0
+        for lane in range(int(lo // 1000), int(hi // 1000) + 1):
+            for other in self.cells.get((item.col, lane), ()):
+                if other is item:
+                    continue
+                row = _row_in(other, lane)
+                if row is None or lo < _run_key(lane, row) < hi:
+                    if other.real:
+                        return None
+                    crossed += 1
+        return crossed
+
     def elbow_fits(self, at: Item, other: Item, down: bool, *,
                    jog_after: bool) -> tuple[float, float] | None:
         """The span of a vertical run in ``at``'s column towards ``other``'s lane, if free:
@@ -181,12 +298,11 @@ def _row_in(item: Item, lane: int) -> int | None:
     return item.row_hi if lane == item.hi else None
 
 
-def _plan_elbows(grid: Grid, routes: list[Route]) -> None:
+def _plan_elbows(room: _ElbowRoom, routes: list[Route]) -> None:
     """Hand-offs to a neighbouring column become elbows with one bend instead of two:
     down (or up) out of the source's column and into the target's side ("elbowV"), or
     out of the source's side and down into the target's top ("elbowH") — where the column
     they pass is free. Long edges may likewise bend into their source's or target's top."""
-    room = _ElbowRoom(grid, routes)
     for index, route in enumerate(routes):
         if route.kind != "fwd" or len(route.items) < 3:
             continue

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
 from prozesskette.layout.ports import Port, PortKey
-from prozesskette.layout.routes import GapKey, Route
+from prozesskette.layout.routes import GapKey, Route, gap_below
 
 StubSide = Literal[-1, 0, 1]
 """Where the stub at a run's end leaves the channel: -1 towards its low side (smaller t in a
@@ -191,9 +191,9 @@ def gap_channels(routes: tuple[Route, ...]) -> dict[GapKey, Channel]:
         if route.kind not in ("loopU", "loopB", "detour") or route.gap is None:
             continue
         u, v = route.items[0], route.items[-1]
-        if route.kind == "loopU":
-            side: StubSide = -1 if route.gap_side > 0 else 1  # legs reach back to the row
-            seg = Seg(route.edge, float(u.col), float(v.col), side, side)
+        if route.kind == "loopU":  # legs reach back to the steps
+            seg = Seg(route.edge, float(u.col), float(v.col),
+                      -1 if gap_below(u, route.gap) else 1, -1 if gap_below(v, route.gap) else 1)
         elif route.kind == "loopB":
             seg = Seg(route.edge, u.col + 0.5, v.col - 0.5, 0, 0)
         else:
