@@ -5,6 +5,7 @@ the grid alone, before any size or coordinate is known. The final points follow 
 
 from __future__ import annotations
 
+import itertools
 from typing import Literal, NamedTuple
 
 from prozesskette.graph import ChainGraph
@@ -54,6 +55,7 @@ def plan_routes(graph: ChainGraph, grid: Grid) -> tuple[Route, ...]:
     room = _ElbowRoom(grid, routes)
     _plan_elbows(room, routes)
     loops = _Loops(grid, blocked, _vertical_runs(routes), room)
+    loops.note_forward(routes)
     for index in grid.back:
         edge = graph.edges[index]
         routes.append(loops.route(index, grid.items[edge.source], grid.items[edge.target]))
@@ -71,6 +73,26 @@ class _Loops:
         self.runs = runs  # (t in column units, low, high): vertical runs planned so far
         self.room = room
         self.along: list[tuple[float, float, float]] = []  # (level, t from, t to) of loops
+        self.through: dict[int, list[float]] = {}  # channel -> levels of runs across it
+
+    def note_forward(self, routes: list[Route]) -> None:
+        """Where the forward routes run across the channels (their levels)."""
+        for route in routes:
+            items = route.items
+            if route.kind in ("elbowV", "elbowH"):
+                at = items[1] if route.kind == "elbowV" else items[0]
+                self.through.setdefault(items[0].col, []).append(level(at))
+            elif route.kind == "fwd":
+                for a, b in itertools.pairwise(items):
+                    levels = {level(a), level(b)}
+                    self.through.setdefault(a.col, []).extend(levels)
+
+    def channel_leg(self, channel: int, item: Item, gap: GapKey) -> int:
+        """How many runs across a channel a run in it from the item to the gap crosses."""
+        at = level(gap) - 0.5
+        own = _run_key(*_exit(item, gap_below(item, gap)))
+        lo, hi = min(at, own), max(at, own)
+        return sum(1 for x in self.through.get(channel, ()) if lo < x < hi)
 
     def free(self, gap: GapKey, u: Item, v: Item) -> bool:
         cols = range(min(u.col, v.col), max(u.col, v.col) + 1)
@@ -104,7 +126,8 @@ class _Loops:
                     self.take(index, gap, ((u.col, u), (v.col, v)), v.col, u.col)
                     return Route(index, "loopU", (u, v), gap, 1 if side > 0 else -1)
         gap, crossed = _free_gap(self.grid, self.blocked, self.runs, u, v)
-        options = [(crossed + self.across(u.col + 0.5, u, gap) + self.across(v.col - 0.5, v, gap),
+        options = [(crossed + self.across(u.col + 0.5, u, gap) + self.across(v.col - 0.5, v, gap)
+                    + self.channel_leg(u.col, u, gap) + self.channel_leg(v.col - 1, v, gap),
                     4, Route(index, "loopB", (u, v), gap))]
         legs = _two_legs(self.grid, self.blocked, self.runs, self.room, u, v)
         if legs is not None:
@@ -116,7 +139,8 @@ class _Loops:
             for gap3 in ((v.lo, v.row), (v.lo, v.row + 1)):
                 if self.free(gap3, u, v):
                     options.append((_crossed(self.runs, v.lo, gap3[1], v.col - 0.5, u.col + 0.5)
-                                    + self.across(u.col + 0.5, u, gap3), 3,
+                                    + self.across(u.col + 0.5, u, gap3)
+                                    + self.channel_leg(u.col, u, gap3), 3,
                                     Route(index, "detour", (u, v), gap3,
                                           1 if gap3[1] == v.row else -1)))
         _, _, best = min(options, key=lambda o: (o[0], o[1]))
