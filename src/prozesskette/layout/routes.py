@@ -6,6 +6,7 @@ the grid alone, before any size or coordinate is known. The final points follow 
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Literal, NamedTuple
 
 from prozesskette.graph import ChainGraph
@@ -67,7 +68,7 @@ class _Loops:
     :func:`plan_routes`."""
 
     def __init__(self, grid: Grid, blocked: set[tuple[int, int, int]],
-                 runs: list[tuple[float, float, float]], room: _ElbowRoom) -> None:
+                 runs: _Runs, room: _ElbowRoom) -> None:
         self.grid = grid
         self.blocked = blocked
         self.runs = runs  # (t in column units, low, high): vertical runs planned so far
@@ -180,7 +181,7 @@ def gap_below(item: Item, gap: GapKey) -> bool:
 
 
 def _two_legs(grid: Grid, blocked: set[tuple[int, int, int]],
-              runs: list[tuple[float, float, float]], room: _ElbowRoom, u: Item,
+              runs: _Runs, room: _ElbowRoom, u: Item,
               v: Item) -> tuple[GapKey, int] | None:
     """The row gap beside u or v for a loop with two bends (out of u's top or bottom, back
     along the gap, into v's), with the fewest crossings; None if no gap is free."""
@@ -362,10 +363,27 @@ def _plan_elbows(room: _ElbowRoom, routes: list[Route]) -> None:
             room.take(v.col, (*span, v.key))
 
 
-def _vertical_runs(routes: list[Route]) -> list[tuple[float, float, float]]:
+class _Runs:
+    """Vertical runs, (low, high) in lane*1000+row keys, by where they lie along t (in half
+    columns): so that the runs between two columns are found without looking at all."""
+
+    def __init__(self) -> None:
+        self.at: dict[int, list[tuple[float, float]]] = {}
+
+    def append(self, run: tuple[float, float, float]) -> None:
+        t, lo, hi = run
+        self.at.setdefault(round(2 * t), []).append((lo, hi))
+
+    def crossed(self, level: float, t_lo: float, t_hi: float) -> int:
+        """How many runs between t_lo and t_hi (inclusive) pass ``level``."""
+        return sum(1 for half in range(math.ceil(2 * t_lo - 0.01), math.floor(2 * t_hi + 0.01) + 1)
+                   for lo, hi in self.at.get(half, ()) if lo < level < hi)
+
+
+def _vertical_runs(routes: list[Route]) -> _Runs:
     """(t position in column units, low, high) of the vertical runs planned so far, in
     lane*1000+row keys: hand-offs, elbows and the jogs of forward edges."""
-    runs: list[tuple[float, float, float]] = []
+    runs = _Runs()
     for route in routes:
         if route.kind in ("vert", "elbowV", "elbowH", "fwd", "detour"):
             for a, b in zip(route.items, route.items[1:], strict=False):
@@ -378,16 +396,15 @@ def _vertical_runs(routes: list[Route]) -> list[tuple[float, float, float]]:
     return runs
 
 
-def _crossed(runs: list[tuple[float, float, float]], lane: int, gap: int, t_lo: float,
+def _crossed(runs: _Runs, lane: int, gap: int, t_lo: float,
              t_hi: float) -> int:
     """How many planned vertical runs a run along a row gap between t_lo and t_hi (column
     units) would cross."""
-    level = lane * 1000.0 + gap - 0.5
-    return sum(1 for t, lo, hi in runs if t_lo <= t <= t_hi and lo < level < hi)
+    return runs.crossed(lane * 1000.0 + gap - 0.5, t_lo, t_hi)
 
 
 def _free_gap(grid: Grid, blocked: set[tuple[int, int, int]],
-              runs: list[tuple[float, float, float]], u: Item, v: Item) -> tuple[GapKey, int]:
+              runs: _Runs, u: Item, v: Item) -> tuple[GapKey, int]:
     """The row gap for a loop back from u to v: unblocked, crossing few vertical runs, near
     both ends; and how many runs it crosses."""
     cols = range(min(u.col, v.col) - 1, max(u.col, v.col) + 2)
