@@ -3,7 +3,8 @@
 Ports on the left and right sides (along l) are placed once the lane axis is known
 (:func:`side_ports`); ports on the top and bottom (along t) once the columns are
 (:func:`end_ports`). Ports of one side are spread so that edges do not cross at the box and
-an edge to a neighbour straight across keeps the centre.
+an edge that can run straight gets the place where it does: to a neighbour straight across, a
+dummy, a shared step whose side overlaps, or straight down a column (a vertical hand-off).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def side_ports(routes: tuple[Route, ...], centre_l: Mapping[str, float],
     No port lies within :data:`BORDER_CLEAR` of a lane border that crosses its step (the
     side of a shared step): its line would run along the border.
 
-    Measured on both generated families (three seeds each, 50–200 steps): straight runs
-    between shared steps and their neighbours save 2 bends each, about 4 % of all bends.
+    Measured (medians of three seeds, 200 steps, with the two-lane steps that reach into the
+    row they have an edge to, :func:`~prozesskette.layout.coords.place_lanes`): 157 → 149
+    bends on ``generate_chain``, 121 → 117 on ``cross_lane_chain``.
     """
     sides: dict[tuple[str, Side], list[tuple[float, int, PortEnd]]] = {}  # other, edge, end
     returning: set[PortKey] = set()  # ports whose run turns back towards the box's column
