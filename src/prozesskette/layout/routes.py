@@ -9,7 +9,7 @@ source's top or bottom and enters its target's with two bends where the columns 
 it crosses no more than a loop through the channels. Measured against the routes before (the
 same grids; medians of three seeds, 200 steps, file order): elbows 149 → 143 bends on
 ``generate_chain`` and 117 → 114 on ``cross_lane_chain``; loops 143 → 136 and 114 → 110, with
-8 → 8 and 12 → 7 crossings (loops weigh the crossings with the loops planned before them and
+10 → 8 and 12 → 7 crossings (loops weigh the crossings with the loops planned before them and
 ports nest runs that turn the same way).
 """
 
