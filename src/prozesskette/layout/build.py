@@ -69,7 +69,8 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
     widths = column_widths(chain, options, frame, grid, sizing)
     band = phase_band(chain, options, frame, grid, widths, sizing.channel_min)
     lane_axis = place_lanes(graph, options, frame, grid, sizing, headers, routes, gaps, band)
-    ports = side_ports(routes, lane_axis.centre, lane_axis.extent, lane_axis.gap_l)
+    ports = side_ports(routes, lane_axis.centre, lane_axis.extent, lane_axis.gap_l,
+                       lane_axis.lane_top)
     channels = column_channels(routes, ports, lane_axis.centre, lane_axis.gap_l)
     time_axis = place_columns(graph, options, frame, grid, sizing, headers, lane_axis, widths,
                               routes, channels)

@@ -8,14 +8,14 @@ and branch labels need. :func:`item_boxes` joins both into each item's box.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from prozesskette import text as tx
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
-from prozesskette.layout.routes import GapKey, Route
+from prozesskette.layout.routes import GapKey, Route, below
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size
 from prozesskette.layout.tracks import Channel, ChannelPlan
 
@@ -57,9 +57,11 @@ def _label_pads(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
             continue
         a, b = route.items[0], route.items[-1]
         _, label_l = frame.ext(*label_size(label, options.small_size))
-        upper, lower = (a, b) if b.lo > a.hi else (b, a)
+        upper, lower = (a, b) if below(a, b) else (b, a)
         half = (label_l + 10.0) / 2
-        for key in ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)):
+        keys = ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)) if lower.lo > upper.hi \
+            else ((lower.lo, lower.row),)  # down a lane: the row gap between them
+        for key in keys:
             pad_need[key] = max(pad_need.get(key, 0.0), half)
     return pad_need
 
@@ -69,6 +71,7 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
                 gaps: Mapping[GapKey, Channel], band: float) -> LaneAxis:
     """Stack the lanes after the phase band (``band``): each lane's rows and row gaps."""
     row_ext = _row_extents(grid, sizing)
+    reach = _straight_reach(routes)
     label_room = tx.line_height(options.small_size) + 6.0
     pad_need = _label_pads(graph, options, frame, grid, routes)
 
@@ -108,7 +111,7 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
     extent: dict[str, float] = {}
     for item in grid.items.values():
         centre[item.key], extent[item.key] = _item_l(item, sizing.l_ext[item.key], row_top,
-                                                     row_ext, lane_top)
+                                                     row_ext, lane_top, reach.get(item.key, ()))
     gap_l: dict[int, float] = {}
     for key, channel in gaps.items():
         at, size = gap_pos[key]
@@ -118,8 +121,28 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
     return LaneAxis(band, tuple(lane_top), tuple(lane_ext), cursor, centre, extent, gap_l)
 
 
+STRAIGHT_REACH = 12.0  # how far a shared step reaches past the middle of its rows (pt)
+
+
+def _straight_reach(routes: tuple[Route, ...]) -> dict[str, set[int]]:
+    """Towards which of its two lanes a two-lane step reaches past the middle of its row
+    (-1: its first, +1: its last): where a forward edge leaves or enters its side from a
+    step or dummy in that lane, which can then run straight."""
+    reach: dict[str, set[int]] = {}
+    for route in routes:
+        if route.kind != "fwd":
+            continue
+        items = route.items
+        ends = ([(items[0], items[1])] if not route.elbow_start else []) + \
+            ([(items[-1], items[-2])] if not route.elbow_end else [])
+        for end, other in ends:
+            if end.hi == end.lo + 1 and other.lo == other.hi and other.lo in (end.lo, end.hi):
+                reach.setdefault(end.key, set()).add(-1 if other.lo == end.lo else 1)
+    return reach
+
+
 def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[list[float]],
-            lane_top: list[float]) -> tuple[float, float]:
+            lane_top: list[float], reach: Collection[int] = ()) -> tuple[float, float]:
     """Centre and extent along l of an item; a step over several lanes reaches from the
     middle of its row in the first lane to the middle of its row in the last (two lanes: its
     own height, centred on the lane boundary)."""
@@ -130,7 +153,14 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
     if item.hi == item.lo + 1:
         boundary = lane_top[item.hi]
         half = max(l_ext / 2, 24.0)
-        top, bottom = max(top, boundary - half), min(bottom, boundary + half)
+        # reach a little past the middle of a row whose neighbour it has an edge to, so
+        # that the edge can run straight
+        reach_top = row_top[item.lo][item.row] + row_ext[item.lo][item.row] / 2 - STRAIGHT_REACH
+        reach_bottom = row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi] / 2 \
+            + STRAIGHT_REACH
+        top = max(top, min(boundary - half, reach_top) if -1 in reach else boundary - half)
+        bottom = min(bottom, max(boundary + half, reach_bottom) if 1 in reach
+                     else boundary + half)
     else:
         top += row_ext[item.lo][item.row] / 2 - l_ext / 2
         bottom -= row_ext[item.hi][item.row_hi] / 2 - l_ext / 2
@@ -140,6 +170,12 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
             top = row_top[item.lo][item.row]
             bottom = row_top[item.hi][item.row_hi] + row_ext[item.hi][item.row_hi]
     return (top + bottom) / 2, bottom - top
+
+
+DIVIDER_CLEAR = 7.0
+"""How far the tracks of a channel keep from the phase divider in it (pt): more than the
+4 pt that :func:`~prozesskette.layout.invariants.verify` asks, so that a dashed loop back
+does not read as part of the dashed divider."""
 
 
 class TimeAxis(NamedTuple):
@@ -185,15 +221,22 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     col_t: list[float] = []
     channel_t: dict[int, tuple[float, float]] = {}
     run_t: dict[tuple[int, int], float] = {}
+    dividers = {last for _, last in grid.phase_cols.values() if last < grid.columns - 1}
     for k in range(-1, grid.columns):
         channel = plan.channels.get(k)
         tracks = channel.tracks if channel is not None else 0
         lead = label_need.get(k, 0.0)
         size = max(sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0,
                    lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
-        channel_t[k] = (cursor, size)
         first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
                                                 - max(0, tracks - 1) * TRACK) / 2
+        if k in dividers and tracks:
+            # a phase divider runs through the widest free stretch of this channel: make
+            # one wide enough that the divider keeps DIVIDER_CLEAR from the tracks
+            last = first + (tracks - 1) * TRACK
+            widest = max(first - cursor, cursor + size - last)
+            size += max(0.0, 2 * DIVIDER_CLEAR - widest)
+        channel_t[k] = (cursor, size)
         for run in channel.runs if channel is not None else ():
             run_t[(run.edge, k)] = first + run.track * TRACK
         cursor += size

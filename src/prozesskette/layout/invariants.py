@@ -23,7 +23,12 @@ EPS = 0.01
 
 
 ViolationKind = Literal["box-overlap", "lane", "phase", "edge-through-box", "edge-overlap",
-                        "label", "text"]
+                        "edge-near-border", "label", "text"]
+
+BORDER_CLEARANCE = 4.0
+"""A line that runs along a lane border or a phase divider keeps at least this far from it
+(pt): closer, the two read as one line, and a dashed divider looks like a dashed loop back.
+Crossing a border is fine."""
 
 
 class Violation(NamedTuple):
@@ -151,6 +156,58 @@ def _union(rects: list[Rect]) -> Rect:
     return Rect(x0, y0, max(r.right for r in rects) - x0, max(r.bottom for r in rects) - y0)
 
 
+class _Border(NamedTuple):
+    at: float  # y of a horizontal border, x of a vertical one
+    lo: float  # where it starts and ends along its own direction
+    hi: float
+    what: str
+
+
+def _borders(layout: Layout) -> tuple[list[_Border], list[_Border]]:
+    """The lane borders and phase dividers, horizontal and vertical, each sorted by ``at``."""
+    horizontal: list[_Border] = []
+    vertical: list[_Border] = []
+    for lane in layout.lanes.values():
+        band = lane.band
+        what = f"the border of lane '{lane.actor}'"
+        horizontal += [_Border(band.y, band.x, band.right, what),
+                       _Border(band.bottom, band.x, band.right, what)]
+        vertical += [_Border(band.x, band.y, band.bottom, what),
+                     _Border(band.right, band.y, band.bottom, what)]
+    for phase in layout.phases.values():
+        column = phase.column
+        what = f"the divider of phase '{phase.id}'"
+        if layout.direction == "lr":
+            vertical += [_Border(column.x, column.y, column.bottom, what),
+                         _Border(column.right, column.y, column.bottom, what)]
+        else:
+            horizontal += [_Border(column.y, column.x, column.right, what),
+                           _Border(column.bottom, column.x, column.right, what)]
+    return sorted(horizontal), sorted(vertical)
+
+
+def _border_clearance(layout: Layout, segs: list[_Seg], violations: list[Violation]) -> None:
+    """Segments running along a lane border or phase divider closer than
+    :data:`BORDER_CLEARANCE` (for more than 1 pt of their length)."""
+    horizontal, vertical = _borders(layout)
+    near = BORDER_CLEARANCE - EPS
+    reported: set[tuple[int, str]] = set()
+    for s in segs:
+        borders = horizontal if s.horizontal else vertical
+        at, lo, hi = (s.y0, s.x0, s.x1) if s.horizontal else (s.x0, s.y0, s.y1)
+        start = bisect.bisect_left(borders, (at - near,))
+        for border in borders[start:]:
+            if border.at > at + near:
+                break
+            if min(hi, border.hi) - max(lo, border.lo) > 1.0 and (s.edge, border.what) \
+                    not in reported:
+                reported.add((s.edge, border.what))
+                edge = layout.edges[s.edge]
+                violations.append(Violation(
+                    "edge-near-border", f"edge {edge.source}→{edge.target} runs "
+                    f"{abs(at - border.at):.1f} pt along {border.what}"))
+
+
 def _text_fits(layout: Layout, violations: list[Violation]) -> None:
     for node in layout.nodes.values():
         blocks = [node.title] + ([node.note] if node.note else [])
@@ -225,6 +282,7 @@ def verify(layout: Layout) -> list[Violation]:
             continue
         violations.append(Violation("edge-overlap", f"edges {ea.source}→{ea.target} and "
                                     f"{eb.source}→{eb.target} lie on top of each other"))
+    _border_clearance(layout, segs, violations)
     labels = [(i, e.label.rect) for i, e in enumerate(layout.edges) if e.label is not None]
     for i, rect in labels:
         for node in nodes:

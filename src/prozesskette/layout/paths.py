@@ -12,11 +12,12 @@ from prozesskette.graph import ChainGraph
 from prozesskette.layout.coords import Box
 from prozesskette.layout.grid import Item
 from prozesskette.layout.ports import Port, PortEnd, Side
-from prozesskette.layout.routes import Route
+from prozesskette.layout.routes import Route, below
 from prozesskette.layout.tracks import Run
 from prozesskette.model import StepKind
 
 AxisPoint = tuple[float, float]  # a point (t, l) in the abstract axes
+JOG_AWAY = 4.5  # how far from its source a vertical hand-off jogs, if it must (pt)
 
 
 class _Placed(NamedTuple):
@@ -56,11 +57,17 @@ class _Placed(NamedTuple):
         t = self.boxes[item.key].t + port.offset
         return t, self.side_l(item, port.side, port.offset)
 
-    def between_lanes(self, a: Item, b: Item) -> float:
+    def beside(self, a: Item, b: Item) -> float:
+        """Where a hand-off from a to b in one column jogs (if its ends do not line up):
+        close to a, inside a's lane, so that the jog runs along no lane border (a box keeps
+        at least 14 pt from its lane's border) and off the middle of a row gap, where the
+        tracks of loops run."""
         ba, bb = self.boxes[a.key], self.boxes[b.key]
-        if b.lo > a.hi:
-            return (ba.l + ba.l_ext / 2 + bb.l - bb.l_ext / 2) / 2
-        return (bb.l + bb.l_ext / 2 + ba.l - ba.l_ext / 2) / 2
+        if below(a, b):
+            edge, room = ba.l + ba.l_ext / 2, (bb.l - bb.l_ext / 2) - (ba.l + ba.l_ext / 2)
+        else:
+            edge, room = ba.l - ba.l_ext / 2, (bb.l + bb.l_ext / 2) - (ba.l - ba.l_ext / 2)
+        return edge + max(-JOG_AWAY, min(JOG_AWAY, room / 3))
 
 
 def route_points(graph: ChainGraph, routes: tuple[Route, ...], boxes: Mapping[str, Box],
@@ -104,9 +111,13 @@ def _forward(placed: _Placed, route: Route) -> list[AxisPoint]:
 
 def _detour(placed: _Placed, route: Route) -> list[AxisPoint]:
     u, v = route.items[0], route.items[-1]
-    gap = placed.gap_l[route.edge]
     lu = placed.port_l(route.edge, "src")
     track = placed.run_t[(route.edge, u.col)]
+    if route.gap is None:  # beside the column and back into the target's same side
+        lv = placed.port_l(route.edge, "dst")
+        return [(placed.side_t(u, "R", lu - placed.boxes[u.key].l), lu), (track, lu),
+                (track, lv), (placed.side_t(v, "R", lv - placed.boxes[v.key].l), lv)]
+    gap = placed.gap_l[route.edge]
     t_v, l_v = placed.end_l(v, route.edge, "dst")
     return [(placed.side_t(u, "R", lu - placed.boxes[u.key].l), lu), (track, lu), (track, gap),
             (t_v, gap), (t_v, l_v)]
@@ -132,7 +143,7 @@ def _vertical(placed: _Placed, route: Route) -> list[AxisPoint]:
     tb, lb = placed.end_l(b, route.edge, "dst")
     pts = [(ta, la)]
     if abs(ta - tb) > 0.01:  # offsets differ: jog in the gap between the lanes
-        gap = placed.between_lanes(a, b)
+        gap = placed.beside(a, b)
         pts.append((ta, gap))
         pts.append((tb, gap))
     pts.append((tb, lb))

@@ -13,9 +13,8 @@ import heapq
 from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
-from prozesskette.layout.options import NUDGE
 from prozesskette.layout.ports import Port, PortKey
-from prozesskette.layout.routes import GapKey, Route
+from prozesskette.layout.routes import GapKey, Route, gap_below
 
 StubSide = Literal[-1, 0, 1]
 """Where the stub at a run's end leaves the channel: -1 towards its low side (smaller t in a
@@ -189,13 +188,12 @@ def gap_channels(routes: tuple[Route, ...]) -> dict[GapKey, Channel]:
     """Tracks in the row gaps, for the runs of loops and detours along t (in column units)."""
     gaps: dict[GapKey, list[Seg]] = {}
     for route in routes:
-        if route.kind not in ("loopU", "loopB", "detour"):
+        if route.kind not in ("loopU", "loopB", "detour") or route.gap is None:
             continue
-        assert route.gap is not None
         u, v = route.items[0], route.items[-1]
-        if route.kind == "loopU":
-            side: StubSide = -1 if route.gap_side > 0 else 1  # legs reach back to the row
-            seg = Seg(route.edge, float(u.col), float(v.col), side, side)
+        if route.kind == "loopU":  # legs reach back to the steps
+            seg = Seg(route.edge, float(u.col), float(v.col),
+                      -1 if gap_below(u, route.gap) else 1, -1 if gap_below(v, route.gap) else 1)
         elif route.kind == "loopB":
             seg = Seg(route.edge, u.col + 0.5, v.col - 0.5, 0, 0)
         else:
@@ -244,6 +242,9 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
                     add(a.col, Seg(edge, la, lb, -1, 1,
                                    a_port=(edge, "src") if at_start else None,
                                    b_port=(edge, "dst") if at_end else None))
+        elif route.kind == "detour" and route.gap is None:
+            add(items[0].col, Seg(edge, port_l((edge, "src")), port_l((edge, "dst")), -1, -1,
+                                  a_port=(edge, "src"), b_port=(edge, "dst")))
         elif route.kind == "detour":
             add(items[0].col, Seg(edge, port_l((edge, "src")), gap_l[edge], -1, -1,
                                   a_port=(edge, "src")))
@@ -254,7 +255,7 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
             add(v.col - 1, Seg(edge, gap_l[edge], port_l((edge, "dst")), 1, 1,
                                b_port=(edge, "dst")))
     offsets = {key: port.offset for key, port in ports.items()}
-    _nudge_stubs(channels, offsets)
+    _nudge_stubs(channels, offsets, {key: port.nudge for key, port in ports.items()})
     done: dict[int, Channel] = {}
     runs: dict[int, Run] = {}
     for key, segs in channels.items():
@@ -265,7 +266,8 @@ def column_channels(routes: tuple[Route, ...], ports: Mapping[PortKey, Port],
                            offset=offsets[key]) for key, port in ports.items()})
 
 
-def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float]) -> None:
+def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float],
+                 nudges: Mapping[PortKey, float]) -> None:
     """Where the runs of a channel need each other on both sides in a ring (edges swapping
     rows at the same port heights), move one step port of the ring a little so that no
     stubs lie on top of each other. Rings of dummies only are left as they are."""
@@ -275,13 +277,13 @@ def _nudge_stubs(channels: dict[int, list[Seg]], offsets: dict[PortKey, float]) 
             if not ring:
                 break
             for seg in ring[attempt % len(ring):] + ring[:attempt % len(ring)]:
-                if seg.b_port is not None:
-                    offsets[seg.b_port] += NUDGE
-                    seg.b += NUDGE
+                if seg.b_port is not None and nudges[seg.b_port]:
+                    offsets[seg.b_port] += nudges[seg.b_port]
+                    seg.b += nudges[seg.b_port]
                     break
-                if seg.a_port is not None:
-                    offsets[seg.a_port] += NUDGE
-                    seg.a += NUDGE
+                if seg.a_port is not None and nudges[seg.a_port]:
+                    offsets[seg.a_port] += nudges[seg.a_port]
+                    seg.a += nudges[seg.a_port]
                     break
             else:
                 break
