@@ -114,6 +114,18 @@ def test_layout_is_deterministic_on_both_families(family: str, steps: int, lanes
 
 @pytest.mark.slow
 @pytest.mark.parametrize("family", FAMILIES)
+@settings(max_examples=max(3, examples(60) // 20), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.integers(120, 1000), lanes=st.integers(6, 14), seed=_SEEDS)
+def test_verify_holds_on_large_chains_of_both_families(family: str, steps: int, lanes: int,
+                                                       seed: int) -> None:
+    """Label and route clashes grow with the chain (issue 14 saw overlapping edge labels at
+    100 to 1000 steps): a few large chains, a twentieth of PK_FUZZ in a long run."""
+    _check(family, steps, lanes, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize(("steps", "lanes"), [(500, 10), (1000, 10)])
 def test_verify_holds_on_the_benchmark_sizes(family: str, steps: int, lanes: int) -> None:
     """The large benchmark chains (seeds 1–3) have no violations either."""
