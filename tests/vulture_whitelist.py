@@ -22,6 +22,7 @@ interface_count  # analysis.py: public property (tests/test_checks.py)
 edge_length  # layout/invariants.py: Metrics fields, documented in docs/api.md
 aspect
 generate_chain  # samples.py: sample chains for tests, benchmarks and the snapshot
+cross_lane_chain  # samples.py: the cross-lane family of the layout benchmark and property tests
 small_font_size  # layout/geometry.py: Style field of the public Layout (the notes' size)
 text_size  # printing.py: PdfResult field, the printed body text size (api users, tests)
 available_height  # renderers/pdf: reportlab's Flowable.wrap(availWidth, availHeight) signature
