@@ -237,7 +237,7 @@ def test_focus_problems_at_start(tmp_path: Path) -> None:
 def test_revisions_keep_the_last_good_chart(tmp_path: Path) -> None:
     folder = copy_chains(tmp_path / "chains")
     workspace = Workspace(folder)
-    assert sorted(workspace.scan()) == [ARBEIT, AUSBILDUNG]
+    assert sorted(workspace.scan()) == sorted(path.stem for path in CHAINS)
     path = folder / f"{ARBEIT}.yaml"
     good = workspace.states[ARBEIT]
     assert good.chain is not None and not good.outdated and good.version == "2026-11"
@@ -269,7 +269,7 @@ def test_symlinks_out_of_path_are_not_chains(tmp_path: Path) -> None:
     (tmp_path / "draussen.yaml").write_text("title: x\n", "utf-8")
     (folder / "link.yaml").symlink_to(tmp_path / "draussen.yaml")
     (folder / "inside.yaml").symlink_to(folder / f"{ARBEIT}.yaml")
-    assert sorted(Workspace(folder).find()) == ["inside", ARBEIT, AUSBILDUNG]
+    assert sorted(Workspace(folder).find()) == sorted(["inside", *(p.stem for p in CHAINS)])
 
 
 def test_a_slow_client_keeps_only_the_newest_events() -> None:

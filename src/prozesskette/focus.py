@@ -451,6 +451,16 @@ def _stub_step(graph: ChainGraph, plan: _Plan, step_id: str,
                                  region.entries[0])
         ends = [s for s in region.steps if graph.steps[s].kind is StepKind.end]
         phase = graph.steps[plan.hidden[0] if plan.hidden else (ends or [target])[0]].phase
+        # no earlier than a kept step leading into it, no later than one it leads to
+        order = [p.id for p in graph.chain.phases]
+        rank = {p: i for i, p in enumerate(order)}
+        before = [rank[graph.steps[s].phase or ""] for s, _, _ in region.entries
+                  if graph.steps[s].phase in rank]
+        after = [rank[graph.steps[t.to].phase or ""] for t in successors
+                 if t.to in graph.steps and graph.steps[t.to].phase in rank]
+        if phase in rank and before and max(before) > rank[phase] \
+                and max(before) <= min(after, default=len(order)):
+            phase = order[max(before)]
     hidden_actors = tuple(dict.fromkeys(a for s in plan.hidden
                                         for a in graph.steps[s].responsible))
     chain = graph.chain
