@@ -100,6 +100,12 @@ def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
         while x + w < box.right - inset - 6.0:
             candidates.append(Rect(x, y - r, w, h))
             x += 6.0
+    # where edges take the top and bottom (top-to-bottom charts): astride a side, then just
+    # outside the box, above or below it
+    candidates += [Rect(x, y - r, w, h) for x in (box.x - w / 2, box.right - w / 2)
+                   for y in (box.y + box.h / 4, box.bottom - box.h / 4)]
+    candidates += [Rect(x, y, w, h) for y in (box.y - h - 2.0, box.bottom + 2.0)
+                   for x in (box.x, box.right - w, box.x - w - 2.0, box.right + 2.0)]
 
     def free(rect: Rect) -> bool:
         return not (any(rect.overlaps(t) for t in own)
