@@ -61,7 +61,7 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
     language = options.language or chain.language
     words = words_for("legend", language)
 
-    grid = make_grid(graph, options.lane_order, options.compact, lanes)
+    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -111,8 +111,9 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     """
     mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
-    if opts.lane_order == "auto" and len(chain.steps) <= LANE_TRIAL_STEPS:
-        layout = _best_of_lane_orders(chain, opts)
+    trials = min(LANE_TRIALS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
+    if (opts.lane_order or chain.lane_order.value) == "auto" and trials > 1:
+        layout = _best_of_lane_orders(chain, opts, trials)
     else:
         layout = lay_out(chain, opts)
     if mirrored is None:
@@ -122,23 +123,16 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     return layout
 
 
-LANE_TRIAL_STEPS = 40  # up to this many steps, 'auto' lays the chart out in …
-LANE_TRIALS = 3  # … this many of the best lane orders (and the one with the shortest
-                 # hand-offs) and keeps the best drawing
-AREA_PER_CROSSING = 0.2  # a drawing 20 % larger in area is as bad as one more crossing
+LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
+LANE_TRIAL_WORK = 200  # … and in fewer as the chart grows: trials · steps up to this
+                       # many, and keeps the best drawing
 
 
-def _best_of_lane_orders(chain: Chain, opts: Options) -> Layout:
+def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     """The drawing with the fewest crossings for the best few lane orders of
-    :func:`~prozesskette.layout.engine.lane_orders`, with area as the tie-breaker (weighed by
-    :data:`AREA_PER_CROSSING`): the column count that ranks the orders does not see
-    crossings, a full drawing does."""
-    orders = lane_trials(ChainGraph(chain), LANE_TRIALS, opts.compact)
+    :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), the
+    smaller drawing where they tie: the estimate that ranks the orders does not see routing,
+    a full drawing does."""
+    orders = lane_trials(ChainGraph(chain), count, opts.compact)
     drawn = [lay_out(chain, opts, order) for order in orders]
-    smallest = min(layout.width * layout.height for layout in drawn)
-
-    def badness(layout: Layout) -> float:
-        area = layout.width * layout.height / smallest - 1.0
-        return crossings(layout) + area / AREA_PER_CROSSING
-
-    return min(drawn, key=badness)
+    return min(drawn, key=lambda layout: (crossings(layout), layout.width * layout.height))
