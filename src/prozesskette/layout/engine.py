@@ -57,14 +57,15 @@ def build_items(grid: Grid) -> None:
             if lo < lane < hi:
                 exclusive.add((item.col, lane))
     back = set(grid.back)
+    runs = _run_lanes(grid, back, cell_count, exclusive)
     grid.links = []
     for index, edge in enumerate(graph.edges):
         if index in back:
             continue
         source, target = grid.items[edge.source], grid.items[edge.target]
         chain_items = [source]
-        if target.col - source.col >= 2:
-            lane = _dummy_lane(grid, source, target, cell_count, exclusive)
+        if index in runs:
+            lane = runs[index]
             for column in range(source.col + 1, target.col):
                 use = lane
                 if (column, lane) in exclusive:
@@ -72,11 +73,96 @@ def build_items(grid: Grid) -> None:
                               key=lambda x: abs(x - lane), default=lane)
                 dummy = Item(f"{index}:{column}", column, use, use, None, pos=source.pos)
                 grid.items[dummy.key] = dummy
-                cell_count[(column, use)] = cell_count.get((column, use), 0) + 1
                 chain_items.append(dummy)
         chain_items.append(target)
         grid.links.append(Chainlink(index, chain_items, vertical=source.col == target.col,
                                     detour=index in grid.detours))
+
+
+RUN_PASSES = 2  # passes over the long edges, each choosing its lane given the others'
+
+
+def _run_lanes(grid: Grid, back: set[int], cells: dict[tuple[int, int], int],
+               exclusive: set[tuple[int, int]]) -> dict[int, int]:
+    """The lane each long edge runs along: its source's or its target's, whichever crosses
+    fewer other edges (pieces between the same two columns whose lanes interleave with its
+    own, and hand-offs in a column it passes that cross its lane), the freer one on a tie."""
+    graph = grid.graph
+    items = grid.items
+    runs: dict[int, int] = {}
+    long_edges: list[tuple[int, int, int, int, int, tuple[int, ...]]] = []
+    gaps: dict[int, list[tuple[int, int, int]]] = {}  # gap after column -> (edge, from, to)
+    verticals: dict[int, list[tuple[int, int]]] = {}  # column -> hand-off lane ranges
+    for index, edge in enumerate(graph.edges):
+        if index in back:
+            continue
+        source, target = items[edge.source], items[edge.target]
+        if target.col == source.col:
+            lo, hi = sorted((source.hi if target.lo > source.hi else source.lo,
+                             target.lo if target.lo > source.hi else target.hi))
+            verticals.setdefault(source.col, []).append((lo, hi))
+        elif target.col - source.col == 1:
+            gaps.setdefault(source.col, []).append((index, source.lo, target.lo))
+        else:
+            candidates = _dummy_candidates(source, target)
+            lane = _dummy_lane(grid, source, target, cells, exclusive)
+            runs[index] = lane
+            for column in range(source.col + 1, target.col):
+                cells[(column, lane)] = cells.get((column, lane), 0) + 1
+            long_edges.append((index, source.col, target.col, source.lo, target.lo,
+                               candidates))
+    for index, start, end, a, b, _ in long_edges:
+        _add_pieces(gaps, index, start, end, a, b, runs[index], 1)
+    for _ in range(RUN_PASSES):
+        changed = False
+        for index, start, end, a, b, candidates in long_edges:
+            if len(candidates) < 2:
+                continue
+            _add_pieces(gaps, index, start, end, a, b, runs[index], -1)
+            costs = {lane: _run_cost(gaps, verticals, start, end, a, b, lane)
+                     + 5 * sum((column, lane) in exclusive for column in range(start + 1, end))
+                     for lane in candidates}
+            best = min(candidates, key=lambda lane: (costs[lane], lane != runs[index]))
+            if best != runs[index]:
+                runs[index], changed = best, True
+            _add_pieces(gaps, index, start, end, a, b, runs[index], 1)
+        if not changed:
+            break
+    return runs
+
+
+def _dummy_candidates(source: Item, target: Item) -> tuple[int, ...]:
+    if source.hi < target.lo:
+        return (source.hi, target.lo)
+    if target.hi < source.lo:
+        return (source.lo, target.hi)
+    return (max(source.lo, target.lo),)
+
+
+def _add_pieces(gaps: dict[int, list[tuple[int, int, int]]], index: int, start: int, end: int,
+                a: int, b: int, lane: int, sign: int) -> None:
+    """Add (sign 1) or remove (-1) the pieces of a long edge that runs along ``lane``."""
+    for column in range(start, end):
+        piece = (index, a if column == start else lane, b if column == end - 1 else lane)
+        if sign > 0:
+            gaps.setdefault(column, []).append(piece)
+        else:
+            gaps[column].remove(piece)
+
+
+def _run_cost(gaps: dict[int, list[tuple[int, int, int]]],
+              verticals: dict[int, list[tuple[int, int]]], start: int, end: int, a: int,
+              b: int, lane: int) -> int:
+    cost = 0
+    for column in range(start, end):
+        s = a if column == start else lane
+        t = b if column == end - 1 else lane
+        for _, s2, t2 in gaps.get(column, ()):
+            if (s - s2) * (t - t2) < 0:
+                cost += 1
+        if column > start:
+            cost += sum(1 for lo, hi in verticals.get(column, ()) if lo < lane < hi)
+    return cost
 
 
 def _dummy_lane(grid: Grid, source: Item, target: Item, cells: dict[tuple[int, int], int],
