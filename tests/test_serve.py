@@ -199,7 +199,7 @@ def test_focus_from_query_is_checked_against_the_chain() -> None:
     focusable = ["person", "jobcenter", "kammer"]
     view = ViewOptions.from_query({"focus": "jobcenter"}, ["de"], focusable)
     assert view == ViewOptions(focus="jobcenter") and view.query() == "?focus=jobcenter"
-    assert view.api_options() == {"lane_order": "file", "focus": "jobcenter"}
+    assert view.api_options() == {"focus": "jobcenter"}
     both = ViewOptions.from_query({"focus": " kammer,jobcenter,kammer"}, ["de"], focusable)
     assert both.focus == "kammer,jobcenter" and both.query() == "?focus=kammer,jobcenter"
     for unknown in ("jobcentre", "jobcenter,nix", ",", "<b>", "all"):  # the whole chain

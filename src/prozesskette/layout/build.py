@@ -24,6 +24,8 @@ and which runs share a track depends on where the ports lie along the lanes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
@@ -38,7 +40,7 @@ from prozesskette.layout.furniture import (
 )
 from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
 from prozesskette.layout.invariants import crossings
-from prozesskette.layout.lane_order import lane_trials
+from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, Canvas, Frame, Options
 from prozesskette.layout.paths import route_points
@@ -55,6 +57,11 @@ __all__ = ["Options", "lay_out", "layout_chain"]
 def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> Layout:
     """One drawing of the chain, lanes in the order ``lanes`` (None: as the options say),
     not yet mirrored for right-to-left languages."""
+    return _drawing(chain, options, lanes)[0]
+
+
+def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[Layout, int]:
+    """:func:`lay_out`, and the number of columns the drawing has."""
     graph = ChainGraph(chain)
     analysis = analyse(graph)
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
@@ -98,13 +105,14 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
                     edges=edges, title=title, legend=key,
                     style=Style(font_size=options.font_size, small_font_size=options.small_size),
                     language=language, chain=chain)
-    return translate(layout, MARGIN, MARGIN, MARGIN)
+    return translate(layout, MARGIN, MARGIN, MARGIN), grid.columns
 
 
 def layout_chain(chain: Chain, **options: object) -> Layout:
     """Lay out a checked chain: pure geometry, see :class:`Layout`.
 
-    Options: direction ('lr' | 'tb'), lane_order ('file' | 'auto'), qr (bool), qr_size (pt),
+    Options: direction ('lr' | 'tb'), lane_order ('auto' | 'file'; default: the chain's),
+    qr (bool), qr_size (pt),
     contacts, font_size, small_size, box_width, title, legend, language, compact (hand-offs
     past a step in between stay in their column, drawn beside it: narrower, more crossings),
     mirror (default: for right-to-left languages; time then runs from right to left).
@@ -123,16 +131,26 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     return layout
 
 
-LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
+LANE_TRIALS = 6  # 'auto' lays the chart out in up to this many of the best lane orders …
 LANE_TRIAL_WORK = 600  # … and in fewer as the chart grows: trials · steps up to this
                        # many, and keeps the best drawing
 
 
 def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     """The drawing with the fewest crossings for the best few lane orders of
-    :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), the
-    smaller drawing where they tie: the estimate that ranks the orders does not see routing,
-    a full drawing does."""
-    orders = lane_trials(ChainGraph(chain), count, opts.compact)
-    drawn = [lay_out(chain, opts, order) for order in orders]
-    return min(drawn, key=lambda layout: (crossings(layout), layout.width * layout.height))
+    :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them); first of
+    all, the fewest shared steps drawn in one lane with a badge (their lanes apart). Where
+    they tie, the fewer columns, then the file order, then the better estimate. The estimate
+    that ranks the orders does not see routing, a full drawing does. Sizes decide nothing, so
+    that every translation of a chart has the same lane order; a compact chart takes the lane
+    order of the full one."""
+    plain = replace(opts, compact=False)
+    graph = ChainGraph(chain)
+    file_order = [actor.id for actor in chain.actors]
+    trials = []
+    for rank, order in enumerate(lane_trials(graph, count)):
+        layout, columns = _drawing(chain, plain, order)
+        trials.append(((split_shared(graph, order), crossings(layout), columns,
+                        order != file_order, rank), layout, order))
+    _, best, order = min(trials, key=lambda trial: trial[0])
+    return best if plain == opts else lay_out(chain, opts, order)

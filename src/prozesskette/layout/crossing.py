@@ -32,7 +32,7 @@ from prozesskette.layout.grid import Grid, lane_spans
 
 BLOCKED = 1.0  # a vertical hand-off with a step in its way: moved on a column or drawn beside
 HANDOFF_LENGTH = 0.05  # per hand-off and lane of distance: shorter arrows break ties
-SPLIT_SHARED = 20.0  # a shared step whose lanes are not adjacent (drawn with a badge)
+SPLIT_SHARED = 100.0  # a shared step whose lanes are not adjacent (drawn with a badge)
 
 
 class LaneCrossings:
@@ -112,8 +112,8 @@ class LaneCrossings:
                     continue
                 weight = passing.get((column, x), 0) + BLOCKED * cells.get((column, x), 0)
                 if weight:
-                    key = (min(a, b), max(a, b), x)
-                    between[key] = between.get(key, 0.0) + weight
+                    spot = (min(a, b), max(a, b), x)
+                    between[spot] = between.get(spot, 0.0) + weight
         for (a, b, x), weight in sorted(between.items()):
             for pair in (_pair(a, x), _pair(b, x)):
                 self.between.setdefault(pair, []).append((a, b, x, weight))

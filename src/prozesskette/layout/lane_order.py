@@ -113,6 +113,12 @@ def lane_orders(graph: ChainGraph, detours: bool = False) -> list[list[str]]:
     return ranked
 
 
+def split_shared(graph: ChainGraph, order: list[str]) -> int:
+    """How many shared steps have lanes that are not adjacent in this order (each is drawn in
+    one lane, with a badge)."""
+    return _shared_adjacent(order, _handoffs(graph)[1])
+
+
 def _pinned(order: list[str], top: list[str], bottom: list[str]) -> list[str]:
     """The order with the lanes pinned to the top first and those pinned to the bottom last,
     each in file order."""
