@@ -132,7 +132,7 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
 
 
 LANE_TRIALS = 6  # 'auto' lays the chart out in up to this many of the best lane orders …
-LANE_TRIAL_WORK = 600  # … and in fewer as the chart grows: trials · steps up to this
+LANE_TRIAL_WORK = 1000  # … and in fewer as the chart grows: trials · steps up to this
                        # many, and keeps the best drawing
 
 
