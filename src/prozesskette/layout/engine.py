@@ -6,11 +6,12 @@ l is x. Only :class:`prozesskette.layout.options.Frame` maps them to final coord
 
 Stages, each a function over :class:`Grid`:
 
-1. lane order (file order, or a local search that shortens hand-offs and keeps shared steps'
-   lanes adjacent);
+1. lane order (file order, or a search for few crossings over the estimate of
+   :mod:`~prozesskette.layout.crossing`; pinned lanes and shared steps' lanes kept);
 2. columns: longest path with phases as column ranges; a hand-off to another lane may stay in
    the same column (a vertical arrow) unless something lies in between;
-3. long edges become chains of dummy slots, one per column they cross;
+3. long edges become chains of dummy slots, one per column they cross, along their source's
+   or their target's lane, whichever crosses fewer other edges;
 4. crossing reduction inside each lane cell by barycentre sweeps (lanes are never mixed);
 5. sub-rows: the items of a lane are put on a grid of rows, aligned so that edges run straight.
 
@@ -401,7 +402,7 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
     ``coords``), so no size can sway an order."""
     if lanes is None:
-        lanes = order_lanes(graph, lane_order, detours)
+        lanes = order_lanes(graph, lane_order)
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,

@@ -1,5 +1,13 @@
-"""Engine stage 1, the lane order: file order, or a local search that shortens hand-offs and
-keeps shared steps' lanes adjacent, its candidates ranked by the columns they need."""
+"""Engine stage 1, the lane order: the file order, or ('auto', the default) an order with few
+crossings, found by the sifting search over the crossing estimate of
+:mod:`~prozesskette.layout.crossing` at every size. Actors pinned ``top`` or ``bottom`` keep
+their places; shared steps' lanes are kept adjacent where the order allows.
+
+Measured before → after the crossing search (medians of seeds 1–3, default options, full
+drawings; the run lanes of :func:`~prozesskette.layout.engine.build_items` already chosen by
+crossings): the cross-lane family at 100 steps 12 → 2 crossings, at 1000 steps 47 → 35. In
+the samples family a shared step always joins the next lane, so the file order is kept.
+"""
 
 from __future__ import annotations
 
@@ -59,25 +67,21 @@ def _local_search(order: list[str], pairs: dict[tuple[str, str], int],
     return order, best
 
 
-LANE_RESTARTS = 16  # further lane orders tried (from shuffled starts) in charts up to …
-LANE_RESTART_STEPS = 40  # … this many steps (6 above 10 lanes): each try lays out the
-                         # columns once more
-LANE_COLUMN_COST = 3.0  # hand-off cost (see _lane_cost) worth one column
 SEARCH_WORK = 60_000  # shuffled starts of the crossing search: about this many lanes² · edges
 SEARCH_RESTARTS = (2, 12)  # … but at least and at most this many
 REFERENCE_ROUNDS = 2  # the search runs again with the columns of the order it found, in
 REFERENCE_STEPS = 600  # charts up to this many steps (each round lays out the columns)
 
 
-def order_lanes(graph: ChainGraph, mode: LaneOrder, detours: bool = False) -> list[str]:
+def order_lanes(graph: ChainGraph, mode: LaneOrder) -> list[str]:
     """Lane order: file order, or ('auto') the first of :func:`lane_orders`."""
     order = [actor.id for actor in graph.chain.actors]
     if mode != "auto" or len(order) < 3:
         return order
-    return lane_orders(graph, detours)[0]
+    return lane_orders(graph)[0]
 
 
-def lane_orders(graph: ChainGraph, detours: bool = False) -> list[list[str]]:
+def lane_orders(graph: ChainGraph) -> list[list[str]]:
     """Good lane orders, best first, by the crossing estimate of
     :class:`~prozesskette.layout.crossing.LaneCrossings`.
 
@@ -125,11 +129,11 @@ def _pinned(order: list[str], top: list[str], bottom: list[str]) -> list[str]:
     return top + [lane for lane in order if lane not in top and lane not in bottom] + bottom
 
 
-def lane_trials(graph: ChainGraph, count: int, detours: bool = False) -> list[list[str]]:
+def lane_trials(graph: ChainGraph, count: int) -> list[list[str]]:
     """The ``count`` best of :func:`lane_orders`, and the file order (pinned lanes moved) if
     it is not among them: a drawing chosen from these never has more crossings than the
     file order's."""
-    trials = lane_orders(graph, detours)[:count]
+    trials = lane_orders(graph)[:count]
     lanes = [actor.id for actor in graph.chain.actors]
     plain = _pinned(lanes, [a.id for a in graph.chain.actors if a.pin == "top"],
                     [a.id for a in graph.chain.actors if a.pin == "bottom"])
