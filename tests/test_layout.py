@@ -111,19 +111,23 @@ def test_lane_order_auto_keeps_shared_lanes_adjacent() -> None:
 def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
         size: tuple[int, int], seed: int) -> None:
     """Issue 14: 'auto' (the default) lays small charts out in the best few lane orders of
-    the crossing estimate and in the file order, and keeps the drawing with the fewest
-    crossings; the same result every time."""
+    the crossing estimate and in the file order, then in the best one with neighbouring lanes
+    swapped, and keeps the drawing with the fewest crossings (no shared step split more
+    often than in the file order); the same result every time."""
     from prozesskette.graph import ChainGraph
-    from prozesskette.layout.lane_order import lane_trials
+    from prozesskette.layout.lane_order import lane_trials, split_shared
 
     steps, lanes = size
     chain = generate_chain(steps, lanes, seed, contacts=True)
-    trials = lane_trials(ChainGraph(chain), 4)
-    assert [a.id for a in chain.actors] in trials
+    graph = ChainGraph(chain)
+    trials = lane_trials(graph, 4)
+    file_order = [a.id for a in chain.actors]
+    assert file_order in trials
     assert len({tuple(t) for t in trials}) == len(trials)
     chosen = layout_chain(chain)
     assert verify(chosen) == []
-    assert list(chosen.lanes) in trials
+    assert sorted(chosen.lanes) == sorted(file_order)
+    assert split_shared(graph, list(chosen.lanes)) <= split_shared(graph, file_order)
     assert metrics(chosen).crossings <= metrics(layout_chain(chain, lane_order="file")).crossings
     assert layout_chain(chain) == chosen
 
@@ -135,12 +139,19 @@ def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
 def test_auto_order_never_crosses_more_than_file_order(steps: int, lanes: int, seed: int,
                                                        family: str) -> None:
     """Issue 14: on both generated families, the default (optimised) lane order never gives
-    more crossings than the file order, and breaks no invariant."""
+    more crossings than the file order (unless it joins the lanes of a shared step that the
+    file order splits: such a step is drawn in one lane with a badge), and breaks no
+    invariant."""
+    from prozesskette.graph import ChainGraph
+    from prozesskette.layout.lane_order import split_shared
+
     make = generate_chain if family == "samples" else cross_lane_chain
     chain = make(steps, lanes, seed, contacts=True)
-    auto = layout_chain(chain)
+    auto, plain = layout_chain(chain), layout_chain(chain, lane_order="file")
     assert verify(auto) == []
-    assert metrics(auto).crossings <= metrics(layout_chain(chain, lane_order="file")).crossings
+    graph = ChainGraph(chain)
+    assert (split_shared(graph, list(auto.lanes)), metrics(auto).crossings) <= \
+        (split_shared(graph, list(plain.lanes)), metrics(plain).crossings)
 
 
 @pytest.mark.parametrize("family", ["samples", "cross-lane"])
