@@ -286,7 +286,7 @@ def test_check_summary_counts_causes_and_consequences_apart(tmp_path: Path) -> N
     summary, lines = check_output(stendal_with("next: [integrationskurs]",
                                                "next: [integratonskurs]"), tmp_path)
     assert summary == "k: 1 error(s), 0 warning(s); 31 follow-on note(s)"
-    assert lines[0] == "k:237:12: error: unknown step 'integratonskurs'"
+    assert lines[0] == "k:238:12: error: unknown step 'integratonskurs'"
     summary, _ = check_output(stendal_with("{to: wiederholerkurs, label: nein}",
                                            "{to: wiederholerkurs}"), tmp_path)
     assert summary == "k: 1 error(s), 0 warning(s)"

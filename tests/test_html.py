@@ -240,7 +240,7 @@ def test_contacts_with_links(rendered: tuple[Chain, str, Page]) -> None:
     assert "Beteiligte Stellen und Ansprechpersonen" in [words(h.text) for h in doc.all("h2")]
     actor_headings = [words(h.text) for h in doc.all("h3")
                       if h.attrs.get("id", "").startswith("pk-text-actor-")]
-    assert actor_headings == [actor.name for actor in chain.actors]
+    assert actor_headings == [chain.actor(lane).name for lane in api.layout_chain(chain).lanes]
     hrefs = {a.attrs["href"]: words(a.text) for a in doc.all("a") if "pk-text" in a.ids}
     contacts = [c for actor in chain.actors for c in actor.contacts]
     assert contacts

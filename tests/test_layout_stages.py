@@ -364,3 +364,45 @@ def test_reading_order_follows_the_edges(stages: Stages) -> None:
     for index, edge in enumerate(stages.graph.edges):
         if index not in back:
             assert position[edge.source] < position[edge.target]
+
+
+@pytest.mark.parametrize("family", ["samples", "cross-lane"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_long_edges_run_along_the_lane_that_crosses_less(family: str, seed: int) -> None:
+    """Stage 3: a long edge runs along its source's or its target's lane; of the two, the
+    one whose pieces cross fewer other pieces between the same columns (and fewer hand-offs
+    in the columns it passes), so the chosen lanes cross no more than the freer lanes do."""
+    from prozesskette.layout import engine
+    from prozesskette.samples import cross_lane_chain, generate_chain
+
+    make = generate_chain if family == "samples" else cross_lane_chain
+    graph = ChainGraph(make(400, 8, seed))
+    grid = make_grid(graph, "auto", False)
+    back = set(grid.back)
+    gaps: dict[int, list[tuple[int, int, int]]] = {}
+    verticals: dict[int, list[tuple[int, int]]] = {}
+    chosen: dict[int, tuple[int, int, int, int, int, tuple[int, ...]]] = {}
+    for link in grid.links:
+        source, target = link.items[0], link.items[-1]
+        if link.vertical:
+            lo, hi = sorted((source.lo, target.lo))
+            verticals.setdefault(source.col, []).append((lo, hi))
+            continue
+        run = link.items[1].lo if len(link.items) > 2 else source.lo
+        candidates = engine._dummy_candidates(source, target)
+        assert len(link.items) == 2 or run in candidates or any(
+            item.lo != run for item in link.items[1:-1])  # moved off a shared step's lane
+        engine._add_pieces(gaps, link.index, source.col, target.col, source.lo, target.lo,
+                           run, 1)
+        if len(link.items) > 2:
+            chosen[link.index] = (source.col, target.col, source.lo, target.lo, run,
+                                  candidates)
+    assert chosen and not back & set(chosen)
+    worse = 0
+    for index, (start, end, a, b, run, candidates) in chosen.items():
+        engine._add_pieces(gaps, index, start, end, a, b, run, -1)
+        cost = {lane: engine._run_cost(gaps, verticals, start, end, a, b, lane)
+                for lane in candidates}
+        worse += cost.get(run, 0) > min(cost.values())
+        engine._add_pieces(gaps, index, start, end, a, b, run, 1)
+    assert worse <= len(chosen) // 20  # a local optimum, up to edges moved by later ones

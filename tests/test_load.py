@@ -345,3 +345,23 @@ def test_review_findings_in_the_loader_stay_fixed(tmp_path: object) -> None:
     path.write_bytes("title: Ärger Ärger ".encode() + b"\xff")
     (issue,) = load_with_issues(path)[1]
     assert (issue.line, issue.col) == (1, 20)
+
+
+def test_pin_and_lane_order_are_checked_and_located(example_text: str) -> None:
+    """Issue 14: an actor's 'pin' (top | bottom) and the chain's 'lane_order' (auto | file)
+    load as their enums; a wrong value is an error at the value, with a suggestion."""
+    pinned = example_text.replace("    short: Person\n", "    short: Person\n    pin: top\n")
+    pinned = pinned.replace("language: de\n", "language: de\nlane_order: file\n")
+    chain = load(pinned)
+    assert chain.actors[0].pin == "top" and chain.lane_order == "file"
+    assert chain.actors[1].pin is None and load(example_text).lane_order == "auto"
+    assert read_chain(chain.to_dict()).chain == chain
+    assert chain.to_dict()["actors"][0]["pin"] == "top"
+    broken = pinned.replace("pin: top", "pin: oben")
+    found = errors_of(broken)
+    assert len(found) == 1
+    line, column, message = found[0]
+    assert "'oben' is not a valid pin" in message
+    assert (line, column) == (line_of(broken, "pin: oben"), 10)
+    assert errors_of(pinned.replace("lane_order: file", "lane_order: random"))[0][0] == \
+        line_of(pinned, "lane_order: file")

@@ -43,7 +43,7 @@ def chain() -> prozesskette.Chain:
 
 @pytest.mark.parametrize(("function", "option", "value", "allowed"), [
     ("to_svg", "direction", "down", "'lr', 'tb' or None"),
-    ("to_svg", "lane_order", "alphabetical", "'file' or 'auto'"),
+    ("to_svg", "lane_order", "alphabetical", "'file', 'auto' or None"),
     ("to_svg", "qr", "yes", "True or False"),
     ("to_html", "embed_font", 1, "True or False"),
     ("layout_chain", "font_size", -3, "a number above 0"),
@@ -93,7 +93,7 @@ def test_good_values_pass(chain: prozesskette.Chain) -> None:
 
 def test_allowed_values_come_from_the_literal_types() -> None:
     assert allowed_values(LayoutOptions, "direction") == ("lr", "tb", None)
-    assert allowed_values(LayoutOptions, "lane_order") == ("file", "auto")
+    assert allowed_values(LayoutOptions, "lane_order") == ("file", "auto", None)
     assert allowed_values(PdfOptions, "page") == ("A4", "A3", "A2", "A1", "A0", None)
     assert allowed_values(LayoutOptions, "qr") == ()
     assert typing.get_args(OutputFormat) == FORMATS

@@ -199,7 +199,7 @@ def test_focus_from_query_is_checked_against_the_chain() -> None:
     focusable = ["person", "jobcenter", "kammer"]
     view = ViewOptions.from_query({"focus": "jobcenter"}, ["de"], focusable)
     assert view == ViewOptions(focus="jobcenter") and view.query() == "?focus=jobcenter"
-    assert view.api_options() == {"lane_order": "file", "focus": "jobcenter"}
+    assert view.api_options() == {"focus": "jobcenter"}
     both = ViewOptions.from_query({"focus": " kammer,jobcenter,kammer"}, ["de"], focusable)
     assert both.focus == "kammer,jobcenter" and both.query() == "?focus=kammer,jobcenter"
     for unknown in ("jobcentre", "jobcenter,nix", ",", "<b>", "all"):  # the whole chain
@@ -347,7 +347,7 @@ def lanes_of(svg: bytes | str) -> list[str]:
 def test_focus_view_urls(server: Running) -> None:
     chain = load(server.folder / f"{AUSBILDUNG}.yaml")
     focused = list(layout_chain(chain, focus="jobcenter").lanes)
-    whole = [actor.id for actor in chain.actors]
+    whole = list(layout_chain(chain).lanes)
     assert "jobcenter" in focused and len(focused) < len(whole)
     status, headers, body = server.request(f"/{AUSBILDUNG}.svg?focus=jobcenter")
     assert status == 200 and lanes_of(body) == focused
@@ -403,7 +403,7 @@ def test_serve_with_a_default_focus(tmp_path: Path) -> None:
         assert '<option value="jobcenter" selected>' in text
         assert f'href="/{AUSBILDUNG}.svg?focus=jobcenter"' in text
         whole = running.request(f"/{AUSBILDUNG}?focus=")[2].decode()
-        assert lanes_of(whole) == [actor.id for actor in chain.actors]
+        assert lanes_of(whole) == list(layout_chain(chain).lanes)
         assert f'href="/{AUSBILDUNG}.svg?focus="' in whole  # stays the whole chain
         assert lanes_of(running.request(f"/{AUSBILDUNG}.svg")[2]) == lanes_of(text)
     finally:

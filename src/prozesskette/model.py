@@ -95,6 +95,20 @@ class Direction(StrEnum):
     tb = "tb"
 
 
+class LaneOrdering(StrEnum):
+    """auto: lanes ordered for few crossings; file: lanes as the actors are listed."""
+
+    auto = "auto"
+    file = "file"
+
+
+class Pin(StrEnum):
+    """Where the automatic lane order keeps a lane: first (top) or last (bottom)."""
+
+    top = "top"
+    bottom = "bottom"
+
+
 # --- value checks: each returns an error message, or None if the value is fine ---------------
 
 def phone_problem(value: str) -> Problem | None:
@@ -372,9 +386,14 @@ class Actor:
     url: str | None = field(default=None, metadata=spec("url", "Web page of the institution."))
     contacts: tuple[Contact, ...] = field(default=(), metadata=spec(
         "list", "Contact persons (one QR code each)."))
+    pin: Pin | None = field(default=None, metadata=spec(
+        "enum", "top or bottom: where the automatic lane order keeps this lane (e.g. the "
+        "person on top); pinned lanes keep their file order among themselves."))
 
     def __post_init__(self) -> None:
         _tuple(self, "contacts")
+        if isinstance(self.pin, str) and self.pin in Pin.__members__:
+            object.__setattr__(self, "pin", Pin(self.pin))
         if self.color is not None:
             object.__setattr__(self, "color", self.color.lower())
         _validate(self)
@@ -506,6 +525,9 @@ class Chain:
         "enum", "What the contacts' QR codes carry: vcard (name, organisation, phone, e-mail), "
         "mecard (the same, shorter: smaller codes), tel (the phone number only) or url (the "
         "contact's web page only). See docs/qr.md for which phones read which."))
+    lane_order: LaneOrdering = field(default=LaneOrdering.auto, kw_only=True, metadata=spec(
+        "enum", "auto: lanes in the order with the fewest crossings (actors' 'pin' kept); "
+        "file: lanes as the actors are listed."))
     author: str | None = field(default=None, kw_only=True, metadata=spec(
         "text", "Who maintains the chain."))
     description: str | None = field(default=None, kw_only=True, metadata=spec(
@@ -526,6 +548,8 @@ class Chain:
             _tuple(self, name)
         if not isinstance(self.direction, Direction):
             object.__setattr__(self, "direction", Direction(self.direction))
+        if self.lane_order in LaneOrdering.__members__:
+            object.__setattr__(self, "lane_order", LaneOrdering(self.lane_order))
         if not self.actors or not self.steps:
             raise ValueError(_("invalid {model}: {problems}").format(
                 model="Chain", problems=_("needs at least one actor and one step")))

@@ -87,8 +87,9 @@ class _ChartOptions(TypedDict, total=False):
     chain's own language."""
     direction: Direction | None
     """``"lr"`` or ``"tb"``; default (None): the chain's ``direction``."""
-    lane_order: LaneOrder
-    """``"file"`` (default) or ``"auto"`` (shorter hand-offs, fewer columns and crossings)."""
+    lane_order: LaneOrder | None
+    """``"auto"`` (lanes ordered for few crossings, pinned actors kept) or ``"file"``;
+    default (None): the chain's ``lane_order`` (auto unless the chain says file)."""
     compact: bool
     """Hand-offs past a step in between stay in their column: narrower, more crossings.
     Default False."""

@@ -26,7 +26,7 @@ def add_exchange_arguments(commands: Commands) -> None:
                         help=_("output file (default: standard output)"))
     export.add_argument("--direction", choices=("lr", "tb"), default=None,
                         help=_("BPMN, drawio: lay out with lanes as rows (lr) or columns (tb)"))
-    export.add_argument("--lane-order", choices=("file", "auto"), default="file")
+    export.add_argument("--lane-order", choices=("file", "auto"), default=None)
 
     importer = commands.add_parser("import", help=_("turn a BPMN 2.0 file, an XLSX workbook or a "
                                    "CSV steps table into a chain (YAML)"))

@@ -47,7 +47,7 @@ def add_render_arguments(commands: Commands) -> None:
                         "NAME.svg); repeat for several; Arabic script is drawn right to left"))
     render.add_argument("--direction", choices=("lr", "tb"), default=None,
                         help=_("lr: lanes as rows, time left to right; tb: lanes as columns"))
-    render.add_argument("--lane-order", choices=("file", "auto"), default="file",
+    render.add_argument("--lane-order", choices=("file", "auto"), default=None,
                         help=_("keep the file's actor order, or reorder lanes for shorter "
                                "hand-offs, fewer columns and crossings"))
     render.add_argument("--compact", action="store_true",

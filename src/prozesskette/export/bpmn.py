@@ -226,7 +226,8 @@ def to_bpmn(chain: Chain, layout: Layout | None = None) -> str:
     b.documentation(process, chain.description)
     b.extensions(process, [
         _ext("pk:chain", region=chain.region, version=chain.version, language=chain.language,
-             direction=chain.direction.value, author=chain.author),
+             direction=chain.direction.value, author=chain.author,
+             lane_order=None if chain.lane_order == "auto" else chain.lane_order.value),
         *_translations(title=chain.title, region=chain.region, description=chain.description),
         *(_ext("pk:service", _untranslated(service.description), id=service.id,
                title=service.title,
@@ -255,7 +256,8 @@ def _lanes(process: ET.Element, chain: Chain) -> None:
                                              "name": actor.name})
         b.documentation(lane, actor.description)
         b.extensions(lane, [
-            _ext("pk:actor", short=actor.short, color=actor.color, url=actor.url),
+            _ext("pk:actor", short=actor.short, color=actor.color, url=actor.url,
+                 pin=actor.pin.value if actor.pin else None),
             *_translations(name=actor.name, short=actor.short, description=actor.description),
             *(_ext("pk:contact", name=contact.name, role=contact.role, phone=contact.phone,
                    email=contact.email, url=contact.url, address=contact.address,

@@ -290,6 +290,7 @@ def _map_process(work: _Import, process: ET.Element,
         "version": settings.get("version"),
         "language": settings.get("language"),
         "direction": settings.get("direction"),
+        "lane_order": settings.get("lane_order"),
         "author": settings.get("author"),
         "description": _translated(_documentation(process), texts.get("description")),
     }
@@ -314,7 +315,8 @@ def _map_process(work: _Import, process: ET.Element,
                                                   texts.get("description")),
                        "url": extra.get("url"),
                        "contacts": [_contact(contact) for contact in _pk(lane, "contact")]
-                       or None})
+                       or None,
+                       "pin": extra.get("pin")})
         for ref in lane.findall(_B + "flowNodeRef"):
             if ref.text and ref.text.strip() not in lane_of:
                 lane_of[ref.text.strip()] = actor_id

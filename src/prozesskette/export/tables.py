@@ -85,6 +85,7 @@ TABLES: dict[TableName, TableSpec] = {spec.name: spec for spec in (
     TableSpec("actors", "Akteure", "Actors", "Actor", (
         _ID, Column("name", "Name", "Name", 36), Column("short", "Kurzname", "Short name", 16),
         Column("color", "Farbe", "Colour", 10), _DESCRIPTION, _URL,
+        Column("pin", "Fixiert", "Pin", 10),
     )),
     TableSpec("phases", "Phasen", "Phases", "Phase", (
         _ID, Column("title", "Titel", "Title", 36),
@@ -118,7 +119,8 @@ TABLES: dict[TableName, TableSpec] = {spec.name: spec for spec in (
 CHAIN_ROWS: dict[str, tuple[str, str]] = {
     "title": ("Titel", "Title"), "region": ("Region", "Region"),
     "version": ("Stand", "Version"), "language": ("Sprache", "Language"),
-    "direction": ("Richtung", "Direction"), "author": ("Autor", "Author"),
+    "direction": ("Richtung", "Direction"), "lane_order": ("Bahnenfolge", "Lane order"),
+    "author": ("Autor", "Author"),
     "description": ("Beschreibung", "Description"),
 }
 

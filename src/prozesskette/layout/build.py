@@ -24,6 +24,8 @@ and which runs share a track depends on where the ports lie along the lanes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
@@ -38,7 +40,7 @@ from prozesskette.layout.furniture import (
 )
 from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
 from prozesskette.layout.invariants import crossings
-from prozesskette.layout.lane_order import lane_trials
+from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, Canvas, Frame, Options
 from prozesskette.layout.paths import route_points
@@ -55,13 +57,18 @@ __all__ = ["Options", "lay_out", "layout_chain"]
 def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> Layout:
     """One drawing of the chain, lanes in the order ``lanes`` (None: as the options say),
     not yet mirrored for right-to-left languages."""
+    return _drawing(chain, options, lanes)[0]
+
+
+def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[Layout, int]:
+    """:func:`lay_out`, and the number of columns the drawing has."""
     graph = ChainGraph(chain)
     analysis = analyse(graph)
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     language = options.language or chain.language
     words = words_for("legend", language)
 
-    grid = make_grid(graph, options.lane_order, options.compact, lanes)
+    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -99,21 +106,23 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
                     edges=edges, title=title, legend=key,
                     style=Style(font_size=options.font_size, small_font_size=options.small_size),
                     language=language, chain=chain)
-    return translate(layout, MARGIN, MARGIN, MARGIN)
+    return translate(layout, MARGIN, MARGIN, MARGIN), grid.columns
 
 
 def layout_chain(chain: Chain, **options: object) -> Layout:
     """Lay out a checked chain: pure geometry, see :class:`Layout`.
 
-    Options: direction ('lr' | 'tb'), lane_order ('file' | 'auto'), qr (bool), qr_size (pt),
+    Options: direction ('lr' | 'tb'), lane_order ('auto' | 'file'; default: the chain's),
+    qr (bool), qr_size (pt),
     contacts, font_size, small_size, box_width, title, legend, language, compact (hand-offs
     past a step in between stay in their column, drawn beside it: narrower, more crossings),
     mirror (default: for right-to-left languages; time then runs from right to left).
     """
     mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
-    if opts.lane_order == "auto" and len(chain.steps) <= LANE_TRIAL_STEPS:
-        layout = _best_of_lane_orders(chain, opts)
+    trials = min(LANE_TRIALS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
+    if (opts.lane_order or chain.lane_order.value) == "auto" and trials > 1:
+        layout = _best_of_lane_orders(chain, opts, trials)
     else:
         layout = lay_out(chain, opts)
     if mirrored is None:
@@ -123,23 +132,52 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     return layout
 
 
-LANE_TRIAL_STEPS = 40  # up to this many steps, 'auto' lays the chart out in …
-LANE_TRIALS = 3  # … this many of the best lane orders (and the one with the shortest
-                 # hand-offs) and keeps the best drawing
-AREA_PER_CROSSING = 0.2  # a drawing 20 % larger in area is as bad as one more crossing
+LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
+LANE_DRAWINGS = 12  # … and, after them, in orders with two neighbouring lanes swapped, up to
+LANE_TRIAL_WORK = 800  # this many drawings in all; fewer as the chart grows: drawings ·
+                        # steps up to this many. It keeps the best drawing.
 
 
-def _best_of_lane_orders(chain: Chain, opts: Options) -> Layout:
+def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     """The drawing with the fewest crossings for the best few lane orders of
-    :func:`~prozesskette.layout.engine.lane_orders`, with area as the tie-breaker (weighed by
-    :data:`AREA_PER_CROSSING`): the column count that ranks the orders does not see
-    crossings, a full drawing does."""
-    orders = lane_trials(ChainGraph(chain), LANE_TRIALS, opts.compact)
-    drawn = [lay_out(chain, opts, order) for order in orders]
-    smallest = min(layout.width * layout.height for layout in drawn)
+    :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), then
+    for the best one with two neighbouring lanes swapped while the budget lasts (pinned
+    lanes stay). First of all, the fewest shared steps drawn in one lane with a badge (their
+    lanes apart); where they tie, the fewer columns, then the file order, then the better
+    estimate. The estimate that ranks the orders does not see routing, a full drawing does.
+    The drawing's area does not decide, so that the translations of a chart keep one lane
+    order (the Stendal charts do in de, en, ar and de-x-ls; crossings could still differ
+    with the text sizes); a compact chart takes the lane order of the full one."""
+    plain = replace(opts, compact=False)
+    graph = ChainGraph(chain)
+    file_order = [actor.id for actor in chain.actors]
+    budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
+    seen: set[tuple[str, ...]] = set()
 
-    def badness(layout: Layout) -> float:
-        area = layout.width * layout.height / smallest - 1.0
-        return crossings(layout) + area / AREA_PER_CROSSING
+    def trial(order: list[str], rank: int) -> tuple[tuple[int, int, int, bool, int], Layout,
+                                                    list[str]]:
+        seen.add(tuple(order))
+        layout, columns = _drawing(chain, plain, order)
+        return ((split_shared(graph, order), crossings(layout), columns, order != file_order,
+                 rank), layout, order)
 
-    return min(drawn, key=badness)
+    best = min((trial(order, rank) for rank, order in enumerate(lane_trials(graph, count))),
+               key=lambda tried: tried[0])
+    movable = [i for i, actor in enumerate(chain.actors) if actor.pin is None]
+    top = sum(1 for actor in chain.actors if actor.pin == "top")
+    bottom = sum(1 for actor in chain.actors if actor.pin == "bottom")
+    improved = True
+    while improved and len(seen) < budget and len(movable) > 1:
+        improved = False
+        for at in range(top, len(file_order) - bottom - 1):
+            if len(seen) >= budget:
+                break
+            order = best[2][:]
+            order[at], order[at + 1] = order[at + 1], order[at]
+            if tuple(order) in seen:
+                continue
+            tried = trial(order, len(seen))
+            if tried[0][:2] < best[0][:2]:
+                best, improved = tried, True
+    _, layout, order = best
+    return layout if plain == opts else lay_out(chain, opts, order)

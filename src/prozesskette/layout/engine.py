@@ -6,11 +6,12 @@ l is x. Only :class:`prozesskette.layout.options.Frame` maps them to final coord
 
 Stages, each a function over :class:`Grid`:
 
-1. lane order (file order, or a local search that shortens hand-offs and keeps shared steps'
-   lanes adjacent);
+1. lane order (file order, or a search for few crossings over the estimate of
+   :mod:`~prozesskette.layout.crossing`; pinned lanes and shared steps' lanes kept);
 2. columns: longest path with phases as column ranges; a hand-off to another lane may stay in
    the same column (a vertical arrow) unless something lies in between;
-3. long edges become chains of dummy slots, one per column they cross;
+3. long edges become chains of dummy slots, one per column they cross, along their source's
+   or their target's lane, whichever crosses fewer other edges;
 4. crossing reduction inside each lane cell by barycentre sweeps (lanes are never mixed);
 5. sub-rows: the items of a lane are put on a grid of rows, aligned so that edges run straight.
 
@@ -57,14 +58,15 @@ def build_items(grid: Grid) -> None:
             if lo < lane < hi:
                 exclusive.add((item.col, lane))
     back = set(grid.back)
+    runs = _run_lanes(grid, back, cell_count, exclusive)
     grid.links = []
     for index, edge in enumerate(graph.edges):
         if index in back:
             continue
         source, target = grid.items[edge.source], grid.items[edge.target]
         chain_items = [source]
-        if target.col - source.col >= 2:
-            lane = _dummy_lane(grid, source, target, cell_count, exclusive)
+        if index in runs:
+            lane = runs[index]
             for column in range(source.col + 1, target.col):
                 use = lane
                 if (column, lane) in exclusive:
@@ -72,11 +74,96 @@ def build_items(grid: Grid) -> None:
                               key=lambda x: abs(x - lane), default=lane)
                 dummy = Item(f"{index}:{column}", column, use, use, None, pos=source.pos)
                 grid.items[dummy.key] = dummy
-                cell_count[(column, use)] = cell_count.get((column, use), 0) + 1
                 chain_items.append(dummy)
         chain_items.append(target)
         grid.links.append(Chainlink(index, chain_items, vertical=source.col == target.col,
                                     detour=index in grid.detours))
+
+
+RUN_PASSES = 2  # passes over the long edges, each choosing its lane given the others'
+
+
+def _run_lanes(grid: Grid, back: set[int], cells: dict[tuple[int, int], int],
+               exclusive: set[tuple[int, int]]) -> dict[int, int]:
+    """The lane each long edge runs along: its source's or its target's, whichever crosses
+    fewer other edges (pieces between the same two columns whose lanes interleave with its
+    own, and hand-offs in a column it passes that cross its lane), the freer one on a tie."""
+    graph = grid.graph
+    items = grid.items
+    runs: dict[int, int] = {}
+    long_edges: list[tuple[int, int, int, int, int, tuple[int, ...]]] = []
+    gaps: dict[int, list[tuple[int, int, int]]] = {}  # gap after column -> (edge, from, to)
+    verticals: dict[int, list[tuple[int, int]]] = {}  # column -> hand-off lane ranges
+    for index, edge in enumerate(graph.edges):
+        if index in back:
+            continue
+        source, target = items[edge.source], items[edge.target]
+        if target.col == source.col:
+            lo, hi = sorted((source.hi if target.lo > source.hi else source.lo,
+                             target.lo if target.lo > source.hi else target.hi))
+            verticals.setdefault(source.col, []).append((lo, hi))
+        elif target.col - source.col == 1:
+            gaps.setdefault(source.col, []).append((index, source.lo, target.lo))
+        else:
+            candidates = _dummy_candidates(source, target)
+            lane = _dummy_lane(grid, source, target, cells, exclusive)
+            runs[index] = lane
+            for column in range(source.col + 1, target.col):
+                cells[(column, lane)] = cells.get((column, lane), 0) + 1
+            long_edges.append((index, source.col, target.col, source.lo, target.lo,
+                               candidates))
+    for index, start, end, a, b, _ in long_edges:
+        _add_pieces(gaps, index, start, end, a, b, runs[index], 1)
+    for _ in range(RUN_PASSES):
+        changed = False
+        for index, start, end, a, b, candidates in long_edges:
+            if len(candidates) < 2:
+                continue
+            _add_pieces(gaps, index, start, end, a, b, runs[index], -1)
+            costs = {lane: _run_cost(gaps, verticals, start, end, a, b, lane)
+                     + 5 * sum((column, lane) in exclusive for column in range(start + 1, end))
+                     for lane in candidates}
+            best = min(candidates, key=lambda lane: (costs[lane], lane != runs[index]))
+            if best != runs[index]:
+                runs[index], changed = best, True
+            _add_pieces(gaps, index, start, end, a, b, runs[index], 1)
+        if not changed:
+            break
+    return runs
+
+
+def _dummy_candidates(source: Item, target: Item) -> tuple[int, ...]:
+    if source.hi < target.lo:
+        return (source.hi, target.lo)
+    if target.hi < source.lo:
+        return (source.lo, target.hi)
+    return (max(source.lo, target.lo),)
+
+
+def _add_pieces(gaps: dict[int, list[tuple[int, int, int]]], index: int, start: int, end: int,
+                a: int, b: int, lane: int, sign: int) -> None:
+    """Add (sign 1) or remove (-1) the pieces of a long edge that runs along ``lane``."""
+    for column in range(start, end):
+        piece = (index, a if column == start else lane, b if column == end - 1 else lane)
+        if sign > 0:
+            gaps.setdefault(column, []).append(piece)
+        else:
+            gaps[column].remove(piece)
+
+
+def _run_cost(gaps: dict[int, list[tuple[int, int, int]]],
+              verticals: dict[int, list[tuple[int, int]]], start: int, end: int, a: int,
+              b: int, lane: int) -> int:
+    cost = 0
+    for column in range(start, end):
+        s = a if column == start else lane
+        t = b if column == end - 1 else lane
+        for _, s2, t2 in gaps.get(column, ()):
+            if (s - s2) * (t - t2) < 0:
+                cost += 1
+        if column > start:
+            cost += sum(1 for lo, hi in verticals.get(column, ()) if lo < lane < hi)
+    return cost
 
 
 def _dummy_lane(grid: Grid, source: Item, target: Item, cells: dict[tuple[int, int], int],
@@ -315,7 +402,7 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
     ``coords``), so no size can sway an order."""
     if lanes is None:
-        lanes = order_lanes(graph, lane_order, detours)
+        lanes = order_lanes(graph, lane_order)
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,

@@ -21,7 +21,7 @@ class Options:
     """What the layout may be asked for."""
 
     direction: Direction | None = None  # None: the chain's own
-    lane_order: LaneOrder = "file"
+    lane_order: LaneOrder | None = None  # None: the chain's own (auto unless it says file)
     qr: bool = True
     qr_size: float = 72.0  # side of a QR square incl. quiet zone, in points
     contacts: bool = True

@@ -17,7 +17,8 @@ from prozesskette.serve.workspace import OUTPUT_KINDS, ChainState, OutputKind, V
 SEVERITY_WORDS = {"error": "Fehler", "warning": "Warnung", "note": "Hinweis"}
 DIRECTION_WORDS = {"": "wie in der Datei", "lr": "waagerecht (links → rechts)",
                    "tb": "senkrecht (oben → unten)"}
-LANE_ORDER_WORDS = {"file": "wie in der Datei", "auto": "automatisch (weniger Kreuzungen)"}
+LANE_ORDER_WORDS = {"": "wie in der Kette", "auto": "automatisch (weniger Kreuzungen)",
+                    "file": "wie in der Datei"}
 LANGUAGE_WORDS = {"de": "Deutsch", "en": "Englisch", "ar": "Arabisch", "de-x-ls": "Leichte Sprache",
                   "fr": "Französisch", "uk": "Ukrainisch", "ru": "Russisch", "tr": "Türkisch",
                   "fa": "Persisch", "ti": "Tigrinya", "ps": "Paschtu", "ku": "Kurdisch"}
@@ -176,7 +177,7 @@ def chain_page(state: ChainState, view: ViewOptions, chart: str, extra: list[Iss
         + (_select("lang", "Sprache", languages, view.lang or first) if len(languages) > 1
            else "")
         + _select("direction", "Ausrichtung", DIRECTION_WORDS, view.direction or "")
-        + _select("lane_order", "Reihenfolge der Bahnen", LANE_ORDER_WORDS, view.lane_order)
+        + _select("lane_order", "Reihenfolge der Bahnen", LANE_ORDER_WORDS, view.lane_order or "")
         + focus_control(state, view)
         + '<button type="submit" class="pv-apply">Anzeigen</button></form>')
     version = f"Stand: {esc(state.version)} · " if state.version else ""

@@ -84,7 +84,7 @@ class ViewOptions:
 
     lang: str | None = None
     direction: Direction | None = None
-    lane_order: LaneOrder = "file"
+    lane_order: LaneOrder | None = None
     focus: str | None = None
     # The server's ``--focus`` as far as this chain has those actors: a URL without ``focus``
     # shows it, so the whole chain needs an explicit ``focus=`` (see :meth:`query`). Not part
@@ -106,11 +106,13 @@ class ViewOptions:
         focus = chain_focus(query["focus"], focusable) if "focus" in query else default
         return cls(lang if lang in chain_languages[1:] else None,
                    direction if direction in get_args(Direction) else None,  # type: ignore[arg-type]
-                   lane_order if lane_order in get_args(LaneOrder) else "file",  # type: ignore[arg-type]
+                   lane_order if lane_order in get_args(LaneOrder) else None,  # type: ignore[arg-type]
                    focus, default)
 
     def api_options(self) -> LayoutOptions:
-        options: LayoutOptions = {"lane_order": self.lane_order}
+        options: LayoutOptions = {}
+        if self.lane_order:
+            options["lane_order"] = self.lane_order
         if self.lang:
             options["lang"] = self.lang
         if self.direction:
@@ -122,7 +124,7 @@ class ViewOptions:
     def query(self) -> str:
         """The options as a URL query (``?…``, or empty for the defaults)."""
         pairs = [("lang", self.lang), ("direction", self.direction),
-                 ("lane_order", None if self.lane_order == "file" else self.lane_order),
+                 ("lane_order", self.lane_order),
                  ("focus", self.focus)]
         parts = [f"{key}={quote(value, safe=',')}" for key, value in pairs if value]
         if self.focus is None and self.default_focus:
