@@ -7,6 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAINS = sorted((ROOT / "chains").glob("*.yaml"))
+ARBEIT = ROOT / "chains" / "stendal-arbeit.yaml"  # the Stendal chains by name: tests that
+AUSBILDUNG = ROOT / "chains" / "stendal-ausbildung.yaml"  # edit their texts need these two
 EXAMPLE = ROOT / "tests" / "data" / "example.yaml"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import CHAINS, EXAMPLE, ROOT
+from paths import ARBEIT, CHAINS, EXAMPLE, ROOT
 from prozesskette.cli import main
 
 
@@ -150,12 +150,12 @@ def test_export_and_import_round_trip(tmp_path: Path) -> None:
     from prozesskette.loader import load
 
     bpmn = tmp_path / "chain.bpmn"
-    assert run("export", str(CHAINS[0]), "--to", "bpmn", "-o", str(bpmn))[0] == 0
+    assert run("export", str(ARBEIT), "--to", "bpmn", "-o", str(bpmn))[0] == 0
     assert bpmn.read_text("utf-8").lstrip().startswith("<?xml")
     back = tmp_path / "back.yaml"
     code, _, err = run("import", str(bpmn), "-o", str(back))
     assert code == 0, err
-    assert load(back) == load(CHAINS[0])
+    assert load(back) == load(ARBEIT)
 
 
 @pytest.mark.parametrize(("target", "marker"), [("dot", "cluster_"), ("mermaid", "flowchart")])

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paths import CHAINS, examples
+from paths import ARBEIT, AUSBILDUNG, CHAINS, examples
 from prozesskette import api, samples
 from prozesskette.errors import ProzessketteError
 from prozesskette.layout import layout_chain, verify
@@ -106,7 +106,7 @@ def _expected(chain: Chain) -> set[tuple[str, str, str]]:
 def test_printed_codes_give_name_phone_and_email(qr: str) -> None:
     """Every contact's code on the A2 chart, decoded from a 150 dpi raster, gives the
     contact's name, phone and e-mail."""
-    chain = dataclasses.replace(api.load(CHAINS[0]), qr=qr)
+    chain = dataclasses.replace(api.load(ARBEIT), qr=qr)
     codes = _pdf_codes(chain)
     assert all(code.startswith("MECARD:" if qr == "mecard" else "BEGIN:VCARD")
                for code in codes)
@@ -135,7 +135,7 @@ def test_svg_codes_in_chromium_give_name_phone_and_email(browser: Any, tmp_path:
     96 dpi: a module of the 72 pt codes is about 1.5 px)."""
     from PIL import Image
 
-    chain = dataclasses.replace(api.load(CHAINS[-1]), qr=qr)
+    chain = dataclasses.replace(api.load(AUSBILDUNG), qr=qr)
     layout = api.layout_chain(chain)
     svg = tmp_path / "chart.svg"
     svg.write_text(api.to_svg(chain), "utf-8")

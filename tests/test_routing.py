@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paths import CHAINS, EXAMPLE, examples
+from paths import ARBEIT, CHAINS, EXAMPLE, examples
 from prozesskette.layout import invariants, layout_chain, verify
 from prozesskette.layout.geometry import EdgeRoute, Layout
 from prozesskette.layout.ports import LEAST_GAP, _pack, _spread
@@ -52,7 +52,7 @@ def test_a_line_along_a_lane_border_is_a_violation_crossing_one_is_not() -> None
 
 
 def test_a_line_along_a_phase_divider_is_a_violation() -> None:
-    layout = layout_chain(load(CHAINS[0]))
+    layout = layout_chain(load(ARBEIT))
     phases = list(layout.phases.values())
     divider = phases[1].column.x
     top, bottom = phases[1].column.y + 10.0, phases[1].column.bottom - 10.0
@@ -60,7 +60,7 @@ def test_a_line_along_a_phase_divider_is_a_violation() -> None:
     assert any("divider of phase" in v.message for v in verify(along))
     across = _with_edge(layout, ((divider - 40.0, top), (divider + 40.0, top)))
     assert not any("divider of phase" in v.message for v in verify(across))
-    tb = layout_chain(load(CHAINS[0]), direction="tb")
+    tb = layout_chain(load(ARBEIT), direction="tb")
     column = list(tb.phases.values())[1].column
     sideways = _with_edge(tb, ((column.x + 10.0, column.y + 1.0),
                                (column.right - 10.0, column.y + 1.0)))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import CHAINS
+from paths import ARBEIT
 from prozesskette.cli import main
 from prozesskette.layout import layout_chain, verify
 from prozesskette.layout.geometry import Rect
@@ -167,7 +167,7 @@ def test_split_none_keeps_one_page_and_the_warning() -> None:
 
 
 def test_readable_chart_is_not_split() -> None:
-    chain = load(CHAINS[0])
+    chain = load(ARBEIT)
     assert isinstance(chain, Chain)
     result = build_pdf(chain, appendix=False)  # the smallest readable page: no page set
     assert result.page_set is None and result.pages == 1
@@ -214,13 +214,13 @@ def test_marker_words_in_every_language() -> None:
 def test_cli_split_option(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "kette.pdf"
-    code = main(["render", str(CHAINS[0]), "-f", "pdf", "--page", "A4", "--split", "phases",
+    code = main(["render", str(ARBEIT), "-f", "pdf", "--page", "A4", "--split", "phases",
                  "--no-appendix", "-o", str(target)], out=out, err=err)
     assert code == 0, err.getvalue()
-    chain = load(CHAINS[0])
+    chain = load(ARBEIT)
     assert isinstance(chain, Chain)
     assert len(pdfium.PdfDocument(target.read_bytes())) >= len(chain.phases)
-    code = main(["render", str(CHAINS[0]), "-f", "pdf", "--split", "sometimes"],
+    code = main(["render", str(ARBEIT), "-f", "pdf", "--split", "sometimes"],
                 out=out, err=err)
     assert code == 2
 
@@ -256,7 +256,7 @@ def test_api_split_option() -> None:
     from prozesskette import to_pdf
     from prozesskette.options import OptionError
 
-    chain = load(CHAINS[0])
+    chain = load(ARBEIT)
     assert isinstance(chain, Chain)
     data = to_pdf(chain, page="A4", split="phases", appendix=False)
     assert len(pdfium.PdfDocument(data)) >= len(chain.phases)
@@ -269,7 +269,7 @@ def test_api_split_option() -> None:
 def test_right_to_left_page_set_puts_the_map_top_left() -> None:
     from prozesskette.i18n import localise
 
-    chain = load(CHAINS[0])
+    chain = load(ARBEIT)
     assert isinstance(chain, Chain)
     arabic = localise(chain, "ar")
     arabic = arabic[0] if isinstance(arabic, tuple) else arabic
