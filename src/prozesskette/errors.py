@@ -40,7 +40,8 @@ class Issue:
     Line and column are 1-based; 0 means "the file as a whole". ``follows_from`` is the
     (line, col) of the error that causes this one (a broken ``next`` that leaves steps
     unreachable): such a note sorts after every issue of its file, grouped by its cause, so
-    that a list of issues reads causes first, consequences last.
+    that a list of issues reads causes first, consequences last; other notes come after the
+    errors and warnings.
     Equality compares the position only (as before); order is :meth:`sort_key`.
     """
 
@@ -53,9 +54,11 @@ class Issue:
     code: str = field(default="", compare=False)
     follows_from: tuple[int, int] | None = field(default=None, compare=False)
 
-    def sort_key(self) -> tuple[str, bool, tuple[int, int], int, int]:
-        return (self.file, self.follows_from is not None, self.follows_from or (0, 0),
-                self.line, self.col)
+    def sort_key(self) -> tuple[str, int, tuple[int, int], int, int]:
+        """Per file: errors and warnings in file order, then the notes (loops, for example),
+        then the consequences grouped by their cause, so that the first line is a cause."""
+        rank = 2 if self.follows_from is not None else 1 if self.severity == "note" else 0
+        return (self.file, rank, self.follows_from or (0, 0), self.line, self.col)
 
     def __lt__(self, other: Issue) -> bool:
         return self.sort_key() < other.sort_key()
