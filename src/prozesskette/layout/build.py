@@ -24,13 +24,23 @@ and which runs share a track depends on where the ports lie along the lanes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import NamedTuple
 
 from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
 from prozesskette.layout.assemble import edge_routes, node_boxes
-from prozesskette.layout.coords import item_boxes, place_columns, place_lanes
+from prozesskette.layout.coords import (
+    Box,
+    LaneAxis,
+    TimeAxis,
+    item_boxes,
+    place_columns,
+    place_lanes,
+)
+from prozesskette.layout.crossing import route_crossings
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
     lane_boxes,
@@ -39,15 +49,21 @@ from prozesskette.layout.furniture import (
     title_block,
 )
 from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
-from prozesskette.layout.invariants import crossings
+from prozesskette.layout.grid import Grid
 from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, Canvas, Frame, Options
-from prozesskette.layout.paths import route_points
+from prozesskette.layout.paths import AxisPoint, route_points
 from prozesskette.layout.ports import end_ports, side_ports
-from prozesskette.layout.routes import plan_routes
-from prozesskette.layout.sizes import column_widths, lane_header_sizes, phase_band, size_steps
-from prozesskette.layout.tracks import column_channels, gap_channels
+from prozesskette.layout.routes import Route, plan_routes
+from prozesskette.layout.sizes import (
+    Sizing,
+    column_widths,
+    lane_header_sizes,
+    phase_band,
+    size_steps,
+)
+from prozesskette.layout.tracks import ChannelPlan, column_channels, gap_channels
 from prozesskette.model import Chain
 from prozesskette.words import words_for
 
@@ -60,14 +76,33 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> L
     return _drawing(chain, options, lanes)[0]
 
 
+class _Geometry(NamedTuple):
+    """The stages up to the points of every route: enough to count crossings (the
+    furniture, shapes and labels that :func:`_finish` adds move no line)."""
+
+    graph: ChainGraph
+    options: Options
+    frame: Frame
+    grid: Grid
+    sizing: Sizing
+    routes: tuple[Route, ...]
+    lane_axis: LaneAxis
+    time_axis: TimeAxis
+    channels: ChannelPlan
+    boxes: Mapping[str, Box]
+    points: tuple[tuple[AxisPoint, ...], ...]
+
+
 def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[Layout, int]:
     """:func:`lay_out`, and the number of columns the drawing has."""
-    graph = ChainGraph(chain)
-    analysis = analyse(graph)
-    frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
-    language = options.language or chain.language
-    words = words_for("legend", language)
+    geometry = _geometry(chain, options, lanes)
+    return _finish(chain, geometry), geometry.grid.columns
 
+
+def _geometry(chain: Chain, options: Options, lanes: list[str] | None) -> _Geometry:
+    """The stages from the grid to the points of every route."""
+    graph = ChainGraph(chain)
+    frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
@@ -85,7 +120,17 @@ def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[L
     all_ports = end_ports(routes, time_axis.centre, sizing.t_ext, channels.ports)
     points = route_points(graph, routes, boxes, all_ports, channels.jogs, time_axis.run_t,
                           lane_axis.gap_l)
+    return _Geometry(graph, options, frame, grid, sizing, routes, lane_axis, time_axis,
+                     channels, boxes, points)
 
+
+def _finish(chain: Chain, geometry: _Geometry) -> Layout:
+    """The drawing from its geometry: title, lanes, phases, shapes, edges and legend."""
+    graph, options, frame, grid, sizing, routes, lane_axis, time_axis, channels, boxes, \
+        points = geometry
+    analysis = analyse(graph)
+    language = options.language or chain.language
+    words = words_for("legend", language)
     width, height = frame.xy(time_axis.t_total, lane_axis.l_total)
     title, top = title_block(chain, words, width) if options.title else (None, 0.0)
     canvas = Canvas(frame, top)  # the chart below its title
@@ -106,7 +151,7 @@ def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[L
                     edges=edges, title=title, legend=key,
                     style=Style(font_size=options.font_size, small_font_size=options.small_size),
                     language=language, chain=chain)
-    return translate(layout, MARGIN, MARGIN, MARGIN), grid.columns
+    return translate(layout, MARGIN, MARGIN, MARGIN)
 
 
 def layout_chain(chain: Chain, **options: object) -> Layout:
@@ -134,7 +179,7 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
 LANE_DRAWINGS = 12  # … and, after them, in orders with two neighbouring lanes swapped, up to
-LANE_TRIAL_WORK = 800  # this many drawings in all; fewer as the chart grows: drawings ·
+LANE_TRIAL_WORK = 1600 # this many drawings in all; fewer as the chart grows: drawings ·
                         # steps up to this many. It keeps the best drawing.
 
 
@@ -154,12 +199,12 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
     seen: set[tuple[str, ...]] = set()
 
-    def trial(order: list[str], rank: int) -> tuple[tuple[int, int, int, bool, int], Layout,
+    def trial(order: list[str], rank: int) -> tuple[tuple[int, int, int, bool, int], _Geometry,
                                                     list[str]]:
         seen.add(tuple(order))
-        layout, columns = _drawing(chain, plain, order)
-        return ((split_shared(graph, order), crossings(layout), columns, order != file_order,
-                 rank), layout, order)
+        geometry = _geometry(chain, plain, order)
+        return ((split_shared(graph, order), route_crossings(geometry.points),
+                 geometry.grid.columns, order != file_order, rank), geometry, order)
 
     best = min((trial(order, rank) for rank, order in enumerate(lane_trials(graph, count))),
                key=lambda tried: tried[0])
@@ -179,5 +224,5 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
             tried = trial(order, len(seen))
             if tried[0][:2] < best[0][:2]:
                 best, improved = tried, True
-    _, layout, order = best
-    return layout if plain == opts else lay_out(chain, opts, order)
+    _, geometry, order = best
+    return _finish(chain, geometry) if plain == opts else lay_out(chain, opts, order)

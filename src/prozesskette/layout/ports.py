@@ -317,6 +317,19 @@ def _end_port_wishes(routes: tuple[Route, ...], centre_t: Mapping[str, float]) -
     return wishes
 
 
+def _end_order(towards: float, turn: float, edge: int) -> tuple[int, float, float, int]:
+    """Where a top or bottom port goes on its side, from the earlier end: the runs that turn
+    towards earlier columns, the nearest turn first; the straight ones; the runs that turn
+    towards later columns, the farthest turn first. A run that turns farther away passes
+    the turns of its neighbours on the side it goes to, so it takes the port nearer the
+    centre: then no run crosses another of the same side, whatever their other ends."""
+    if abs(towards) < 0.5:
+        return (1, 0.0, 0.0, edge)
+    if towards < 0:
+        return (0, turn, towards, edge)
+    return (2, -turn, towards, edge)
+
+
 def end_ports(routes: tuple[Route, ...], centre_t: Mapping[str, float],
               extent_t: Mapping[str, float],
               sides_placed: Mapping[PortKey, Port]) -> dict[PortKey, Port]:
@@ -333,9 +346,8 @@ def end_ports(routes: tuple[Route, ...], centre_t: Mapping[str, float],
     for (key, _side), group in sides.items():
         # towards the same side, the run that turns farther away takes the outer port: the
         # runs nest instead of crossing
-        group.sort(key=lambda p: (p.other - centre_t[key],
-                                  -turns[(p.edge, p.end)] if p.other > centre_t[key]
-                                  else turns[(p.edge, p.end)], p.edge))
+        group.sort(key=lambda p: _end_order(p.other - centre_t[key], turns[(p.edge, p.end)],
+                                            p.edge))
         spread = _spread([0.0 if port.edge in straight else None for port in group],
                          max(0.0, extent_t[key] / 2 - 8.0), PORT_GAP * 1.5)
         for port, at in zip(group, spread, strict=True):
