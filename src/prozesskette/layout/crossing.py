@@ -27,6 +27,7 @@ crossings also depend on routing); ``layout_chain`` draws the best few where it 
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from collections.abc import Sequence
 
@@ -266,7 +267,7 @@ def route_crossings(routes: Sequence[Sequence[tuple[float, float]]]) -> int:
     across: list[tuple[float, float, float, int]] = []  # (t, l from, l to, route)
     along: list[tuple[float, float, float, int]] = []  # (l, t from, t to, route)
     for number, points in enumerate(routes):
-        for (t0, l0), (t1, l1) in zip(points, points[1:], strict=False):
+        for (t0, l0), (t1, l1) in itertools.pairwise(points):
             if abs(t0 - t1) < _EPS and abs(l0 - l1) < _EPS:
                 continue
             if abs(l0 - l1) < _EPS:

@@ -337,18 +337,21 @@ def _plan_elbows(room: _ElbowRoom, routes: list[Route]) -> None:
     """Hand-offs to a neighbouring column become elbows with one bend instead of two:
     down (or up) out of the source's column and into the target's side ("elbowV"), or
     out of the source's side and down into the target's top ("elbowH") — where the column
-    they pass is free. Long edges may likewise bend into their source's or target's top."""
+    they pass is free. Long edges may likewise bend into their source's or target's top.
+    No elbow where another edge through the same side of the step would jog past the level
+    of its horizontal run (see :class:`_SideJogs`)."""
+    jogs = _SideJogs(routes)
     for index, route in enumerate(routes):
         if route.kind != "fwd" or len(route.items) < 3:
             continue
         u, first = route.items[0], route.items[1]
         last, v = route.items[-2], route.items[-1]
-        if not u.lo <= first.lo <= u.hi:
+        if not u.lo <= first.lo <= u.hi and not jogs.passed(index, u, level(first), "out"):
             span = room.elbow_fits(u, first, first.lo > u.hi, jog_after=True)
             if span is not None:
                 route = routes[index] = route._replace(elbow_start=True)
                 room.take(u.col, (*span, u.key))
-        if not v.lo <= last.lo <= v.hi:
+        if not v.lo <= last.lo <= v.hi and not jogs.passed(index, v, level(last), "in"):
             span = room.elbow_fits(v, last, not v.lo > last.lo, jog_after=False)
             if span is not None:
                 routes[index] = route._replace(elbow_end=True)
@@ -361,16 +364,50 @@ def _plan_elbows(room: _ElbowRoom, routes: list[Route]) -> None:
             continue
         down = below(u, v)
         # vertical first, in the source's column (and into the side of a one-lane target)
-        span = room.elbow_fits(u, v, down, jog_after=True) if v.lo == v.hi else None
+        span = room.elbow_fits(u, v, down, jog_after=True) \
+            if v.lo == v.hi and not jogs.passed(index, u, level(v), "out") else None
         if span is not None:
             routes[index] = route._replace(kind="elbowV")
             room.take(u.col, (*span, u.key))
             continue
         # horizontal first (out of a one-lane source), then into the target's top (or bottom)
-        span = room.elbow_fits(v, u, not down, jog_after=False) if u.lo == u.hi else None
+        span = room.elbow_fits(v, u, not down, jog_after=False) \
+            if u.lo == u.hi and not jogs.passed(index, v, level(u), "in") else None
         if span is not None:
             routes[index] = route._replace(kind="elbowH")
             room.take(v.col, (*span, v.key))
+
+
+class _SideJogs:
+    """The forward edges that leave a step through its later side or enter it through its
+    earlier side, with a jog in the channel next to it, for :func:`_plan_elbows`. An elbow
+    out of (or into) the step runs along l-level ``at`` across that channel; an edge of the
+    same side whose jog there passes ``at`` would cross it, where as two jogs of one side
+    they nest (ports and tracks order them). Measured (cross-lane family, sizes 50–1000,
+    seeds 1–3, one drawing each): 108 → 98 crossings, 2813 → 2855 bends; samples family
+    176 → 171 crossings, 3783 → 3821 bends."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.routes = routes
+        self.out: dict[str, list[int]] = {}
+        self.into: dict[str, list[int]] = {}
+        for index, route in enumerate(routes):
+            if route.kind == "fwd":
+                self.out.setdefault(route.items[0].key, []).append(index)
+                self.into.setdefault(route.items[-1].key, []).append(index)
+
+    def passed(self, index: int, item: Item, at: float, way: Literal["out", "in"]) -> bool:
+        """Whether another edge out of (into) the item's side jogs past ``at``."""
+        own = level(item)
+        for other in (self.out if way == "out" else self.into).get(item.key, ()):
+            route = self.routes[other]
+            if other == index or route.kind != "fwd" or \
+                    (route.elbow_start if way == "out" else route.elbow_end):
+                continue
+            far = level(route.items[1] if way == "out" else route.items[-2])
+            if min(own, far) < at < max(own, far) and (far - own) * (at - own) > 0:
+                return True
+        return False
 
 
 class _Runs:
