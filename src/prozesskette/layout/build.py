@@ -24,7 +24,7 @@ and which runs share a track depends on where the ports lie along the lanes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -40,7 +40,7 @@ from prozesskette.layout.coords import (
     place_columns,
     place_lanes,
 )
-from prozesskette.layout.crossing import route_crossings
+from prozesskette.layout.crossing import crossing_pairs, route_crossings
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
     lane_boxes,
@@ -178,9 +178,28 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
-LANE_DRAWINGS = 12  # … and, after them, in orders with two neighbouring lanes swapped, up to
-LANE_TRIAL_WORK = 1600 # this many drawings in all; fewer as the chart grows: drawings ·
+LANE_DRAWINGS = 24  # … and, after them, in orders with two neighbouring lanes swapped, up to
+LANE_TRIAL_WORK = 1200 # this many drawings in all; fewer as the chart grows: drawings ·
                         # steps up to this many. It keeps the best drawing.
+
+
+def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
+    """The order with one lane moved to another place in positions lo…hi-1: first the lanes
+    at the ends of crossing edges, the most crossings first, each to the nearest places
+    first; then the other lanes."""
+    touched: dict[int, int] = {}  # lane index in ``order`` -> crossings at its edges
+    for pair in crossing_pairs(geometry.points):
+        for number in pair:
+            items = geometry.routes[number].items
+            for lane in {items[0].lo, items[-1].lo}:
+                touched[lane] = touched.get(lane, 0) + 1
+    lanes = sorted(range(lo, hi), key=lambda lane: (-touched.get(lane, 0), lane))
+    for lane in lanes:
+        for place in sorted(range(lo, hi), key=lambda at: (abs(at - lane), at)):
+            if place != lane:
+                moved = order[:]
+                moved.insert(place, moved.pop(lane))
+                yield moved
 
 
 def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
@@ -207,22 +226,20 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
                  geometry.grid.columns, order != file_order, rank), geometry, order)
 
     best = min((trial(order, rank) for rank, order in enumerate(lane_trials(graph, count))),
-               key=lambda tried: tried[0])
-    movable = [i for i, actor in enumerate(chain.actors) if actor.pin is None]
+                key=lambda tried: tried[0])
     top = sum(1 for actor in chain.actors if actor.pin == "top")
     bottom = sum(1 for actor in chain.actors if actor.pin == "bottom")
     improved = True
-    while improved and len(seen) < budget and len(movable) > 1:
+    while improved and len(seen) < budget and best[0][1] > 0:
         improved = False
-        for at in range(top, len(file_order) - bottom - 1):
+        for order in _lane_moves(best[1], best[2], top, len(file_order) - bottom):
             if len(seen) >= budget:
                 break
-            order = best[2][:]
-            order[at], order[at + 1] = order[at + 1], order[at]
             if tuple(order) in seen:
                 continue
             tried = trial(order, len(seen))
             if tried[0][:2] < best[0][:2]:
                 best, improved = tried, True
+                break
     _, geometry, order = best
     return _finish(chain, geometry) if plain == opts else lay_out(chain, opts, order)

@@ -264,6 +264,11 @@ def route_crossings(routes: Sequence[Sequence[tuple[float, float]]]) -> int:
     :func:`~prozesskette.layout.invariants.crossings`, taken on a drawing's route points
     before the shapes, labels and furniture are added (they move no line), so that lane
     orders can be compared for the price of the routing alone."""
+    return len(crossing_pairs(routes))
+
+
+def crossing_pairs(routes: Sequence[Sequence[tuple[float, float]]]) -> list[tuple[int, int]]:
+    """The two routes (indices, the smaller first) of every crossing, in order."""
     across: list[tuple[float, float, float, int]] = []  # (t, l from, l to, route)
     along: list[tuple[float, float, float, int]] = []  # (l, t from, t to, route)
     for number, points in enumerate(routes):
@@ -284,7 +289,7 @@ def route_crossings(routes: Sequence[Sequence[tuple[float, float]]]) -> int:
             if other != number and lo + _EPS < l_at < hi - _EPS:
                 found.add((min(number, other), max(number, other), round(t_at, 2),
                            round(l_at, 2)))
-    return len(found)
+    return [(a, b) for a, b, _, _ in sorted(found)]
 
 
 _EPS = 0.01  # as in :mod:`~prozesskette.layout.invariants`
