@@ -178,9 +178,12 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
-LANE_DRAWINGS = 24  # … and, after them, in orders with two neighbouring lanes swapped, up to
-LANE_TRIAL_WORK = 1200 # this many drawings in all; fewer as the chart grows: drawings ·
-                        # steps up to this many. It keeps the best drawing.
+LANE_DRAWINGS = 24  # … and, after them, in orders with one lane moved, up to this many
+LANE_TRIAL_WORK = 1200  # drawings in all; fewer as the chart grows: drawings · steps up to
+                        # this many (500 steps: two orders and the file order; 1000: one).
+                        # A trial costs the routing only (:func:`_geometry`); the best is
+                        # finished. Measured, cross-lane family, medians of seeds 1–3: 50
+                        # steps 1 → 0 crossings (0.2 s), 500 steps 11 → 8 (about 0.4 s).
 
 
 def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
@@ -205,13 +208,15 @@ def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iter
 def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     """The drawing with the fewest crossings for the best few lane orders of
     :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), then
-    for the best one with two neighbouring lanes swapped while the budget lasts (pinned
-    lanes stay). First of all, the fewest shared steps drawn in one lane with a badge (their
-    lanes apart); where they tie, the fewer columns, then the file order, then the better
-    estimate. The estimate that ranks the orders does not see routing, a full drawing does.
-    The drawing's area does not decide, so that the translations of a chart keep one lane
-    order (the Stendal charts do in de, en, ar and de-x-ls; crossings could still differ
-    with the text sizes); a compact chart takes the lane order of the full one."""
+    for the best one with one lane moved (:func:`_lane_moves`) while that helps and the
+    budget lasts (pinned lanes stay). First of all, the fewest shared steps drawn in one
+    lane with a badge (their lanes apart); where they tie, the fewer columns, then the file
+    order, then the better estimate. The estimate that ranks the orders does not see
+    routing, a drawing does: trials are compared on their route points, and only the best
+    is finished. The drawing's area does not decide, so that the translations of a chart
+    keep one lane order (the Stendal charts do in de, en, ar and de-x-ls; crossings could
+    still differ with the text sizes); a compact chart takes the lane order of the full
+    one."""
     plain = replace(opts, compact=False)
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
