@@ -64,7 +64,7 @@ from prozesskette.layout.sizes import (
     size_steps,
 )
 from prozesskette.layout.tracks import ChannelPlan, column_channels, gap_channels
-from prozesskette.model import Chain
+from prozesskette.model import Chain, StepKind
 from prozesskette.words import words_for
 
 __all__ = ["Options", "lay_out", "layout_chain"]
@@ -111,8 +111,10 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None) -> _Geome
     widths = column_widths(chain, options, frame, grid, sizing)
     band = phase_band(chain, options, frame, grid, widths, sizing.channel_min)
     lane_axis = place_lanes(graph, options, frame, grid, sizing, headers, routes, gaps, band)
+    pointed = {key for key in grid.items if key in graph.steps
+               and graph.steps[key].kind is StepKind.decision}
     ports = side_ports(routes, lane_axis.centre, lane_axis.extent, lane_axis.gap_l,
-                       lane_axis.lane_top)
+                       lane_axis.lane_top, pointed)
     channels = column_channels(routes, ports, lane_axis.centre, lane_axis.gap_l)
     time_axis = place_columns(graph, options, frame, grid, sizing, headers, lane_axis, widths,
                               routes, channels)
