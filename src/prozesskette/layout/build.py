@@ -20,6 +20,10 @@ furniture, shapes  :mod:`.furniture`, :mod:`.assemble`      :class:`.geometry.La
 
 The axes interleave because each needs the other: a column channel is as wide as its tracks,
 and which runs share a track depends on where the ports lie along the lanes.
+
+The stages up to the points are :func:`_geometry`; the rest, :func:`_finish`, moves no line.
+Lane-order trials therefore compare geometries (their crossings counted on the points) and
+finish only the best.
 """
 
 from __future__ import annotations
@@ -183,9 +187,12 @@ LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane
 LANE_DRAWINGS = 24  # … and, after them, in orders with one lane moved, up to this many
 LANE_TRIAL_WORK = 1200  # drawings in all; fewer as the chart grows: drawings · steps up to
                         # this many (500 steps: two orders and the file order; 1000: one).
-                        # A trial costs the routing only (:func:`_geometry`); the best is
-                        # finished. Measured, cross-lane family, medians of seeds 1–3: 50
-                        # steps 1 → 0 crossings (0.2 s), 500 steps 11 → 8 (about 0.4 s).
+                        # A trial costs the routing only (:func:`_geometry`, about 60 % of
+                        # a drawing); the best is finished. Measured on the cross-lane
+                        # family: 50 steps, seeds 1–3, 1/1/0 → 0/0/0 crossings (moves of
+                        # one lane; about 0.15 s); 500 steps about 0.38 s instead of 0.2 s,
+                        # the same crossings on seeds 1–3 (the other orders split a shared
+                        # step more often), kept for the charts where they help.
 
 
 def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
