@@ -225,8 +225,9 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     is finished. The drawing's area does not decide, so that the translations of a chart
     keep one lane order (the Stendal charts do in de, en, ar and de-x-ls; crossings could
     still differ with the text sizes); a compact chart takes the lane order of the full
-    one."""
-    plain = replace(opts, compact=False)
+    one, and a print with enlarged QR codes that of the chart with codes of the default
+    size (trials use it), so that the PDF and the SVG of a chart keep one lane order."""
+    plain = replace(opts, compact=False, qr_size=Options.qr_size)
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
