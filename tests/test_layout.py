@@ -325,3 +325,43 @@ def _long_titles() -> Chain:
 def test_review_findings_stay_fixed(make: Callable[[], Chain],
                                     options: dict[str, object]) -> None:
     assert verify(layout_chain(make(), **options)) == []
+
+
+@pytest.mark.parametrize("direction", ["lr", "tb"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_trials_count_the_crossings_of_the_finished_drawing(direction: str, seed: int) -> None:
+    """Issue 14: lane-order trials are compared on their route points alone
+    (:func:`prozesskette.layout.crossing.route_crossings`), before shapes, labels and
+    furniture; those move no line, so the count is the finished drawing's."""
+    from prozesskette.layout import build
+    from prozesskette.layout.crossing import route_crossings
+    from prozesskette.layout.options import Options
+
+    for make in (generate_chain, cross_lane_chain):
+        chain = make(120, 8, seed, contacts=True)
+        geometry = build._geometry(chain, Options(direction=direction), None)
+        drawn = build._finish(chain, geometry)
+        assert route_crossings(geometry.points) == metrics(drawn).crossings
+        assert verify(drawn) == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lane_moves_find_a_drawing_without_crossings_at_50_steps(seed: int) -> None:
+    """Issue 14: after the best lane orders of the estimate, 'auto' moves single lanes (those
+    at crossing edges first) while that lowers the crossings: the cross-lane chains of 50
+    steps and 8 lanes lose their last crossing (1, 1, 0 before), never more crossings than
+    the best of the first orders, the same drawing every time."""
+    from prozesskette.graph import ChainGraph
+    from prozesskette.layout import build
+    from prozesskette.layout.crossing import route_crossings
+    from prozesskette.layout.lane_order import lane_trials
+    from prozesskette.layout.options import Options
+
+    chain = cross_lane_chain(50, 8, seed, contacts=True)
+    first = min(route_crossings(build._geometry(chain, Options(), order).points)
+                for order in lane_trials(ChainGraph(chain), build.LANE_TRIALS))
+    chosen = layout_chain(chain)
+    assert metrics(chosen).crossings <= first
+    assert metrics(chosen).crossings == 0
+    assert verify(chosen) == []
+    assert layout_chain(chain) == chosen

@@ -235,3 +235,39 @@ def test_fuzz_findings_stay_fixed(family: str, steps: int, lanes: int, seed: int
                                   extra: dict[str, float], options: dict[str, object]) -> None:
     chain = FAMILIES[family](steps, lanes, seed, contacts=True, **extra)  # type: ignore[operator]
     assert verify(layout_chain(chain, **options)) == []
+
+
+# --- crossings that a route can avoid ---------------------------------------------------------
+
+def _crossing_edges(layout: Layout) -> set[tuple[int, int]]:
+    return {(a, b) for a, b, _ in invariants._crossing_points(layout, invariants._segments(layout))}
+
+
+@pytest.mark.parametrize("family", ["samples", "cross-lane"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_forward_edges_through_one_step_do_not_cross(family: str, seed: int) -> None:
+    """Issue 14: two forward edges that leave (or enter) one step never cross each other:
+    their ports and tracks nest, and no elbow runs across the jog of an edge of the same
+    side (:class:`prozesskette.layout.routes._SideJogs`); top and bottom ports are ordered
+    by where their runs turn."""
+    layout = layout_chain(FAMILIES[family](500, 10, seed, contacts=True))  # type: ignore[operator]
+    for a, b in _crossing_edges(layout):
+        first, second = layout.edges[a], layout.edges[b]
+        if first.back or second.back:
+            continue
+        assert not {first.source, first.target} & {second.source, second.target}, (
+            first.source, first.target, second.source, second.target)
+
+
+def test_loops_in_one_row_gap_weigh_the_crossings_their_tracks_cannot_avoid() -> None:
+    """Two loops back along one row gap whose legs reach into each other's run towards it
+    cross whatever the order of their tracks; legs that leave towards the steps outside the
+    other's run do not."""
+    from prozesskette.layout.routes import _gap_crossings
+
+    interleaved = ((4.0, 1.0, -1, -1), (5.0, 2.0, -1, -1))  # (t a, t b, sides): both legs up
+    assert min(_gap_crossings(*interleaved), _gap_crossings(*reversed(interleaved))) == 1
+    nested = ((6.0, 1.0, -1, -1), (5.0, 2.0, -1, -1))
+    assert min(_gap_crossings(*nested), _gap_crossings(*reversed(nested))) == 0
+    apart = ((3.0, 1.0, -1, -1), (6.0, 4.0, 1, 1))
+    assert _gap_crossings(*apart) == _gap_crossings(*reversed(apart)) == 0

@@ -26,6 +26,8 @@ crossings also depend on routing); ``layout_chain`` draws the best few where it 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 from collections.abc import Sequence
 
@@ -255,3 +257,39 @@ def search(estimate: LaneCrossings, starts: list[list[int]], restarts: int, seed
         order, cost = estimate.sift(start, top, bottom)
         found.setdefault(tuple(order), cost)
     return sorted((cost, list(order)) for order, cost in found.items())
+
+
+def route_crossings(routes: Sequence[Sequence[tuple[float, float]]]) -> int:
+    """How many times the orthogonal polylines ``routes`` cross each other: the count of
+    :func:`~prozesskette.layout.invariants.crossings`, taken on a drawing's route points
+    before the shapes, labels and furniture are added (they move no line), so that lane
+    orders can be compared for the price of the routing alone."""
+    return len(crossing_pairs(routes))
+
+
+def crossing_pairs(routes: Sequence[Sequence[tuple[float, float]]]) -> list[tuple[int, int]]:
+    """The two routes (indices, the smaller first) of every crossing, in order."""
+    across: list[tuple[float, float, float, int]] = []  # (t, l from, l to, route)
+    along: list[tuple[float, float, float, int]] = []  # (l, t from, t to, route)
+    for number, points in enumerate(routes):
+        for (t0, l0), (t1, l1) in itertools.pairwise(points):
+            if abs(t0 - t1) < _EPS and abs(l0 - l1) < _EPS:
+                continue
+            if abs(l0 - l1) < _EPS:
+                along.append((l0, min(t0, t1), max(t0, t1), number))
+            else:
+                across.append((t0, min(l0, l1), max(l0, l1), number))
+    across.sort()
+    where = [t for t, _, _, _ in across]
+    found: set[tuple[int, int, float, float]] = set()
+    for l_at, t_lo, t_hi, number in along:
+        start = bisect.bisect_right(where, t_lo + _EPS)
+        end = bisect.bisect_left(where, t_hi - _EPS)
+        for t_at, lo, hi, other in across[start:end]:
+            if other != number and lo + _EPS < l_at < hi - _EPS:
+                found.add((min(number, other), max(number, other), round(t_at, 2),
+                           round(l_at, 2)))
+    return [(a, b) for a, b, _, _ in sorted(found)]
+
+
+_EPS = 0.01  # as in :mod:`~prozesskette.layout.invariants`

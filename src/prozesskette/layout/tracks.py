@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
 from prozesskette.layout.ports import Port, PortKey
-from prozesskette.layout.routes import GapKey, Route, gap_below
+from prozesskette.layout.routes import GapKey, Route, gap_run
 
 StubSide = Literal[-1, 0, 1]
 """Where the stub at a run's end leaves the channel: -1 towards its low side (smaller t in a
@@ -184,22 +184,19 @@ def _channel(segs: list[Seg]) -> tuple[Channel, dict[int, Run]]:
     return Channel(tuple(runs[id(seg)] for seg in segs), tracks), runs
 
 
+def _side(side: int) -> StubSide:
+    return -1 if side < 0 else (1 if side > 0 else 0)
+
+
 def gap_channels(routes: tuple[Route, ...]) -> dict[GapKey, Channel]:
     """Tracks in the row gaps, for the runs of loops and detours along t (in column units)."""
     gaps: dict[GapKey, list[Seg]] = {}
     for route in routes:
         if route.kind not in ("loopU", "loopB", "detour") or route.gap is None:
             continue
-        u, v = route.items[0], route.items[-1]
-        if route.kind == "loopU":  # legs reach back to the steps
-            seg = Seg(route.edge, float(u.col), float(v.col),
-                      -1 if gap_below(u, route.gap) else 1, -1 if gap_below(v, route.gap) else 1)
-        elif route.kind == "loopB":
-            seg = Seg(route.edge, u.col + 0.5, v.col - 0.5, 0, 0)
-        else:
-            down = route.gap_side
-            seg = Seg(route.edge, float(v.col), u.col + 0.5, down, -1 if down > 0 else 1,
-                      b_exact=False)
+        a, b, a_side, b_side = gap_run(route)
+        seg = Seg(route.edge, a, b, _side(a_side), _side(b_side),
+                  b_exact=route.kind != "detour")
         gaps.setdefault(route.gap, []).append(seg)
     return {key: _channel(segs)[0] for key, segs in gaps.items()}
 
