@@ -32,3 +32,4 @@ freeze_panes
 compile_mo  # messages.py: called by the build hook hatch_build.py (the wheel's .mo files)
 source_page  # layout/pages.py: Link fields, the pages of a hand-off across pages (tests,
 target_page  # api users through PdfResult.page_set)
+ARGPARSE_WORDS  # cli/base.py: argparse's words we translate (checked by tests/test_messages.py)
