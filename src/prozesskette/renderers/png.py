@@ -112,19 +112,17 @@ def render_png(pdf_bytes: bytes, dpi: int = 150, page: int = 0,
                              "(counted from 0)")
         pdf_page = document[page]
         try:
-            scale, crop = dpi / 72, (0.0, 0.0, 0.0, 0.0)
-            if area is not None:
-                width, height = pdf_page.get_size()
-                scale /= area.scale
-                # pdfium's crop: what to cut off left, bottom, right and top, in points
-                crop = (area.x, max(0.0, height - area.y - area.height),
-                        max(0.0, width - area.x - area.width), area.y)
-            bitmap = pdf_page.render(scale=scale, crop=crop, draw_annots=False,
-                                     may_draw_forms=False)
+            scale = dpi / 72 / (area.scale if area is not None else 1.0)
+            bitmap = pdf_page.render(scale=scale, draw_annots=False, may_draw_forms=False)
             try:
                 image = bitmap.to_pil().convert("RGB")
             except ImportError as exc:  # pypdfium2 does not depend on Pillow itself
                 raise _unavailable("Pillow") from exc
+            if area is not None:  # cut in whole pixels here: pdfium rounds each side of its
+                # own crop up, and the picture came out up to 2 px smaller than the chart
+                image = image.crop((round(area.x * scale), round(area.y * scale),
+                                    round((area.x + area.width) * scale),
+                                    round((area.y + area.height) * scale)))
         finally:
             pdf_page.close()
     finally:
