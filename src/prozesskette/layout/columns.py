@@ -146,6 +146,9 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
         ends = [((column, s_hi), "last", edge.source), ((column, t_lo), "first", edge.target)] \
             if down else [((column, s_lo), "first", edge.source), ((column, t_hi), "last",
                                                                    edge.target)]
+        if s_lo == s_hi == t_lo == t_hi and len(occupied[(column, s_lo)]) > 2:
+            bad.append(index)  # a fold down one lane: its cell holds the pair alone
+            continue
         if any(occupied.get((column, lane)) for lane in between):
             # blocked: a detour beside the column keeps the column, if both are plain steps
             if s_lo != s_hi or t_lo != t_hi or not (grid.detours_allowed or (
@@ -237,7 +240,9 @@ def _resolve_one(grid: Grid, index: int, minlen: dict[int, int], back: set[int],
 
 
 def layer(grid: Grid) -> set[int]:
-    """Columns for every step; returns the indices of edges drawn as loops back."""
+    """Columns for every step; returns the indices of edges drawn as loops back. A chart
+    that comes out much wider than the page folds runs of steps down their lanes
+    (:func:`fold_pairs`) where the estimate says it prints larger so."""
     graph = grid.graph
     back = back_edges(graph)
     minlen: dict[int, int] = {}
@@ -245,6 +250,27 @@ def layer(grid: Grid) -> set[int]:
         s_lo, s_hi = grid.span[edge.source]
         t_lo, t_hi = grid.span[edge.target]
         minlen[index] = 0 if (t_lo > s_hi or t_hi < s_lo) else 1
+    _settle(grid, dict(minlen), back)
+    grid.back = sorted(back)
+    if not grid.fold_allowed:
+        return back
+    folds = fold_pairs(grid, back)
+    if not folds:
+        return back
+    plain = _extent_estimate(grid)
+    if plain[0] <= FOLD_ASPECT * plain[1]:
+        return back  # not too wide: no lane grows
+    kept = (grid.col, grid.columns, grid.phase_cols, grid.detours)
+    _settle(grid, {**minlen, **dict.fromkeys(folds, 0)}, back)
+    folded = _extent_estimate(grid)
+    if max(folded[0] / FOLD_ASPECT, folded[1]) >= max(plain[0] / FOLD_ASPECT, plain[1]):
+        grid.col, grid.columns, grid.phase_cols, grid.detours = kept
+    return back
+
+
+def _settle(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
+    """Columns with every same-column hand-off drawable (or moved on a column)."""
+    graph = grid.graph
     floor: dict[str, int] = {}
     careful = len(graph.steps) <= CAREFUL_LAYERING
     for _ in range(80 if careful else 50):
@@ -261,5 +287,55 @@ def layer(grid: Grid) -> set[int]:
         for index in minlen:
             minlen[index] = max(minlen[index], 1)
         assign_columns(grid, minlen, back, floor)
-    grid.back = sorted(back)
-    return back
+
+
+# --- folds: a run of steps down one lane, in one column --------------------------------------
+
+FOLD_COLUMN = 130.0  # estimated extent of a column and its channel along t (pt; measured:
+                     # 130 on the Stendal Ausbildung chart)
+FOLD_HEADER = 220.0  # … of the lane headers
+FOLD_ROW = 62.0  # … of a row of boxes along l
+FOLD_ROW_GAP = 22.0  # … between two rows (options.ROW_GAP; options imports this module)
+FOLD_LANE = 100.0  # … of a lane of one row (its header with a QR code asks about as much)
+FOLD_ASPECT = 1.45  # width : height wanted (options.FOLD_ASPECT)
+
+
+def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
+    """Edges a → b that may become a short arrow down one lane, in one column: both plain
+    one-lane steps of the same lane and phase, b a's only successor and a b's only
+    predecessor, a no decision. Pairs only (a lane gets at most two rows for them), taken
+    along each run in file order: a → b folds, b → c not, c → d again."""
+    graph = grid.graph
+    outs: dict[str, int] = dict.fromkeys(graph.steps, 0)
+    ins: dict[str, int] = dict.fromkeys(graph.steps, 0)
+    for edge in graph.edges:
+        outs[edge.source] += 1
+        ins[edge.target] += 1
+    used: set[str] = set()
+    folds: list[int] = []
+    for index, edge in enumerate(graph.edges):
+        a, b = graph.steps[edge.source], graph.steps[edge.target]
+        span = grid.span[a.id]
+        if index in back or a.id in used or b.id in used or outs[a.id] != 1 \
+                or ins[b.id] != 1 or span[0] != span[1] or grid.span[b.id] != span \
+                or a.kind is StepKind.decision or a.phase != b.phase \
+                or a.id in grid.badge_shared or b.id in grid.badge_shared:
+            continue
+        used.update((a.id, b.id))
+        folds.append(index)
+    return folds
+
+
+def _extent_estimate(grid: Grid) -> tuple[float, float]:
+    """The drawing's extents (t, l) estimated from the grid alone: unit columns, and lanes as
+    many rows tall as their fullest column has steps."""
+    cells: dict[tuple[int, int], int] = {}
+    for step, column in grid.col.items():
+        lo, hi = grid.span[step]
+        for lane in {lo, hi}:
+            cells[(column, lane)] = cells.get((column, lane), 0) + 1
+    rows = [1] * len(grid.lanes)
+    for (_, lane), count in cells.items():
+        rows[lane] = max(rows[lane], count)
+    height = sum(max(FOLD_LANE, 28.0 + n * FOLD_ROW + (n - 1) * FOLD_ROW_GAP) for n in rows)
+    return FOLD_HEADER + grid.columns * FOLD_COLUMN, height + 150.0

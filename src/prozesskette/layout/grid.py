@@ -57,12 +57,13 @@ class Grid:
     """Lanes, columns and items of one chain, filled in by the engine's stages."""
 
     __slots__ = ("back", "badge_shared", "col", "columns", "detours", "detours_allowed",
-                 "free_detours", "graph", "items", "lanes", "links", "phase_cols", "rank",
+                 "fold_allowed", "free_detours", "graph", "items", "lanes", "links", "phase_cols", "rank",
                  "rows", "span")
 
     def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
                  span: dict[str, tuple[int, int]], badge_shared: set[str], *,
-                 detours_allowed: bool = True, free_detours: bool = False) -> None:
+                 detours_allowed: bool = True, free_detours: bool = False,
+                 fold_allowed: bool = True) -> None:
         self.graph = graph
         self.lanes = lanes  # actor ids in drawing order
         self.rank = rank  # actor id -> lane rank
@@ -78,6 +79,7 @@ class Grid:
         self.detours_allowed = detours_allowed
         self.free_detours = free_detours  # … or only those that no other edge could cross
         self.detours: set[int] = set()  # same-column hand-offs drawn beside
+        self.fold_allowed = fold_allowed  # runs of steps may go down their lane in a column
 
 
 def lane_spans(graph: ChainGraph, rank: dict[str, int]) -> tuple[dict[str, tuple[int, int]],
