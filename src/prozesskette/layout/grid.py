@@ -57,8 +57,8 @@ class Grid:
     """Lanes, columns and items of one chain, filled in by the engine's stages."""
 
     __slots__ = ("back", "badge_shared", "col", "columns", "detours", "detours_allowed",
-                 "fold_allowed", "free_detours", "graph", "items", "lanes", "links", "phase_cols", "rank",
-                 "rows", "span")
+                 "fold_allowed", "free_detours", "graph", "items", "lanes", "links",
+                 "phase_cols", "rank", "rows", "span")
 
     def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
                  span: dict[str, tuple[int, int]], badge_shared: set[str], *,
