@@ -252,20 +252,49 @@ def layer(grid: Grid) -> set[int]:
         minlen[index] = 0 if (t_lo > s_hi or t_hi < s_lo) else 1
     _settle(grid, dict(minlen), back)
     grid.back = sorted(back)
-    if not grid.fold_allowed:
-        return back
+    if grid.fold_allowed and len(graph.steps) <= FOLD_MAX_STEPS:
+        _fold(grid, minlen, back)
+    return back
+
+
+def _fold(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
+    """Fold runs down their lanes (:func:`fold_pairs`) where the chart is too wide: all
+    pairs first, then without one lane's pairs after the other, keeping what the estimate
+    (:func:`_extent_estimate`) says prints largest on landscape A paper; fewer folds where
+    they tie. No fold at all unless that beats the unfolded columns."""
     folds = fold_pairs(grid, back)
     if not folds:
-        return back
-    plain = _extent_estimate(grid)
-    if plain[0] <= FOLD_ASPECT * plain[1]:
-        return back  # not too wide: no lane grows
-    kept = (grid.col, grid.columns, grid.phase_cols, grid.detours)
-    _settle(grid, {**minlen, **dict.fromkeys(folds, 0)}, back)
-    folded = _extent_estimate(grid)
-    if max(folded[0] / FOLD_ASPECT, folded[1]) >= max(plain[0] / FOLD_ASPECT, plain[1]):
-        grid.col, grid.columns, grid.phase_cols, grid.detours = kept
-    return back
+        return
+    plain = _score(grid)
+    if plain is None:
+        return  # not too wide: no lane grows
+    unfolded = (grid.col, grid.columns, grid.phase_cols, grid.detours)
+    by_lane: dict[int, set[int]] = {}
+    for index in folds:
+        by_lane.setdefault(grid.span[grid.graph.edges[index].source][0], set()).add(index)
+    chosen = set(folds)
+    _settle(grid, {**minlen, **dict.fromkeys(chosen, 0)}, back)
+    best, kept = _score(grid, force=True), (grid.col, grid.columns, grid.phase_cols,
+                                             grid.detours)
+    for lane in sorted(by_lane) if FOLD_GREEDY else ():
+        trial = chosen - by_lane[lane]
+        _settle(grid, {**minlen, **dict.fromkeys(trial, 0)}, back)
+        score = _score(grid, force=True)
+        if score is not None and best is not None and score < best:
+            chosen, best = trial, score
+            kept = (grid.col, grid.columns, grid.phase_cols, grid.detours)
+    if best is None or best >= plain:
+        kept = unfolded
+    grid.col, grid.columns, grid.phase_cols, grid.detours = kept
+
+
+def _score(grid: Grid, *, force: bool = False) -> float | None:
+    """The larger side of the estimated drawing, measured as on landscape A paper (smaller
+    prints larger); None if it is not too wide (unless ``force``)."""
+    width, height = _extent_estimate(grid)
+    if width <= FOLD_ASPECT * height and not force:
+        return None
+    return max(width / FOLD_ASPECT, height)
 
 
 def _settle(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
@@ -296,8 +325,13 @@ FOLD_COLUMN = 130.0  # estimated extent of a column and its channel along t (pt;
 FOLD_HEADER = 220.0  # … of the lane headers
 FOLD_ROW = 62.0  # … of a row of boxes along l
 FOLD_ROW_GAP = 22.0  # … between two rows (options.ROW_GAP; options imports this module)
-FOLD_LANE = 100.0  # … of a lane of one row (its header with a QR code asks about as much)
-FOLD_ASPECT = 1.45  # width : height wanted (options.FOLD_ASPECT)
+FOLD_LANE = 56.0  # … of a lane, at least
+FOLD_CONTACT = 80.0  # … of a lane per contact in its header (a QR code and its margins)
+FOLD_GREEDY = True
+FOLD_DECISIONS = True  # a decision may send one branch down its lane
+FOLD_ASPECT = 1.45  # width : height wanted (options.TARGET_ASPECT)
+FOLD_MAX_STEPS = 80  # larger charts do not fold: no page holds them at a readable size, and
+                      # each fold costs about two bends where the run turns back to its row
 
 
 def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
@@ -308,17 +342,18 @@ def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
     graph = grid.graph
     outs: dict[str, int] = dict.fromkeys(graph.steps, 0)
     ins: dict[str, int] = dict.fromkeys(graph.steps, 0)
-    for edge in graph.edges:
+    for index, edge in enumerate(graph.edges):
         outs[edge.source] += 1
-        ins[edge.target] += 1
+        ins[edge.target] += index not in back  # a loop back may come in from the row gap
     used: set[str] = set()
     folds: list[int] = []
     for index, edge in enumerate(graph.edges):
         a, b = graph.steps[edge.source], graph.steps[edge.target]
         span = grid.span[a.id]
-        if index in back or a.id in used or b.id in used or outs[a.id] != 1 \
+        one_way = outs[a.id] == 1 or (FOLD_DECISIONS and a.kind is StepKind.decision)
+        if index in back or a.id in used or b.id in used or not one_way \
                 or ins[b.id] != 1 or span[0] != span[1] or grid.span[b.id] != span \
-                or a.kind is StepKind.decision or a.phase != b.phase \
+                or a.phase != b.phase \
                 or a.id in grid.badge_shared or b.id in grid.badge_shared:
             continue
         used.update((a.id, b.id))
@@ -337,5 +372,8 @@ def _extent_estimate(grid: Grid) -> tuple[float, float]:
     rows = [1] * len(grid.lanes)
     for (_, lane), count in cells.items():
         rows[lane] = max(rows[lane], count)
-    height = sum(max(FOLD_LANE, 28.0 + n * FOLD_ROW + (n - 1) * FOLD_ROW_GAP) for n in rows)
+    chain = grid.graph.chain
+    height = sum(max(FOLD_CONTACT * len(chain.actor(actor).contacts), FOLD_LANE,
+                     28.0 + n * FOLD_ROW + (n - 1) * FOLD_ROW_GAP)
+                 for actor, n in zip(grid.lanes, rows, strict=True))
     return FOLD_HEADER + grid.columns * FOLD_COLUMN, height + 150.0
