@@ -36,7 +36,7 @@ def _grid(chain: Chain, *, fold: bool) -> Grid:
     lanes = [actor.id for actor in chain.actors]
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
-    grid = Grid(graph, lanes, rank, spans, badge, fold_allowed=fold)
+    grid = Grid(graph, lanes, rank, spans, badge, fold="branches" if fold else "off")
     layer(grid)
     return grid
 

@@ -30,6 +30,7 @@ from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
 from prozesskette.layout.assemble import edge_routes, node_boxes
+from prozesskette.layout.columns import FOLD_MAX_STEPS
 from prozesskette.layout.coords import item_boxes, place_columns, place_lanes
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
@@ -42,7 +43,7 @@ from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, transl
 from prozesskette.layout.invariants import crossings
 from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
-from prozesskette.layout.options import MARGIN, Canvas, Frame, Options
+from prozesskette.layout.options import MARGIN, TARGET_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import route_points
 from prozesskette.layout.ports import end_ports, side_ports
 from prozesskette.layout.routes import plan_routes
@@ -68,7 +69,8 @@ def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[L
     language = options.language or chain.language
     words = words_for("legend", language)
 
-    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes)
+    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes,
+                     options.fold)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -125,11 +127,27 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
         layout = _best_of_lane_orders(chain, opts, trials)
     else:
         layout = lay_out(chain, opts)
+    if opts.fold == "auto" and len(chain.steps) <= FOLD_MAX_STEPS:
+        layout = _best_fold(chain, opts, layout)
     if mirrored is None:
         mirrored = is_rtl(layout.language)
     if mirrored:
         layout = mirror(layout)
     return layout
+
+
+def _best_fold(chain: Chain, opts: Options, folded: Layout) -> Layout:
+    """The drawing (folded as ``branches``, as ``runs`` or not at all; lanes as in
+    ``folded``) that prints largest on A paper, either way round; the fewer folds on a tie.
+    (Which folds pay is estimated on the grid; this decides on the drawings.)"""
+    order = list(folded.lanes)
+    drawings = [lay_out(chain, replace(opts, fold=mode), order) for mode in ("off", "runs")]
+
+    def side(drawing: Layout) -> float:  # the larger side, measured as on A paper
+        w, h = drawing.width, drawing.height
+        return min(max(w / TARGET_ASPECT, h), max(h / TARGET_ASPECT, w))
+
+    return min([*drawings, folded], key=side)
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …

@@ -252,7 +252,7 @@ def layer(grid: Grid) -> set[int]:
         minlen[index] = 0 if (t_lo > s_hi or t_hi < s_lo) else 1
     _settle(grid, dict(minlen), back)
     grid.back = sorted(back)
-    if grid.fold_allowed and len(graph.steps) <= FOLD_MAX_STEPS:
+    if grid.fold != "off" and len(graph.steps) <= FOLD_MAX_STEPS:
         _fold(grid, minlen, back)
     return back
 
@@ -276,7 +276,7 @@ def _fold(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
     _settle(grid, {**minlen, **dict.fromkeys(chosen, 0)}, back)
     best, kept = _score(grid, force=True), (grid.col, grid.columns, grid.phase_cols,
                                              grid.detours)
-    for lane in sorted(by_lane) if FOLD_GREEDY else ():
+    for lane in sorted(by_lane):
         trial = chosen - by_lane[lane]
         _settle(grid, {**minlen, **dict.fromkeys(trial, 0)}, back)
         score = _score(grid, force=True)
@@ -327,8 +327,6 @@ FOLD_ROW = 62.0  # … of a row of boxes along l
 FOLD_ROW_GAP = 22.0  # … between two rows (options.ROW_GAP; options imports this module)
 FOLD_LANE = 56.0  # … of a lane, at least
 FOLD_CONTACT = 80.0  # … of a lane per contact in its header (a QR code and its margins)
-FOLD_GREEDY = True
-FOLD_DECISIONS = True  # a decision may send one branch down its lane
 FOLD_ASPECT = 1.45  # width : height wanted (options.TARGET_ASPECT)
 FOLD_MAX_STEPS = 80  # larger charts do not fold: no page holds them at a readable size, and
                       # each fold costs about two bends where the run turns back to its row
@@ -350,7 +348,7 @@ def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
     for index, edge in enumerate(graph.edges):
         a, b = graph.steps[edge.source], graph.steps[edge.target]
         span = grid.span[a.id]
-        one_way = outs[a.id] == 1 or (FOLD_DECISIONS and a.kind is StepKind.decision)
+        one_way = outs[a.id] == 1 or (grid.fold != "runs" and a.kind is StepKind.decision)
         if index in back or a.id in used or b.id in used or not one_way \
                 or ins[b.id] != 1 or span[0] != span[1] or grid.span[b.id] != span \
                 or a.phase != b.phase \

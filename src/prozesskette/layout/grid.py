@@ -4,7 +4,15 @@ and coordinates are later stages, so no size can sway an order."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from prozesskette.graph import ChainGraph
+
+FoldMode = Literal["auto", "branches", "runs", "off"]
+"""Which runs of steps may go down their lane in one column where the chart is too wide
+(:func:`~prozesskette.layout.columns.fold_pairs`): runs and one branch of a decision
+(``branches``), runs only (``runs``), none (``off``); ``auto``: whichever of the three
+drawings prints largest (a grid folds as ``branches``)."""
 
 
 class Item:
@@ -57,13 +65,13 @@ class Grid:
     """Lanes, columns and items of one chain, filled in by the engine's stages."""
 
     __slots__ = ("back", "badge_shared", "col", "columns", "detours", "detours_allowed",
-                 "fold_allowed", "free_detours", "graph", "items", "lanes", "links",
+                 "fold", "free_detours", "graph", "items", "lanes", "links",
                  "phase_cols", "rank", "rows", "span")
 
     def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
                  span: dict[str, tuple[int, int]], badge_shared: set[str], *,
                  detours_allowed: bool = True, free_detours: bool = False,
-                 fold_allowed: bool = True) -> None:
+                 fold: FoldMode = "branches") -> None:
         self.graph = graph
         self.lanes = lanes  # actor ids in drawing order
         self.rank = rank  # actor id -> lane rank
@@ -79,7 +87,7 @@ class Grid:
         self.detours_allowed = detours_allowed
         self.free_detours = free_detours  # … or only those that no other edge could cross
         self.detours: set[int] = set()  # same-column hand-offs drawn beside
-        self.fold_allowed = fold_allowed  # runs of steps may go down their lane in a column
+        self.fold = fold  # which runs of steps may go down their lane in one column
 
 
 def lane_spans(graph: ChainGraph, rank: dict[str, int]) -> tuple[dict[str, tuple[int, int]],
