@@ -165,8 +165,9 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     estimate. The estimate that ranks the orders does not see routing, a full drawing does.
     The drawing's area does not decide, so that the translations of a chart keep one lane
     order (the Stendal charts do in de, en, ar and de-x-ls; crossings could still differ
-    with the text sizes); a compact chart takes the lane order of the full one."""
-    plain = replace(opts, compact=False)
+    with the text sizes); a compact or folded chart takes the lane order of the full,
+    unfolded one."""
+    plain = replace(opts, compact=False, fold="off")
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))

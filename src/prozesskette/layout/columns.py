@@ -272,11 +272,15 @@ def _fold(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
     by_lane: dict[int, set[int]] = {}
     for index in folds:
         by_lane.setdefault(grid.span[grid.graph.edges[index].source][0], set()).add(index)
+    rows = _lane_rows(grid)
     chosen = set(folds)
     _settle(grid, {**minlen, **dict.fromkeys(chosen, 0)}, back)
     best, kept = _score(grid, force=True), (grid.col, grid.columns, grid.phase_cols,
                                              grid.detours)
+    grown = _lane_rows(grid)
     for lane in sorted(by_lane):
+        if grown[lane] <= rows[lane]:
+            continue  # its folds cost no height
         trial = chosen - by_lane[lane]
         _settle(grid, {**minlen, **dict.fromkeys(trial, 0)}, back)
         score = _score(grid, force=True)
@@ -359,9 +363,8 @@ def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
     return folds
 
 
-def _extent_estimate(grid: Grid) -> tuple[float, float]:
-    """The drawing's extents (t, l) estimated from the grid alone: unit columns, and lanes as
-    many rows tall as their fullest column has steps."""
+def _lane_rows(grid: Grid) -> list[int]:
+    """Rows per lane: as many as its fullest column has steps."""
     cells: dict[tuple[int, int], int] = {}
     for step, column in grid.col.items():
         lo, hi = grid.span[step]
@@ -370,6 +373,13 @@ def _extent_estimate(grid: Grid) -> tuple[float, float]:
     rows = [1] * len(grid.lanes)
     for (_, lane), count in cells.items():
         rows[lane] = max(rows[lane], count)
+    return rows
+
+
+def _extent_estimate(grid: Grid) -> tuple[float, float]:
+    """The drawing's extents (t, l) estimated from the grid alone: unit columns, and lanes as
+    many rows tall as their fullest column has steps."""
+    rows = _lane_rows(grid)
     chain = grid.graph.chain
     height = sum(max(FOLD_CONTACT * len(chain.actor(actor).contacts), FOLD_LANE,
                      28.0 + n * FOLD_ROW + (n - 1) * FOLD_ROW_GAP)

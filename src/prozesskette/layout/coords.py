@@ -228,8 +228,8 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         tracks = channel.tracks if channel is not None else 0
         lead = label_need.get(k, 0.0)
         least = sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0
-        if tracks:
-            size = max(least, lead + 2 * TRACK_MARGIN + (tracks - 1) * TRACK)
+        if tracks or k in dividers or not 0 <= k < grid.columns - 1:
+            size = max(least, lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
         else:  # nothing runs along it: room for the arrows straight across and labels
             size = max(min(least, CHANNEL_EMPTY), lead + CHANNEL_EMPTY)
         first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN

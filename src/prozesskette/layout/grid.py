@@ -71,7 +71,7 @@ class Grid:
     def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
                  span: dict[str, tuple[int, int]], badge_shared: set[str], *,
                  detours_allowed: bool = True, free_detours: bool = False,
-                 fold: FoldMode = "branches") -> None:
+                 fold: FoldMode = "off") -> None:
         self.graph = graph
         self.lanes = lanes  # actor ids in drawing order
         self.rank = rank  # actor id -> lane rank
