@@ -151,11 +151,11 @@ def test_the_40_step_cross_lane_chart_folds_narrower() -> None:
 
 @pytest.mark.slow
 def test_arbeit_prints_larger_on_a2() -> None:
-    """Measured: 5.74 pt before folds, syllable floors and narrow empty channels; 6.21 after."""
+    """Measured: 5.74 pt before folds, syllable floors and narrow empty channels; 6.13 after."""
     from prozesskette.printing import build_pdf
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = build_pdf(load(ARBEIT), page="A2", landscape=True, split="none",
                            appendix=False)
-    assert result.text_size >= 6.1
+    assert result.text_size >= 6.0

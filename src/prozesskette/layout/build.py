@@ -43,7 +43,7 @@ from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, transl
 from prozesskette.layout.invariants import crossings
 from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
-from prozesskette.layout.options import MARGIN, TARGET_ASPECT, Canvas, Frame, Options
+from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import route_points
 from prozesskette.layout.ports import end_ports, side_ports
 from prozesskette.layout.routes import plan_routes
@@ -145,7 +145,7 @@ def _best_fold(chain: Chain, opts: Options, folded: Layout) -> Layout:
 
     def side(drawing: Layout) -> float:  # the larger side, measured as on A paper
         w, h = drawing.width, drawing.height
-        return min(max(w / TARGET_ASPECT, h), max(h / TARGET_ASPECT, w))
+        return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
 
     return min([*drawings, folded], key=side)
 
