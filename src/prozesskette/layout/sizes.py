@@ -81,11 +81,13 @@ def node_text(step: Step, options: Options, narrow: float = 1.0,
     word = tx.longest_word_width(title, size)
     # words break at syllables only: the widest syllable (or SPLIT_SHARE of the widest word)
     # is the least text width, not the widest word (badges sit on the corner)
+    box_width = options.box_width * narrow
     least = min(word, 190.0)
-    if SPLIT_SHARE < 1.0:
+    nominal = 96.0 * narrow if step.kind is StepKind.decision else box_width - 2 * PAD_X - (
+        10.0 if step.kind in (StepKind.start, StepKind.end) else 0.0)
+    if SPLIT_SHARE < 1.0 and word > nominal:  # (the syllables cost time: only if they count)
         least = min(least, max(SPLIT_SHARE * word,
                                tx.longest_syllable_width(title, size, language=language)))
-    box_width = options.box_width * narrow
     if step.kind is StepKind.decision:
         text_w = min(max(96.0 * narrow, min(least, 150.0)), 150.0)
     else:
