@@ -70,7 +70,7 @@ def test_folded_pairs_are_drawn_straight_down_their_lane() -> None:
     assert verify(layout) == []
     folds = _folded_edges(layout)
     assert folds
-    grid = make_grid(ChainGraph(chain), "file")
+    grid = make_grid(ChainGraph(chain), "file", True, list(layout.lanes), "runs")
     for source, target in folds:
         a, b = grid.items[source], grid.items[target]
         assert (a.col, a.lo) == (b.col, b.lo) and b.row > a.row

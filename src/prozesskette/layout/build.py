@@ -40,6 +40,7 @@ from prozesskette.layout.furniture import (
     title_block,
 )
 from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
+from prozesskette.layout.grid import FoldMode
 from prozesskette.layout.invariants import crossings
 from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
@@ -55,13 +56,16 @@ from prozesskette.words import words_for
 __all__ = ["Options", "lay_out", "layout_chain"]
 
 
-def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> Layout:
+def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None,
+            fold: FoldMode = "off") -> Layout:
     """One drawing of the chain, lanes in the order ``lanes`` (None: as the options say),
-    not yet mirrored for right-to-left languages."""
-    return _drawing(chain, options, lanes)[0]
+    runs of steps folded down their lanes as ``fold`` says, not yet mirrored for
+    right-to-left languages."""
+    return _drawing(chain, options, lanes, fold)[0]
 
 
-def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[Layout, int]:
+def _drawing(chain: Chain, options: Options, lanes: list[str] | None,
+             fold: FoldMode = "off") -> tuple[Layout, int]:
     """:func:`lay_out`, and the number of columns the drawing has."""
     graph = ChainGraph(chain)
     analysis = analyse(graph)
@@ -70,7 +74,7 @@ def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[L
     words = words_for("legend", language)
 
     grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes,
-                     options.fold)
+                     fold)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -127,7 +131,7 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
         layout = _best_of_lane_orders(chain, opts, trials)
     else:
         layout = lay_out(chain, opts)
-    if opts.fold == "auto" and len(chain.steps) <= FOLD_MAX_STEPS:
+    if len(chain.steps) <= FOLD_MAX_STEPS:
         layout = _best_fold(chain, opts, layout)
     if mirrored is None:
         mirrored = is_rtl(layout.language)
@@ -136,18 +140,19 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     return layout
 
 
-def _best_fold(chain: Chain, opts: Options, folded: Layout) -> Layout:
-    """The drawing (folded as ``branches``, as ``runs`` or not at all; lanes as in
-    ``folded``) that prints largest on A paper, either way round; the fewer folds on a tie.
-    (Which folds pay is estimated on the grid; this decides on the drawings.)"""
-    order = list(folded.lanes)
-    drawings = [lay_out(chain, replace(opts, fold=mode), order) for mode in ("off", "runs")]
+def _best_fold(chain: Chain, opts: Options, unfolded: Layout) -> Layout:
+    """The drawing (not folded, folded as ``runs`` or as ``branches``; lanes as in
+    ``unfolded``) that prints largest on A paper, either way round; the fewer folds on a tie.
+    (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
+    the drawings.)"""
+    order = list(unfolded.lanes)
+    drawings = [unfolded] + [lay_out(chain, opts, order, mode) for mode in ("runs", "branches")]
 
     def side(drawing: Layout) -> float:  # the larger side, measured as on A paper
         w, h = drawing.width, drawing.height
         return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
 
-    return min([*drawings, folded], key=side)
+    return min(drawings, key=side)
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
@@ -167,7 +172,7 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     order (the Stendal charts do in de, en, ar and de-x-ls; crossings could still differ
     with the text sizes); a compact or folded chart takes the lane order of the full,
     unfolded one."""
-    plain = replace(opts, compact=False, fold="off")
+    plain = replace(opts, compact=False)
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))

@@ -397,7 +397,7 @@ def assign_rows(grid: Grid) -> None:
 
 
 def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
-              lanes: list[str] | None = None, fold: FoldMode = "branches") -> Grid:
+              lanes: list[str] | None = None, fold: FoldMode = "off") -> Grid:
     """Stages 1–5: lanes (``lanes``, or as ``lane_order`` says), columns, dummies, order,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
     ``coords``), so no size can sway an order."""
@@ -407,7 +407,7 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
     spans, badge = lane_spans(graph, rank)
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
                 free_detours=len(graph.steps) <= CAREFUL_LAYERING,
-                fold="branches" if fold == "auto" else fold)
+                fold=fold)
     layer(grid)
     build_items(grid)
     reduce_crossings(grid)

@@ -8,11 +8,12 @@ from typing import Literal
 
 from prozesskette.graph import ChainGraph
 
-FoldMode = Literal["auto", "branches", "runs", "off"]
+FoldMode = Literal["branches", "runs", "off"]
 """Which runs of steps may go down their lane in one column where the chart is too wide
 (:func:`~prozesskette.layout.columns.fold_pairs`): runs and one branch of a decision
-(``branches``), runs only (``runs``), none (``off``); ``auto``: whichever of the three
-drawings prints largest (a grid folds as ``branches``)."""
+(``branches``), runs only (``runs``), none (``off``). ``layout_chain`` draws a chart of up to
+:data:`~prozesskette.layout.columns.FOLD_MAX_STEPS` steps all three ways and keeps the one
+that prints largest."""
 
 
 class Item:

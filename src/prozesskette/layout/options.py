@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from prozesskette.layout.geometry import Point, Rect
-from prozesskette.layout.grid import FoldMode
 from prozesskette.layout.lane_order import LaneOrder
 
 Direction = Literal["lr", "tb"]
@@ -33,7 +32,6 @@ class Options:
     legend: bool = True
     language: str | None = None
     compact: bool = False  # hand-offs past a step in between stay in their column (detours)
-    fold: FoldMode = "auto"  # runs of steps down their lane, in one column, in a wide chart
 
 
 # spacing, in points
