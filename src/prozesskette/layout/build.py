@@ -152,7 +152,14 @@ def _best_fold(chain: Chain, opts: Options, unfolded: Layout) -> Layout:
         w, h = drawing.width, drawing.height
         return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
 
-    return min(drawings, key=side)
+    best = drawings[0]
+    for drawing in drawings[1:]:  # more folds, more bends: only for a clear gain
+        if side(drawing) * FOLD_GAIN < side(best):
+            best = drawing
+    return best
+
+
+FOLD_GAIN = 1.02  # a folded drawing must print this much larger than one with fewer folds
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
