@@ -623,8 +623,9 @@ def test_png_is_the_chart_alone_at_its_own_size(ausbildung: Chain) -> None:
     printed = build_pdf(ausbildung, appendix=False)
     assert printed.notes and printed.page_size[0] > printed.layout.width * printed.scale
     image = Image.open(io.BytesIO(data))
-    assert abs(image.width - printed.layout.width / 72 * dpi) <= 1
-    assert abs(image.height - printed.layout.height / 72 * dpi) <= 1
+    # pdfium rounds the page's raster and each cropped edge apart: up to 2 px
+    assert abs(image.width - printed.layout.width / 72 * dpi) <= 2
+    assert abs(image.height - printed.layout.height / 72 * dpi) <= 2
     assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)
     sharp = Image.open(io.BytesIO(api.to_png(ausbildung))).convert("L")  # the default dpi
     assert sorted(item.text for item in decode_all(sharp)) == sorted(
