@@ -36,6 +36,7 @@ from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
 from prozesskette.layout.assemble import edge_routes, node_boxes
+from prozesskette.layout.columns import FOLD_MAX_STEPS
 from prozesskette.layout.coords import (
     Box,
     LaneAxis,
@@ -53,10 +54,10 @@ from prozesskette.layout.furniture import (
     title_block,
 )
 from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
-from prozesskette.layout.grid import Grid
+from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
-from prozesskette.layout.options import MARGIN, Canvas, Frame, Options
+from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import AxisPoint, route_points
 from prozesskette.layout.ports import end_ports, side_ports
 from prozesskette.layout.routes import Route, plan_routes
@@ -74,10 +75,12 @@ from prozesskette.words import words_for
 __all__ = ["Options", "lay_out", "layout_chain"]
 
 
-def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None) -> Layout:
+def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None,
+            fold: FoldMode = "off") -> Layout:
     """One drawing of the chain, lanes in the order ``lanes`` (None: as the options say),
-    not yet mirrored for right-to-left languages."""
-    return _drawing(chain, options, lanes)[0]
+    runs of steps folded down their lanes as ``fold`` says, not yet mirrored for
+    right-to-left languages."""
+    return _drawing(chain, options, lanes, fold)[0]
 
 
 class _Geometry(NamedTuple):
@@ -97,17 +100,20 @@ class _Geometry(NamedTuple):
     points: tuple[tuple[AxisPoint, ...], ...]
 
 
-def _drawing(chain: Chain, options: Options, lanes: list[str] | None) -> tuple[Layout, int]:
+def _drawing(chain: Chain, options: Options, lanes: list[str] | None,
+             fold: FoldMode = "off") -> tuple[Layout, int]:
     """:func:`lay_out`, and the number of columns the drawing has."""
-    geometry = _geometry(chain, options, lanes)
+    geometry = _geometry(chain, options, lanes, fold)
     return _finish(chain, geometry), geometry.grid.columns
 
 
-def _geometry(chain: Chain, options: Options, lanes: list[str] | None) -> _Geometry:
+def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
+              fold: FoldMode = "off") -> _Geometry:
     """The stages from the grid to the points of every route."""
     graph = ChainGraph(chain)
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
-    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes)
+    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes,
+                     fold)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -176,11 +182,35 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
         layout = _best_of_lane_orders(chain, opts, trials)
     else:
         layout = lay_out(chain, opts)
+    if len(chain.steps) <= FOLD_MAX_STEPS:
+        layout = _best_fold(chain, opts, layout)
     if mirrored is None:
         mirrored = is_rtl(layout.language)
     if mirrored:
         layout = mirror(layout)
     return layout
+
+
+def _best_fold(chain: Chain, opts: Options, unfolded: Layout) -> Layout:
+    """The drawing (not folded, folded as ``runs`` or as ``branches``; lanes as in
+    ``unfolded``) that prints largest on A paper, either way round; the fewer folds on a tie.
+    (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
+    the drawings.)"""
+    order = list(unfolded.lanes)
+    drawings = [unfolded] + [lay_out(chain, opts, order, mode) for mode in ("runs", "branches")]
+
+    def side(drawing: Layout) -> float:  # the larger side, measured as on A paper
+        w, h = drawing.width, drawing.height
+        return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
+
+    best = drawings[0]
+    for drawing in drawings[1:]:  # more folds, more bends: only for a clear gain
+        if side(drawing) * FOLD_GAIN < side(best):
+            best = drawing
+    return best
+
+
+FOLD_GAIN = 1.02  # a folded drawing must print this much larger than one with fewer folds
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
@@ -223,9 +253,9 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
     routing, a drawing does: trials are compared on their route points, and only the best
     is finished. The drawing's area does not decide, so that the translations of a chart
     keep one lane order (the Stendal charts do in de, en, ar and de-x-ls; crossings could
-    still differ with the text sizes); a compact chart takes the lane order of the full
-    one, and a print with enlarged QR codes that of the chart with codes of the default
-    size (trials use it), so that the PDF and the SVG of a chart keep one lane order."""
+    still differ with the text sizes); a compact or folded chart takes the lane order of
+    the full, unfolded one, and a print with enlarged QR codes that of the chart with codes
+    of the default size (trials use it), so that the PDF and the SVG keep one lane order."""
     plain = replace(opts, compact=False, qr_size=Options.qr_size)
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]

@@ -1,6 +1,14 @@
 """Engine stage 2, columns: longest path with phases as column ranges; a hand-off to another
 lane may stay in the same column (a vertical arrow) unless something lies in between, else it
-is drawn beside the column (a detour) or moves on a column."""
+is drawn beside the column (a detour) or moves on a column.
+
+A chart much wider than the page folds: a pair of steps of one lane (:func:`fold_pairs`)
+shares a column, the second below the first, joined by a short vertical arrow (routed like a
+hand-off in one column, :func:`~prozesskette.layout.routes.below`). The lane gets a row, the
+chart loses columns where the pair lies on its longest paths. Measured (A3 / A2 landscape,
+step titles): the 40-step, 9-lane cross-lane chart 21 → 15 grid columns, 3.93 → 4.65 pt on A3;
+the Stendal Arbeit chart 5.74 → 6.13 pt on A2 (with the syllable floor of
+:func:`~prozesskette.layout.sizes.node_text` and narrow empty channels)."""
 
 from __future__ import annotations
 
@@ -146,6 +154,9 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
         ends = [((column, s_hi), "last", edge.source), ((column, t_lo), "first", edge.target)] \
             if down else [((column, s_lo), "first", edge.source), ((column, t_hi), "last",
                                                                    edge.target)]
+        if s_lo == s_hi == t_lo == t_hi and len(occupied[(column, s_lo)]) > 2:
+            bad.append(index)  # a fold down one lane: its cell holds the pair alone
+            continue
         if any(occupied.get((column, lane)) for lane in between):
             # blocked: a detour beside the column keeps the column, if both are plain steps
             if s_lo != s_hi or t_lo != t_hi or not (grid.detours_allowed or (
@@ -237,7 +248,9 @@ def _resolve_one(grid: Grid, index: int, minlen: dict[int, int], back: set[int],
 
 
 def layer(grid: Grid) -> set[int]:
-    """Columns for every step; returns the indices of edges drawn as loops back."""
+    """Columns for every step; returns the indices of edges drawn as loops back. A chart
+    that comes out much wider than the page folds runs of steps down their lanes
+    (:func:`fold_pairs`) where the estimate says it prints larger so."""
     graph = grid.graph
     back = back_edges(graph)
     minlen: dict[int, int] = {}
@@ -245,6 +258,60 @@ def layer(grid: Grid) -> set[int]:
         s_lo, s_hi = grid.span[edge.source]
         t_lo, t_hi = grid.span[edge.target]
         minlen[index] = 0 if (t_lo > s_hi or t_hi < s_lo) else 1
+    _settle(grid, dict(minlen), back)
+    grid.back = sorted(back)
+    if grid.fold != "off" and len(graph.steps) <= FOLD_MAX_STEPS:
+        _fold(grid, minlen, back)
+    return back
+
+
+def _fold(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
+    """Fold runs down their lanes (:func:`fold_pairs`) where the chart is too wide: all
+    pairs first, then without one lane's pairs after the other, keeping what the estimate
+    (:func:`_extent_estimate`) says prints largest on landscape A paper; fewer folds where
+    they tie. No fold at all unless that beats the unfolded columns."""
+    folds = fold_pairs(grid, back)
+    if not folds:
+        return
+    plain = _score(grid)
+    if plain is None:
+        return  # not too wide: no lane grows
+    unfolded = (grid.col, grid.columns, grid.phase_cols, grid.detours)
+    by_lane: dict[int, set[int]] = {}
+    for index in folds:
+        by_lane.setdefault(grid.span[grid.graph.edges[index].source][0], set()).add(index)
+    rows = _lane_rows(grid)
+    chosen = set(folds)
+    _settle(grid, {**minlen, **dict.fromkeys(chosen, 0)}, back)
+    best, kept = _score(grid, force=True), (grid.col, grid.columns, grid.phase_cols,
+                                             grid.detours)
+    grown = _lane_rows(grid)
+    for lane in sorted(by_lane):
+        if grown[lane] <= rows[lane]:
+            continue  # its folds cost no height
+        trial = chosen - by_lane[lane]
+        _settle(grid, {**minlen, **dict.fromkeys(trial, 0)}, back)
+        score = _score(grid, force=True)
+        if score is not None and best is not None and score < best:
+            chosen, best = trial, score
+            kept = (grid.col, grid.columns, grid.phase_cols, grid.detours)
+    if best is None or best >= plain:
+        kept = unfolded
+    grid.col, grid.columns, grid.phase_cols, grid.detours = kept
+
+
+def _score(grid: Grid, *, force: bool = False) -> float | None:
+    """The larger side of the estimated drawing, measured as on landscape A paper (smaller
+    prints larger); None if it is not too wide (unless ``force``)."""
+    width, height = _extent_estimate(grid)
+    if width <= FOLD_ASPECT * height and not force:
+        return None
+    return max(width / FOLD_ASPECT, height)
+
+
+def _settle(grid: Grid, minlen: dict[int, int], back: set[int]) -> None:
+    """Columns with every same-column hand-off drawable (or moved on a column)."""
+    graph = grid.graph
     floor: dict[str, int] = {}
     careful = len(graph.steps) <= CAREFUL_LAYERING
     for _ in range(80 if careful else 50):
@@ -261,5 +328,68 @@ def layer(grid: Grid) -> set[int]:
         for index in minlen:
             minlen[index] = max(minlen[index], 1)
         assign_columns(grid, minlen, back, floor)
-    grid.back = sorted(back)
-    return back
+
+
+# --- folds: a run of steps down one lane, in one column --------------------------------------
+
+FOLD_COLUMN = 130.0  # estimated extent of a column and its channel along t (pt; measured:
+                     # 130 on the Stendal Ausbildung chart)
+FOLD_HEADER = 220.0  # … of the lane headers
+FOLD_ROW = 62.0  # … of a row of boxes along l
+FOLD_ROW_GAP = 22.0  # … between two rows (options.ROW_GAP; options imports this module)
+FOLD_LANE = 56.0  # … of a lane, at least
+FOLD_CONTACT = 80.0  # … of a lane per contact in its header (a QR code and its margins)
+FOLD_ASPECT = 1.45  # width : height wanted (options.TARGET_ASPECT)
+FOLD_MAX_STEPS = 80  # larger charts do not fold: no page holds them at a readable size, and
+                      # each fold costs about two bends where the run turns back to its row
+
+
+def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
+    """Edges a → b that may become a short arrow down one lane, in one column: both plain
+    one-lane steps of the same lane and phase, b a's only successor and a b's only
+    predecessor, a no decision. Pairs only (a lane gets at most two rows for them), taken
+    along each run in file order: a → b folds, b → c not, c → d again."""
+    graph = grid.graph
+    outs: dict[str, int] = dict.fromkeys(graph.steps, 0)
+    ins: dict[str, int] = dict.fromkeys(graph.steps, 0)
+    for index, edge in enumerate(graph.edges):
+        outs[edge.source] += 1
+        ins[edge.target] += index not in back  # a loop back may come in from the row gap
+    used: set[str] = set()
+    folds: list[int] = []
+    for index, edge in enumerate(graph.edges):
+        a, b = graph.steps[edge.source], graph.steps[edge.target]
+        span = grid.span[a.id]
+        one_way = outs[a.id] == 1 or (grid.fold != "runs" and a.kind is StepKind.decision)
+        if index in back or a.id in used or b.id in used or not one_way \
+                or ins[b.id] != 1 or span[0] != span[1] or grid.span[b.id] != span \
+                or a.phase != b.phase \
+                or a.id in grid.badge_shared or b.id in grid.badge_shared:
+            continue
+        used.update((a.id, b.id))
+        folds.append(index)
+    return folds
+
+
+def _lane_rows(grid: Grid) -> list[int]:
+    """Rows per lane: as many as its fullest column has steps."""
+    cells: dict[tuple[int, int], int] = {}
+    for step, column in grid.col.items():
+        lo, hi = grid.span[step]
+        for lane in {lo, hi}:
+            cells[(column, lane)] = cells.get((column, lane), 0) + 1
+    rows = [1] * len(grid.lanes)
+    for (_, lane), count in cells.items():
+        rows[lane] = max(rows[lane], count)
+    return rows
+
+
+def _extent_estimate(grid: Grid) -> tuple[float, float]:
+    """The drawing's extents (t, l) estimated from the grid alone: unit columns, and lanes as
+    many rows tall as their fullest column has steps."""
+    rows = _lane_rows(grid)
+    chain = grid.graph.chain
+    height = sum(max(FOLD_CONTACT * len(chain.actor(actor).contacts), FOLD_LANE,
+                     28.0 + n * FOLD_ROW + (n - 1) * FOLD_ROW_GAP)
+                 for actor, n in zip(grid.lanes, rows, strict=True))
+    return FOLD_HEADER + grid.columns * FOLD_COLUMN, height + 150.0

@@ -172,6 +172,7 @@ def _item_l(item: Item, l_ext: float, row_top: list[list[float]], row_ext: list[
     return (top + bottom) / 2, bottom - top
 
 
+CHANNEL_EMPTY = 14.0  # a channel that no edge runs along (pt)
 DIVIDER_CLEAR = 7.0
 """How far the tracks of a channel keep from the phase divider in it (pt): more than the
 4 pt that :func:`~prozesskette.layout.invariants.verify` asks, so that a dashed loop back
@@ -226,8 +227,11 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         channel = plan.channels.get(k)
         tracks = channel.tracks if channel is not None else 0
         lead = label_need.get(k, 0.0)
-        size = max(sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0,
-                   lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
+        least = sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0
+        if tracks or k in dividers or not 0 <= k < grid.columns - 1:
+            size = max(least, lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
+        else:  # nothing runs along it: room for the arrows straight across and labels
+            size = max(min(least, CHANNEL_EMPTY), lead + CHANNEL_EMPTY)
         first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
                                                 - max(0, tracks - 1) * TRACK) / 2
         if k in dividers and tracks:

@@ -32,7 +32,7 @@ from prozesskette.layout.columns import (
     back_edges,
     layer,
 )
-from prozesskette.layout.grid import Chainlink, Grid, Item, lane_spans
+from prozesskette.layout.grid import Chainlink, FoldMode, Grid, Item, lane_spans
 from prozesskette.layout.lane_order import LaneOrder, lane_orders, lane_trials, order_lanes
 
 __all__ = ["Chainlink", "Grid", "Item", "assign_columns", "assign_rows", "back_edges",
@@ -397,7 +397,7 @@ def assign_rows(grid: Grid) -> None:
 
 
 def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
-              lanes: list[str] | None = None) -> Grid:
+              lanes: list[str] | None = None, fold: FoldMode = "off") -> Grid:
     """Stages 1–5: lanes (``lanes``, or as ``lane_order`` says), columns, dummies, order,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
     ``coords``), so no size can sway an order."""
@@ -406,7 +406,8 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
-                free_detours=len(graph.steps) <= CAREFUL_LAYERING)
+                free_detours=len(graph.steps) <= CAREFUL_LAYERING,
+                fold=fold)
     layer(grid)
     build_items(grid)
     reduce_crossings(grid)

@@ -4,7 +4,16 @@ and coordinates are later stages, so no size can sway an order."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from prozesskette.graph import ChainGraph
+
+FoldMode = Literal["branches", "runs", "off"]
+"""Which runs of steps may go down their lane in one column where the chart is too wide
+(:func:`~prozesskette.layout.columns.fold_pairs`): runs and one branch of a decision
+(``branches``), runs only (``runs``), none (``off``). ``layout_chain`` draws a chart of up to
+:data:`~prozesskette.layout.columns.FOLD_MAX_STEPS` steps all three ways and keeps the one
+that prints largest."""
 
 
 class Item:
@@ -57,12 +66,13 @@ class Grid:
     """Lanes, columns and items of one chain, filled in by the engine's stages."""
 
     __slots__ = ("back", "badge_shared", "col", "columns", "detours", "detours_allowed",
-                 "free_detours", "graph", "items", "lanes", "links", "phase_cols", "rank",
-                 "rows", "span")
+                 "fold", "free_detours", "graph", "items", "lanes", "links",
+                 "phase_cols", "rank", "rows", "span")
 
     def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
                  span: dict[str, tuple[int, int]], badge_shared: set[str], *,
-                 detours_allowed: bool = True, free_detours: bool = False) -> None:
+                 detours_allowed: bool = True, free_detours: bool = False,
+                 fold: FoldMode = "off") -> None:
         self.graph = graph
         self.lanes = lanes  # actor ids in drawing order
         self.rank = rank  # actor id -> lane rank
@@ -78,6 +88,7 @@ class Grid:
         self.detours_allowed = detours_allowed
         self.free_detours = free_detours  # … or only those that no other edge could cross
         self.detours: set[int] = set()  # same-column hand-offs drawn beside
+        self.fold = fold  # which runs of steps may go down their lane in one column
 
 
 def lane_spans(graph: ChainGraph, rank: dict[str, int]) -> tuple[dict[str, tuple[int, int]],
