@@ -215,13 +215,13 @@ FOLD_GAIN = 1.02  # a folded drawing must print this much larger than one with f
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
 LANE_DRAWINGS = 24  # … and, after them, in orders with one lane moved, up to this many
-LANE_TRIAL_WORK = 900  # drawings in all; fewer as the chart grows: drawings · steps up to
-                       # this many (50 steps: 18; 200 steps: the 4 best orders; 500: one).
+LANE_TRIAL_WORK = 600  # drawings in all; fewer as the chart grows: drawings · steps up to
+                       # this many (50 steps: 12; 200 steps: 3 orders; 500: one).
                        # A trial costs the routing only (:func:`_geometry`, about 60 % of a
                        # drawing); the best is finished. Measured on the cross-lane family,
-                       # 50 steps, seeds 1–3: 1/1/0 → 0/0/0 crossings (moves of one lane;
-                       # about 0.15 s). At 500 steps two more orders (0.38 s instead of 0.2 s)
-                       # gave the same crossings on seeds 1–3 of both families.
+                       # 50 steps, seeds 1–3: 1/1/0 → 0/0/0 crossings (moves of one lane).
+                       # 900 gave the same there and cost Stendal Ausbildung 0.31 s instead
+                       # of 0.18 s of layout (for 1 crossing less); 400 gave 1/1/0 again.
 
 
 def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
