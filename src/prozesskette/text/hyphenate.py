@@ -28,10 +28,9 @@ import itertools
 import unicodedata
 from typing import Any
 
-_DIGITS = str.maketrans("", "", "0123456789")
 _MIN_LEFT = _MIN_RIGHT = 2  # letters kept on either side of a break (pyphen's default)
-_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN",
-            "COMPOUNDRIGHTHYPHENMIN", "NOHYPHEN")
+_IGNORED = ("%", "#", "lefthyphenmin", "righthyphenmin", "compoundlefthyphenmin",
+            "compoundrighthyphenmin", "nohyphen")  # lines that are no patterns (lower case)
 
 
 def _digits(line: str) -> tuple[tuple[int, int], ...]:
@@ -46,17 +45,26 @@ def _digits(line: str) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+def _without_digits(text: str) -> str:
+    """The text with its digits taken out: on bytes, which delete in C by a table (3 ms for
+    the German dictionary; ``str.translate`` took 68 ms)."""
+    return text.encode("utf-8").translate(None, b"0123456789").decode("utf-8")
+
+
 class _Patterns:
     """One level of a dictionary: raw pattern lines keyed by their letters."""
 
-    def __init__(self, lines: list[str]) -> None:
-        self.raw: dict[str, str] = {}
-        for line in lines:
-            if "/" in line or "^" in line:  # nonstandard hyphenation: not used
-                continue
-            key = line.translate(_DIGITS)
-            if key and key != line:  # a pattern without digits allows nothing
-                self.raw[key] = line
+    def __init__(self, text: str) -> None:
+        """``text``: the level's lines, lower case. The keys are made for the whole text at
+        once: line by line, the German dictionary took 0.11 s to read, which every German
+        chart with a long word paid once; now about 0.04 s."""
+        lines = text.split("\n")
+        self.raw: dict[str, str] = {
+            key: line for key, line in zip(_without_digits(text).split("\n"), lines,
+                                           strict=True)
+            if key != line and key and not key.startswith(_IGNORED) and "/" not in line
+            and "^" not in line}  # a pattern without digits allows nothing; "/" and "^"
+        # mark nonstandard hyphenation, which is not used
         self.longest = max((len(key) for key in self.raw), default=0)
         self.parsed: dict[str, tuple[tuple[int, int], ...]] = {}  # the patterns met so far
 
@@ -117,14 +125,10 @@ def _dictionary(language: str) -> _Dictionary | None:
         encoding = handle.readline().decode().strip()
     if encoding.lower() == "microsoft-cp1251":
         encoding = "cp1251"
-    levels: list[list[str]] = [[]]
-    for raw_line in path.read_text(encoding).split("\n")[1:]:
-        line = raw_line.strip()
-        if line == "NEXTLEVEL":
-            levels.append([])
-        elif line and not line.startswith(_IGNORED):
-            levels[-1].append(line.lower())
-    return _Dictionary([_Patterns(lines) for lines in levels if lines])
+    body = path.read_text(encoding).split("\n", 1)[1].lower()
+    body = "\n".join(line.strip() for line in body.split("\n"))
+    levels = [level for level in body.split("\nnextlevel\n") if level.strip()]
+    return _Dictionary([_Patterns(level) for level in levels])
 
 
 def has_dictionary(language: str) -> bool:
