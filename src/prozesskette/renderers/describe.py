@@ -170,6 +170,8 @@ class ChartDescription:
         if legal:
             parts.append(sentence(words["legal"].format(one_line(legal))))
         for badge in node.badges:
+            if badge.kind == "shared":
+                continue  # the sentence on who is responsible names them all already
             title = one_line(badge.title).strip()
             if title:
                 parts.append(sentence(title[:1].upper() + title[1:]))
