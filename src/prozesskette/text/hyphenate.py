@@ -58,13 +58,13 @@ class _Patterns:
         """``text``: the level's lines, lower case. The keys are made for the whole text at
         once: line by line, the German dictionary took 0.11 s to read, which every German
         chart with a long word paid once; now about 0.04 s."""
-        lines = text.split("\n")
+        # kept: lines with digits (a pattern without any allows nothing) that are no
+        # setting or comment; "/" and "^" mark nonstandard hyphenation, which is not used
         self.raw: dict[str, str] = {
-            key: line for key, line in zip(_without_digits(text).split("\n"), lines,
-                                           strict=True)
-            if key != line and key and not key.startswith(_IGNORED) and "/" not in line
-            and "^" not in line}  # a pattern without digits allows nothing; "/" and "^"
-        # mark nonstandard hyphenation, which is not used
+            key: line for key, line in zip(_without_digits(text).split("\n"),
+                                           text.split("\n"), strict=True)
+            if key and key != line and not key.startswith(_IGNORED)
+            and "/" not in line and "^" not in line}
         self.longest = max((len(key) for key in self.raw), default=0)
         self.parsed: dict[str, tuple[tuple[int, int], ...]] = {}  # the patterns met so far
 

@@ -105,13 +105,7 @@ class _MarkPainter:
         routes = {(edge.source, edge.target): edge for edge in layout.edges}
         added = pdf_color(DIFF_ADDED)
         for edge_mark in marks.edges:  # the route again, in the colour of the added
-            route = routes[(edge_mark.source, edge_mark.target)]
-            painter.arrow(route.points, added, dashed=route.back)
-            if route.marker is not None:
-                painter.marker(route.marker, added)
-            if route.label is not None:
-                painter.fill_rect(route.label.rect, pdf_color(STEP_FILL))
-                painter.block(route.label.text)
+            painter.edge(routes[(edge_mark.source, edge_mark.target)], added)
             self.symbol("added", edge_mark.symbol)
         for contact in marks.contacts:
             self.stroke(contact.kind, 1.5)

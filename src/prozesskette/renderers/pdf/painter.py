@@ -394,10 +394,13 @@ class Painter:
         c.setLineWidth(self.style.edge_width)
         c.circle(point[0], -point[1], self.style.arrow_size * 0.5, stroke=1, fill=1)
 
-    def edge(self, edge: EdgeRoute) -> None:
+    def edge(self, edge: EdgeRoute, color: Any = None) -> None:
+        """An edge with its hand-off marker and label; ``color`` overrides the kind's (a
+        diff draws an added edge again in the added colour)."""
         if len(edge.points) < 2:
             return
-        color = pdf_color(HANDOFF if edge.handoff else EDGE)
+        if color is None:
+            color = pdf_color(HANDOFF if edge.handoff else EDGE)
         self.arrow(edge.points, color, dashed=edge.back)
         if edge.marker is not None:
             self.marker(edge.marker, color)
