@@ -114,7 +114,7 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes,
                      fold)
-    headers = lane_header_sizes(chain, options, frame, grid.lanes)
+    headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
     gaps = gap_channels(routes)

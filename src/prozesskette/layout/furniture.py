@@ -24,13 +24,12 @@ from prozesskette.layout.geometry import (
 )
 from prozesskette.layout.grid import Grid
 from prozesskette.layout.labels import centred_block
-from prozesskette.layout.options import HEADER_PAD, Canvas, Frame, Options
-from prozesskette.layout.sizes import CONTACT_GAP, QR_TEXT_GAP, header_content
+from prozesskette.layout.options import Canvas, Frame, Options
+from prozesskette.layout.sizes import contact_payloads, header_content, qr_sides
 from prozesskette.layout.tracks import ChannelPlan
 from prozesskette.model import Actor, Chain
-from prozesskette.qr import fits_in_qr
 from prozesskette.theme import auto_lane_colors
-from prozesskette.vcard import QrFormat, contact_payload
+from prozesskette.vcard import QrFormat
 
 
 def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, grid: Grid,
@@ -42,25 +41,29 @@ def lane_boxes(chain: Chain, options: Options, frame: Frame, canvas: Canvas, gri
     # neighbours in that order, their own colours included
     fills = auto_lane_colors([actor.color for actor in actors],
                              [chain.actors.index(actor) for actor in actors])
+    sides = qr_sides(chain, options)
     for lane, actor in enumerate(actors):
         band = canvas.rect(0.0, lanes.lane_top[lane], times.t_total, lanes.lane_ext[lane])
         header = canvas.rect(0.0, lanes.lane_top[lane], times.header_t, lanes.lane_ext[lane])
-        title, spots = _header_geometry(actor, chain.qr, options, frame, header)
+        title, spots = _header_geometry(actor, sides[actor.id], chain.qr, options, frame,
+                                        header)
         boxes[actor.id] = LaneBox(actor.id, band, header, title, spots,
                                   actor.color or fills[lane])
     return boxes
 
 
-def _header_geometry(actor: Actor, qr_format: QrFormat, options: Options, frame: Frame,
+def _header_geometry(actor: Actor, sides: tuple[float, ...], qr_format: QrFormat,
+                     options: Options, frame: Frame,
                      header: Rect) -> tuple[TextBlock, tuple[ContactSpot, ...]]:
-    content = header_content(actor, options, header.w)
+    content = header_content(actor, options, header.w, sides)
     size = options.font_size + 0.5
     small = options.small_size
     # lanes as rows: centred beside the lane; as columns: all names on one line at the top
+    left = header.x
     top = header.y + (max(0.0, (header.h - content.height) / 2) if frame.direction == "lr"
                       else 0.0)
     lines: list[TextLine] = []
-    title_x = header.x + content.title_left
+    title_x = left + content.title_left
     y = top + content.title_top
     for text in content.title:
         lines.append(TextLine(text, title_x, y + tx.ascent(size, True), size, True, "start"))
@@ -68,30 +71,22 @@ def _header_geometry(actor: Actor, qr_format: QrFormat, options: Options, frame:
     width = max([tx.text_width(t, size, True) for t in content.title] + [0.0])
     title_block = TextBlock(tuple(lines), Rect(title_x, top + content.title_top, width,
                                                y - top - content.title_top))
-    below_title = y + CONTACT_GAP / 2  # the first contact's text, when the name heads it
     spots: list[ContactSpot] = []
-    qr = options.qr_size if options.qr else 0.0
-    for index, cell_left, cell_top, cell_h, text_lines in content.contacts:
-        contact = actor.contacts[index]
-        payload = contact_payload(contact, contact.organization or actor.name,
-                                  contact.qr or qr_format)
-        x0, y0 = header.x + cell_left, top + cell_top
-        qr_rect = Rect(x0, y0 + (cell_h - qr) / 2, qr, qr) \
-            if qr and fits_in_qr(payload) else None  # too long: the text must do
-        text_x = x0 + (qr + QR_TEXT_GAP if qr else 0.0)
-        text_h = len(text_lines) * tx.line_height(small)
-        headed = index == 0 and content.title_left > HEADER_PAD  # the name heads this text
-        ty = below_title if headed else y0 + (cell_h - text_h) / 2
-        text_top = ty
+    payloads = contact_payloads(actor, qr_format)
+    for cell in content.contacts:
+        side = cell.qr_side
+        qr_rect = Rect(left + cell.qr_left, top + cell.qr_top, side, side) if side else None
+        text_x, ty = left + cell.text_left, top + cell.text_top
         tl: list[TextLine] = []
         widest = 0.0
-        for text, bold, href in text_lines:
+        for text, bold, href in cell.lines:
             tl.append(TextLine(text, text_x, ty + tx.ascent(small, bold), small, bold, "start",
                                href))
             widest = max(widest, tx.text_width(text, small, bold))
             ty += tx.line_height(small)
-        spots.append(ContactSpot(actor.id, index, qr_rect, payload,
-                                 TextBlock(tuple(tl), Rect(text_x, text_top, widest, text_h))))
+        spots.append(ContactSpot(actor.id, cell.contact, qr_rect, payloads[cell.contact],
+                                 TextBlock(tuple(tl), Rect(text_x, top + cell.text_top, widest,
+                                                           ty - top - cell.text_top))))
     return title_block, tuple(spots)
 
 
