@@ -346,9 +346,9 @@ class HeaderSizes(NamedTuple):
 
 
 ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width …
-WIDER_GAIN = 1.02  # a wider header must promise a drawing of this much less area (the
-                   # estimate errs; measured on the Stendal charts: 1.01 widened Arbeit's
-                   # header for nothing, 1.03 kept Ausbildung's Jobcenter codes stacked)
+WIDER_GAIN = 1.01  # a wider header must promise a drawing this much smaller (the estimate
+                   # errs; measured on the Stendal charts: 1.005 widened Arbeit's header for
+                   # nothing, 1.015 kept Ausbildung's Jobcenter codes stacked)
 COLUMN_SHARE = 0.6  # columns per step, about (measured: 0.55–0.59 on the Stendal and
                     # generated chains)
 
@@ -409,14 +409,15 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
     Lanes as columns: one cell wide; a lane that its steps make wider holds its contacts
     side by side (widening lanes for their contacts measured worse: the Stendal Ausbildung
     chart grew from 2632 × 1769 to 2744 × 1854 pt). Lanes as rows: of the widths
-    :func:`_header_widths` offers, the narrowest whose drawing has within :data:`WIDER_GAIN`
-    of the least area: the sizes stage narrows boxes towards :data:`TARGET_ASPECT`, trading
-    width for height, so the product counts, not the larger side. Estimated: the ``grid``'s
+    :func:`_header_widths` offers, the narrowest whose drawing prints within
+    :data:`WIDER_GAIN` as large as the best on landscape A paper. The sizes stage narrows
+    boxes towards :data:`TARGET_ASPECT`, trading width for height: the estimate keeps the
+    area and makes the sides √2 : 1, as far as the boxes narrow. Estimated: the ``grid``'s
     columns (without a grid: :data:`COLUMN_SHARE` per step) at a box and a channel each; a
     lane as tall as its header or its rows of boxes (:func:`_step_heights`, at least
     :data:`ROW_ESTIMATE`).
     Measured on the Stendal Ausbildung chart on A2: Jobcenter's two codes side by side
-    (header 227 → 256 pt, lane 266 → 193 pt), text 5.46 → 5.67 pt. A wider header lets a
+    (header 227 → 256 pt, lane 266 → 193 pt), text 5.46 → 5.71 pt. A wider header lets a
     lane with several contacts be one QR code tall, at the cost of width for all."""
     sides = qr_sides(chain, options)
     one, widths = _header_widths(chain, options, lanes, sides)
@@ -432,11 +433,14 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
     steps = _step_heights(chain, options, grid) if grid is not None else {}
     steps = {a: max(steps.get(a, 0.0), ROW_ESTIMATE) for a in lanes}
 
-    def area(width: float) -> float:  # the sizes stage trades width for height (narrowing)
-        return (width + rest) * sum(max(need, steps[a]) for a, need in needs(width).items())
+    def printed(width: float) -> float:  # the larger side, measured as on A paper (√2 : 1)
+        area = (width + rest) * sum(max(need, steps[a]) for a, need in needs(width).items())
+        # narrowing keeps the area and makes the sides √2 : 1, as far as the boxes narrow
+        wide = min(width + rest, max(width + rest * NARROWING[-1], (2 ** 0.5 * area) ** 0.5))
+        return max(wide / 2 ** 0.5, area / wide)
 
-    best = min(area(width) for width in widths)
-    width = next(width for width in widths if area(width) <= best * WIDER_GAIN)
+    best = min(printed(width) for width in widths)
+    width = next(width for width in widths if printed(width) <= best * WIDER_GAIN)
     return HeaderSizes(width, needs(width), sides)
 
 
