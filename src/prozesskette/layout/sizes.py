@@ -15,6 +15,7 @@ that text drawn later fits the box sized here.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -346,6 +347,7 @@ class HeaderSizes(NamedTuple):
 
 
 ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width …
+SQRT2 = math.sqrt(2.0)  # A paper's sides
 WIDER_GAIN = 1.01  # a wider header must promise a drawing this much smaller (the estimate
                    # errs; measured on the Stendal charts: 1.005 widened Arbeit's header for
                    # nothing, 1.015 kept Ausbildung's Jobcenter codes stacked)
@@ -436,8 +438,8 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
     def printed(width: float) -> float:  # the larger side, measured as on A paper (√2 : 1)
         area = (width + rest) * sum(max(need, steps[a]) for a, need in needs(width).items())
         # narrowing keeps the area and makes the sides √2 : 1, as far as the boxes narrow
-        wide = min(width + rest, max(width + rest * NARROWING[-1], (2 ** 0.5 * area) ** 0.5))
-        return max(wide / 2 ** 0.5, area / wide)
+        wide = min(width + rest, max(width + rest * NARROWING[-1], math.sqrt(SQRT2 * area)))
+        return max(wide / SQRT2, area / wide)
 
     best = min(printed(width) for width in widths)
     width = next(width for width in widths if printed(width) <= best * WIDER_GAIN)
