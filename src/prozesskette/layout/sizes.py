@@ -346,7 +346,10 @@ class HeaderSizes(NamedTuple):
     sides: Mapping[str, tuple[float, ...]] = {}  # actor id -> its contacts' QR sides
 
 
-ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width …
+ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width
+# contact text widths tried beside the codes, besides the longest line's (a wider text gives
+# the name fewer lines: the Gesamtübersicht's lanes 2603 → 2519 pt, 7.69 → 7.72 pt on A0)
+TEXT_WIDTHS = (115.0, 130.0, 145.0, 160.0)
 SQRT2 = math.sqrt(2.0)  # A paper's sides
 WIDER_GAIN = 1.01  # a wider header must promise a drawing this much smaller (the estimate
                    # errs; measured on the Stendal charts: 1.005 widened Arbeit's header for
@@ -359,8 +362,8 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
                    sides: Mapping[str, tuple[float, ...]]) -> tuple[float, list[float]]:
     """One cell's width, and the header widths worth trying: one to three cells of a code
     and its text beside it (the text as wide as the longest unbreakable contact line, or
-    narrower, the e-mail broken before its ``@``), and two or three codes side by side with
-    the text below."""
+    narrower, the e-mail broken before its ``@``, or one of :data:`TEXT_WIDTHS`), and one to
+    three codes side by side with the text below."""
     small = options.small_size
     contacts = [c for a in chain.actors for c in a.contacts] if options.contacts else []
     if not contacts:
@@ -379,15 +382,15 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
     one = max(130.0, 2 * HEADER_PAD + (qr + QR_TEXT_GAP if qr else 0.0)
               + min(max(CONTACT_TEXT_MIN, longest(False) + 1.0), 160.0))
     widths: set[float] = set()
-    for line in (longest(False), longest(True)):
-        text_w = min(max(CONTACT_TEXT_MIN, line + 1.0), 160.0)
+    for text_w in {min(max(CONTACT_TEXT_MIN, line + 1.0), 160.0)
+                   for line in (longest(False), longest(True), *TEXT_WIDTHS)}:
         cell = (qr + QR_TEXT_GAP if qr else 0.0) + text_w
         widths |= {max(130.0, 2 * HEADER_PAD + k * cell + (k - 1) * CONTACT_GAP)
                    for k in range(1, min(most, CONTACT_COLUMNS_MAX) + 1)}
     if qr:
         cell = max(qr, CONTACT_TEXT_BELOW)
         widths |= {max(130.0, 2 * HEADER_PAD + k * cell + (k - 1) * CONTACT_GAP)
-                   for k in range(2, min(most, CONTACT_COLUMNS_MAX) + 1)}
+                   for k in range(1, min(most, CONTACT_COLUMNS_MAX) + 1)}
     return one, sorted(widths)
 
 
