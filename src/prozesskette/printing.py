@@ -236,22 +236,31 @@ def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool,
 def _tighter(request: _Request, fit: _Fit, qr_size: float) -> tuple[_Fit, float]:
     """The codes were enlarged with headroom, for a scale that changed on the way (the chart
     grew with its codes, or moved to a larger page): lay out again with codes just big enough
-    for the final scale, up to :data:`TIGHTEN_STEPS` times, and keep each that still prints
-    large enough on a page no larger. Smaller codes give a smaller chart and so a larger
-    scale: the modules shrink less than the codes, and the step rarely falls short. Measured:
-    the Stendal Ausbildung chart on A2, modules 0.41 → 0.40 mm (codes 126 → 123 pt)."""
+    for the final scale, and keep each layout that still prints them large enough on a page
+    no larger; when one falls short (a smaller code can change the layout: boxes narrowed
+    differently), try halfway between, up to :data:`TIGHTEN_STEPS` layouts in all. A layout
+    whose chart prints smaller on the same page ends the search: the text size counts, not
+    the module. Measured: the Stendal Ausbildung chart on A2, modules 0.41 → 0.40 mm (codes
+    126 → 123 pt); on Stendal Arbeit smaller codes printed the text at 6.18 pt, not 6.36."""
+    short: float | None = None  # the largest side tried that fell short
     for _step in range(TIGHTEN_STEPS):
         module = fit.module_mm
         if module is None or module <= MIN_MODULE_MM * TIGHT_ENOUGH:
             break
         tighter = qr_side_for_min_module(fit.layout, fit.placement.scale) * TIGHT_HEADROOM
-        if tighter >= qr_size:
+        if short is not None:
+            tighter = max(tighter, (short + qr_size) / 2)
+        if tighter >= qr_size * 0.995:
             break
         candidate = _lay_out(request, tighter)
         if (candidate.module_mm is None or _too_small(candidate.module_mm)
                 or PAGE_ORDER.index(candidate.placement.page)
                 > PAGE_ORDER.index(fit.placement.page)):
-            break
+            short = tighter
+            continue
+        if (candidate.placement.page == fit.placement.page
+                and candidate.placement.scale < fit.placement.scale):
+            break  # smaller codes, yet a chart that prints smaller (boxes narrowed otherwise)
         fit, qr_size = candidate, tighter
     return fit, qr_size
 
