@@ -174,6 +174,7 @@ CONTACT_TEXT_MIN = 96.0  # a contact's text beside its code is never narrower â€
 CONTACT_TEXT_BELOW = 72.0  # â€¦ nor below it, where the code's width is free anyway
 CONTACT_COLUMNS_MAX = 3  # QR codes side by side in a header, at most
 QR_PAD = 0.0  # above and below a row of QR codes: none, their quiet zone (4 modules) is white
+TEXT_PAD = 4.0  # above and below a text taller than the codes beside it
 
 
 def _email_lines(email: str, width: float, small: float) -> list[str]:
@@ -288,6 +289,7 @@ def _cells_beside(actor: Actor, options: Options, inner: float,
     title_h = len(title) * tx.line_height(size)
     pad = QR_PAD if headed else HEADER_PAD  # a QR code brings its own white margin
     top = pad if headed else pad + title_h + CONTACT_GAP
+    title_top = pad
     cells: list[ContactCell] = []
     for row_start in range(0, len(people), columns):
         row: list[tuple[int, list[ContactLine], float, float]] = []
@@ -297,16 +299,21 @@ def _cells_beside(actor: Actor, options: Options, inner: float,
                                    text_w, small)
             lead = title_h + CONTACT_GAP / 2 if headed and index == 0 else 0.0
             row.append((index, lines, len(lines) * tx.line_height(small), lead))
-        row_h = max([sides[i] for i, *_ in row] + [lead + h for _i, _l, h, lead in row])
+        # a text taller than the codes keeps off the lane's border; the codes need not
+        row_h = max([sides[i] for i, *_ in row]
+                    + [lead + h + 2 * (TEXT_PAD - pad) for _i, _l, h, lead in row])
         for index, lines, text_h, lead in row:
             left = HEADER_PAD + (index - row_start) * (cell_w + CONTACT_GAP)
             side = sides[index]
-            text_top = top + lead if lead else top + (row_h - text_h) / 2
+            block_top = top + (row_h - lead - text_h) / 2  # the text, centred beside the code
+            if lead:
+                title_top = block_top
             cells.append(ContactCell(index, left, top, row_h, tuple(lines), left,
-                                     top + (row_h - side) / 2, side, left + text_x, text_top))
+                                     top + (row_h - side) / 2, side, left + text_x,
+                                     block_top + lead))
         top += row_h + CONTACT_GAP
-    return _Cells(top - CONTACT_GAP + pad, title, HEADER_PAD + (text_x if headed else 0.0), pad,
-                  tuple(cells), text_w)
+    return _Cells(top - CONTACT_GAP + pad, title, HEADER_PAD + (text_x if headed else 0.0),
+                  title_top, tuple(cells), text_w)
 
 
 def _cells_below(actor: Actor, options: Options, inner: float,
