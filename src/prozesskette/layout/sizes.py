@@ -278,7 +278,8 @@ def _cells_beside(actor: Actor, options: Options, inner: float,
     """Cells of a code and its text beside it, the name heading the first cell's text."""
     size, small = options.font_size + 0.5, options.small_size
     people = actor.contacts
-    qr = max(sides)
+    # the text column where the chart's densest code (options.qr_size) ends, in every lane
+    qr = max(max(sides), options.qr_size) if max(sides) > 0.0 else 0.0
     columns = contact_columns(len(people), qr, inner)
     cell_w = (inner - (columns - 1) * CONTACT_GAP) / columns
     text_x = qr + QR_TEXT_GAP if qr else 0.0
