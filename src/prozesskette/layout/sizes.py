@@ -222,12 +222,17 @@ def qr_sides(chain: Chain, options: Options) -> dict[str, tuple[float, ...]]:
     0.4 mm; a larger module for the other codes would buy the reader nothing."""
     if not (options.qr and options.contacts):
         return {actor.id: () for actor in chain.actors}
-    modules = {actor.id: tuple(qr_matrix(payload).total_size if fits_in_qr(payload) else 0
-                               for payload in contact_payloads(actor, chain.qr))
-               for actor in chain.actors}
+    modules = {actor.id: _modules(actor, chain.qr) for actor in chain.actors}
     densest = max([count for counts in modules.values() for count in counts] + [1])
     return {actor: tuple(options.qr_size * count / densest for count in counts)
             for actor, counts in modules.items()}
+
+
+@lru_cache(maxsize=1024)  # every lane-order trial asks again
+def _modules(actor: Actor, qr_format: QrFormat) -> tuple[int, ...]:
+    """The module count of each contact's code, quiet zone included (0: too long a payload)."""
+    return tuple(qr_matrix(payload).total_size if fits_in_qr(payload) else 0
+                 for payload in contact_payloads(actor, qr_format))
 
 
 class _Cells(NamedTuple):
@@ -265,7 +270,8 @@ def header_content(actor: Actor, options: Options, width: float,
     elif len(sides) != len(people):
         sides = (options.qr_size,) * len(people)
     beside = _cells_beside(actor, options, inner, sides)
-    if max(sides) > 0.0:
+    # one contact: below its code the text can only add to the code's height
+    if max(sides) > 0.0 and (len(people) > 1 or beside.text_w < CONTACT_TEXT_BELOW):
         below = _cells_below(actor, options, inner, sides)
         if below is not None and (below.height < beside.height - 1e-6
                                   or beside.text_w < CONTACT_TEXT_BELOW):
@@ -355,9 +361,6 @@ class HeaderSizes(NamedTuple):
 
 
 ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width
-# contact text widths tried beside the codes, besides the longest line's (a wider text gives
-# the name fewer lines: the Gesamtübersicht's lanes 2603 → 2519 pt, 7.69 → 7.72 pt on A0)
-TEXT_WIDTHS = (115.0, 130.0, 145.0, 160.0)
 SQRT2 = math.sqrt(2.0)  # A paper's sides
 WIDER_GAIN = 1.01  # a wider header must promise a drawing this much smaller (the estimate
                    # errs; measured on the Stendal charts: 1.005 widened Arbeit's header for
@@ -370,8 +373,9 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
                    sides: Mapping[str, tuple[float, ...]]) -> tuple[float, list[float]]:
     """One cell's width, and the header widths worth trying: one to three cells of a code
     and its text beside it (the text as wide as the longest unbreakable contact line, or
-    narrower, the e-mail broken before its ``@``, or one of :data:`TEXT_WIDTHS`), and one to
-    three codes side by side with the text below."""
+    narrower, the e-mail broken before its ``@``), and one to three codes side by side with
+    the text below. (Wider texts, 115–160 pt, gave the Gesamtübersicht's names fewer lines
+    but printed it no larger: 7.69 → 7.72 pt, at 25 ms a layout.)"""
     small = options.small_size
     contacts = [c for a in chain.actors for c in a.contacts] if options.contacts else []
     if not contacts:
@@ -389,11 +393,11 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
     most = max([len(chain.actor(a).contacts) for a in lanes] + [1])
     one = max(130.0, 2 * HEADER_PAD + (qr + QR_TEXT_GAP if qr else 0.0)
               + min(max(CONTACT_TEXT_MIN, longest(False) + 1.0), 160.0))
+    code = qr + QR_TEXT_GAP if qr else 0.0
     widths: set[float] = set()
     for text_w in {min(max(CONTACT_TEXT_MIN, line + 1.0), 160.0)
-                   for line in (longest(False), longest(True), *TEXT_WIDTHS)}:
-        cell = (qr + QR_TEXT_GAP if qr else 0.0) + text_w
-        widths |= {max(130.0, 2 * HEADER_PAD + k * cell + (k - 1) * CONTACT_GAP)
+                   for line in (longest(False), longest(True))}:
+        widths |= {max(130.0, 2 * HEADER_PAD + k * (code + text_w) + (k - 1) * CONTACT_GAP)
                    for k in range(1, min(most, CONTACT_COLUMNS_MAX) + 1)}
     if qr:
         cell = max(qr, CONTACT_TEXT_BELOW)
@@ -446,15 +450,18 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
     steps = _step_heights(chain, options, grid) if grid is not None else {}
     steps = {a: max(steps.get(a, 0.0), ROW_ESTIMATE) for a in lanes}
 
-    def printed(width: float) -> float:  # the larger side, measured as on A paper (√2 : 1)
-        area = (width + rest) * sum(max(need, steps[a]) for a, need in needs(width).items())
+    def printed(width: float, need: dict[str, float]) -> float:  # the larger side, as on A
+        area = (width + rest) * sum(max(need[a], steps[a]) for a in lanes)  # paper (√2 : 1)
         # narrowing keeps the area and makes the sides √2 : 1, as far as the boxes narrow
         wide = min(width + rest, max(width + rest * NARROWING[-1], math.sqrt(SQRT2 * area)))
         return max(wide / SQRT2, area / wide)
 
-    best = min(printed(width) for width in widths)
-    width = next(width for width in widths if printed(width) <= best * WIDER_GAIN)
-    return HeaderSizes(width, needs(width), sides)
+    tried = [(width, needs(width)) for width in widths]
+    scores = [printed(width, need) for width, need in tried]
+    best = min(scores)
+    width, need = next(pair for pair, score in zip(tried, scores, strict=True)
+                       if score <= best * WIDER_GAIN)
+    return HeaderSizes(width, need, sides)
 
 
 # --- step boxes, narrowed to the wanted aspect ----------------------------------------------
