@@ -357,7 +357,6 @@ def _cells_below(actor: Actor, options: Options, inner: float,
 class HeaderSizes(NamedTuple):
     width: float  # of the header, across the lane
     need: Mapping[str, float]  # actor id -> least extent of the lane (l) its header asks for
-    sides: Mapping[str, tuple[float, ...]] = {}  # actor id -> its contacts' QR sides
 
 
 ROW_ESTIMATE = 74.0  # a lane of one row of boxes, for choosing the header's width
@@ -444,7 +443,7 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
                 for a in lanes}
 
     if frame.direction != "lr":  # lanes as columns: side by side where a lane is wide
-        return HeaderSizes(one, {a: one for a in lanes}, sides)
+        return HeaderSizes(one, {a: one for a in lanes})
     columns = grid.columns if grid is not None else COLUMN_SHARE * len(chain.steps)
     rest = columns * (options.box_width + CHANNEL_MIN)
     steps = _step_heights(chain, options, grid) if grid is not None else {}
@@ -461,7 +460,7 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
     best = min(scores)
     width, need = next(pair for pair, score in zip(tried, scores, strict=True)
                        if score <= best * WIDER_GAIN)
-    return HeaderSizes(width, need, sides)
+    return HeaderSizes(width, need)
 
 
 # --- step boxes, narrowed to the wanted aspect ----------------------------------------------
