@@ -170,7 +170,10 @@ class HeaderContent(NamedTuple):
 
 CONTACT_GAP = 6.0  # between contact cells, and between the name and the first contact
 QR_TEXT_GAP = 5.0  # between a QR code and its text
-CONTACT_TEXT_MIN = 96.0  # a contact's text beside its code is never narrower …
+# a contact's text beside its code is never narrower (96 pt before: the 40 × 9 chart's header
+# 16 pt wider, the Gesamtübersicht on A0 at 7.69 pt, not 7.76; 64 pt tipped the 40 × 9 chart
+# into narrower boxes) …
+CONTACT_TEXT_MIN = 80.0
 CONTACT_TEXT_BELOW = 72.0  # … nor below it, where the code's width is free anyway
 CONTACT_COLUMNS_MAX = 3  # QR codes side by side in a header, at most
 QR_PAD = 0.0  # above and below a row of QR codes: none, their quiet zone (4 modules) is white
