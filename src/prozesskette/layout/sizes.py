@@ -4,10 +4,11 @@ narrow the boxes get so that a wide chart comes out near
 :data:`~prozesskette.layout.options.TARGET_ASPECT`.
 
 A lane header holds the actor's name and its contacts: each contact a cell of QR code and
-text, the cells side by side as far as the header's width allows, the name beside the first
-code. So a lane is as tall as its steps or one QR code, not one code per contact
-(:func:`header_content`); how wide the header is, :func:`lane_header_sizes` decides for the
-whole chart.
+text (beside the code, or below it where that makes the lane lower), the cells side by side
+as far as the header's width allows, the name beside the first code. So a lane is as tall
+as its steps or one QR code, not one code per contact (:func:`header_content`); how wide the
+header is, :func:`lane_header_sizes` decides for the whole chart. All codes of a chart have
+the same module size, each as wide as its module count needs (:func:`qr_sides`).
 
 Everything here is measured with :mod:`prozesskette.text`, the measurer the renderers use, so
 that text drawn later fits the box sized here.
@@ -258,7 +259,7 @@ def header_content(actor: Actor, options: Options, width: float,
     The contacts stand side by side in rows (as many cells as the width holds), so that a
     lane with several contacts is one QR code tall, not one code per contact. Each cell has
     its text beside its code, or below it when that makes the header lower (two codes side
-    by side in a header one code and its text wide: Jobcenter Stendal, 266 → 214 pt). With
+    by side in a header one code and its text wide: Jobcenter Stendal on A2, 266 → 193 pt). With
     QR codes beside their text, the actor's name heads the text beside the first code: a
     lane with one contact is then as tall as the code, about as tall as a row of steps."""
     size = options.font_size + 0.5
