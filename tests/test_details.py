@@ -4,6 +4,7 @@ a shared step drawn in one lane names its other actors."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 from pathlib import Path
@@ -48,8 +49,9 @@ def _blocks(obj: Any, out: list[TextBlock]) -> list[TextBlock]:
 
 
 def _bad_breaks(lines: list[str], source: str, language: str = "de") -> list[str]:
-    """Words that wrap() cut where pyphen has no boundary (a cut at a hyphen, soft hyphen
-    or zero-width space of the source is the author's and fine)."""
+    """Words that wrap() cut where the dictionary has no boundary (a cut at a hyphen, soft
+    hyphen or zero-width space of the source is the author's and fine). The boundaries
+    themselves are held against pyphen and LibreOffice below."""
     joined = lines[0] if lines else ""
     for line, following in itertools.pairwise(lines):
         head = re.split(r"[\s/\u2010\u2013-]", line[:-1])[-1]
@@ -67,7 +69,7 @@ def _bad_breaks(lines: list[str], source: str, language: str = "de") -> list[str
             continue
         word = run.replace("|", "")
         cuts = list(itertools.accumulate(len(part) for part in run.split("|")[:-1]))
-        if not set(cuts) <= set(_PYPHEN[language].positions(word)):
+        if not set(cuts) <= set(tx.word_cuts(word, language)[0]):
             bad.append(run)
     return bad
 
@@ -222,15 +224,71 @@ def test_shipped_chains_hide_no_detail(path: Path, options: dict[str, Any]) -> N
     assert [v for v in verify(layout) if v.kind == "label"] == []
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_syllables_are_pyphens(language: str) -> None:
-    """The reader in text/hyphenate.py finds exactly pyphen's positions, on every word of
-    the shipped chains."""
-    words = sorted({word for path in CHAINS for word in re.findall(
+def _shipped_words() -> list[str]:
+    return sorted({word for path in CHAINS for word in re.findall(
         r"[^\W\d_]{4,}", path.read_text(encoding="utf-8"))})
+
+
+def test_english_syllables_are_pyphens() -> None:
+    """The reader in text/hyphenate.py finds exactly pyphen's positions in a one-level
+    dictionary, on every word of the shipped chains."""
+    words = _shipped_words()
     assert len(words) > 500
-    assert [w for w in words if tx.word_cuts(w, language)[0]
-            != tuple(_PYPHEN[language].positions(w))] == []
+    assert [w for w in words if tx.word_cuts(w, "en")[0]
+            != tuple(_PYPHEN["en"].positions(w))] == []
+
+
+@functools.cache
+def _german_level(number: int, folder: Path) -> pyphen.Pyphen:
+    """pyphen over one level of the German dictionary (0: the compounds, 1: syllables)."""
+    path = Path(pyphen.LANGUAGES[pyphen.language_fallback("de_DE")])
+    encoding, body = path.read_bytes().split(b"\n", 1)
+    level = body.split(b"\nNEXTLEVEL\n")[number]
+    single = folder / f"hyph_de_level{number}.dic"
+    single.write_bytes(encoding + b"\n" + level)
+    return pyphen.Pyphen(filename=str(single))
+
+
+def test_german_compounds_split_first_then_break_as_words(tmp_path_factory: Any) -> None:
+    """The two levels of the German dictionary read apart, each by pyphen: a word in which
+    the compound level finds no joint breaks at its syllables; a compound breaks at its
+    joints and, within each part, only at that part's own syllables."""
+    folder = tmp_path_factory.mktemp("hyph")
+    compounds, syllables = _german_level(0, folder), _german_level(1, folder)
+    plain = joined = 0
+    for word in _shipped_words():
+        cuts = set(tx.word_cuts(word, "de")[0])
+        joints = compounds.positions(word)
+        if not joints:
+            plain += 1
+            assert cuts == set(syllables.positions(word)), word
+            continue
+        joined += 1
+        assert set(joints) <= cuts, word
+        for start, end in itertools.pairwise([0, *joints, len(word)]):
+            inner = {k - start for k in cuts if start < k < end}
+            assert inner <= set(syllables.positions(word[start:end])), (word, start, end)
+    assert plain > 900 and joined > 300
+
+
+@pytest.mark.parametrize(("word", "broken"), [
+    # LibreOffice (libhyphen 2.8, the same hyph_de_DE.dic) breaks these compounds so; pyphen
+    # merges the two levels of the dictionary and also allows the breaks in brackets
+    ("Berufssprachkurs", "Be-rufs-sprach-kurs"),  # [Berufss-prachkurs]
+    ("Betriebspraktikum", "Be-triebs-prak-ti-kum"),  # [Betrieb-spraktikum]
+    ("Deutschland", "Deutsch-land"),  # [Deut-sch-land]
+    ("Mitarbeiter", "Mit-ar-bei-ter"),  # [Mita-rbeiter]
+    ("Sachbearbeiterin", "Sach-be-ar-bei-te-rin"),
+    ("Abschlüsse", "Ab-schlüs-se"),  # [Absch-lüsse]
+    ("Spracherwerb", "Sprach-er-werb"),  # [Spra-cherwerb]
+    ("Asylantrag", "Asyl-an-trag"),  # [Asy-lantrag]
+    ("Anerkennungsverfahren", "An-er-ken-nungs-ver-fah-ren"),
+    ("Integrationskurs", "In-te-gra-ti-ons-kurs"),
+])
+def test_german_compounds_break_as_libreoffice_breaks_them(word: str, broken: str) -> None:
+    cuts, _joints = tx.word_cuts(word, "de")
+    parts = [word[a:b] for a, b in itertools.pairwise([0, *cuts, len(word)])]
+    assert "-".join(parts) == broken
 
 
 @pytest.mark.parametrize("address", ["integrationsfachkraft.beispiel@example.org",

@@ -34,6 +34,7 @@ from prozesskette.layout.columns import (
 )
 from prozesskette.layout.grid import Chainlink, FoldMode, Grid, Item, lane_spans
 from prozesskette.layout.lane_order import LaneOrder, lane_orders, lane_trials, order_lanes
+from prozesskette.layout.rows import compact_rows
 
 __all__ = ["Chainlink", "Grid", "Item", "assign_columns", "assign_rows", "back_edges",
            "build_items", "lane_orders", "lane_spans", "lane_trials", "layer", "make_grid",
@@ -412,4 +413,5 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
     build_items(grid)
     reduce_crossings(grid)
     assign_rows(grid)
+    compact_rows(grid)
     return grid
