@@ -23,7 +23,8 @@ class Options:
     direction: Direction | None = None  # None: the chain's own
     lane_order: LaneOrder | None = None  # None: the chain's own (auto unless it says file)
     qr: bool = True
-    qr_size: float = 72.0  # side of a QR square incl. quiet zone, in points
+    qr_size: float = 72.0  # side of the chart's densest QR code incl. quiet zone, in points
+                           # (the others: the same module size, fewer modules)
     contacts: bool = True
     font_size: float = 9.0
     small_size: float = 7.0
