@@ -35,7 +35,7 @@ from typing import NamedTuple
 from prozesskette.analysis import Analysis, analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
-from prozesskette.layout.assemble import edge_routes, node_boxes
+from prozesskette.layout.assemble import drawn_runs, edge_routes, node_boxes
 from prozesskette.layout.columns import FOLD_MAX_STEPS
 from prozesskette.layout.coords import (
     Box,
@@ -172,10 +172,11 @@ def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None)
     canvas = Canvas(frame, outline.top)  # the chart below its title
     lane_geometry = lane_boxes(chain, options, frame, canvas, grid, lane_axis, time_axis)
     phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels)
+    runs = drawn_runs(canvas, routes, points)  # (for the shared steps' tags and the labels)
     nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
-                       words, routes, points)
+                       words, routes, points, runs)
     edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
-                        lane_geometry)
+                        lane_geometry, runs)
     layout = Layout(width=outline.width, height=outline.height, direction=frame.direction,
                     nodes=nodes, lanes=lane_geometry, phases=phases, edges=edges,
                     title=outline.title, legend=outline.legend,
