@@ -46,6 +46,7 @@ from prozesskette.layout.coords import (
     place_lanes,
 )
 from prozesskette.layout.crossing import crossing_pairs, route_crossings
+from prozesskette.layout.cycles import paused_cycle_collection
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
     lane_boxes,
@@ -194,6 +195,11 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     past a step in between stay in their column, drawn beside it: narrower, more crossings),
     mirror (default: for right-to-left languages; time then runs from right to left).
     """
+    with paused_cycle_collection():
+        return _layout_chain(chain, **options)
+
+
+def _layout_chain(chain: Chain, **options: object) -> Layout:
     mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
     trials = min(LANE_TRIALS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
