@@ -108,13 +108,19 @@ def _drawing(chain: Chain, options: Options, lanes: list[str] | None,
     return _finish(chain, geometry), geometry.grid.columns
 
 
+def _grid(chain: Chain, options: Options, lanes: list[str] | None,
+          fold: FoldMode = "off") -> Grid:
+    return make_grid(ChainGraph(chain), options.lane_order or chain.lane_order.value,
+                     options.compact, lanes, fold)
+
+
 def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
-              fold: FoldMode = "off") -> _Geometry:
-    """The stages from the grid to the points of every route."""
-    graph = ChainGraph(chain)
+              fold: FoldMode = "off", grid: Grid | None = None) -> _Geometry:
+    """The stages from the grid (``grid``, if made already) to the points of every
+    route."""
+    grid = grid or _grid(chain, options, lanes, fold)
+    graph = grid.graph
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
-    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes,
-                     fold)
     headers = lane_header_sizes(chain, options, frame, grid.lanes)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -224,8 +230,13 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis) -> _Geomet
     (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
     the drawings' sizes, title and legend included, and finishes only the one chosen.)"""
     order = list(unfolded.grid.lanes)
-    drawings = [unfolded] + [_geometry(chain, unfolded.options, order, mode)
-                             for mode in ("runs", "branches")]
+    drawings = [unfolded]
+    columns = [_columns(unfolded.grid)]
+    for mode in ("runs", "branches"):
+        grid = _grid(chain, unfolded.options, order, mode)
+        if _columns(grid) not in columns:  # (else the drawing is one of those before)
+            columns.append(_columns(grid))
+            drawings.append(_geometry(chain, unfolded.options, order, mode, grid))
 
     def side(drawing: _Geometry) -> float:  # the larger side, measured as on A paper
         outline = _outline(chain, drawing, analysis)
@@ -239,6 +250,13 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis) -> _Geomet
         if drawn * FOLD_GAIN < best_side:
             best, best_side = drawing, drawn
     return best
+
+
+def _columns(grid: Grid) -> tuple[object, ...]:
+    """What the grid's layering decided: the later stages make the same drawing of the same
+    decisions (the fold mode only steers the layering). Stendal Arbeit: runs and branches
+    fold alike."""
+    return (grid.col, grid.columns, grid.phase_cols, grid.back, grid.detours)
 
 
 FOLD_GAIN = 1.02  # a folded drawing must print this much larger than one with fewer folds
