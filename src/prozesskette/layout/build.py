@@ -172,7 +172,7 @@ def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None)
     """The drawing from its geometry: title, lanes, phases, shapes, edges and legend."""
     graph, options, frame, grid, sizing, routes, lane_axis, time_axis, channels, boxes, \
         points = geometry
-    analysis = analysis or analyse(graph)
+    analysis = analyse(graph) if analysis is None else analysis
     language = options.language or chain.language
     words = words_for("legend", language)
     outline = _outline(chain, geometry, analysis)
