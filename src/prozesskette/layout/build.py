@@ -56,7 +56,7 @@ from prozesskette.layout.furniture import (
 )
 from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock, translate
 from prozesskette.layout.grid import FoldMode, Grid
-from prozesskette.layout.lane_order import lane_trials, shared_splits
+from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import AxisPoint, route_points
@@ -310,7 +310,6 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
     that the PDF and the SVG keep one lane order."""
     plain = replace(opts, compact=False, qr_size=Options.qr_size)
     graph = ChainGraph(chain)
-    splits = shared_splits(graph)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
     seen: set[tuple[str, ...]] = set()
@@ -323,7 +322,7 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
                  order != file_order, rank), geometry, order)
 
     orders = lane_trials(graph, count)
-    split = [splits(order) for order in orders]
+    split = [split_shared(graph, order) for order in orders]
     seen.update(tuple(order) for order in orders)
     best = min((trial(order, rank, split[rank]) for rank, order in enumerate(orders)
                 if split[rank] == min(split)), key=lambda tried: tried[0])
@@ -337,7 +336,7 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
                 break
             if tuple(order) in seen:
                 continue
-            moved_split = splits(order)
+            moved_split = split_shared(graph, order)
             if moved_split > best[0][0]:  # cannot win: not drawn
                 seen.add(tuple(order))
                 continue

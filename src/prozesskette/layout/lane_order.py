@@ -11,7 +11,6 @@ the samples family a shared step always joins the next lane, so the file order i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from prozesskette.graph import ChainGraph
@@ -134,12 +133,6 @@ def split_shared(graph: ChainGraph, order: list[str]) -> int:
     """How many shared steps have lanes that are not adjacent in this order (each is drawn in
     one lane, with a badge)."""
     return _shared_adjacent(order, _handoffs(graph)[1])
-
-
-def shared_splits(graph: ChainGraph) -> Callable[[list[str]], int]:
-    """:func:`split_shared` for many orders of one chart: its shared steps gathered once."""
-    groups = _handoffs(graph)[1]
-    return lambda order: _shared_adjacent(order, groups)
 
 
 def _pinned(order: list[str], top: list[str], bottom: list[str]) -> list[str]:
