@@ -15,10 +15,10 @@ nothing asked for), and by ``dot`` with one cluster per lane (``newrank=true``,
 draws. The tables give medians over the seeds; the summary says per family and size whether
 ours has no more crossings and no more bends than dot.
 
-Then: a scaling line (cross-lane family, 1000/2000/5000 steps, best of three), the printed
-size of the step titles on A3, A2 and A0 landscape for every chain in chains/ and a 40-step,
-9-lane cross-lane chain, with the targets of issue 14; the cold start of the command line and
-the render times of the example chains.
+Then: a scaling line (cross-lane family, 1000/2000/5000 steps, the first layout of each in
+the best of three fresh processes), the printed size of the step titles on A3, A2 and A0
+landscape for every chain in chains/ and a 40-step, 9-lane cross-lane chain, with the targets
+of issue 14; the cold start of the command line and the render times of the example chains.
 """
 
 from __future__ import annotations
