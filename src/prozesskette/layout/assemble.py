@@ -74,10 +74,12 @@ def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: 
                grid: Grid, sizing: Sizing, boxes: Mapping[str, Box],
                lanes: Mapping[str, LaneBox], words: Mapping[str, str],
                routes: tuple[Route, ...] = (),
-               points: tuple[tuple[AxisPoint, ...], ...] = ()) -> dict[str, NodeBox]:
+               points: tuple[tuple[AxisPoint, ...], ...] = (),
+               runs: tuple[list[EdgeRun], RectIndex] | None = None) -> dict[str, NodeBox]:
     """Every step's shape, text and badges, in reading order. A shared step drawn in one
     lane gets a tag naming its other actors, placed clear of the edges (``routes`` and
-    their ``points``, as :func:`edge_routes` draws them)."""
+    their ``points``, as :func:`edge_routes` draws them; ``runs``: their
+    :func:`drawn_runs`, if made already)."""
     size, small = options.font_size, options.small_size
     interface = interface_steps(analysis)
     overlap_number: dict[str, int] = {}
@@ -106,7 +108,8 @@ def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: 
             step.phase, parts, tuple(badges), note_block, item.key in interface,
             step.description)
     if grid.badge_shared:  # (the runs are indexed only for a chart that needs them)
-        _tag_shared_steps(graph, grid, nodes, words, small, drawn_runs(canvas, routes, points))
+        _tag_shared_steps(graph, grid, nodes, words, small,
+                          runs or drawn_runs(canvas, routes, points))
     return nodes
 
 
@@ -147,9 +150,11 @@ def _close_marker(marker: Point, near: Mapping[tuple[int, int], list[Point]]) ->
 
 def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
                 grid: Grid, routes: tuple[Route, ...], points: tuple[tuple[AxisPoint, ...], ...],
-                nodes: Mapping[str, NodeBox],
-                lanes: Mapping[str, LaneBox]) -> tuple[EdgeRoute, ...]:
-    """Every edge as drawn, in edge order: its points, branch label and hand-off marker."""
+                nodes: Mapping[str, NodeBox], lanes: Mapping[str, LaneBox],
+                runs_made: tuple[list[EdgeRun], RectIndex] | None = None,
+                ) -> tuple[EdgeRoute, ...]:
+    """Every edge as drawn, in edge order: its points, branch label and hand-off marker
+    (``runs_made``: the :func:`drawn_runs`, if made already; nothing here changes them)."""
     handoffs = {(h.source, h.target) for h in analysis.handoffs}
     back = set(grid.back)
     shapes = list(nodes.values())
@@ -159,7 +164,7 @@ def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas:
         shape_index.add(node.rect)
         for node_badge in node.badges:
             labels.add(node_badge.rect)
-    runs, run_index = drawn_runs(canvas, routes, points)
+    runs, run_index = runs_made or drawn_runs(canvas, routes, points)
     bands = [lanes[a].band for a in grid.lanes]
     drawn_routes = [tuple(canvas.point(t, l_) for t, l_ in route_points) for route_points in points]
     markers: list[Point | None] = []  # first every hand-off marker, for the labels to avoid

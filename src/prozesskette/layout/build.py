@@ -32,10 +32,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import NamedTuple
 
-from prozesskette.analysis import analyse
+from prozesskette.analysis import Analysis, analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
-from prozesskette.layout.assemble import edge_routes, node_boxes
+from prozesskette.layout.assemble import drawn_runs, edge_routes, node_boxes
 from prozesskette.layout.columns import FOLD_MAX_STEPS
 from prozesskette.layout.coords import (
     Box,
@@ -46,6 +46,7 @@ from prozesskette.layout.coords import (
     place_lanes,
 )
 from prozesskette.layout.crossing import crossing_pairs, route_crossings
+from prozesskette.layout.cycles import paused_cycle_collection
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.furniture import (
     lane_boxes,
@@ -53,7 +54,7 @@ from prozesskette.layout.furniture import (
     phase_boxes,
     title_block,
 )
-from prozesskette.layout.geometry import Layout, Rect, Style, TitleBlock, translate
+from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock, translate
 from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, split_shared
 from prozesskette.layout.mirror import mirror
@@ -107,13 +108,19 @@ def _drawing(chain: Chain, options: Options, lanes: list[str] | None,
     return _finish(chain, geometry), geometry.grid.columns
 
 
+def _grid(chain: Chain, options: Options, lanes: list[str] | None,
+          fold: FoldMode = "off") -> Grid:
+    return make_grid(ChainGraph(chain), options.lane_order or chain.lane_order.value,
+                     options.compact, lanes, fold)
+
+
 def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
-              fold: FoldMode = "off") -> _Geometry:
-    """The stages from the grid to the points of every route."""
-    graph = ChainGraph(chain)
+              fold: FoldMode = "off", grid: Grid | None = None) -> _Geometry:
+    """The stages from the grid (``grid``, if made already) to the points of every
+    route."""
+    grid = grid or _grid(chain, options, lanes, fold)
+    graph = grid.graph
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
-    grid = make_grid(graph, options.lane_order or chain.lane_order.value, options.compact, lanes,
-                     fold)
     headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
     sizing = size_steps(graph, options, frame, grid, headers)
     routes = plan_routes(graph, grid)
@@ -136,31 +143,50 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
                      channels, boxes, points)
 
 
-def _finish(chain: Chain, geometry: _Geometry) -> Layout:
-    """The drawing from its geometry: title, lanes, phases, shapes, edges and legend."""
-    graph, options, frame, grid, sizing, routes, lane_axis, time_axis, channels, boxes, \
-        points = geometry
-    analysis = analyse(graph)
-    language = options.language or chain.language
-    words = words_for("legend", language)
-    width, height = frame.xy(time_axis.t_total, lane_axis.l_total)
+class _Outline(NamedTuple):
+    """What lies around the chart (title, legend) and the drawing's size before its margins:
+    enough to compare the sizes of drawings without finishing them (:func:`_best_fold`)."""
+
+    title: TitleBlock | None
+    top: float  # how far the chart lies below the title
+    legend: Legend | None
+    width: float
+    height: float
+
+
+def _outline(chain: Chain, geometry: _Geometry, analysis: Analysis) -> _Outline:
+    options, frame = geometry.options, geometry.frame
+    words = words_for("legend", options.language or chain.language)
+    width, height = frame.xy(geometry.time_axis.t_total, geometry.lane_axis.l_total)
     title, top = title_block(chain, words, width) if options.title else (None, 0.0)
-    canvas = Canvas(frame, top)  # the chart below its title
-    lane_geometry = lane_boxes(chain, options, frame, canvas, grid, lane_axis, time_axis)
-    phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels)
-    nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
-                       words, routes, points)
-    edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
-                        lane_geometry)
     if title is not None:  # a long title may need more than the chart's width
         width = max(width, title.title.rect.right,
                     title.subtitle.rect.right if title.subtitle else 0.0)
         title = TitleBlock(Rect(0.0, 0.0, width, title.rect.h), title.title, title.subtitle)
-    key = legend(graph, analysis, options, words, width, height + top) if options.legend \
-        else None
-    layout = Layout(width=width, height=(key.rect.bottom + 4.0) if key else height + top,
-                    direction=frame.direction, nodes=nodes, lanes=lane_geometry, phases=phases,
-                    edges=edges, title=title, legend=key,
+    key = legend(geometry.graph, analysis, options, words, width, height + top) \
+        if options.legend else None
+    return _Outline(title, top, key, width, (key.rect.bottom + 4.0) if key else height + top)
+
+
+def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None) -> Layout:
+    """The drawing from its geometry: title, lanes, phases, shapes, edges and legend."""
+    graph, options, frame, grid, sizing, routes, lane_axis, time_axis, channels, boxes, \
+        points = geometry
+    analysis = analyse(graph) if analysis is None else analysis
+    language = options.language or chain.language
+    words = words_for("legend", language)
+    outline = _outline(chain, geometry, analysis)
+    canvas = Canvas(frame, outline.top)  # the chart below its title
+    lane_geometry = lane_boxes(chain, options, frame, canvas, grid, lane_axis, time_axis)
+    phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels)
+    runs = drawn_runs(canvas, routes, points)  # (for the shared steps' tags and the labels)
+    nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
+                       words, routes, points, runs)
+    edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
+                        lane_geometry, runs)
+    layout = Layout(width=outline.width, height=outline.height, direction=frame.direction,
+                    nodes=nodes, lanes=lane_geometry, phases=phases, edges=edges,
+                    title=outline.title, legend=outline.legend,
                     style=Style(font_size=options.font_size, small_font_size=options.small_size),
                     language=language, chain=chain)
     return translate(layout, MARGIN, MARGIN, MARGIN)
@@ -175,15 +201,22 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     past a step in between stay in their column, drawn beside it: narrower, more crossings),
     mirror (default: for right-to-left languages; time then runs from right to left).
     """
+    with paused_cycle_collection():
+        return _layout_chain(chain, **options)
+
+
+def _layout_chain(chain: Chain, **options: object) -> Layout:
     mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
     trials = min(LANE_TRIALS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
     if (opts.lane_order or chain.lane_order.value) == "auto" and trials > 1:
-        layout = _best_of_lane_orders(chain, opts, trials)
+        geometry = _best_of_lane_orders(chain, opts, trials)
     else:
-        layout = lay_out(chain, opts)
+        geometry = _geometry(chain, opts, None)
+    analysis = analyse(geometry.graph)
     if len(chain.steps) <= FOLD_MAX_STEPS:
-        layout = _best_fold(chain, opts, layout)
+        geometry = _best_fold(chain, geometry, analysis)
+    layout = _finish(chain, geometry, analysis)
     if mirrored is None:
         mirrored = is_rtl(layout.language)
     if mirrored:
@@ -191,23 +224,39 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     return layout
 
 
-def _best_fold(chain: Chain, opts: Options, unfolded: Layout) -> Layout:
+def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis) -> _Geometry:
     """The drawing (not folded, folded as ``runs`` or as ``branches``; lanes as in
     ``unfolded``) that prints largest on A paper, either way round; the fewer folds on a tie.
     (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
-    the drawings.)"""
-    order = list(unfolded.lanes)
-    drawings = [unfolded] + [lay_out(chain, opts, order, mode) for mode in ("runs", "branches")]
+    the drawings' sizes, title and legend included, and finishes only the one chosen.)"""
+    order = list(unfolded.grid.lanes)
+    drawings = [unfolded]
+    columns = [_columns(unfolded.grid)]
+    for mode in ("runs", "branches"):
+        grid = _grid(chain, unfolded.options, order, mode)
+        if _columns(grid) not in columns:  # (else the drawing is one of those before)
+            columns.append(_columns(grid))
+            drawings.append(_geometry(chain, unfolded.options, order, mode, grid))
 
-    def side(drawing: Layout) -> float:  # the larger side, measured as on A paper
-        w, h = drawing.width, drawing.height
+    def side(drawing: _Geometry) -> float:  # the larger side, measured as on A paper
+        outline = _outline(chain, drawing, analysis)
+        # the drawing's size as :func:`_finish` gives it, margins included
+        w, h = outline.width + MARGIN + MARGIN, outline.height + MARGIN + MARGIN
         return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
 
-    best = drawings[0]
+    best, best_side = drawings[0], side(drawings[0])
     for drawing in drawings[1:]:  # more folds, more bends: only for a clear gain
-        if side(drawing) * FOLD_GAIN < side(best):
-            best = drawing
+        drawn = side(drawing)
+        if drawn * FOLD_GAIN < best_side:
+            best, best_side = drawing, drawn
     return best
+
+
+def _columns(grid: Grid) -> tuple[object, ...]:
+    """What the grid's layering decided: the later stages make the same drawing of the same
+    decisions (the fold mode only steers the layering). Stendal Arbeit: runs and branches
+    fold alike."""
+    return (grid.col, grid.columns, grid.phase_cols, grid.back, grid.detours)
 
 
 FOLD_GAIN = 1.02  # a folded drawing must print this much larger than one with fewer folds
@@ -243,34 +292,40 @@ def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iter
                 yield moved
 
 
-def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
-    """The drawing with the fewest crossings for the best few lane orders of
+def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
+    """The geometry with the fewest crossings for the best few lane orders of
     :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), then
     for the best one with one lane moved (:func:`_lane_moves`) while that helps and the
     budget lasts (pinned lanes stay). First of all, the fewest shared steps drawn in one
     lane with a badge (their lanes apart); where they tie, the fewer columns, then the file
     order, then the better estimate. The estimate that ranks the orders does not see
     routing, a drawing does: trials are compared on their route points, and only the best
-    is finished. The drawing's area does not decide, so that the translations of a chart
-    keep one lane order (the Stendal charts do in de, en, ar and de-x-ls; crossings could
-    still differ with the text sizes); a compact or folded chart takes the lane order of
-    the full, unfolded one, and a print with enlarged QR codes that of the chart with codes
-    of the default size (trials use it), so that the PDF and the SVG keep one lane order."""
+    is finished. An order that splits more shared steps than the best so far cannot win and
+    is not drawn (it still counts against the budget, so that the orders tried stay the
+    same): on the Stendal Ausbildung chart 13 of its 18 trials. The drawing's area does not
+    decide, so that the translations of a chart keep one lane order (the Stendal charts do
+    in de, en, ar and de-x-ls; crossings could still differ with the text sizes); a compact
+    or folded chart takes the lane order of the full, unfolded one, and a print with
+    enlarged QR codes that of the chart with codes of the default size (trials use it), so
+    that the PDF and the SVG keep one lane order."""
     plain = replace(opts, compact=False, qr_size=Options.qr_size)
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
     seen: set[tuple[str, ...]] = set()
+    Trial = tuple[tuple[int, int, int, bool, int], _Geometry, list[str]]
 
-    def trial(order: list[str], rank: int) -> tuple[tuple[int, int, int, bool, int], _Geometry,
-                                                    list[str]]:
+    def trial(order: list[str], rank: int, split: int) -> Trial:
         seen.add(tuple(order))
         geometry = _geometry(chain, plain, order)
-        return ((split_shared(graph, order), route_crossings(geometry.points),
-                 geometry.grid.columns, order != file_order, rank), geometry, order)
+        return ((split, route_crossings(geometry.points), geometry.grid.columns,
+                 order != file_order, rank), geometry, order)
 
-    best = min((trial(order, rank) for rank, order in enumerate(lane_trials(graph, count))),
-                key=lambda tried: tried[0])
+    orders = lane_trials(graph, count)
+    split = [split_shared(graph, order) for order in orders]
+    seen.update(tuple(order) for order in orders)
+    best = min((trial(order, rank, split[rank]) for rank, order in enumerate(orders)
+                if split[rank] == min(split)), key=lambda tried: tried[0])
     top = sum(1 for actor in chain.actors if actor.pin == "top")
     bottom = sum(1 for actor in chain.actors if actor.pin == "bottom")
     improved = True
@@ -281,9 +336,13 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> Layout:
                 break
             if tuple(order) in seen:
                 continue
-            tried = trial(order, len(seen))
+            moved_split = split_shared(graph, order)
+            if moved_split > best[0][0]:  # cannot win: not drawn
+                seen.add(tuple(order))
+                continue
+            tried = trial(order, len(seen), moved_split)
             if tried[0][:2] < best[0][:2]:
                 best, improved = tried, True
                 break
     _, geometry, order = best
-    return _finish(chain, geometry) if plain == opts else lay_out(chain, opts, order)
+    return geometry if plain == opts else _geometry(chain, opts, order)

@@ -55,6 +55,8 @@ class LaneCrossings:
         self.between: dict[tuple[int, int], list[tuple[int, int, int, float]]] = {}
         self.handoffs = [[0.0] * n for _ in range(n)]
         self.groups: list[tuple[int, ...]] = []
+        self._differences: dict[tuple[int, int], list[float]] = {}
+        self._touched: dict[tuple[int, int], list[tuple[int, ...]]] = {}
         self._gather(graph)
         self.cross_terms = sorted({term for terms in self.cross.values() for term in terms})
         self.between_terms = sorted({term for terms in self.between.values()
@@ -142,32 +144,53 @@ class LaneCrossings:
                 total += HANDOFF_LENGTH * self.handoffs[a][b] * abs(rank[a] - rank[b])
         return total + SPLIT_SHARED * sum(1 for group in self.groups if _split(group, rank))
 
-    def _swap_delta(self, p: int, q: int, rank: list[int]) -> float:
-        """How the estimate changes when lane p, just above lane q, swaps places with it."""
+    def _swap_delta(self, p: int, q: int, rank: list[int], order: list[int]) -> float:
+        """How the estimate changes when lane p, just above lane q, swaps places with it
+        (``order``: the lanes top first, ``rank`` their positions). Every term but the
+        hand-off length is a whole number, so the sums are exact in any order."""
         delta = 0.0
         pair = _pair(p, q)
         for s1, t1, s2, t2, weight in self.cross.get(pair, ()):
             crossed = (rank[s1] - rank[s2]) * (rank[t1] - rank[t2]) < 0
             delta += -weight if crossed else weight
         for a, b, x, weight in self.between.get(pair, ()):
-            inside = min(rank[a], rank[b]) < rank[x] < max(rank[a], rank[b])
+            ra, rb, rx = rank[a], rank[b], rank[x]
+            inside = ra < rx < rb or rb < rx < ra
             delta += -weight if inside else weight
-        length = 0.0
-        row_p, row_q = self.handoffs[p], self.handoffs[q]
-        for x in range(self.n):
-            if x in (p, q):
-                continue
-            length += (row_p[x] - row_q[x]) if rank[x] < rank[p] else (row_q[x] - row_p[x])
+        # the hand-offs of p to the lanes above get longer by one, those below shorter, and
+        # the other way round for q
+        difference = self._differences.get((p, q)) or self._difference(p, q)
+        position = rank[p]
+        length = sum(map(difference.__getitem__, order[:position])) \
+            - sum(map(difference.__getitem__, order[position + 2:]))
         delta += HANDOFF_LENGTH * length
-        if self.groups:
-            touched = [g for g in self.groups if p in g or q in g]
-            if touched:
-                before = sum(1 for g in touched if _split(g, rank))
-                rank[p], rank[q] = rank[q], rank[p]
-                after = sum(1 for g in touched if _split(g, rank))
-                rank[p], rank[q] = rank[q], rank[p]
-                delta += SPLIT_SHARED * (after - before)
+        touched = self._touched.get(pair)
+        if touched is None:
+            touched = self._touching(pair)
+        if touched:
+            before = sum(1 for g in touched if _split(g, rank))
+            rank[p], rank[q] = rank[q], rank[p]
+            after = sum(1 for g in touched if _split(g, rank))
+            rank[p], rank[q] = rank[q], rank[p]
+            delta += SPLIT_SHARED * (after - before)
         return delta
+
+    def _difference(self, p: int, q: int) -> list[float]:
+        """Lane p's hand-offs to every lane less lane q's."""
+        found = self._differences.get((p, q))
+        if found is None:
+            row_p, row_q = self.handoffs[p], self.handoffs[q]
+            found = self._differences[(p, q)] = [a - b for a, b in zip(row_p, row_q,
+                                                                       strict=True)]
+        return found
+
+    def _touching(self, pair: tuple[int, int]) -> list[tuple[int, ...]]:
+        """The shared steps' lane groups that hold either lane of the pair."""
+        found = self._touched.get(pair)
+        if found is None:
+            found = self._touched[pair] = [g for g in self.groups
+                                           if pair[0] in g or pair[1] in g]
+        return found
 
     # --- searching ------------------------------------------------------------------------
 
@@ -192,7 +215,7 @@ class LaneCrossings:
                   hi: int) -> bool:
         def swap(position: int) -> float:  # swap the lanes at position and position + 1
             p, q = order[position], order[position + 1]
-            delta = self._swap_delta(p, q, rank)
+            delta = self._swap_delta(p, q, rank, order)
             order[position], order[position + 1] = q, p
             rank[p], rank[q] = position + 1, position
             return delta
@@ -207,8 +230,9 @@ class LaneCrossings:
             costs[position + 1] = total
         costs[start] = 0.0
         best_at = min(costs, key=lambda at: (costs[at], at != start, at))
-        for position in range(hi - 2, best_at - 1, -1):
-            swap(position)
+        order.insert(best_at, order.pop(hi - 1))  # back up to its best place (no estimate)
+        for position in range(best_at, hi):
+            rank[order[position]] = position
         return costs[best_at] < -1e-9
 
 
@@ -217,6 +241,8 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 
 
 def _split(group: tuple[int, ...], rank: list[int]) -> bool:
+    if len(group) == 2:
+        return abs(rank[group[0]] - rank[group[1]]) != 1
     ranks = [rank[lane] for lane in group]
     return max(ranks) - min(ranks) != len(ranks) - 1
 

@@ -338,6 +338,17 @@ def _place_cell(members: list[Item], lane: int, rows: int, desire: dict[str, flo
         wish = desire.get(item.key)
         return 0.0 if wish is None else abs(row - wish)
 
+    if m == 1:  # (most cells: the row nearest the wish, the upper one on a tie)
+        item = members[0]
+        r = fixed(item) if item.hi > item.lo else None
+        if r is None:
+            wish = desire.get(item.key)
+            r = 0 if wish is None else min(range(rows), key=lambda x: (abs(x - wish), x))
+        if item.hi > item.lo and lane == item.hi:
+            item.row_hi = r
+        else:
+            item.row = r
+        return
     # dp[j][r]: best cost placing first j+1 items with item j at row r
     dp = [[inf] * rows for _ in range(m)]
     parent = [[-1] * rows for _ in range(m)]

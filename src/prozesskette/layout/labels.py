@@ -4,6 +4,7 @@ label goes beside its edge."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Literal
 
 from prozesskette import text as tx
@@ -123,12 +124,12 @@ def shared_tag(node: NodeBox, others: list[str], title: str, size: float,
 
 
 def _candidates(points: tuple[Point, ...], w: float, h: float,
-                away: tuple[float, float] = (0.0, 0.0)) -> list[Rect]:
+                away: tuple[float, float] = (0.0, 0.0)) -> Iterator[Rect]:
     """Places for a w × h label beside the runs of a route, best first: at the ends of each
     run, then further along every run, should the places near the ends all be taken.
     ``away`` moves them that much further out: (beside vertical runs, beside horizontal
-    ones)."""
-    candidates: list[Rect] = []
+    ones). Made as they are asked for: the first free place is nearly always at an end, and
+    a long edge has hundreds along its runs (5000 steps: 320,000 places made, 0.16 s)."""
     dx, dy = away
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:  # horizontal run: above or below, at its start or end
@@ -136,26 +137,29 @@ def _candidates(points: tuple[Point, ...], w: float, h: float,
             starts = [x0 + 3.0 if forward else x0 - 3.0 - w,
                       x1 - 3.0 - w if forward else x1 + 3.0]
             for x in starts:
-                candidates += [Rect(x, y0 - h - 1.5 - dy, w, h), Rect(x, y0 + 1.5 + dy, w, h)]
+                yield Rect(x, y0 - h - 1.5 - dy, w, h)
+                yield Rect(x, y0 + 1.5 + dy, w, h)
         else:
             down = y1 > y0
             starts = [y0 + 3.0 if down else y0 - 3.0 - h, y1 - 3.0 - h if down else y1 + 3.0]
             for y in starts:
-                candidates += [Rect(x0 + 2.5 + dx, y, w, h), Rect(x0 - 2.5 - w - dx, y, w, h)]
+                yield Rect(x0 + 2.5 + dx, y, w, h)
+                yield Rect(x0 - 2.5 - w - dx, y, w, h)
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if abs(y0 - y1) < 0.01:
             lo, hi = sorted((x0, x1))
             x = lo + 3.0
             while x + w < hi - 3.0:
-                candidates += [Rect(x, y0 - h - 1.5 - dy, w, h), Rect(x, y0 + 1.5 + dy, w, h)]
+                yield Rect(x, y0 - h - 1.5 - dy, w, h)
+                yield Rect(x, y0 + 1.5 + dy, w, h)
                 x += 8.0
         else:
             lo, hi = sorted((y0, y1))
             y = lo + 3.0
             while y + h < hi - 3.0:
-                candidates += [Rect(x0 + 2.5 + dx, y, w, h), Rect(x0 - 2.5 - w - dx, y, w, h)]
+                yield Rect(x0 + 2.5 + dx, y, w, h)
+                yield Rect(x0 - 2.5 - w - dx, y, w, h)
                 y += 6.0
-    return candidates
 
 
 LABEL_STEPS = (0.0, 2.0, 4.5)
@@ -181,10 +185,9 @@ def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[No
     chosen: Rect | None = None
     first: Rect | None = None
     for away in _aways(w, h):
-        candidates = _candidates(points, w, h, away)
-        first = first or (candidates[0] if candidates else None)
         best: tuple[int, int] | None = None
-        for order, candidate in enumerate(candidates):
+        for order, candidate in enumerate(_candidates(points, w, h, away)):
+            first = first or candidate
             if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
                     or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
                 continue

@@ -33,21 +33,33 @@ def _shared_adjacent(order: list[str], groups: list[tuple[str, ...]],
 
 
 def _lane_cost(order: list[str], pairs: dict[tuple[str, str], int],
-               groups: list[tuple[str, ...]]) -> float:
+               groups: list[tuple[tuple[str, ...], int]]) -> float:
+    """The hand-offs' lengths, and 1000 per shared step whose lanes are apart (``groups``:
+    each group of lanes once, with how many shared steps it has: 5000 steps have about 180
+    shared steps but few groups)."""
     rank = {actor: i for i, actor in enumerate(order)}
     cost = 0.0
     for (a, b), weight in pairs.items():
         distance = abs(rank[a] - rank[b])
         cost += weight * (1.5 * distance - 0.5 if distance > 1 else distance)
     if groups:
-        cost += 1000.0 * _shared_adjacent(order, groups, rank)
+        bad = 0
+        for group, count in groups:
+            ranks = [rank[a] for a in group]
+            if max(ranks) - min(ranks) != len(ranks) - 1:
+                bad += count
+        cost += 1000.0 * bad
     return cost
 
 
 def _local_search(order: list[str], pairs: dict[tuple[str, str], int],
                   groups: list[tuple[str, ...]]) -> tuple[list[str], float]:
     """Move single lanes while that shortens the hand-offs (:func:`_lane_cost`)."""
-    best = _lane_cost(order, pairs, groups)
+    counted: dict[tuple[str, ...], int] = {}
+    for group in groups:
+        counted[group] = counted.get(group, 0) + 1
+    weighted = list(counted.items())
+    best = _lane_cost(order, pairs, weighted)
     improved = True
     rounds = 0
     limit = 50 if len(order) <= 16 else 4  # each round costs lanes³ · edges
@@ -61,7 +73,7 @@ def _local_search(order: list[str], pairs: dict[tuple[str, str], int],
                 trial = order[:]
                 lane = trial.pop(i)
                 trial.insert(j, lane)
-                cost = _lane_cost(trial, pairs, groups)
+                cost = _lane_cost(trial, pairs, weighted)
                 if cost < best - 1e-9:
                     order, best, improved = trial, cost, True
     return order, best
