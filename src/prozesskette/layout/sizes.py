@@ -76,7 +76,7 @@ def _block_height(lines: int, notes: int, size: float, small: float) -> float:
     return height
 
 
-@lru_cache(maxsize=8192)  # lane-order trials size the same steps again: 45 % of their time
+@lru_cache(maxsize=32768)  # lane-order trials size the same steps again: 45 % of their time
 def node_text(step: Step, options: Options, narrow: float = 1.0,
               language: str | None = None) -> NodeText:
     """Wrap a step's title (and legal basis) and choose its box size. ``narrow`` < 1 makes
