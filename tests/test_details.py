@@ -20,9 +20,13 @@ from paths import CHAINS, examples
 from prozesskette import text as tx
 from prozesskette.api import to_html, to_pdf, to_svg
 from prozesskette.layout import layout_chain, verify
-from prozesskette.layout.geometry import Layout, TextBlock
+from prozesskette.layout.geometry import Layout, Rect, TextBlock
+from prozesskette.layout.labels import centred_block
+from prozesskette.layout.options import Options
 from prozesskette.layout.readability import detail_problems
+from prozesskette.layout.sizes import header_content
 from prozesskette.loader import load
+from prozesskette.model import Actor
 from prozesskette.samples import WORDS, cross_lane_chain, generate_chain
 
 FAMILIES = {"samples": generate_chain, "cross-lane": cross_lane_chain}
@@ -300,3 +304,22 @@ def test_addresses_break_without_a_hyphen(address: str, width: float) -> None:
     lines = tx.wrap(address, width, 7.0)
     assert "".join(lines) == address
     assert all(tx.text_width(line, 7.0) <= width + 1e-6 for line in lines)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_headers_and_phase_titles_break_in_the_charts_language(language: str) -> None:
+    """Lane headers, phase titles and labels break words at the syllables of the chart's
+    language, not always German ones."""
+    word = "Internationalization"
+    allowed = set(_PYPHEN[language].positions(word))
+    header = header_content(Actor(id="a", name=word), Options(language=language, qr=False),
+                            70.0).title
+    phase = [line.text for line in centred_block(word, Rect(0, 0, 60, 40), 9.0, True,
+                                                 language).lines]
+    for lines in (list(header), phase):
+        assert len(lines) > 1
+        cuts = list(itertools.accumulate(len(line) - 1 for line in lines[:-1]))
+        assert set(cuts) <= allowed, lines
+    other = "de" if language == "en" else "en"
+    assert header != header_content(Actor(id="a", name=word), Options(language=other, qr=False),
+                                    70.0).title

@@ -117,7 +117,9 @@ def _grid(chain: Chain, options: Options, lanes: list[str] | None,
 def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
               fold: FoldMode = "off", grid: Grid | None = None) -> _Geometry:
     """The stages from the grid (``grid``, if made already) to the points of every
-    route."""
+    route. Every stage wraps text in the chart's language (its words break at that
+    language's syllables): ``options.language``, else the chain's."""
+    options = replace(options, language=options.language or chain.language)
     grid = grid or _grid(chain, options, lanes, fold)
     graph = grid.graph
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")

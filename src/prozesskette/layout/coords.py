@@ -56,7 +56,7 @@ def _label_pads(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         if route.kind != "vert" or not label:
             continue
         a, b = route.items[0], route.items[-1]
-        _, label_l = frame.ext(*label_size(label, options.small_size))
+        _, label_l = frame.ext(*label_size(label, options.small_size, options.language))
         upper, lower = (a, b) if below(a, b) else (b, a)
         half = (label_l + 10.0) / 2
         keys = ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)) if lower.lo > upper.hi \
@@ -198,7 +198,8 @@ def _label_needs(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, 
         if not edge.label or route.kind not in ("fwd", "loopB", "elbowH", "detour"):
             continue
         source = grid.items[edge.source]
-        label_t, _ = frame.ext(*label_size(edge.label, options.small_size))
+        label_t, _ = frame.ext(*label_size(edge.label, options.small_size,
+                                                   options.language))
         slack = (width[source.col] - sizing.t_ext[source.key]) / 2
         needs[source.col] = max(needs.get(source.col, 0.0), label_t + 8.0 - slack)
     return needs

@@ -306,7 +306,7 @@ def _ghost_size(layout: Layout, title: str) -> tuple[float, float]:
     w = median(rect.w for rect in tasks) if tasks else 90.0
     h = median(rect.h for rect in tasks) if tasks else 40.0
     size = layout.style.font_size
-    lines = tx.wrap(title, max(w - 12.0, 10.0), size)
+    lines = tx.wrap(title, max(w - 12.0, 10.0), size, language=layout.language)
     return w, max(h, len(lines) * tx.line_height(size) + 10.0)
 
 
@@ -333,7 +333,8 @@ def _ghosts(layout: Layout, diff: ChainDiff, words: Mapping[str, str], index: Re
             homeless.append(change)
             continue
         index.add(spot)
-        text = centred_block(title, spot.inflate(-4.0), layout.style.font_size, False)
+        text = centred_block(title, spot.inflate(-4.0), layout.style.font_size, False,
+                             layout.language)
         corner = _symbol_for(step.kind.value, spot)
         index.add(corner)
         ghosts.append(Ghost(step.id, _SHAPES[step.kind], spot, text, corner,

@@ -101,7 +101,8 @@ def phase_boxes(chain: Chain, options: Options, canvas: Canvas, grid: Grid, lane
         column = canvas.rect(t0, lanes.phase_band, t1 - t0, lanes.l_total - lanes.phase_band)
         header = canvas.rect(t0, 0.0, t1 - t0, lanes.phase_band)
         boxes[phase.id] = PhaseBox(phase.id, column, header,
-                                   centred_block(phase.title, header, options.font_size, True))
+                                   centred_block(phase.title, header, options.font_size, True,
+                                                 options.language))
     return boxes
 
 

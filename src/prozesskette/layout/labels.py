@@ -30,8 +30,9 @@ def baseline(size: float, bold: bool = False) -> float:
     return lead / 2 + tx.ascent(size, bold)
 
 
-def centred_block(text: str, area: Rect, size: float, bold: bool) -> TextBlock:
-    lines = tx.wrap(text, max(area.w - 4.0, 10.0), size, bold)
+def centred_block(text: str, area: Rect, size: float, bold: bool,
+                  language: str | None = None) -> TextBlock:
+    lines = tx.wrap(text, max(area.w - 4.0, 10.0), size, bold, language)
     height = len(lines) * tx.line_height(size)
     y = area.cy - height / 2
     out = []
@@ -175,13 +176,14 @@ def _aways(w: float, h: float) -> list[tuple[float, float]]:
 
 def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
                 shape_index: RectIndex, labels: RectIndex, runs: list[EdgeRun],
-                run_index: RectIndex, size: float) -> EdgeLabel | None:
+                run_index: RectIndex, size: float,
+                language: str | None = None) -> EdgeLabel | None:
     """A branch label beside a run of its edge, near the start, where it hides no step, no
     other label and no badge (``labels`` holds those placed so far; the new one is added),
     and crosses as few other edges as possible. Right beside the edge first; only if every
     place there is taken, further out (:data:`LABEL_STEPS`). Deterministic: the candidates
     come in a fixed order and the first best one wins."""
-    w, h = label_size(text, size)
+    w, h = label_size(text, size, language)
     chosen: Rect | None = None
     first: Rect | None = None
     for away in _aways(w, h):
@@ -205,7 +207,7 @@ def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[No
             return None
         chosen = first  # nothing free: verify() reports it
     labels.add(chosen)
-    return EdgeLabel(chosen, centred_block(text, chosen, size, False))
+    return EdgeLabel(chosen, centred_block(text, chosen, size, False, language))
 
 
 def _segment_hits(a: Point, b: Point, rect: Rect) -> bool:

@@ -126,9 +126,9 @@ def node_text(step: Step, options: Options, narrow: float = 1.0,
     return NodeText(lines, note, w, h, w - 2 * PAD_X, block_h)
 
 
-def label_size(text: str, size: float) -> tuple[float, float]:
+def label_size(text: str, size: float, language: str | None = None) -> tuple[float, float]:
     """Width and height of a branch label's box (wrapped at :data:`LABEL_WRAP`)."""
-    lines = tx.wrap(text, LABEL_WRAP, size)
+    lines = tx.wrap(text, LABEL_WRAP, size, language=language)
     return (max(tx.text_width(line, size) for line in lines) + 6.0,
             len(lines) * tx.line_height(size) + 2.0)
 
@@ -191,10 +191,12 @@ def _email_lines(email: str, width: float, small: float) -> list[str]:
 
 
 def _contact_lines(contact_name: str, role: str | None, phone: str | None, email: str | None,
-                   width: float, small: float) -> list[ContactLine]:
-    lines = [ContactLine(line, True, None) for line in tx.wrap(contact_name, width, small, True)]
+                   width: float, small: float, language: str | None) -> list[ContactLine]:
+    lines = [ContactLine(line, True, None)
+             for line in tx.wrap(contact_name, width, small, True, language)]
     if role:
-        lines += [ContactLine(line, False, None) for line in tx.wrap(role, width, small)]
+        lines += [ContactLine(line, False, None)
+                  for line in tx.wrap(role, width, small, language=language)]
     if phone:
         href = "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
         lines += [ContactLine(line, False, href) for line in tx.wrap(phone, width, small)]
@@ -266,7 +268,7 @@ def header_content(actor: Actor, options: Options, width: float,
     inner = width - 2 * HEADER_PAD
     people = actor.contacts if options.contacts else ()
     if not people:
-        title = tuple(tx.wrap(actor.name, inner, size, True))
+        title = tuple(tx.wrap(actor.name, inner, size, True, options.language))
         return HeaderContent(2 * HEADER_PAD + len(title) * tx.line_height(size), title,
                              HEADER_PAD, HEADER_PAD, (), 0.0)
     if not options.qr:
@@ -296,7 +298,8 @@ def _cells_beside(actor: Actor, options: Options, inner: float,
     text_w = cell_w - text_x
     # the name heads the first cell's text, unless one of its words would not fit there
     headed = qr > 0.0 and tx.longest_word_width(actor.name, size, True) <= text_w
-    title = tuple(tx.wrap(actor.name, text_w if headed else inner, size, True))
+    title = tuple(tx.wrap(actor.name, text_w if headed else inner, size, True,
+                          options.language))
     title_h = len(title) * tx.line_height(size)
     pad = QR_PAD if headed else HEADER_PAD  # a QR code brings its own white margin
     top = pad if headed else pad + title_h + CONTACT_GAP
@@ -307,7 +310,7 @@ def _cells_beside(actor: Actor, options: Options, inner: float,
         for index in range(row_start, min(len(people), row_start + columns)):
             contact = people[index]
             lines = _contact_lines(contact.name, contact.role, contact.phone, contact.email,
-                                   text_w, small)
+                                   text_w, small, options.language)
             lead = title_h + CONTACT_GAP / 2 if headed and index == 0 else 0.0
             row.append((index, lines, len(lines) * tx.line_height(small), lead))
         # a text taller than the codes keeps off the lane's border; the codes need not
@@ -339,13 +342,14 @@ def _cells_below(actor: Actor, options: Options, inner: float,
     cell_w = (inner - (columns - 1) * CONTACT_GAP) / columns
     if cell_w < cell_least - 1e-6:
         return None
-    title = tuple(tx.wrap(actor.name, inner, size, True))
+    title = tuple(tx.wrap(actor.name, inner, size, True, options.language))
     top = HEADER_PAD + len(title) * tx.line_height(size) + CONTACT_GAP
     cells: list[ContactCell] = []
     for row_start in range(0, len(people), columns):
         indices = range(row_start, min(len(people), row_start + columns))
         lines = {i: _contact_lines(people[i].name, people[i].role, people[i].phone,
-                                   people[i].email, cell_w, small) for i in indices}
+                                   people[i].email, cell_w, small, options.language)
+                 for i in indices}
         code_h = max(sides[i] for i in indices)
         text_top = top + (code_h + QR_TEXT_GAP if code_h else 0.0)
         row_h = text_top - top + max(len(lines[i]) * tx.line_height(small) for i in indices)
@@ -573,6 +577,7 @@ def phase_band(chain: Chain, options: Options, frame: Frame, grid: Grid,
         first, last = grid.phase_cols.get(p.id, (0, 0))
         least[p.id] = sum(widths[c] for c in range(first, last + 1)) + channel_min * (
             last - first)
-    lines = max(len(tx.wrap(p.title, max(least[p.id] - 4.0, 10.0), options.font_size, True))
+    lines = max(len(tx.wrap(p.title, max(least[p.id] - 4.0, 10.0), options.font_size, True,
+                            options.language))
                 for p in chain.phases)
     return 2 * PAD_Y + lines * tx.line_height(options.font_size)
