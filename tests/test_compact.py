@@ -245,14 +245,15 @@ def test_contacts_stand_side_by_side_when_the_header_is_wide_enough() -> None:
         Contact(f"Erika Beispiel {i}", phone="+49 3931 0000-00", email="e@example.org")
         for i in range(3)))
     options = Options()
-    narrow = header_content(actor, options, 230.0)
-    wide = header_content(actor, options, 700.0)
+    codes = (options.qr_size,) * 3
+    narrow = header_content(actor, options, 230.0, codes)
+    wide = header_content(actor, options, 700.0, codes)
     assert len({cell.top for cell in narrow.contacts}) == 3  # one under another
     assert len({cell.top for cell in wide.contacts}) == 1  # side by side
     assert wide.height == pytest.approx(options.qr_size + 2 * QR_PAD)
     # a lane with one contact is one QR code tall: its name stands beside the code
     single = header_content(dataclasses.replace(actor, contacts=actor.contacts[:1]), options,
-                            230.0)
+                            230.0, codes[:1])
     assert single.height == pytest.approx(options.qr_size + 2 * QR_PAD)
     assert single.title_left > options.qr_size
 
@@ -262,7 +263,8 @@ def test_a_name_with_a_long_word_stands_above_the_codes_unbroken() -> None:
     would be split mid-word, so such a name heads the header over its whole width."""
     contact = Contact("Erika Beispiel", phone="+49 3931 0000-00", email="e@example.org")
     name = "Landesverwaltungsamtsaußenstelle Stendal"  # 174 pt: wider than the text
-    content = header_content(Actor("a", name, contacts=(contact,)), Options(), 219.0)
+    content = header_content(Actor("a", name, contacts=(contact,)), Options(), 219.0,
+                             (Options().qr_size,))
     assert content.title_left < Options().qr_size
     assert " ".join(content.title) == name
     assert content.contacts[0].top > content.title_top

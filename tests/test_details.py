@@ -313,7 +313,7 @@ def test_headers_and_phase_titles_break_in_the_charts_language(language: str) ->
     word = "Internationalization"
     allowed = set(_PYPHEN[language].positions(word))
     header = header_content(Actor(id="a", name=word), Options(language=language, qr=False),
-                            70.0).title
+                            70.0, ()).title
     phase = [line.text for line in centred_block(word, Rect(0, 0, 60, 40), 9.0, True,
                                                  language).lines]
     for lines in (list(header), phase):
@@ -322,4 +322,4 @@ def test_headers_and_phase_titles_break_in_the_charts_language(language: str) ->
         assert set(cuts) <= allowed, lines
     other = "de" if language == "en" else "en"
     assert header != header_content(Actor(id="a", name=word), Options(language=other, qr=False),
-                                    70.0).title
+                                    70.0, ()).title

@@ -67,7 +67,7 @@ def test_two_codes_side_by_side_with_their_text_below_make_a_lower_lane() -> Non
     options = Options()
     qr = options.qr_size
     width = 2 * 8.0 + 2 * qr + CONTACT_GAP + 20.0
-    content = header_content(TWO, options, width)
+    content = header_content(TWO, options, width, (qr, qr))
     first, second = content.contacts
     assert first.top == second.top  # one row
     assert first.qr_top == second.qr_top
@@ -83,7 +83,8 @@ def test_an_email_breaks_before_its_at_sign() -> None:
     contact = Contact("Jürgen Müller-Lüdenscheidt", phone="+49 3931 0000-21",
                       email="j.mueller-luedenscheidt@example.org")
     content = header_content(Actor("abh", "Ausländerbehörde", contacts=(contact,)), Options(),
-                             8.0 * 2 + Options().qr_size + QR_TEXT_GAP + 100.0)
+                             8.0 * 2 + Options().qr_size + QR_TEXT_GAP + 100.0,
+                             (Options().qr_size,))
     mail = [line.text for line in content.contacts[0].lines if line.href
             and line.href.startswith("mailto:")]
     assert mail == ["j.mueller-luedenscheidt", "@example.org"]

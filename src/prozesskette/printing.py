@@ -77,9 +77,6 @@ scale on the new layout does not fall short again."""
 TIGHTEN_STEPS = 3
 """Times enlarged codes are shrunk back towards the least module size (:func:`_tighter`)."""
 
-LARGER_TRIED = (1.03,)
-"""Code sizes tried above the least, as factors (:func:`_larger_if_better`)."""
-
 TIGHT_HEADROOM = 1.005
 """The headroom of a code shrunk back: the layout is redone anyway if it falls short."""
 
@@ -227,7 +224,7 @@ def _fit_qr_codes(request: _Request, qr_size: float | None, *, directory: bool,
     if before is None or final is None:
         return _Fitted(fit, qr_size, fit.notes, [])
     if qr_size is not None and not _too_small(final):
-        fit, qr_size = _larger_if_better(request, *_tighter(request, fit, qr_size))
+        fit, qr_size = _tighter(request, fit, qr_size)
     final = fit.module_mm
     assert final is not None  # _tighter keeps a layout with QR codes
     note = _enlarged_note(before, fit.placement, final, qr_size, stuck)
@@ -266,23 +263,6 @@ def _tighter(request: _Request, fit: _Fit, qr_size: float) -> tuple[_Fit, float]
             break  # smaller codes, yet a chart that prints smaller (boxes narrowed otherwise)
         fit, qr_size = candidate, tighter
     return fit, qr_size
-
-
-def _larger_if_better(request: _Request, fit: _Fit, qr_size: float) -> tuple[_Fit, float]:
-    """Codes a little larger than the least (:data:`LARGER_TRIED`), kept when their chart
-    prints its text larger on the same page. A chart does not grow smoothly with its codes:
-    the sizes stage narrows the boxes in steps, and a taller lane can tip it into a better
-    step. Measured: Stendal Arbeit on A2 at one state of this branch, codes 108 → 110 pt,
-    text 6.18 → 6.36 pt; at the last, none of the four print-target charts took larger
-    codes (one layout more per PDF with enlarged codes)."""
-    best, best_size = fit, qr_size
-    for factor in LARGER_TRIED:
-        candidate = _lay_out(request, qr_size * factor)
-        if (candidate.placement.page == fit.placement.page
-                and candidate.placement.scale > best.placement.scale * 1.005
-                and candidate.module_mm is not None and not _too_small(candidate.module_mm)):
-            best, best_size = candidate, qr_size * factor
-    return best, best_size
 
 
 def _enlarged_note(before: _Before, placement: Placement, module: float,

@@ -16,7 +16,7 @@ from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
 from prozesskette.layout.routes import GapKey, Route, below
-from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size
+from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size, qr_sides
 from prozesskette.layout.tracks import Channel, ChannelPlan
 
 
@@ -216,9 +216,11 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         header_t = headers.width
     else:
         header_t = 0.0
+        sides = qr_sides(graph.chain, options)
         for lane, actor in enumerate(grid.lanes):
             header_t = max(header_t, header_content(
-                graph.chain.actor(actor), options, max(lanes.lane_ext[lane], 10.0)).height)
+                graph.chain.actor(actor), options, max(lanes.lane_ext[lane], 10.0),
+                sides[actor]).height)
     cursor = header_t
     col_t: list[float] = []
     channel_t: dict[int, tuple[float, float]] = {}

@@ -254,9 +254,9 @@ class _Cells(NamedTuple):
 
 @lru_cache(maxsize=8192)  # the same headers at the same widths in every lane-order trial
 def header_content(actor: Actor, options: Options, width: float,
-                   sides: tuple[float, ...] = ()) -> HeaderContent:
+                   sides: tuple[float, ...]) -> HeaderContent:
     """Lines of the header at a given width: height, title lines, contacts. ``sides`` are
-    the contacts' QR sides (:func:`qr_sides`; empty: ``options.qr_size`` each).
+    the contacts' QR sides, as :func:`qr_sides` gives them (the sizes the furniture draws).
 
     The contacts stand side by side in rows (as many cells as the width holds), so that a
     lane with several contacts is one QR code tall, not one code per contact. Each cell has
@@ -273,8 +273,6 @@ def header_content(actor: Actor, options: Options, width: float,
                              HEADER_PAD, HEADER_PAD, (), 0.0)
     if not options.qr:
         sides = (0.0,) * len(people)
-    elif len(sides) != len(people):
-        sides = (options.qr_size,) * len(people)
     beside = _cells_beside(actor, options, inner, sides)
     # one contact: below its code the text can only add to the code's height
     if max(sides) > 0.0 and (len(people) > 1 or beside.text_w < CONTACT_TEXT_BELOW):
@@ -315,7 +313,7 @@ def _cells_beside(actor: Actor, options: Options, inner: float,
             row.append((index, lines, len(lines) * tx.line_height(small), lead))
         # a text taller than the codes keeps off the lane's border; the codes need not
         row_h = max([sides[i] for i, *_ in row]
-                    + [lead + h + 2 * (TEXT_PAD - pad) for _i, _l, h, lead in row])
+                    + [lead + h + 2 * max(0.0, TEXT_PAD - pad) for _i, _l, h, lead in row])
         for index, lines, text_h, lead in row:
             left = HEADER_PAD + (index - row_start) * (cell_w + CONTACT_GAP)
             side = sides[index]
@@ -538,8 +536,9 @@ def _estimate(chain: Chain, options: Options, frame: Frame, grid: Grid, headers:
     lanes = [max(headers.need[actor], sum(rows[lane]) + 2 * LANE_PAD
                  + ROW_GAP * (len(rows[lane]) - 1))
              for lane, actor in enumerate(grid.lanes)]
+    sides = qr_sides(chain, options)
     header_t = headers.width if frame.direction == "lr" else max(
-        header_content(chain.actor(actor), options, lanes[lane]).height
+        header_content(chain.actor(actor), options, lanes[lane], sides[actor]).height
         for lane, actor in enumerate(grid.lanes))
     t_total = header_t + sum(width) + channel * max(0, grid.columns - 1) + 36.0
     l_total = sum(lanes) + 30.0

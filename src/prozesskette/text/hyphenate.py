@@ -23,8 +23,9 @@ either side), but the patterns are read here rather than by ``pyphen.HyphDict``:
   443 of 449 compounds and in 1,027 of 1,061 other words; the rest differ where
   libhyphen's state machine drops a break that the patterns give as pyphen reads them
   ("Be-din-gun-gen", which libhyphen writes "Bedin-gun-gen"). A word without a joint
-  breaks exactly where pyphen breaks it. The first level also tells the joints, which
-  :func:`~.wrap.wrap` prefers.
+  breaks where the syllable level alone breaks it: where pyphen breaks it, or where only
+  an even value of the compound level held pyphen back ("ei-nen", "un-cle-ar"). The first
+  level also tells the joints, which :func:`~.wrap.wrap` prefers.
 
 Languages without a dictionary get no positions: their words break only at explicit soft
 hyphens, zero-width spaces and hyphens (see :mod:`.wrap`).
