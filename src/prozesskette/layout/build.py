@@ -81,7 +81,7 @@ def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None,
     """One drawing of the chain, lanes in the order ``lanes`` (None: as the options say),
     runs of steps folded down their lanes as ``fold`` says, not yet mirrored for
     right-to-left languages."""
-    return _drawing(chain, options, lanes, fold)[0]
+    return _finish(chain, _geometry(chain, options, lanes, fold))
 
 
 class _Geometry(NamedTuple):
@@ -99,13 +99,6 @@ class _Geometry(NamedTuple):
     channels: ChannelPlan
     boxes: Mapping[str, Box]
     points: tuple[tuple[AxisPoint, ...], ...]
-
-
-def _drawing(chain: Chain, options: Options, lanes: list[str] | None,
-             fold: FoldMode = "off") -> tuple[Layout, int]:
-    """:func:`lay_out`, and the number of columns the drawing has."""
-    geometry = _geometry(chain, options, lanes, fold)
-    return _finish(chain, geometry), geometry.grid.columns
 
 
 def _grid(chain: Chain, options: Options, lanes: list[str] | None,

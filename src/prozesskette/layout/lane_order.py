@@ -19,11 +19,9 @@ from prozesskette.layout.crossing import LaneCrossings, search
 LaneOrder = Literal["file", "auto"]  # the chain's order, or one with few crossings
 
 
-def _shared_adjacent(order: list[str], groups: list[tuple[str, ...]],
-                     rank: dict[str, int] | None = None) -> int:
+def _shared_adjacent(order: list[str], groups: list[tuple[str, ...]]) -> int:
     """How many shared steps have lanes that are not adjacent in this order."""
-    if rank is None:
-        rank = {actor: i for i, actor in enumerate(order)}
+    rank = {actor: i for i, actor in enumerate(order)}
     bad = 0
     for group in groups:
         ranks = [rank[a] for a in group]

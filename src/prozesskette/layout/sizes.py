@@ -206,10 +206,10 @@ def _contact_lines(contact_name: str, role: str | None, phone: str | None, email
     return lines
 
 
-def contact_columns(count: int, qr: float, inner: float, text: float = CONTACT_TEXT_MIN) -> int:
-    """How many contact cells (a code ``qr`` wide and its text beside it, at least ``text``
-    wide) stand side by side in a header ``inner`` wide."""
-    cell = qr + (QR_TEXT_GAP if qr else 0.0) + text
+def contact_columns(count: int, qr: float, inner: float) -> int:
+    """How many contact cells (a code ``qr`` wide and its text beside it, at least
+    :data:`CONTACT_TEXT_MIN` wide) stand side by side in a header ``inner`` wide."""
+    cell = qr + (QR_TEXT_GAP if qr else 0.0) + CONTACT_TEXT_MIN
     fit = int((inner + CONTACT_GAP) // (cell + CONTACT_GAP))
     return max(1, min(count, fit, CONTACT_COLUMNS_MAX))
 
