@@ -73,13 +73,10 @@ def drawn_runs(canvas: Canvas, routes: tuple[Route, ...],
 def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
                grid: Grid, sizing: Sizing, boxes: Mapping[str, Box],
                lanes: Mapping[str, LaneBox], words: Mapping[str, str],
-               routes: tuple[Route, ...] = (),
-               points: tuple[tuple[AxisPoint, ...], ...] = (),
-               runs: tuple[list[EdgeRun], RectIndex] | None = None) -> dict[str, NodeBox]:
+               runs: tuple[list[EdgeRun], RectIndex]) -> dict[str, NodeBox]:
     """Every step's shape, text and badges, in reading order. A shared step drawn in one
-    lane gets a tag naming its other actors, placed clear of the edges (``routes`` and
-    their ``points``, as :func:`edge_routes` draws them; ``runs``: their
-    :func:`drawn_runs`, if made already)."""
+    lane gets a tag naming its other actors, placed clear of the edges (``runs``: their
+    :func:`drawn_runs`, as :func:`edge_routes` draws them)."""
     size, small = options.font_size, options.small_size
     interface = interface_steps(analysis)
     overlap_number: dict[str, int] = {}
@@ -107,9 +104,8 @@ def node_boxes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: 
             item.key, step.kind.value, box, area, title_lines, step.responsible,
             step.phase, parts, tuple(badges), note_block, item.key in interface,
             step.description)
-    if grid.badge_shared:  # (the runs are indexed only for a chart that needs them)
-        _tag_shared_steps(graph, grid, nodes, words, small,
-                          runs or drawn_runs(canvas, routes, points))
+    if grid.badge_shared:
+        _tag_shared_steps(graph, grid, nodes, words, small, runs)
     return nodes
 
 
@@ -151,10 +147,9 @@ def _close_marker(marker: Point, near: Mapping[tuple[int, int], list[Point]]) ->
 def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas: Canvas,
                 grid: Grid, routes: tuple[Route, ...], points: tuple[tuple[AxisPoint, ...], ...],
                 nodes: Mapping[str, NodeBox], lanes: Mapping[str, LaneBox],
-                runs_made: tuple[list[EdgeRun], RectIndex] | None = None,
-                ) -> tuple[EdgeRoute, ...]:
+                runs_made: tuple[list[EdgeRun], RectIndex]) -> tuple[EdgeRoute, ...]:
     """Every edge as drawn, in edge order: its points, branch label and hand-off marker
-    (``runs_made``: the :func:`drawn_runs`, if made already; nothing here changes them)."""
+    (``runs_made``: their :func:`drawn_runs`; nothing here changes them)."""
     handoffs = {(h.source, h.target) for h in analysis.handoffs}
     back = set(grid.back)
     shapes = list(nodes.values())
@@ -164,7 +159,7 @@ def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas:
         shape_index.add(node.rect)
         for node_badge in node.badges:
             labels.add(node_badge.rect)
-    runs, run_index = runs_made or drawn_runs(canvas, routes, points)
+    runs, run_index = runs_made
     bands = [lanes[a].band for a in grid.lanes]
     drawn_routes = [tuple(canvas.point(t, l_) for t, l_ in route_points) for route_points in points]
     markers: list[Point | None] = []  # first every hand-off marker, for the labels to avoid

@@ -56,7 +56,7 @@ from prozesskette.layout.furniture import (
 )
 from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock, translate
 from prozesskette.layout.grid import FoldMode, Grid
-from prozesskette.layout.lane_order import lane_trials, split_shared
+from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import AxisPoint, route_points
@@ -176,7 +176,7 @@ def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None)
     phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels)
     runs = drawn_runs(canvas, routes, points)  # (for the shared steps' tags and the labels)
     nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
-                       words, routes, points, runs)
+                       words, runs)
     edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
                         lane_geometry, runs)
     layout = Layout(width=outline.width, height=outline.height, direction=frame.direction,
@@ -317,7 +317,8 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
                  order != file_order, rank), geometry, order)
 
     orders = lane_trials(graph, count)
-    split = [split_shared(graph, order) for order in orders]
+    groups = shared_groups(graph)  # (once: each order tried is checked against them)
+    split = [lanes_split(groups, order) for order in orders]
     seen.update(tuple(order) for order in orders)
     best = min((trial(order, rank, split[rank]) for rank, order in enumerate(orders)
                 if split[rank] == min(split)), key=lambda tried: tried[0])
@@ -331,7 +332,7 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
                 break
             if tuple(order) in seen:
                 continue
-            moved_split = split_shared(graph, order)
+            moved_split = lanes_split(groups, order)
             if moved_split > best[0][0]:  # cannot win: not drawn
                 seen.add(tuple(order))
                 continue

@@ -159,7 +159,9 @@ class LaneCrossings:
             delta += -weight if inside else weight
         # the hand-offs of p to the lanes above get longer by one, those below shorter, and
         # the other way round for q
-        difference = self._differences.get((p, q)) or self._difference(p, q)
+        difference = self._differences.get((p, q))  # (looked up here: the hot path)
+        if difference is None:
+            difference = self._difference(p, q)
         position = rank[p]
         length = sum(map(difference.__getitem__, order[:position])) \
             - sum(map(difference.__getitem__, order[position + 2:]))
@@ -176,20 +178,14 @@ class LaneCrossings:
         return delta
 
     def _difference(self, p: int, q: int) -> list[float]:
-        """Lane p's hand-offs to every lane less lane q's."""
-        found = self._differences.get((p, q))
-        if found is None:
-            row_p, row_q = self.handoffs[p], self.handoffs[q]
-            found = self._differences[(p, q)] = [a - b for a, b in zip(row_p, row_q,
-                                                                       strict=True)]
+        """Lane p's hand-offs to every lane less lane q's, kept for the next swap."""
+        row_p, row_q = self.handoffs[p], self.handoffs[q]
+        found = self._differences[(p, q)] = [a - b for a, b in zip(row_p, row_q, strict=True)]
         return found
 
     def _touching(self, pair: tuple[int, int]) -> list[tuple[int, ...]]:
-        """The shared steps' lane groups that hold either lane of the pair."""
-        found = self._touched.get(pair)
-        if found is None:
-            found = self._touched[pair] = [g for g in self.groups
-                                           if pair[0] in g or pair[1] in g]
+        """The shared steps' lane groups that hold either lane of the pair, kept."""
+        found = self._touched[pair] = [g for g in self.groups if pair[0] in g or pair[1] in g]
         return found
 
     # --- searching ------------------------------------------------------------------------
@@ -240,11 +236,16 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _split(group: tuple[int, ...], rank: list[int]) -> bool:
-    if len(group) == 2:
-        return abs(rank[group[0]] - rank[group[1]]) != 1
-    ranks = [rank[lane] for lane in group]
+def lanes_apart(ranks: Sequence[int]) -> bool:
+    """Whether the lanes at these places are not one block of neighbours (a shared step
+    whose lanes are apart is drawn in one of them, with a badge)."""
     return max(ranks) - min(ranks) != len(ranks) - 1
+
+
+def _split(group: tuple[int, ...], rank: list[int]) -> bool:
+    if len(group) == 2:  # (the common case, without a list)
+        return abs(rank[group[0]] - rank[group[1]]) != 1
+    return lanes_apart([rank[lane] for lane in group])
 
 
 ROUGH_STEPS = 600  # above this many steps, the estimate's columns come from one pass

@@ -363,6 +363,7 @@ class RectIndex:
 
 
 _DRAWN = ("nodes", "lanes", "phases", "edges", "title", "legend", "marks")
+_WalkKind = Literal["rect", "line", "tuple", "dict", "keep"]  # what map_geometry does with a value
 
 
 def map_geometry(layout: Layout, rect: Callable[[Rect], Rect],
@@ -371,18 +372,24 @@ def map_geometry(layout: Layout, rect: Callable[[Rect], Rect],
     """Every drawn part of ``layout`` with its rectangles, text lines and points mapped (the
     parts are returned by field name, for ``replace(layout, **parts)``)."""
 
-    # what to do with each type, found once per type (5000 steps: translate 0.25 → 0.1 s)
-    kinds: dict[type, tuple[str, ...] | int] = {}
+    # what to do with each type, found once per type (5000 steps: translate 0.25 → 0.1 s):
+    # a kind, or for a dataclass the names of its fields
+    kinds: dict[type, _WalkKind | tuple[str, ...]] = {}
 
-    def kind(cls: type) -> tuple[str, ...] | int:
-        if issubclass(cls, Rect | TextLine | tuple | dict):
-            found: tuple[str, ...] | int = (0 if issubclass(cls, Rect) else
-                                            1 if issubclass(cls, TextLine) else
-                                            2 if issubclass(cls, tuple) else 3)
+    def kind(cls: type) -> _WalkKind | tuple[str, ...]:
+        found: _WalkKind | tuple[str, ...]
+        if issubclass(cls, Rect):
+            found = "rect"
+        elif issubclass(cls, TextLine):
+            found = "line"
+        elif issubclass(cls, tuple):
+            found = "tuple"
+        elif issubclass(cls, dict):
+            found = "dict"
         elif is_dataclass(cls) and not issubclass(cls, Style):
             found = tuple(f.name for f in fields(cls))  # (all in __init__, as replace wants)
         else:
-            found = 4
+            found = "keep"
         kinds[cls] = found
         return found
 
@@ -390,18 +397,18 @@ def map_geometry(layout: Layout, rect: Callable[[Rect], Rect],
         what = kinds.get(type(obj))
         if what is None:
             what = kind(type(obj))
-        if what == 4:
+        if what == "keep":
             return obj
-        if what == 0:
+        if what == "rect":
             return rect(obj)
-        if what == 1:
+        if what == "line":
             return line(obj)
-        if what == 2:
+        if what == "tuple":
             if len(obj) == 2 and all(isinstance(v, float | int) and not isinstance(v, bool)
                                      for v in obj):
                 return point(obj)
             return tuple(map(walk, obj))
-        if what == 3:
+        if what == "dict":
             return {key: walk(value) for key, value in obj.items()}
         assert isinstance(what, tuple)
         return type(obj)(**{name: walk(getattr(obj, name)) for name in what})

@@ -14,20 +14,16 @@ from __future__ import annotations
 from typing import Literal
 
 from prozesskette.graph import ChainGraph
-from prozesskette.layout.crossing import LaneCrossings, search
+from prozesskette.layout.crossing import LaneCrossings, lanes_apart, search
 
 LaneOrder = Literal["file", "auto"]  # the chain's order, or one with few crossings
 
 
-def _shared_adjacent(order: list[str], groups: list[tuple[str, ...]]) -> int:
-    """How many shared steps have lanes that are not adjacent in this order."""
+def lanes_split(groups: list[tuple[str, ...]], order: list[str]) -> int:
+    """How many of the shared steps' lane ``groups`` (:func:`shared_groups`) are not
+    adjacent in this order."""
     rank = {actor: i for i, actor in enumerate(order)}
-    bad = 0
-    for group in groups:
-        ranks = [rank[a] for a in group]
-        if max(ranks) - min(ranks) != len(ranks) - 1:
-            bad += 1
-    return bad
+    return sum(1 for group in groups if lanes_apart([rank[a] for a in group]))
 
 
 def _lane_cost(order: list[str], pairs: dict[tuple[str, str], int],
@@ -41,12 +37,8 @@ def _lane_cost(order: list[str], pairs: dict[tuple[str, str], int],
         distance = abs(rank[a] - rank[b])
         cost += weight * (1.5 * distance - 0.5 if distance > 1 else distance)
     if groups:
-        bad = 0
-        for group, count in groups:
-            ranks = [rank[a] for a in group]
-            if max(ranks) - min(ranks) != len(ranks) - 1:
-                bad += count
-        cost += 1000.0 * bad
+        cost += 1000.0 * sum(count for group, count in groups
+                             if lanes_apart([rank[a] for a in group]))
     return cost
 
 
@@ -130,7 +122,12 @@ def lane_orders(graph: ChainGraph) -> list[list[str]]:
 def split_shared(graph: ChainGraph, order: list[str]) -> int:
     """How many shared steps have lanes that are not adjacent in this order (each is drawn in
     one lane, with a badge)."""
-    return _shared_adjacent(order, _handoffs(graph)[1])
+    return lanes_split(shared_groups(graph), order)
+
+
+def shared_groups(graph: ChainGraph) -> list[tuple[str, ...]]:
+    """The lanes of each shared step."""
+    return [step.responsible for step in graph.steps.values() if len(step.responsible) > 1]
 
 
 def _pinned(order: list[str], top: list[str], bottom: list[str]) -> list[str]:
@@ -161,5 +158,4 @@ def _handoffs(graph: ChainGraph) -> tuple[dict[tuple[str, str], int], list[tuple
         if a and b and a[0] != b[0]:
             key = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
             pairs[key] = pairs.get(key, 0) + 1
-    groups = [s.responsible for s in graph.steps.values() if len(s.responsible) > 1]
-    return pairs, groups
+    return pairs, shared_groups(graph)
