@@ -336,7 +336,7 @@ FOLD_COLUMN = 130.0  # estimated extent of a column and its channel along t (pt;
                      # 130 on the Stendal Ausbildung chart)
 FOLD_HEADER = 220.0  # … of the lane headers
 FOLD_ROW = 62.0  # … of a row of boxes along l
-FOLD_ROW_GAP = 22.0  # … between two rows (options.ROW_GAP; options imports this module)
+FOLD_ROW_GAP = 18.0  # … between two rows (options.ROW_GAP; options imports this module)
 FOLD_LANE = 56.0  # … of a lane, at least
 FOLD_CONTACT = 80.0  # … of a lane per contact in its header (a QR code and its margins)
 FOLD_ASPECT = 1.45  # width : height wanted (options.TARGET_ASPECT)

@@ -37,16 +37,16 @@ class Options:
 
 # spacing, in points
 PAD_X, PAD_Y = 7.0, 6.0
-ROW_GAP = 22.0
-LANE_PAD = 14.0
-CHANNEL_MIN = 22.0
-CHANNEL_NARROW = 18.0  # … in a chart that had to get narrower
+ROW_GAP = 18.0
+LANE_PAD = 10.0
+CHANNEL_MIN = 18.0
+CHANNEL_NARROW = 14.0  # … in a chart that had to get narrower
 NARROWING = (1.0, 0.88, 0.77, 0.68, 0.55)  # box widths tried (× Options.box_width), widest first
 TARGET_ASPECT = 1.45  # width : height wanted (A paper in landscape: 1.41, its printable area ~1.48)
 PRINT_ASPECT = 1.5  # of the chart's area on landscape A paper (A3 1.50, A2 1.49, A0 1.46):
                     # what decides between drawings, whose QR codes grow in print as they shrink
 TRACK = 7.0
-TRACK_MARGIN = 9.0
+TRACK_MARGIN = 7.0
 PORT_GAP = 8.0
 HEADER_PAD = 8.0
 NUDGE = 3.5
