@@ -158,9 +158,10 @@ def _outline(chain: Chain, geometry: _Geometry, analysis: Analysis) -> _Outline:
         width = max(width, title.title.rect.right,
                     title.subtitle.rect.right if title.subtitle else 0.0)
         title = TitleBlock(Rect(0.0, 0.0, width, title.rect.h), title.title, title.subtitle)
-    key = legend(geometry.graph, analysis, options, words, width, height + top) \
+    key = legend(geometry.graph, analysis, options, words, width, height + top, title) \
         if options.legend else None
-    return _Outline(title, top, key, width, (key.rect.bottom + 4.0) if key else height + top)
+    below = key is not None and key.rect.y > top
+    return _Outline(title, top, key, width, (key.rect.bottom + 4.0) if below else height + top)
 
 
 def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None) -> Layout:

@@ -281,7 +281,9 @@ def _mirrored(layout: Layout) -> bool:
     """Whether the chart was mirrored (for right-to-left languages, unless the layout was
     told otherwise): its legend then runs from the right, and in rows time runs leftwards."""
     if layout.legend is not None and layout.legend.items:
-        return layout.legend.items[0].swatch.cx > layout.width / 2
+        first, last = layout.legend.items[0].swatch, layout.legend.items[-1].swatch
+        if first is not last:  # (beside the title, the legend stands right in either case)
+            return first.cx > last.cx
     lanes = list(layout.lanes.values())
     if layout.direction == "lr" and lanes:
         return lanes[0].header.x > lanes[0].band.cx

@@ -149,10 +149,13 @@ def title_block(chain: Chain, words: Mapping[str, str],
     return TitleBlock(Rect(0.0, 0.0, width, y + 8.0), title, subtitle), y + 14.0
 
 
-def legend(graph: ChainGraph, analysis: Analysis, options: Options, words: Mapping[str, str],
-           width: float, top: float) -> Legend:
-    """What the shapes, badges and marks used in the chart mean, in rows ``width`` wide."""
-    small = options.small_size
+LEGEND_INSET = 8.0  # the items stand this far inside the legend's frame
+LEGEND_ROW = 16.0  # one row of items
+LEGEND_GAP = 24.0  # between the title and a legend beside it
+
+
+def legend_entries(graph: ChainGraph, analysis: Analysis) -> list[LegendKind]:
+    """The shapes, badges and marks the chart uses, in the legend's order."""
     kinds: tuple[LegendKind, ...] = ("start", "task", "decision", "document", "end")
     used = {s.kind.value for s in graph.steps.values()}
     entries = [k for k in kinds if k in used]
@@ -162,21 +165,53 @@ def legend(graph: ChainGraph, analysis: Analysis, options: Options, words: Mappi
         entries.append("handoff")
     if analysis.overlaps:
         entries.append("overlap")
+    return entries
+
+
+def _item_width(kind: LegendKind, label: str, small: float) -> float:
+    return (24.0 if kind != "overlap" else 12.0) + 5.0 + tx.text_width(label, small) + 16.0
+
+
+def legend(graph: ChainGraph, analysis: Analysis, options: Options, words: Mapping[str, str],
+           width: float, top: float, title: TitleBlock | None = None) -> Legend:
+    """What the shapes, badges and marks used in the chart mean: in one row at the right
+    of the title block where that row fits beside the title (the drawing then gets no
+    lower for its legend: 36 pt, 2–3 % of a Stendal chart's height, which its print size
+    gains where the height decides it), else in rows ``width`` wide below the chart
+    (``top``)."""
+    small = options.small_size
+    entries = legend_entries(graph, analysis)
+    row_w = sum(_item_width(kind, words[kind], small) for kind in entries) + 2 * LEGEND_INSET
+    if title is not None:
+        title_right = max(title.title.rect.right,
+                          title.subtitle.rect.right if title.subtitle else 0.0)
+        if title_right + LEGEND_GAP + row_w <= width:
+            y = max(4.0, title.title.rect.cy - 8.0)  # the items' middle on the title's
+            items = _legend_row(entries, words, small, width - row_w + LEGEND_INSET, y)
+            return Legend(Rect(width - row_w, y - 4.0, row_w, LEGEND_ROW + 8.0), items)
     items: list[LegendItem] = []
-    inset = 8.0  # the items stand inside the legend's frame
-    x, y = inset, top + 12.0
-    row_h = 16.0
+    x, y = LEGEND_INSET, top + 12.0
+    for kind in entries:
+        item_w = _item_width(kind, words[kind], small)
+        if x + item_w > width - LEGEND_INSET and x > LEGEND_INSET:
+            x, y = LEGEND_INSET, y + LEGEND_ROW
+        items.extend(_legend_row([kind], words, small, x, y))
+        x += item_w
+    return Legend(Rect(0.0, top + 8.0, width, y + LEGEND_ROW - top - 4.0), tuple(items))
+
+
+def _legend_row(entries: list[LegendKind], words: Mapping[str, str], small: float, x: float,
+                y: float) -> tuple[LegendItem, ...]:
+    """Legend items side by side from ``x``, their row's top at ``y``."""
+    items: list[LegendItem] = []
     for kind in entries:
         label = words[kind]
         text_w = tx.text_width(label, small)
         swatch_w = 24.0 if kind != "overlap" else 12.0
-        item_w = swatch_w + 5.0 + text_w + 16.0
-        if x + item_w > width - inset and x > inset:
-            x, y = inset, y + row_h
         swatch = Rect(x, y + 2.0, swatch_w, 12.0)
         text_rect = Rect(x + swatch_w + 5.0, y + 2.0, text_w, 12.0)
         items.append(LegendItem(kind, swatch, TextBlock((TextLine(
             label, text_rect.x, text_rect.y + 6.0 + (tx.ascent(small) - tx.descent(small))
             / 2, small, False, "start"),), text_rect)))
-        x += item_w
-    return Legend(Rect(0.0, top + 8.0, width, y + row_h - top - 4.0), tuple(items))
+        x += _item_width(kind, label, small)
+    return tuple(items)
