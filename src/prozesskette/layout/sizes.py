@@ -556,12 +556,21 @@ def column_widths(chain: Chain, options: Options, frame: Frame, grid: Grid,
     for item in grid.items.values():
         width[item.col] = max(width[item.col], sizing.t_ext[item.key])
     for phase in chain.phases:
-        first, _last = grid.phase_cols.get(phase.id, (0, 0))
+        first, last = grid.phase_cols.get(phase.id, (0, 0))
         if not any(it.col == first for it in grid.items.values() if it.real):
             title_w, _ = frame.ext(min(tx.text_width(phase.title, options.font_size, True)
                                        + 12.0, 120.0), 0.0)
             width[first] = max(width[first], title_w)  # an empty phase: room for its title
+        if frame.direction == "tb":  # the title across the phase's band, as tall as it is
+            lines = tx.wrap(phase.title, PHASE_BAND_TB - 4.0, options.font_size, True,
+                            options.language)
+            need = len(lines) * tx.line_height(options.font_size) + 2.0
+            have = sum(width[first:last + 1]) + CHANNEL_NARROW * (last - first)
+            width[last] += max(0.0, need - have)
     return tuple(width)
+
+
+PHASE_BAND_TB = 96.0  # the band of phase titles beside the lanes, in lanes as columns (pt)
 
 
 def phase_band(chain: Chain, options: Options, frame: Frame, grid: Grid,
@@ -570,7 +579,7 @@ def phase_band(chain: Chain, options: Options, frame: Frame, grid: Grid,
     if not chain.phases:
         return 0.0
     if frame.direction == "tb":
-        return 96.0
+        return PHASE_BAND_TB
     least: dict[str, float] = {}  # the least width each phase gets along t
     for p in chain.phases:
         first, last = grid.phase_cols.get(p.id, (0, 0))
