@@ -83,6 +83,8 @@ def node_text(step: Step, options: Options, narrow: float = 1.0,
     boxes and diamonds narrower (titles wrap to more lines, boxes grow taller). Words break
     at the syllables of ``language`` (see :mod:`prozesskette.text.hyphenate`)."""
     size, small = options.font_size, options.small_size
+    if step.kind is StepKind.decision:
+        narrow = max(narrow, options.decision_narrowing)
     title = step.title
     word = tx.longest_word_width(title, size)
     # words break at syllables only: the widest syllable (or SPLIT_SHARE of the widest word)
