@@ -38,7 +38,7 @@ import importlib
 import itertools
 import operator
 import unicodedata
-from typing import Any
+from typing import Any, NamedTuple
 
 _MIN_LEFT = _MIN_RIGHT = 2  # letters kept on either side of a break (pyphen's default)
 _IGNORED = ("%", "#", "lefthyphenmin", "righthyphenmin", "compoundlefthyphenmin",
@@ -108,13 +108,89 @@ class _Patterns:
         return points[1:-1]  # index k: between word[k - 1] and word[k]
 
 
+# Word endings that the dictionary splits wrongly, with their syllables ("-") and joints
+# ("="). The German compound level ends "Aufenthaltser|laubnis", "Arbeits|uche",
+# "Jugendin|tegrationskurs", "Schulab|schluss" (libhyphen 2.8 reads the same), and its
+# syllable level breaks "Gesamtü-ber-sicht"; a word that ends in one of these is read as
+# its beginning (hyphenated by the dictionary) and this ending, with a joint between.
+_ENDINGS: dict[str, tuple[str, ...]] = {
+    "de": ("er-laub-nis", "er-laub-nis-se", "su-che", "su-chen", "su-chend", "su-chen-de",
+           "su-chen-den", "über-sicht", "in-te-gra-ti-ons=kurs", "in-te-gra-ti-ons=kur-se",
+           "mi-gra-ti-ons=dienst", "mi-gra-ti-ons=diens-te", "ab-schluss", "ab-schlüs-se",
+           "auf-nah-me"),
+}
+
+
+class _Ending(NamedTuple):
+    letters: str
+    cuts: tuple[int, ...]
+    joints: tuple[int, ...]
+
+
+def _ending(spec: str) -> _Ending:
+    letters = ""
+    cuts: list[int] = []
+    joints: list[int] = []
+    for ch in spec:
+        if ch in "-=":
+            cuts.append(len(letters))
+            if ch == "=":
+                joints.append(len(letters))
+        else:
+            letters += ch
+    return _Ending(letters, tuple(cuts), tuple(joints))
+
+
+_JOIN_SINGLE_LETTERS = frozenset({"de"})  # languages whose lone letters join the next part
+                                           # (English ones stay: "ad-apt-a-tion" is pyphen's)
+
+
+def _no_single_letters(cuts: tuple[int, ...], length: int) -> tuple[int, ...]:
+    """The cuts without those that leave one letter alone: such a letter joins the part
+    after it. Only breaks are dropped, none added. The German syllable level, read alone,
+    gives "Pro-be-a-r-beit", "Auf-ent-halts-s-ta-tus", "Po-ten-zi-a-l-ana-ly-se",
+    "Über-g-ang" (libhyphen 2.8 the first three too); these become "Pro-be-ar-beit",
+    "Auf-ent-halts-sta-tus", "Po-ten-zi-al-ana-ly-se", "Über-gang"."""
+    kept: list[int] = []
+    start = 0
+    for index, cut in enumerate(cuts):
+        if cut - start == 1 and index > 0:  # one letter since the last cut: join the next
+            continue
+        kept.append(cut)
+        start = cut
+    if kept and length - kept[-1] == 1:
+        kept.pop()
+    return tuple(kept)
+
+
 class _Dictionary:
-    def __init__(self, levels: list[_Patterns], compound_min: tuple[int, int]) -> None:
+    def __init__(self, levels: list[_Patterns], compound_min: tuple[int, int],
+                 endings: tuple[str, ...] = (), join_single: bool = False) -> None:
         self.levels = levels
+        self.join_single = join_single  # lone letters join the part after them
         self.compound_min = compound_min  # letters kept before / after a joint
+        # longest first: "suchende" before "suche"
+        self.endings = sorted(map(_ending, endings), key=lambda e: -len(e.letters))
 
     def cuts(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(every syllable boundary, the compound joints among them) of a lower-case word."""
+        for ending in self.endings:
+            if word.endswith(ending.letters):
+                start = len(word) - len(ending.letters)
+                cuts, joints = self._dictionary_cuts(word[:start]) if start >= _MIN_LEFT \
+                    else ((), ())
+                at = (start,) if start >= _MIN_LEFT else ()
+                return (cuts + at + tuple(start + k for k in ending.cuts),
+                        joints + (at if start >= 4 else ())
+                        + tuple(start + k for k in ending.joints))
+        return self._dictionary_cuts(word)
+
+    def _dictionary_cuts(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        cuts, joints = self._level_cuts(word)
+        kept = _no_single_letters(cuts, len(word)) if self.join_single else cuts
+        return kept, tuple(k for k in joints if k in kept)
+
+    def _level_cuts(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         allowed = range(_MIN_LEFT, len(word) - _MIN_RIGHT + 1)
         if len(self.levels) < 2:
             values = self.levels[0].values(word)
@@ -183,7 +259,14 @@ def _dictionary(language: str) -> _Dictionary | None:
         start = end + 1
     return _Dictionary([_Patterns(level) for level in levels if any(level)],
                        (_setting(lines, "compoundlefthyphenmin"),
-                        _setting(lines, "compoundrighthyphenmin")))
+                        _setting(lines, "compoundrighthyphenmin")),
+                       _ENDINGS.get(_primary(language), ()),
+                       _primary(language) in _JOIN_SINGLE_LETTERS)
+
+
+def _primary(language: str) -> str:
+    """The primary subtag of a language tag: "de" of "de-AT", "de_DE"."""
+    return language.replace("_", "-").split("-")[0].lower()
 
 
 def _setting(lines: list[str], name: str, default: int = 2) -> int:
