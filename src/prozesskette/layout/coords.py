@@ -189,20 +189,167 @@ class TimeAxis(NamedTuple):
     run_t: Mapping[tuple[int, int], float]  # (edge, channel) -> t of the edge's track there
 
 
-def _label_needs(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, sizing: Sizing,
-                 routes: tuple[Route, ...], width: tuple[float, ...]) -> dict[int, float]:
-    """Room a branch label needs between a box and the first track of its channel."""
-    needs: dict[int, float] = {}
+class _LabelSpot(NamedTuple):
+    """A branch label at the start of its edge's first run, along t from the source's side."""
+
+    edge: int
+    source: str  # grid item key of the edge's source
+    col: int  # the source's column: the label lies in the channel after it
+    centre_l: float  # l of the source's centre
+    extent_l: float  # … and its extent along l
+    port_l: float  # l of the first run
+    label_t: float  # the label's extent along t …
+    label_l: float  # … and along l
+    need: float  # the room it needs before the channel's first track, if it gets any
+    fixed: bool  # it gets that room whatever lies in the channel
+
+
+def _label_spots(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                 sizing: Sizing, routes: tuple[Route, ...], width: tuple[float, ...],
+                 lanes: LaneAxis, plan: ChannelPlan) -> dict[int, list[_LabelSpot]]:
+    """Each branch label that starts beside a run along t, by the source's column."""
+    spots: dict[int, list[_LabelSpot]] = {}
     for route in routes:
         edge = graph.edges[route.edge]
         if not edge.label or route.kind not in ("fwd", "loopB", "elbowH", "detour"):
             continue
         source = grid.items[edge.source]
-        label_t, _ = frame.ext(*label_size(edge.label, options.small_size,
-                                                   options.language))
+        label_t, label_l = frame.ext(*label_size(edge.label, options.small_size,
+                                                 options.language))
         slack = (width[source.col] - sizing.t_ext[source.key]) / 2
-        needs[source.col] = max(needs.get(source.col, 0.0), label_t + 8.0 - slack)
-    return needs
+        port = plan.ports.get((route.edge, "src"))
+        fixed = port is None or route.elbow_start or not 0 <= source.col < grid.columns - 1
+        port_l = lanes.centre[source.key] + (port.offset if port is not None else 0.0)
+        spots.setdefault(source.col, []).append(_LabelSpot(
+            route.edge, source.key, source.col, lanes.centre[source.key],
+            lanes.extent[source.key], port_l, label_t, label_l, label_t + 8.0 - slack, fixed))
+    return spots
+
+
+LABEL_CLEAR = 4.0
+"""How far (points) a branch label placed in a channel without room of its own keeps from
+what might lie there: other runs and their hand-off markers (3.5 pt half side)."""
+BADGE_REACH = 8.5  # how far a corner badge reaches past a box's sides (radius 8 pt)
+
+
+class _Column(NamedTuple):
+    """What lies in one column, along l: for telling whether a label may reach into it."""
+
+    items: tuple[tuple[str, bool, float, float], ...]  # key, real, l from, l to
+    ports: tuple[tuple[int, str, float], ...]  # edge, side (L or R), l of its side ports
+
+
+def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan) -> list[_Column]:
+    items: list[list[tuple[str, bool, float, float]]] = [[] for _ in range(grid.columns)]
+    for item in grid.items.values():
+        half = lanes.extent[item.key] / 2
+        items[item.col].append((item.key, item.real, lanes.centre[item.key] - half,
+                                lanes.centre[item.key] + half))
+    ports: list[list[tuple[int, str, float]]] = [[] for _ in range(grid.columns)]
+    for port in plan.ports.values():
+        ports[grid.items[port.item].col].append((port.edge, port.side,
+                                                 lanes.centre[port.item] + port.offset))
+    return [_Column(tuple(i), tuple(p)) for i, p in zip(items, ports, strict=True)]
+
+
+def _gap_runs(routes: tuple[Route, ...], lanes: LaneAxis) -> dict[int, list[float]]:
+    """The l of every run along a row gap, by each column it may pass (one either side)."""
+    runs: dict[int, list[float]] = {}
+    for route in routes:
+        if route.edge not in lanes.gap_l:
+            continue
+        cols = [item.col for item in route.items]
+        for col in range(min(cols) - 1, max(cols) + 2):
+            runs.setdefault(col, []).append(lanes.gap_l[route.edge])
+    return runs
+
+
+class _Near(NamedTuple):
+    """What lies around channel k once it is placed without label room."""
+
+    col_start: float  # where column k starts along t
+    next_start: float  # … and column k + 1
+    tracks: Mapping[int, float]  # run index in channel k -> t of its track
+    columns: list[_Column]
+    gap_runs: Mapping[int, list[float]]
+
+
+def _label_fits(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
+                plan: ChannelPlan, near: _Near) -> bool:
+    """Whether a label finds a free place right beside the start of its first run, above or
+    below it, with no room of its own: no run, marker, step, corner badge or dummy's line in
+    the way. :func:`~prozesskette.layout.labels.place_label` tries those two places first
+    and takes the first that is free and crosses nothing, so a label this says fits gets
+    one of them; one that does not fit gets :attr:`_LabelSpot.need` as before."""
+    k = spot.col
+    t0 = near.col_start + (width[k] + sizing.t_ext[spot.source]) / 2
+    t1 = t0 + 3.0 + spot.label_t + 2.0
+    if t1 > near.next_start + width[k + 1] / 2 - 3.0:  # the lines down a column's middle
+        return False
+    channel = plan.channels.get(k)
+    for band in ((spot.port_l - 2.5 - spot.label_l, spot.port_l - 1.0),
+                 (spot.port_l + 1.0, spot.port_l + 2.5 + spot.label_l)):
+        if band[0] <= spot.centre_l <= band[1] and abs(spot.port_l - spot.centre_l) \
+                * sizing.t_ext[spot.source] / max(spot.extent_l, 1.0) > 2.5:
+            continue  # from a port off a diamond's tip, towards the tip: over the tip
+        lo, hi = band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR
+        if _band_free(spot, k, lo, hi, t0, t1, sizing, width, channel, near) is None:
+            return True
+    return False
+
+
+def _band_free(spot: _LabelSpot, k: int, lo: float, hi: float, t0: float, t1: float,
+               sizing: Sizing, width: tuple[float, ...], channel: Channel | None,
+               near: _Near) -> str | None:
+    """What lies in the way of a label in the band from ``lo`` to ``hi`` along l and from
+    ``t0`` to ``t1`` along t (None: nothing)."""
+    for index, run in enumerate(channel.runs if channel is not None else ()):
+        clear = LABEL_CLEAR if run.edge != spot.edge else -LABEL_CLEAR  # its own turn
+        if min(run.a, run.b) <= hi - LABEL_CLEAR + clear \
+                and lo + LABEL_CLEAR - clear <= max(run.a, run.b) \
+                and t0 <= near.tracks[index] <= t1 + LABEL_CLEAR:
+            return f"the track of edge {run.edge} ({run.a - spot.port_l:+.0f}..{run.b - spot.port_l:+.0f} at {near.tracks[index] - t0:+.0f})"
+    if any(lo <= gap <= hi for gap in near.gap_runs.get(k, ())):
+        return "a run along a row gap"
+    for col, start, towards in ((k, near.col_start, "R"), (k + 1, near.next_start, "L")):
+        for edge, side_of, port_l in near.columns[col].ports:
+            if side_of == towards and lo <= port_l <= hi and not (edge == spot.edge and abs(port_l - spot.port_l) < 0.5):
+                return f"the side port of edge {edge}"  # (or this edge's own, jogged)
+        for key, real, top, bottom in near.columns[col].items:
+            if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
+                continue
+            if not real:
+                return f"the long edge through {key}"
+            side = start + (width[col] + sizing.t_ext[key]) / 2 if col == k \
+                else start + (width[col] - sizing.t_ext[key]) / 2
+            if col == k and key != spot.source and side + BADGE_REACH > t0:
+                return f"step {key} (or its corner badge)"
+            if key == spot.source \
+                    and (top - BADGE_REACH <= hi and lo <= top + BADGE_REACH
+                         or bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH):
+                return "the source's corner (or its badge)"
+            if col == k + 1 and side - BADGE_REACH < t1:
+                return f"step {key} in the next column"
+    return None
+
+
+def _channel_room(lead: float, tracks: int, least: float, plain: bool,
+                  divider: bool) -> tuple[float, float]:
+    """A channel's size and its first track's distance from its start, with ``lead`` of
+    room for branch labels before the tracks (``plain``: nothing runs along it)."""
+    if plain:  # room for the arrows straight across and labels
+        size = max(min(least, CHANNEL_EMPTY), lead + CHANNEL_EMPTY)
+    else:
+        size = max(least, lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
+    first = lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
+                                   - max(0, tracks - 1) * TRACK) / 2
+    if divider and tracks:
+        # a phase divider runs through the widest free stretch of this channel: make
+        # one wide enough that the divider keeps DIVIDER_CLEAR from the tracks
+        last = first + (tracks - 1) * TRACK
+        widest = max(first, size - last)
+        size += max(0.0, 2 * DIVIDER_CLEAR - widest)
+    return size, first
 
 
 def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
@@ -211,7 +358,7 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
                   plan: ChannelPlan) -> TimeAxis:
     """Columns (at least ``widths`` wide) and the channels between them, after the lane
     headers."""
-    label_need = _label_needs(graph, options, frame, grid, sizing, routes, widths)
+    spots = _label_spots(graph, options, frame, grid, sizing, routes, widths, lanes, plan)
     if frame.direction == "lr":
         header_t = headers.width
     else:
@@ -226,26 +373,26 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     channel_t: dict[int, tuple[float, float]] = {}
     run_t: dict[tuple[int, int], float] = {}
     dividers = {last for _, last in grid.phase_cols.values() if last < grid.columns - 1}
+    columns = _columns_along_l(grid, lanes, plan) if spots else []
+    gap_runs = _gap_runs(routes, lanes) if spots else {}
     for k in range(-1, grid.columns):
         channel = plan.channels.get(k)
         tracks = channel.tracks if channel is not None else 0
-        lead = label_need.get(k, 0.0)
         least = sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0
-        if tracks or k in dividers or not 0 <= k < grid.columns - 1:
-            size = max(least, lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
-        else:  # nothing runs along it: room for the arrows straight across and labels
-            size = max(min(least, CHANNEL_EMPTY), lead + CHANNEL_EMPTY)
-        first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
-                                                - max(0, tracks - 1) * TRACK) / 2
-        if k in dividers and tracks:
-            # a phase divider runs through the widest free stretch of this channel: make
-            # one wide enough that the divider keeps DIVIDER_CLEAR from the tracks
-            last = first + (tracks - 1) * TRACK
-            widest = max(first - cursor, cursor + size - last)
-            size += max(0.0, 2 * DIVIDER_CLEAR - widest)
+        plain = not (tracks or k in dividers or not 0 <= k < grid.columns - 1)
+        lead = 0.0
+        if k in spots:
+            size, first = _channel_room(0.0, tracks, least, plain, k in dividers)
+            near = _Near(col_t[k], cursor + size, {
+                index: cursor + first + run.track * TRACK
+                for index, run in enumerate(channel.runs if channel is not None else ())},
+                columns, gap_runs)
+            lead = max((spot.need for spot in spots[k] if spot.fixed or k in dividers
+                        or not _label_fits(spot, sizing, widths, plan, near)), default=0.0)
+        size, first = _channel_room(lead, tracks, least, plain, k in dividers)
         channel_t[k] = (cursor, size)
         for run in channel.runs if channel is not None else ():
-            run_t[(run.edge, k)] = first + run.track * TRACK
+            run_t[(run.edge, k)] = cursor + first + run.track * TRACK
         cursor += size
         if k + 1 < grid.columns:
             col_t.append(cursor)
