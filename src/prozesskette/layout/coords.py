@@ -293,12 +293,12 @@ def _label_fits(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
                 * sizing.t_ext[spot.source] / max(spot.extent_l, 1.0) > 2.5:
             continue  # from a port off a diamond's tip, towards the tip: over the tip
         lo, hi = band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR
-        if _band_free(spot, k, lo, hi, t0, t1, sizing, width, channel, near) is None:
+        if _in_the_way(spot, k, lo, hi, t0, t1, sizing, width, channel, near) is None:
             return True
     return False
 
 
-def _band_free(spot: _LabelSpot, k: int, lo: float, hi: float, t0: float, t1: float,
+def _in_the_way(spot: _LabelSpot, k: int, lo: float, hi: float, t0: float, t1: float,
                sizing: Sizing, width: tuple[float, ...], channel: Channel | None,
                near: _Near) -> str | None:
     """What lies in the way of a label in the band from ``lo`` to ``hi`` along l and from
@@ -308,12 +308,13 @@ def _band_free(spot: _LabelSpot, k: int, lo: float, hi: float, t0: float, t1: fl
         if min(run.a, run.b) <= hi - LABEL_CLEAR + clear \
                 and lo + LABEL_CLEAR - clear <= max(run.a, run.b) \
                 and t0 <= near.tracks[index] <= t1 + LABEL_CLEAR:
-            return f"the track of edge {run.edge} ({run.a - spot.port_l:+.0f}..{run.b - spot.port_l:+.0f} at {near.tracks[index] - t0:+.0f})"
+            return f"the track of edge {run.edge}"
     if any(lo <= gap <= hi for gap in near.gap_runs.get(k, ())):
         return "a run along a row gap"
     for col, start, towards in ((k, near.col_start, "R"), (k + 1, near.next_start, "L")):
         for edge, side_of, port_l in near.columns[col].ports:
-            if side_of == towards and lo <= port_l <= hi and not (edge == spot.edge and abs(port_l - spot.port_l) < 0.5):
+            own = edge == spot.edge and abs(port_l - spot.port_l) < 0.5  # the run beside
+            if side_of == towards and lo <= port_l <= hi and not own:
                 return f"the side port of edge {edge}"  # (or this edge's own, jogged)
         for key, real, top, bottom in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
@@ -325,8 +326,8 @@ def _band_free(spot: _LabelSpot, k: int, lo: float, hi: float, t0: float, t1: fl
             if col == k and key != spot.source and side + BADGE_REACH > t0:
                 return f"step {key} (or its corner badge)"
             if key == spot.source \
-                    and (top - BADGE_REACH <= hi and lo <= top + BADGE_REACH
-                         or bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH):
+                    and ((top - BADGE_REACH <= hi and lo <= top + BADGE_REACH)
+                         or (bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH)):
                 return "the source's corner (or its badge)"
             if col == k + 1 and side - BADGE_REACH < t1:
                 return f"step {key} in the next column"
