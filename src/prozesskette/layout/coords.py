@@ -8,7 +8,7 @@ and branch labels need. :func:`item_boxes` joins both into each item's box.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
 from prozesskette import text as tx
@@ -265,7 +265,7 @@ def _gap_runs(routes: tuple[Route, ...], lanes: LaneAxis) -> dict[int, list[floa
 
 
 class _Near(NamedTuple):
-    """What lies around channel k once it is placed without label room."""
+    """What lies around channel k when it is placed with a given room for labels."""
 
     col_start: float  # where column k starts along t
     next_start: float  # … and column k + 1
@@ -274,64 +274,113 @@ class _Near(NamedTuple):
     gap_runs: Mapping[int, list[float]]
 
 
-def _label_fits(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
-                plan: ChannelPlan, near: _Near) -> bool:
-    """Whether a label finds a free place right beside the start of its first run, above or
-    below it, with no room of its own: no run, marker, step, corner badge or dummy's line in
-    the way. :func:`~prozesskette.layout.labels.place_label` tries those two places first
-    and takes the first that is free and crosses nothing, so a label this says fits gets
-    one of them; one that does not fit gets :attr:`_LabelSpot.need` as before."""
-    k = spot.col
-    t0 = near.col_start + (width[k] + sizing.t_ext[spot.source]) / 2
-    t1 = t0 + 3.0 + spot.label_t + 2.0
-    if t1 > near.next_start + width[k + 1] / 2 - 3.0:  # the lines down a column's middle
-        return False
-    channel = plan.channels.get(k)
+class _ChannelAt(NamedTuple):
+    """Channel k where it starts, for placing it with any room for labels (:class:`_Near`)."""
+
+    start: float
+    col_start: float  # where column k starts
+    channel: Channel | None
+    least: float
+    plain: bool
+    divider: bool
+    columns: list[_Column]
+    gap_runs: Mapping[int, list[float]]
+
+    def with_room(self, room: float) -> _Near:
+        runs = self.channel.runs if self.channel is not None else ()
+        tracks = self.channel.tracks if self.channel is not None else 0
+        size, first = _channel_room(room, tracks, self.least, self.plain, self.divider)
+        return _Near(self.col_start, self.start + size,
+                     {index: self.start + first + run.track * TRACK
+                      for index, run in enumerate(runs)}, self.columns, self.gap_runs)
+
+
+class _Obstacle(NamedTuple):
+    what: str
+    short: float | None  # how far it lies too close along t (None: it moves with the label)
+
+
+def _label_lead(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
+                plan: ChannelPlan, near_with: Callable[[float], _Near]) -> float:
+    """The least room before channel k's tracks that gives a branch label a free place
+    right beside the start of its first run, above or below it: no run, marker, step,
+    corner badge or long edge's line in the way (``near_with``: the channel placed with a
+    given room). :func:`~prozesskette.layout.labels.place_label` tries those two places
+    first and takes the first that is free and crosses nothing, so a label gets one of
+    them; a label with none within :attr:`_LabelSpot.need` gets that room, as before (its
+    place before the channel's first track)."""
+    best = spot.need
     for band in ((spot.port_l - 2.5 - spot.label_l, spot.port_l - 1.0),
                  (spot.port_l + 1.0, spot.port_l + 2.5 + spot.label_l)):
         if band[0] <= spot.centre_l <= band[1] and abs(spot.port_l - spot.centre_l) \
                 * sizing.t_ext[spot.source] / max(spot.extent_l, 1.0) > 2.5:
             continue  # from a port off a diamond's tip, towards the tip: over the tip
-        lo, hi = band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR
-        if _in_the_way(spot, k, lo, hi, t0, t1, sizing, width, channel, near) is None:
-            return True
-    return False
+        lead = 0.0
+        for _ in range(LEAD_TRIES):  # more room moves the channel's tracks and the next
+            near = near_with(lead)  # column on, by up to as much
+            obstacle = _in_the_way(spot, band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR,
+                                   sizing, width, plan, near)
+            if obstacle is None:
+                best = min(best, lead)
+                break
+            if obstacle.short is None or lead + obstacle.short >= best:
+                break
+            lead += obstacle.short + 0.5
+    return best
 
 
-def _in_the_way(spot: _LabelSpot, k: int, lo: float, hi: float, t0: float, t1: float,
-               sizing: Sizing, width: tuple[float, ...], channel: Channel | None,
-               near: _Near) -> str | None:
-    """What lies in the way of a label in the band from ``lo`` to ``hi`` along l and from
-    ``t0`` to ``t1`` along t (None: nothing)."""
+LEAD_TRIES = 4  # rounds of "more room" per band (2 nearly always settle it)
+
+
+def _in_the_way(spot: _LabelSpot, lo: float, hi: float, sizing: Sizing,
+                width: tuple[float, ...], plan: ChannelPlan, near: _Near) -> _Obstacle | None:
+    """What lies in the way of the label in the band from ``lo`` to ``hi`` along l, from
+    the source's side on (None: nothing)."""
+    k = spot.col
+    t0 = near.col_start + (width[k] + sizing.t_ext[spot.source]) / 2
+    t1 = t0 + 3.0 + spot.label_t + 2.0
+    middle = near.next_start + width[k + 1] / 2 - 3.0  # the lines down a column's middle
+    if t1 > middle:
+        return _Obstacle("the middle of the next column", t1 - middle)
+    channel = plan.channels.get(k)
     for index, run in enumerate(channel.runs if channel is not None else ()):
         clear = LABEL_CLEAR if run.edge != spot.edge else -LABEL_CLEAR  # its own turn
         if min(run.a, run.b) <= hi - LABEL_CLEAR + clear \
                 and lo + LABEL_CLEAR - clear <= max(run.a, run.b) \
                 and t0 <= near.tracks[index] <= t1 + LABEL_CLEAR:
-            return f"the track of edge {run.edge}"
+            return _Obstacle(f"the track of edge {run.edge}",
+                             t1 + LABEL_CLEAR - near.tracks[index])
     if any(lo <= gap <= hi for gap in near.gap_runs.get(k, ())):
-        return "a run along a row gap"
+        return _Obstacle("a run along a row gap", None)
     for col, start, towards in ((k, near.col_start, "R"), (k + 1, near.next_start, "L")):
         for edge, side_of, port_l in near.columns[col].ports:
             own = edge == spot.edge and abs(port_l - spot.port_l) < 0.5  # the run beside
-            if side_of == towards and lo <= port_l <= hi and not own:
-                return f"the side port of edge {edge}"  # (or this edge's own, jogged)
+            if side_of != towards or not lo <= port_l <= hi or own:
+                continue
+            if col == k or (edge, k) not in plan.jogs:  # on along t from column k
+                return _Obstacle(f"the side port of edge {edge}", None)
+            # from a track of channel k: that track's run lies in the band too
         for key, real, top, bottom in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
             if not real:
-                return f"the long edge through {key}"
-            side = start + (width[col] + sizing.t_ext[key]) / 2 if col == k \
-                else start + (width[col] - sizing.t_ext[key]) / 2
-            if col == k and key != spot.source and side + BADGE_REACH > t0:
-                return f"step {key} (or its corner badge)"
+                return _Obstacle(f"the long edge through {key}", None)
+            if col == k and key != spot.source \
+                    and start + (width[col] + sizing.t_ext[key]) / 2 + BADGE_REACH > t0:
+                return _Obstacle(f"step {key} (or its corner badge)", None)
             if key == spot.source \
                     and ((top - BADGE_REACH <= hi and lo <= top + BADGE_REACH)
                          or (bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH)):
-                return "the source's corner (or its badge)"
-            if col == k + 1 and side - BADGE_REACH < t1:
-                return f"step {key} in the next column"
+                return _Obstacle("the source's corner (or its badge)", None)
+            side = start + (width[col] - sizing.t_ext[key]) / 2 - TAG_REACH
+            if col == k + 1 and side < t1:
+                return _Obstacle(f"step {key} in the next column", t1 - side)
     return None
+
+
+TAG_REACH = 6.0
+"""How far a shared step's tag, wider than its box, reaches past the box's left side (its
+round end's radius is about 5 pt)."""
 
 
 def _channel_room(lead: float, tracks: int, least: float, plain: bool,
@@ -383,13 +432,11 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         plain = not (tracks or k in dividers or not 0 <= k < grid.columns - 1)
         lead = 0.0
         if k in spots:
-            size, first = _channel_room(0.0, tracks, least, plain, k in dividers)
-            near = _Near(col_t[k], cursor + size, {
-                index: cursor + first + run.track * TRACK
-                for index, run in enumerate(channel.runs if channel is not None else ())},
-                columns, gap_runs)
-            lead = max((spot.need for spot in spots[k] if spot.fixed or k in dividers
-                        or not _label_fits(spot, sizing, widths, plan, near)), default=0.0)
+            at = _ChannelAt(cursor, col_t[k], channel, least, plain, k in dividers, columns,
+                            gap_runs)
+            lead = max(spot.need if spot.fixed or k in dividers
+                       else _label_lead(spot, sizing, widths, plan, at.with_room)
+                       for spot in spots[k])
         size, first = _channel_room(lead, tracks, least, plain, k in dividers)
         channel_t[k] = (cursor, size)
         for run in channel.runs if channel is not None else ():
