@@ -240,9 +240,34 @@ class _Column(NamedTuple):
 
     items: tuple[tuple[str, bool, float, float], ...]  # key, real, l from, l to
     ports: tuple[tuple[int, str, float], ...]  # edge, side (L or R), l of its side ports
+    hanging: tuple[tuple[float, float, float], ...]
+    """The branch labels beside runs along l down the column's middle: from where to
+    where along l they may lie, and how far they reach to either side along t."""
 
 
-def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan) -> list[_Column]:
+def _hanging_labels(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                    routes: tuple[Route, ...],
+                    lanes: LaneAxis) -> list[list[tuple[float, float, float]]]:
+    """Labels of edges that leave their step's top or bottom, by column (see
+    :attr:`_Column.hanging`)."""
+    hanging: list[list[tuple[float, float, float]]] = [[] for _ in range(grid.columns)]
+    for route in routes:
+        label = graph.edges[route.edge].label
+        if not label or not (route.kind in ("vert", "elbowV", "loopU") or route.elbow_start):
+            continue
+        source, other = route.items[0], route.items[1 if route.kind == "fwd" else -1]
+        start, end = lanes.centre[source.key], lanes.centre[other.key]
+        if route.kind == "loopU" and route.edge in lanes.gap_l:
+            end = lanes.gap_l[route.edge]
+        # the run leaves the source's top or bottom: the label lies beside it from there on
+        start += lanes.extent[source.key] / 2 * (1 if end > start else -1)
+        label_t, _ = frame.ext(*label_size(label, options.small_size, options.language))
+        hanging[source.col].append((min(start, end), max(start, end), label_t + 4.0))
+    return hanging
+
+
+def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan,
+                     hanging: list[list[tuple[float, float, float]]]) -> list[_Column]:
     items: list[list[tuple[str, bool, float, float]]] = [[] for _ in range(grid.columns)]
     for item in grid.items.values():
         half = lanes.extent[item.key] / 2
@@ -252,7 +277,8 @@ def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan) -> list[_Co
     for port in plan.ports.values():
         ports[grid.items[port.item].col].append((port.edge, port.side,
                                                  lanes.centre[port.item] + port.offset))
-    return [_Column(tuple(i), tuple(p)) for i, p in zip(items, ports, strict=True)]
+    return [_Column(tuple(i), tuple(p), tuple(h))
+            for i, p, h in zip(items, ports, hanging, strict=True)]
 
 
 def _gap_runs(routes: tuple[Route, ...], lanes: LaneAxis) -> dict[int, list[float]]:
@@ -363,6 +389,14 @@ def _in_the_way(spot: _LabelSpot, lo: float, hi: float, sizing: Sizing,
             if col == k or (edge, k) not in plan.jogs:  # on along t from column k
                 return _Obstacle(f"the side port of edge {edge}", None)
             # from a track of channel k: that track's run lies in the band too
+        middle = start + width[col] / 2
+        for top, bottom, reach in near.columns[col].hanging:
+            if top <= hi and lo <= bottom:
+                if col == k and middle + reach > t0:
+                    return _Obstacle("a label down the column's middle", None)
+                if col == k + 1 and middle - reach < t1:
+                    return _Obstacle("a label down the next column's middle",
+                                     t1 - middle + reach)
         for key, real, top, bottom in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
@@ -426,7 +460,8 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     channel_t: dict[int, tuple[float, float]] = {}
     run_t: dict[tuple[int, int], float] = {}
     dividers = {last for _, last in grid.phase_cols.values() if last < grid.columns - 1}
-    columns = _columns_along_l(grid, lanes, plan) if spots else []
+    columns = _columns_along_l(grid, lanes, plan, _hanging_labels(
+        graph, options, frame, grid, routes, lanes)) if spots else []
     gap_runs = _gap_runs(routes, lanes) if spots else {}
     for k in range(-1, grid.columns):
         channel = plan.channels.get(k)
