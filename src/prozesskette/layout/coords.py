@@ -21,6 +21,7 @@ from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, 
 from prozesskette.layout.routes import GapKey, Route, below
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size, qr_sides
 from prozesskette.layout.tracks import Channel, ChannelPlan
+from prozesskette.model import StepKind
 
 
 class LaneAxis(NamedTuple):
@@ -201,6 +202,7 @@ class _LabelSpot(NamedTuple):
     centre_l: float  # l of the source's centre
     extent_l: float  # … and its extent along l
     port_l: float  # l of the first run
+    inset: float  # how far inside the box's side along t the run starts (a diamond's)
     label_t: float  # the label's extent along t …
     label_l: float  # … and along l
     need: float  # the room it needs before the channel's first track, if it gets any
@@ -222,10 +224,15 @@ def _label_spots(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         slack = (width[source.col] - sizing.t_ext[source.key]) / 2
         port = plan.ports.get((route.edge, "src"))
         fixed = port is None or route.elbow_start or not 0 <= source.col < grid.columns - 1
-        port_l = lanes.centre[source.key] + (port.offset if port is not None else 0.0)
+        offset = port.offset if port is not None else 0.0
+        inset = 0.0
+        if source.real and graph.steps[source.key].kind is StepKind.decision:
+            inset = sizing.t_ext[source.key] / 2 * min(
+                1.0, abs(offset) / max(lanes.extent[source.key] / 2, 1.0))
         spots.setdefault(source.col, []).append(_LabelSpot(
             route.edge, source.key, source.col, lanes.centre[source.key],
-            lanes.extent[source.key], port_l, label_t, label_l, label_t + 8.0 - slack, fixed))
+            lanes.extent[source.key], lanes.centre[source.key] + offset, inset, label_t,
+            label_l, label_t + 8.0 - slack, fixed))
     return spots
 
 
@@ -347,8 +354,11 @@ def _label_lead(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
         lead = 0.0
         for _ in range(LEAD_TRIES):  # more room moves the channel's tracks and the next
             near = near_with(lead)  # column on, by up to as much
-            obstacle = _in_the_way(spot, band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR,
-                                   sizing, width, plan, near)
+            t0 = near.col_start + (width[spot.col] + sizing.t_ext[spot.source]) / 2 \
+                - spot.inset
+            obstacle = _in_the_way(spot, (band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR),
+                                   (t0, t0 + 3.0 + spot.label_t + 2.0), sizing, width, plan,
+                                   near)
             if obstacle is None:
                 best = min(best, lead)
                 break
@@ -361,13 +371,14 @@ def _label_lead(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
 LEAD_TRIES = 4  # rounds of "more room" per band (2 nearly always settle it)
 
 
-def _in_the_way(spot: _LabelSpot, lo: float, hi: float, sizing: Sizing,
-                width: tuple[float, ...], plan: ChannelPlan, near: _Near) -> _Obstacle | None:
-    """What lies in the way of the label in the band from ``lo`` to ``hi`` along l, from
-    the source's side on (None: nothing)."""
+def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float, float],
+                sizing: Sizing, width: tuple[float, ...], plan: ChannelPlan,
+                near: _Near) -> _Obstacle | None:
+    """What lies in the way of the label in the band along l, over its reach along t, at
+    or after the source's side (None: nothing)."""
     k = spot.col
-    t0 = near.col_start + (width[k] + sizing.t_ext[spot.source]) / 2
-    t1 = t0 + 3.0 + spot.label_t + 2.0
+    lo, hi = band
+    t0, t1 = reach
     middle = near.next_start + width[k + 1] / 2 - 3.0  # the lines down a column's middle
     if t1 > middle:
         return _Obstacle("the middle of the next column", t1 - middle)
@@ -390,13 +401,13 @@ def _in_the_way(spot: _LabelSpot, lo: float, hi: float, sizing: Sizing,
                 return _Obstacle(f"the side port of edge {edge}", None)
             # from a track of channel k: that track's run lies in the band too
         middle = start + width[col] / 2
-        for top, bottom, reach in near.columns[col].hanging:
+        for top, bottom, aside in near.columns[col].hanging:
             if top <= hi and lo <= bottom:
-                if col == k and middle + reach > t0:
+                if col == k and middle + aside > t0:
                     return _Obstacle("a label down the column's middle", None)
-                if col == k + 1 and middle - reach < t1:
+                if col == k + 1 and middle - aside < t1:
                     return _Obstacle("a label down the next column's middle",
-                                     t1 - middle + reach)
+                                     t1 - middle + aside)
         for key, real, top, bottom in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
@@ -405,8 +416,8 @@ def _in_the_way(spot: _LabelSpot, lo: float, hi: float, sizing: Sizing,
             if col == k and key != spot.source \
                     and start + (width[col] + sizing.t_ext[key]) / 2 + BADGE_REACH > t0:
                 return _Obstacle(f"step {key} (or its corner badge)", None)
-            if key == spot.source \
-                    and ((top - BADGE_REACH <= hi and lo <= top + BADGE_REACH)
+            if key == spot.source and start + (width[col] + sizing.t_ext[key]) / 2 \
+                    + BADGE_REACH > t0 and ((top - BADGE_REACH <= hi and lo <= top + BADGE_REACH)
                          or (bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH)):
                 return _Obstacle("the source's corner (or its badge)", None)
             side = start + (width[col] - sizing.t_ext[key]) / 2 - TAG_REACH
