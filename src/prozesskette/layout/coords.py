@@ -245,7 +245,7 @@ BADGE_REACH = 8.5  # how far a corner badge reaches past a box's sides (radius 8
 class _Column(NamedTuple):
     """What lies in one column, along l: for telling whether a label may reach into it."""
 
-    items: tuple[tuple[str, bool, float, float], ...]  # key, real, l from, l to
+    items: tuple[tuple[str, bool, float, float, bool], ...]  # key, real, l from, l to, tag
     ports: tuple[tuple[int, str, float], ...]  # edge, side (L or R), l of its side ports
     hanging: tuple[tuple[float, float, float], ...]
     """The branch labels beside runs along l down the column's middle: from where to
@@ -275,11 +275,11 @@ def _hanging_labels(graph: ChainGraph, options: Options, frame: Frame, grid: Gri
 
 def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan,
                      hanging: list[list[tuple[float, float, float]]]) -> list[_Column]:
-    items: list[list[tuple[str, bool, float, float]]] = [[] for _ in range(grid.columns)]
+    items: list[list[tuple[str, bool, float, float, bool]]] = [[] for _ in range(grid.columns)]
     for item in grid.items.values():
         half = lanes.extent[item.key] / 2
         items[item.col].append((item.key, item.real, lanes.centre[item.key] - half,
-                                lanes.centre[item.key] + half))
+                                lanes.centre[item.key] + half, item.key in grid.badge_shared))
     ports: list[list[tuple[int, str, float]]] = [[] for _ in range(grid.columns)]
     for port in plan.ports.values():
         ports[grid.items[port.item].col].append((port.edge, port.side,
@@ -408,7 +408,7 @@ def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float,
                 if col == k + 1 and middle - aside < t1:
                     return _Obstacle("a label down the next column's middle",
                                      t1 - middle + aside)
-        for key, real, top, bottom in near.columns[col].items:
+        for key, real, top, bottom, tagged in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
             if not real:
@@ -420,7 +420,7 @@ def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float,
                     + BADGE_REACH > t0 and ((top - BADGE_REACH <= hi and lo <= top + BADGE_REACH)
                          or (bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH)):
                 return _Obstacle("the source's corner (or its badge)", None)
-            side = start + (width[col] - sizing.t_ext[key]) / 2 - TAG_REACH
+            side = start + (width[col] - sizing.t_ext[key]) / 2 - (TAG_REACH if tagged else 2.0)
             if col == k + 1 and side < t1:
                 return _Obstacle(f"step {key} in the next column", t1 - side)
     return None
@@ -428,7 +428,7 @@ def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float,
 
 TAG_REACH = 6.0
 """How far a shared step's tag, wider than its box, reaches past the box's left side (its
-round end's radius is about 5 pt)."""
+round end's radius is about 5 pt); a label keeps 2 pt from a step without one."""
 
 
 def _channel_room(lead: float, tracks: int, least: float, plain: bool,
