@@ -203,6 +203,7 @@ class _LabelSpot(NamedTuple):
     extent_l: float  # … and its extent along l
     port_l: float  # l of the first run
     inset: float  # how far inside the box's side along t the run starts (a diamond's)
+    badge_l: tuple[float, ...]  # l of the source's edges where a badge or tag may sit
     label_t: float  # the label's extent along t …
     label_l: float  # … and along l
     need: float  # the room it needs before the channel's first track, if it gets any
@@ -229,10 +230,16 @@ def _label_spots(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         if source.real and graph.steps[source.key].kind is StepKind.decision:
             inset = sizing.t_ext[source.key] / 2 * min(
                 1.0, abs(offset) / max(lanes.extent[source.key] / 2, 1.0))
+        top = lanes.centre[source.key] - lanes.extent[source.key] / 2
+        bottom = top + lanes.extent[source.key]
+        # an overlap badge sits on the top right corner, a shared step's tag on the top or
+        # bottom edge (either, in top-to-bottom charts: the "right" is then along l)
+        badge_l = (top,) if frame.direction == "lr" and source.key not in grid.badge_shared \
+            else (top, bottom)
         spots.setdefault(source.col, []).append(_LabelSpot(
             route.edge, source.key, source.col, lanes.centre[source.key],
-            lanes.extent[source.key], lanes.centre[source.key] + offset, inset, label_t,
-            label_l, label_t + 8.0 - slack, fixed))
+            lanes.extent[source.key], lanes.centre[source.key] + offset, inset, badge_l,
+            label_t, label_l, label_t + 8.0 - slack, fixed))
     return spots
 
 
@@ -411,15 +418,17 @@ def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float,
         for key, real, top, bottom, tagged in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
-            if not real:
+            if not real and not (key.startswith(f"{spot.edge}:")
+                                 and abs((top + bottom) / 2 - spot.port_l) < 0.5):
                 return _Obstacle(f"the long edge through {key}", None)
+            if not real:
+                continue  # this edge's own, straight on
             if col == k and key != spot.source \
                     and start + (width[col] + sizing.t_ext[key]) / 2 + BADGE_REACH > t0:
                 return _Obstacle(f"step {key} (or its corner badge)", None)
-            if key == spot.source and start + (width[col] + sizing.t_ext[key]) / 2 \
-                    + BADGE_REACH > t0 and ((top - BADGE_REACH <= hi and lo <= top + BADGE_REACH)
-                         or (bottom - BADGE_REACH <= hi and lo <= bottom + BADGE_REACH)):
-                return _Obstacle("the source's corner (or its badge)", None)
+            if key == spot.source and any(edge_l - BADGE_REACH <= hi and lo <= edge_l
+                                          + BADGE_REACH for edge_l in spot.badge_l):
+                return _Obstacle("the source's badge", None)
             side = start + (width[col] - sizing.t_ext[key]) / 2 - (TAG_REACH if tagged else 2.0)
             if col == k + 1 and side < t1:
                 return _Obstacle(f"step {key} in the next column", t1 - side)
