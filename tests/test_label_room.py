@@ -48,7 +48,7 @@ def _crosses_a_line(layout: Layout, rect: Rect) -> bool:
                          ids=["ausbildung", "arbeit"])
 def test_branch_labels_cost_little_width(path: object, most: float) -> None:
     """Every label reserving room after its decision cost 248 pt (Ausbildung) and 197 pt
-    (Arbeit) of width against the same chart without labels; now 137 and 129."""
+    (Arbeit) of width against the same chart without labels; now 109 and 81."""
     chain = load(path)  # type: ignore[arg-type]
     labelled, plain = layout_chain(chain), layout_chain(_unlabelled(chain))
     assert any(edge.label for edge in labelled.edges)

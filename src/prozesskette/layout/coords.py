@@ -6,7 +6,7 @@ tracks are known, the time axis (:func:`place_columns`): channels as wide as the
 and branch labels need. A branch label asks for room before a channel's tracks only where
 neither place right beside the start of its edge (above or below its first run) is free
 with less (:func:`_label_lead`): on Stendal Ausbildung that took the labels' cost in width
-from 248 to 137 pt. :func:`item_boxes` joins both into each item's box.
+from 248 to 109 pt. :func:`item_boxes` joins both into each item's box.
 """
 
 from __future__ import annotations
