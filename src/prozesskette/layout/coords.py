@@ -249,10 +249,21 @@ what might lie there: other runs and their hand-off markers (3.5 pt half side)."
 BADGE_REACH = 8.5  # how far a corner badge reaches past a box's sides (radius 8 pt)
 
 
+class _Slot(NamedTuple):
+    """An item of a column along l."""
+
+    key: str
+    real: bool  # a step (else a long edge's dummy)
+    top: float
+    bottom: float
+    tagged: bool  # a shared step drawn in one lane, with a tag naming the others
+    edge: int  # a dummy's edge (-1: a step)
+
+
 class _Column(NamedTuple):
     """What lies in one column, along l: for telling whether a label may reach into it."""
 
-    items: tuple[tuple[str, bool, float, float, bool], ...]  # key, real, l from, l to, tag
+    items: tuple[_Slot, ...]
     ports: tuple[tuple[int, str, float], ...]  # edge, side (L or R), l of its side ports
     hanging: tuple[tuple[float, float, float], ...]
     """The branch labels beside runs along l down the column's middle: from where to
@@ -282,11 +293,13 @@ def _hanging_labels(graph: ChainGraph, options: Options, frame: Frame, grid: Gri
 
 def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan,
                      hanging: list[list[tuple[float, float, float]]]) -> list[_Column]:
-    items: list[list[tuple[str, bool, float, float, bool]]] = [[] for _ in range(grid.columns)]
+    owner = {item.key: link.index for link in grid.links for item in link.items[1:-1]}
+    items: list[list[_Slot]] = [[] for _ in range(grid.columns)]
     for item in grid.items.values():
         half = lanes.extent[item.key] / 2
-        items[item.col].append((item.key, item.real, lanes.centre[item.key] - half,
-                                lanes.centre[item.key] + half, item.key in grid.badge_shared))
+        items[item.col].append(_Slot(item.key, item.real, lanes.centre[item.key] - half,
+                                     lanes.centre[item.key] + half,
+                                     item.key in grid.badge_shared, owner.get(item.key, -1)))
     ports: list[list[tuple[int, str, float]]] = [[] for _ in range(grid.columns)]
     for port in plan.ports.values():
         ports[grid.items[port.item].col].append((port.edge, port.side,
@@ -339,7 +352,9 @@ class _ChannelAt(NamedTuple):
 
 
 class _Obstacle(NamedTuple):
-    what: str
+    """What keeps a label from a place, and whether more room before the tracks helps."""
+
+    what: str  # for a reader tracing why a channel is as wide as it is
     short: float | None  # how far it lies too close along t (None: it moves with the label)
 
 
@@ -415,14 +430,13 @@ def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float,
                 if col == k + 1 and middle - aside < t1:
                     return _Obstacle("a label down the next column's middle",
                                      t1 - middle + aside)
-        for key, real, top, bottom, tagged in near.columns[col].items:
+        for key, real, top, bottom, tagged, owner in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
-            if not real and not (key.startswith(f"{spot.edge}:")
-                                 and abs((top + bottom) / 2 - spot.port_l) < 0.5):
-                return _Obstacle(f"the long edge through {key}", None)
-            if not real:
+            if not real and owner == spot.edge and abs((top + bottom) / 2 - spot.port_l) < 0.5:
                 continue  # this edge's own, straight on
+            if not real:
+                return _Obstacle(f"the long edge through {key}", None)
             if col == k and key != spot.source \
                     and start + (width[col] + sizing.t_ext[key]) / 2 + BADGE_REACH > t0:
                 return _Obstacle(f"step {key} (or its corner badge)", None)
