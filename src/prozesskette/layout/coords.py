@@ -3,12 +3,15 @@
 The lane axis first (:func:`place_lanes`): row gaps are as wide as their tracks need, lanes
 as tall as their rows or their header. Then, once the side ports and the column channels'
 tracks are known, the time axis (:func:`place_columns`): channels as wide as their tracks
-and branch labels need. :func:`item_boxes` joins both into each item's box.
+and branch labels need. A branch label asks for room before a channel's tracks only where
+neither place right beside the start of its edge (above or below its first run) is free
+with less (:func:`_label_lead`): on Stendal Ausbildung that took the labels' cost in width
+from 248 to 109 pt. :func:`item_boxes` joins both into each item's box.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
 from prozesskette import text as tx
@@ -18,6 +21,7 @@ from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, 
 from prozesskette.layout.routes import GapKey, Route, below
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size, qr_sides
 from prozesskette.layout.tracks import Channel, ChannelPlan
+from prozesskette.model import StepKind
 
 
 class LaneAxis(NamedTuple):
@@ -189,20 +193,284 @@ class TimeAxis(NamedTuple):
     run_t: Mapping[tuple[int, int], float]  # (edge, channel) -> t of the edge's track there
 
 
-def _label_needs(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, sizing: Sizing,
-                 routes: tuple[Route, ...], width: tuple[float, ...]) -> dict[int, float]:
-    """Room a branch label needs between a box and the first track of its channel."""
-    needs: dict[int, float] = {}
+class _LabelSpot(NamedTuple):
+    """A branch label at the start of its edge's first run, along t from the source's side."""
+
+    edge: int
+    source: str  # grid item key of the edge's source
+    col: int  # the source's column: the label lies in the channel after it
+    centre_l: float  # l of the source's centre
+    extent_l: float  # … and its extent along l
+    port_l: float  # l of the first run
+    inset: float  # how far inside the box's side along t the run starts (a diamond's)
+    badge_l: tuple[float, ...]  # l of the source's edges where a badge or tag may sit
+    label_t: float  # the label's extent along t …
+    label_l: float  # … and along l
+    need: float  # the room it needs before the channel's first track, if it gets any
+    fixed: bool  # it gets that room whatever lies in the channel
+
+
+def _label_spots(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                 sizing: Sizing, routes: tuple[Route, ...], width: tuple[float, ...],
+                 lanes: LaneAxis, plan: ChannelPlan) -> dict[int, list[_LabelSpot]]:
+    """Each branch label that starts beside a run along t, by the source's column."""
+    spots: dict[int, list[_LabelSpot]] = {}
     for route in routes:
         edge = graph.edges[route.edge]
         if not edge.label or route.kind not in ("fwd", "loopB", "elbowH", "detour"):
             continue
         source = grid.items[edge.source]
-        label_t, _ = frame.ext(*label_size(edge.label, options.small_size,
-                                                   options.language))
+        label_t, label_l = frame.ext(*label_size(edge.label, options.small_size,
+                                                 options.language))
         slack = (width[source.col] - sizing.t_ext[source.key]) / 2
-        needs[source.col] = max(needs.get(source.col, 0.0), label_t + 8.0 - slack)
-    return needs
+        port = plan.ports.get((route.edge, "src"))
+        fixed = port is None or route.elbow_start or not 0 <= source.col < grid.columns - 1
+        offset = port.offset if port is not None else 0.0
+        inset = 0.0
+        if source.real and graph.steps[source.key].kind is StepKind.decision:
+            inset = sizing.t_ext[source.key] / 2 * min(
+                1.0, abs(offset) / max(lanes.extent[source.key] / 2, 1.0))
+        top = lanes.centre[source.key] - lanes.extent[source.key] / 2
+        bottom = top + lanes.extent[source.key]
+        # an overlap badge sits on the top right corner, a shared step's tag on the top or
+        # bottom edge (either, in top-to-bottom charts: the "right" is then along l)
+        badge_l = (top,) if frame.direction == "lr" and source.key not in grid.badge_shared \
+            else (top, bottom)
+        spots.setdefault(source.col, []).append(_LabelSpot(
+            route.edge, source.key, source.col, lanes.centre[source.key],
+            lanes.extent[source.key], lanes.centre[source.key] + offset, inset, badge_l,
+            label_t, label_l, label_t + 8.0 - slack, fixed))
+    return spots
+
+
+LABEL_CLEAR = 4.0
+"""How far (points) a branch label placed in a channel without room of its own keeps from
+what might lie there: other runs and their hand-off markers (3.5 pt half side)."""
+BADGE_REACH = 8.5  # how far a corner badge reaches past a box's sides (radius 8 pt)
+
+
+class _Slot(NamedTuple):
+    """An item of a column along l."""
+
+    key: str
+    real: bool  # a step (else a long edge's dummy)
+    top: float
+    bottom: float
+    tagged: bool  # a shared step drawn in one lane, with a tag naming the others
+    edge: int  # a dummy's edge (-1: a step)
+
+
+class _Column(NamedTuple):
+    """What lies in one column, along l: for telling whether a label may reach into it."""
+
+    items: tuple[_Slot, ...]
+    ports: tuple[tuple[int, str, float], ...]  # edge, side (L or R), l of its side ports
+    hanging: tuple[tuple[float, float, float], ...]
+    """The branch labels beside runs along l down the column's middle: from where to
+    where along l they may lie, and how far they reach to either side along t."""
+
+
+def _hanging_labels(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                    routes: tuple[Route, ...],
+                    lanes: LaneAxis) -> list[list[tuple[float, float, float]]]:
+    """Labels of edges that leave their step's top or bottom, by column (see
+    :attr:`_Column.hanging`)."""
+    hanging: list[list[tuple[float, float, float]]] = [[] for _ in range(grid.columns)]
+    for route in routes:
+        label = graph.edges[route.edge].label
+        if not label or not (route.kind in ("vert", "elbowV", "loopU") or route.elbow_start):
+            continue
+        source, other = route.items[0], route.items[1 if route.kind == "fwd" else -1]
+        start, end = lanes.centre[source.key], lanes.centre[other.key]
+        if route.kind == "loopU" and route.edge in lanes.gap_l:
+            end = lanes.gap_l[route.edge]
+        # the run leaves the source's top or bottom: the label lies beside it from there on
+        start += lanes.extent[source.key] / 2 * (1 if end > start else -1)
+        label_t, _ = frame.ext(*label_size(label, options.small_size, options.language))
+        hanging[source.col].append((min(start, end), max(start, end), label_t + 4.0))
+    return hanging
+
+
+def _columns_along_l(grid: Grid, lanes: LaneAxis, plan: ChannelPlan,
+                     hanging: list[list[tuple[float, float, float]]]) -> list[_Column]:
+    owner = {item.key: link.index for link in grid.links for item in link.items[1:-1]}
+    items: list[list[_Slot]] = [[] for _ in range(grid.columns)]
+    for item in grid.items.values():
+        half = lanes.extent[item.key] / 2
+        items[item.col].append(_Slot(item.key, item.real, lanes.centre[item.key] - half,
+                                     lanes.centre[item.key] + half,
+                                     item.key in grid.badge_shared, owner.get(item.key, -1)))
+    ports: list[list[tuple[int, str, float]]] = [[] for _ in range(grid.columns)]
+    for port in plan.ports.values():
+        ports[grid.items[port.item].col].append((port.edge, port.side,
+                                                 lanes.centre[port.item] + port.offset))
+    return [_Column(tuple(i), tuple(p), tuple(h))
+            for i, p, h in zip(items, ports, hanging, strict=True)]
+
+
+def _gap_runs(routes: tuple[Route, ...], lanes: LaneAxis) -> dict[int, list[float]]:
+    """The l of every run along a row gap, by each column it may pass (one either side)."""
+    runs: dict[int, list[float]] = {}
+    for route in routes:
+        if route.edge not in lanes.gap_l:
+            continue
+        cols = [item.col for item in route.items]
+        for col in range(min(cols) - 1, max(cols) + 2):
+            runs.setdefault(col, []).append(lanes.gap_l[route.edge])
+    return runs
+
+
+class _Near(NamedTuple):
+    """What lies around channel k when it is placed with a given room for labels."""
+
+    col_start: float  # where column k starts along t
+    next_start: float  # … and column k + 1
+    tracks: Mapping[int, float]  # run index in channel k -> t of its track
+    columns: list[_Column]
+    gap_runs: Mapping[int, list[float]]
+
+
+class _ChannelAt(NamedTuple):
+    """Channel k where it starts, for placing it with any room for labels (:class:`_Near`)."""
+
+    start: float
+    col_start: float  # where column k starts
+    channel: Channel | None
+    least: float
+    plain: bool
+    divider: bool
+    columns: list[_Column]
+    gap_runs: Mapping[int, list[float]]
+
+    def with_room(self, room: float) -> _Near:
+        runs = self.channel.runs if self.channel is not None else ()
+        tracks = self.channel.tracks if self.channel is not None else 0
+        size, first = _channel_room(room, tracks, self.least, self.plain, self.divider)
+        return _Near(self.col_start, self.start + size,
+                     {index: self.start + first + run.track * TRACK
+                      for index, run in enumerate(runs)}, self.columns, self.gap_runs)
+
+
+class _Obstacle(NamedTuple):
+    """What keeps a label from a place, and whether more room before the tracks helps."""
+
+    what: str  # for a reader tracing why a channel is as wide as it is
+    short: float | None  # how far it lies too close along t (None: it moves with the label)
+
+
+def _label_lead(spot: _LabelSpot, sizing: Sizing, width: tuple[float, ...],
+                plan: ChannelPlan, near_with: Callable[[float], _Near]) -> float:
+    """The least room before channel k's tracks that gives a branch label a free place
+    right beside the start of its first run, above or below it: no run, marker, step,
+    corner badge or long edge's line in the way (``near_with``: the channel placed with a
+    given room). :func:`~prozesskette.layout.labels.place_label` tries those two places
+    first and takes the first that is free and crosses nothing, so a label gets one of
+    them; a label with none within :attr:`_LabelSpot.need` gets that room, as before (its
+    place before the channel's first track)."""
+    best = spot.need
+    for band in ((spot.port_l - 2.5 - spot.label_l, spot.port_l - 1.0),
+                 (spot.port_l + 1.0, spot.port_l + 2.5 + spot.label_l)):
+        if band[0] <= spot.centre_l <= band[1] and abs(spot.port_l - spot.centre_l) \
+                * sizing.t_ext[spot.source] / max(spot.extent_l, 1.0) > 2.5:
+            continue  # from a port off a diamond's tip, towards the tip: over the tip
+        lead = 0.0
+        for _ in range(LEAD_TRIES):  # more room moves the channel's tracks and the next
+            near = near_with(lead)  # column on, by up to as much
+            t0 = near.col_start + (width[spot.col] + sizing.t_ext[spot.source]) / 2 \
+                - spot.inset
+            obstacle = _in_the_way(spot, (band[0] - LABEL_CLEAR, band[1] + LABEL_CLEAR),
+                                   (t0, t0 + 3.0 + spot.label_t + 2.0), sizing, width, plan,
+                                   near)
+            if obstacle is None:
+                best = min(best, lead)
+                break
+            if obstacle.short is None or lead + obstacle.short >= best:
+                break
+            lead += obstacle.short + 0.5
+    return best
+
+
+LEAD_TRIES = 4  # rounds of "more room" per band (2 nearly always settle it)
+
+
+def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float, float],
+                sizing: Sizing, width: tuple[float, ...], plan: ChannelPlan,
+                near: _Near) -> _Obstacle | None:
+    """What lies in the way of the label in the band along l, over its reach along t, at
+    or after the source's side (None: nothing)."""
+    k = spot.col
+    lo, hi = band
+    t0, t1 = reach
+    middle = near.next_start + width[k + 1] / 2 - 3.0  # the lines down a column's middle
+    if t1 > middle:
+        return _Obstacle("the middle of the next column", t1 - middle)
+    channel = plan.channels.get(k)
+    for index, run in enumerate(channel.runs if channel is not None else ()):
+        clear = LABEL_CLEAR if run.edge != spot.edge else -LABEL_CLEAR  # its own turn
+        if min(run.a, run.b) <= hi - LABEL_CLEAR + clear \
+                and lo + LABEL_CLEAR - clear <= max(run.a, run.b) \
+                and t0 <= near.tracks[index] <= t1 + LABEL_CLEAR:
+            return _Obstacle(f"the track of edge {run.edge}",
+                             t1 + LABEL_CLEAR - near.tracks[index])
+    if any(lo <= gap <= hi for gap in near.gap_runs.get(k, ())):
+        return _Obstacle("a run along a row gap", None)
+    for col, start, towards in ((k, near.col_start, "R"), (k + 1, near.next_start, "L")):
+        for edge, side_of, port_l in near.columns[col].ports:
+            own = edge == spot.edge and abs(port_l - spot.port_l) < 0.5  # the run beside
+            if side_of != towards or not lo <= port_l <= hi or own:
+                continue
+            if col == k or (edge, k) not in plan.jogs:  # on along t from column k
+                return _Obstacle(f"the side port of edge {edge}", None)
+            # from a track of channel k: that track's run lies in the band too
+        middle = start + width[col] / 2
+        for top, bottom, aside in near.columns[col].hanging:
+            if top <= hi and lo <= bottom:
+                if col == k and middle + aside > t0:
+                    return _Obstacle("a label down the column's middle", None)
+                if col == k + 1 and middle - aside < t1:
+                    return _Obstacle("a label down the next column's middle",
+                                     t1 - middle + aside)
+        for key, real, top, bottom, tagged, owner in near.columns[col].items:
+            if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
+                continue
+            if not real and owner == spot.edge and abs((top + bottom) / 2 - spot.port_l) < 0.5:
+                continue  # this edge's own, straight on
+            if not real:
+                return _Obstacle(f"the long edge through {key}", None)
+            if col == k and key != spot.source \
+                    and start + (width[col] + sizing.t_ext[key]) / 2 + BADGE_REACH > t0:
+                return _Obstacle(f"step {key} (or its corner badge)", None)
+            if key == spot.source and any(edge_l - BADGE_REACH <= hi and lo <= edge_l
+                                          + BADGE_REACH for edge_l in spot.badge_l):
+                return _Obstacle("the source's badge", None)
+            side = start + (width[col] - sizing.t_ext[key]) / 2 - (TAG_REACH if tagged else 2.0)
+            if col == k + 1 and side < t1:
+                return _Obstacle(f"step {key} in the next column", t1 - side)
+    return None
+
+
+TAG_REACH = 6.0
+"""How far a shared step's tag, wider than its box, reaches past the box's left side (its
+round end's radius is about 5 pt); a label keeps 2 pt from a step without one."""
+
+
+def _channel_room(lead: float, tracks: int, least: float, plain: bool,
+                  divider: bool) -> tuple[float, float]:
+    """A channel's size and its first track's distance from its start, with ``lead`` of
+    room for branch labels before the tracks (``plain``: nothing runs along it)."""
+    if plain:  # room for the arrows straight across and labels
+        size = max(min(least, CHANNEL_EMPTY), lead + CHANNEL_EMPTY)
+    else:
+        size = max(least, lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
+    first = lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
+                                   - max(0, tracks - 1) * TRACK) / 2
+    if divider and tracks:
+        # a phase divider runs through the widest free stretch of this channel: make
+        # one wide enough that the divider keeps DIVIDER_CLEAR from the tracks
+        last = first + (tracks - 1) * TRACK
+        widest = max(first, size - last)
+        size += max(0.0, 2 * DIVIDER_CLEAR - widest)
+    return size, first
 
 
 def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
@@ -211,7 +479,7 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
                   plan: ChannelPlan) -> TimeAxis:
     """Columns (at least ``widths`` wide) and the channels between them, after the lane
     headers."""
-    label_need = _label_needs(graph, options, frame, grid, sizing, routes, widths)
+    spots = _label_spots(graph, options, frame, grid, sizing, routes, widths, lanes, plan)
     if frame.direction == "lr":
         header_t = headers.width
     else:
@@ -226,26 +494,25 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     channel_t: dict[int, tuple[float, float]] = {}
     run_t: dict[tuple[int, int], float] = {}
     dividers = {last for _, last in grid.phase_cols.values() if last < grid.columns - 1}
+    columns = _columns_along_l(grid, lanes, plan, _hanging_labels(
+        graph, options, frame, grid, routes, lanes)) if spots else []
+    gap_runs = _gap_runs(routes, lanes) if spots else {}
     for k in range(-1, grid.columns):
         channel = plan.channels.get(k)
         tracks = channel.tracks if channel is not None else 0
-        lead = label_need.get(k, 0.0)
         least = sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0
-        if tracks or k in dividers or not 0 <= k < grid.columns - 1:
-            size = max(least, lead + 2 * TRACK_MARGIN + max(0, tracks - 1) * TRACK)
-        else:  # nothing runs along it: room for the arrows straight across and labels
-            size = max(min(least, CHANNEL_EMPTY), lead + CHANNEL_EMPTY)
-        first = cursor + lead + TRACK_MARGIN + (size - lead - 2 * TRACK_MARGIN
-                                                - max(0, tracks - 1) * TRACK) / 2
-        if k in dividers and tracks:
-            # a phase divider runs through the widest free stretch of this channel: make
-            # one wide enough that the divider keeps DIVIDER_CLEAR from the tracks
-            last = first + (tracks - 1) * TRACK
-            widest = max(first - cursor, cursor + size - last)
-            size += max(0.0, 2 * DIVIDER_CLEAR - widest)
+        plain = not (tracks or k in dividers or not 0 <= k < grid.columns - 1)
+        lead = 0.0
+        if k in spots:
+            at = _ChannelAt(cursor, col_t[k], channel, least, plain, k in dividers, columns,
+                            gap_runs)
+            lead = max(spot.need if spot.fixed or k in dividers
+                       else _label_lead(spot, sizing, widths, plan, at.with_room)
+                       for spot in spots[k])
+        size, first = _channel_room(lead, tracks, least, plain, k in dividers)
         channel_t[k] = (cursor, size)
         for run in channel.runs if channel is not None else ():
-            run_t[(run.edge, k)] = first + run.track * TRACK
+            run_t[(run.edge, k)] = cursor + first + run.track * TRACK
         cursor += size
         if k + 1 < grid.columns:
             col_t.append(cursor)

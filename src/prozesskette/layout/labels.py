@@ -193,8 +193,8 @@ def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[No
             if any(shape_overlaps(shapes[i], candidate) for i in shape_index.near(candidate)) \
                     or any(candidate.overlaps(labels.rects[i]) for i in labels.near(candidate)):
                 continue
-            crossed = sum(1 for i in run_index.near(candidate) if runs[i][0] != edge
-                          and _segment_hits(runs[i][1], runs[i][2], candidate))
+            crossed = sum(1 for i in run_index.near(candidate)
+                          if _segment_hits(runs[i][1], runs[i][2], candidate))
             score = (crossed, order)
             if best is None or score < best:
                 best, chosen = score, candidate
