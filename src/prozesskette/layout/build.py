@@ -160,8 +160,9 @@ def _outline(chain: Chain, geometry: _Geometry, analysis: Analysis) -> _Outline:
         title = TitleBlock(Rect(0.0, 0.0, width, title.rect.h), title.title, title.subtitle)
     key = legend(geometry.graph, analysis, options, words, width, height + top, title) \
         if options.legend else None
-    below = key is not None and key.rect.y > top
-    return _Outline(title, top, key, width, (key.rect.bottom + 4.0) if below else height + top)
+    if key is not None and key.rect.y > top:  # below the chart, not beside the title
+        return _Outline(title, top, key, width, key.rect.bottom + 4.0)
+    return _Outline(title, top, key, width, height + top)
 
 
 def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None) -> Layout:

@@ -187,8 +187,8 @@ def legend(graph: ChainGraph, analysis: Analysis, options: Options, words: Mappi
                           title.subtitle.rect.right if title.subtitle else 0.0)
         if title_right + LEGEND_GAP + row_w <= width:
             y = max(4.0, title.title.rect.cy - 8.0)  # the items' middle on the title's
-            items = _legend_row(entries, words, small, width - row_w + LEGEND_INSET, y)
-            return Legend(Rect(width - row_w, y - 4.0, row_w, LEGEND_ROW + 8.0), items)
+            row = _legend_row(entries, words, small, width - row_w + LEGEND_INSET, y)
+            return Legend(Rect(width - row_w, y - 4.0, row_w, LEGEND_ROW + 8.0), row)
     items: list[LegendItem] = []
     x, y = LEGEND_INSET, top + 12.0
     for kind in entries:

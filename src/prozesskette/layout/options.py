@@ -29,11 +29,6 @@ class Options:
     font_size: float = 9.0
     small_size: float = 7.0
     box_width: float = 104.0
-    decision_narrowing: float = 0.77  # diamonds narrow with the boxes only down to this share:
-        # a diamond's height grows as 1 / (1 - text width / diamond width), a box's as its
-        # lines; measured with branch labels in no channel, 0.77 against no limit: Stendal
-        # Ausbildung on A2 6.62 against 6.42 pt, cross-lane 40×9 on A3 5.39 against 5.14,
-        # Gesamtübersicht on A0 8.88 against 8.56 (1.0: Stendal Arbeit 7.07 against 6.67)
     title: bool = True
     legend: bool = True
     language: str | None = None
@@ -47,6 +42,9 @@ LANE_PAD = 10.0
 CHANNEL_MIN = 18.0
 CHANNEL_NARROW = 14.0  # … in a chart that had to get narrower
 NARROWING = (1.0, 0.88, 0.77, 0.68, 0.55)  # box widths tried (× Options.box_width), widest first
+DECISION_NARROWING = 0.77  # diamonds narrow with the boxes only down to this share: a
+    # diamond's height grows as 1 / (1 - text width / diamond width), a box's with its lines;
+    # its whole lane grows with it
 TARGET_ASPECT = 1.45  # width : height wanted (A paper in landscape: 1.41, its printable area ~1.48)
 PRINT_ASPECT = 1.5  # of the chart's area on landscape A paper (A3 1.50, A2 1.49, A0 1.46):
                     # what decides between drawings, whose QR codes grow in print as they shrink

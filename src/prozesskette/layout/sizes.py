@@ -28,6 +28,7 @@ from prozesskette.layout.grid import Grid
 from prozesskette.layout.options import (
     CHANNEL_MIN,
     CHANNEL_NARROW,
+    DECISION_NARROWING,
     HEADER_PAD,
     LANE_PAD,
     NARROWING,
@@ -84,7 +85,7 @@ def node_text(step: Step, options: Options, narrow: float = 1.0,
     at the syllables of ``language`` (see :mod:`prozesskette.text.hyphenate`)."""
     size, small = options.font_size, options.small_size
     if step.kind is StepKind.decision:
-        narrow = max(narrow, options.decision_narrowing)
+        narrow = max(narrow, DECISION_NARROWING)
     title = step.title
     word = tx.longest_word_width(title, size)
     # words break at syllables only: the widest syllable (or SPLIT_SHARE of the widest word)
