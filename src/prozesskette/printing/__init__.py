@@ -26,11 +26,12 @@ from datetime import datetime
 from typing import Any
 
 from prozesskette.changes import ChainDiff
-from prozesskette.layout import layout_chain
+from prozesskette.layout.build import Drafts
 from prozesskette.layout.diff_marks import mark_layout
 from prozesskette.layout.geometry import Layout
 from prozesskette.layout.pages import SplitMode
 from prozesskette.model import Chain
+from prozesskette.printing.page_fit import shape_for_page
 from prozesskette.printing.page_set import (
     MAP_SHARE,
     SPLIT_PAPER,
@@ -124,7 +125,7 @@ def build_pdf(
     if appendix and chain_rtl(chain):
         appendix = False
         problems.append(_RTL_APPENDIX_NOTE)
-    factory = layout_factory or layout_chain
+    factory = layout_factory or Drafts(chain)  # (layout_chain, grids and lane order kept)
     if diff is not None:  # marked in every layout tried: the marks may grow the chart
         factory = _marking(factory, diff)
     request = Request(chain, factory, options, page, landscape, qr)
@@ -137,6 +138,8 @@ def build_pdf(
                                       interfaces=interfaces, creation_date=creation_date,
                                       focus=focus))
     fitted = fit_qr_codes(request, qr_size, directory=appendix and contacts, first=first)
+    if layout_factory is None:  # (the default factory takes the option ``aspect``)
+        fitted = shape_for_page(request, fitted, qr_size, directory=appendix and contacts)
     problems.extend(fitted.warnings)
     layout, placement = fitted.fit.layout, fitted.fit.placement
     if diff is not None:
