@@ -322,9 +322,9 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
         w, h = _drawn_size(chain, drawing, analysis)
         return max(w / aspect, h)
 
-    best, best_side = start, side(start)
     modes: tuple[FoldMode, ...] = ("off", "runs", "branches") \
         if len(chain.steps) <= FOLD_MAX_STEPS else ("off",)
+    best, best_side = start, side(start)
     grids: list[Grid] = []
     for mode in modes:  # (the start's grid is made already)
         grid = start.grid if start.grid.fold == mode else _grid(chain, start.options, order,
@@ -332,10 +332,13 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
         if _columns(grid) not in [_columns(made) for made in grids]:
             grids.append(grid)
     for grid in grids:
+        # more folds, more bends (and crossings): only for a clear gain, as in _best_fold
+        gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) else 1.0
         for drawing in _narrowed_to(chain, start.options, order, grid, aspect, analysis):
             drawn = side(drawing)
-            if drawn < best_side - 1e-6:
+            if drawn * gain < best_side - 1e-6:
                 best, best_side = drawing, drawn
+                gain = 1.0
     return best
 
 
