@@ -319,8 +319,8 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     order = list(start.grid.lanes)
 
     def side(drawing: _Geometry) -> float:  # (smaller prints larger)
-        w, h = _drawn_size(chain, drawing, analysis)
-        return max(w / aspect, h)
+        outline = _outline(chain, drawing, analysis)  # (the margins lie in the page's)
+        return max(outline.width / aspect, outline.height)
 
     modes: tuple[FoldMode, ...] = ("off", "runs", "branches") \
         if len(chain.steps) <= FOLD_MAX_STEPS else ("off",)
@@ -355,8 +355,8 @@ def _narrowed_to(chain: Chain, options: Options, order: list[str], grid: Grid, a
 
     def drawing(narrow: float) -> tuple[_Geometry, bool]:
         geometry = _geometry(chain, options, order, grid.fold, grid, narrow)
-        w, h = _drawn_size(chain, geometry, analysis)
-        return geometry, w > aspect * h
+        outline = _outline(chain, geometry, analysis)
+        return geometry, outline.width > aspect * outline.height
 
     wide, too_wide = drawing(1.0)
     yield wide

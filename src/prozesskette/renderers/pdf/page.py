@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from prozesskette.i18n import is_rtl
-from prozesskette.layout.geometry import ContactSpot, Layout, TextLine
+from prozesskette.layout.geometry import ContactSpot, Layout, Point, Rect, TextLine, map_geometry
 from prozesskette.messages import _, decimal
 from prozesskette.model import Chain
 from prozesskette.qr import qr_matrix
@@ -24,9 +24,9 @@ from prozesskette.text import ascent, descent, line_height, wrap
 from prozesskette.words import words_for
 
 __all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "PRINTER_EDGE_MM", "Furniture",
-           "PageChoice", "Placement", "chain_rtl", "chart_room", "choose_page", "page_label",
-           "page_size", "page_words", "place_chart", "qr_side_for_min_module", "qr_spots",
-           "smallest_module_mm"]
+           "PageChoice", "Placement", "chain_rtl", "chart_room", "choose_page", "drawn_box",
+           "page_label", "page_size", "page_words", "place_chart", "qr_side_for_min_module",
+           "qr_spots", "smallest_module_mm"]
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -169,20 +169,53 @@ def chart_room(placement: Placement) -> tuple[float, float]:
             max(1.0, placement.height - furniture.bottom - top))
 
 
+def drawn_box(layout: Layout) -> Rect:
+    """What the layout draws: the box around its rectangles, route points and text anchors.
+    The layout keeps white space around it (12 pt at the sides and the top, 16 pt below the
+    legend); on paper the page's margins are that space."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def rect(box: Rect) -> Rect:
+        xs.extend((box.x, box.x + box.w))
+        ys.extend((box.y, box.y + box.h))
+        return box
+
+    def line(text: TextLine) -> TextLine:
+        xs.append(text.x)
+        ys.append(text.y)
+        return text
+
+    def point(at: Point) -> Point:
+        xs.append(at[0])
+        ys.append(at[1])
+        return at
+
+    map_geometry(layout, rect, line, point)
+    if not xs:
+        return Rect(0.0, 0.0, layout.width, layout.height)
+    left, top = max(0.0, min(xs)), max(0.0, min(ys))
+    return Rect(left, top, max(1e-9, min(layout.width, max(xs)) - left),
+                max(1e-9, min(layout.height, max(ys)) - top))
+
+
 def place_chart(layout: Layout, chain: Chain | None, page: str, landscape: bool,
                 max_scale: float | None) -> Placement:
-    """The layout on ``page``, as large as fits (never above ``max_scale``), centred."""
+    """The layout on ``page``, as large as fits (never above ``max_scale``), centred: what it
+    draws (:func:`drawn_box`) inside the margins, its own white space in them. (Measured:
+    Stendal Arbeit on A2 6.51 → 6.58 pt, the Gesamtübersicht on A0 8.04 → 8.14 pt.)"""
     width, height = page_size(page, landscape)
     furniture = Furniture.for_page(width, height)
     header = _header_lines(chain, layout, width, furniture)
     top = _chart_top(furniture, header)
     available_w = width - 2 * furniture.margin
     available_h = max(1.0, height - furniture.bottom - top)
-    scale = min(available_w / max(layout.width, 1e-9), available_h / max(layout.height, 1e-9))
+    drawn = drawn_box(layout)
+    scale = min(available_w / drawn.w, available_h / drawn.h)
     if max_scale is not None:
         scale = min(scale, max_scale)
-    x = furniture.margin + (available_w - layout.width * scale) / 2
-    y = top + (available_h - layout.height * scale) / 2
+    x = furniture.margin + (available_w - drawn.w * scale) / 2 - drawn.x * scale
+    y = top + (available_h - drawn.h * scale) / 2 - drawn.y * scale
     return Placement(page, landscape, width, height, scale, x, y, furniture, header)
 
 
