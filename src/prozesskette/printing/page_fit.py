@@ -19,7 +19,7 @@ from prozesskette.printing.qr_fit import Fit, Fitted, Request, fit_qr_codes, too
 from prozesskette.renderers.pdf import MIN_TEXT_PT, PAGE_ORDER, place_chart
 from prozesskette.renderers.pdf.page import chart_room
 
-__all__ = ["SHAPE_MAX_STEPS", "shape_for_page"]
+__all__ = ["SHAPE_MAX_STEPS", "shape_for_page", "shaped_request"]
 
 SHAPE_MAX_STEPS = 200
 """Charts with more steps are not laid out again for the page: the shaped layout costs up to
@@ -27,25 +27,34 @@ about 18 drawings more (0.6 s for the 64 steps of the Gesamtübersicht), and suc
 split into a page set anyway unless the paper is very large."""
 
 
-def shape_for_page(request: Request, fitted: Fitted, qr_size: float | None, *,
-                   directory: bool) -> Fitted:
-    """``fitted`` or the chart laid out for the shape of its page, whichever prints better:
-    QR codes that print large enough first, then (``page=None``) the smaller paper, then the
-    larger text; on a tie, ``fitted``. With ``page=None`` the layout is shaped for the paper
-    one size smaller than ``fitted``'s, where it may just become readable (for A0 when the
-    chart is not readable even there; not at all when it is readable on A4)."""
+def shaped_request(request: Request, fit: Fit) -> Request | None:
+    """``request`` with the layout option ``aspect`` of the page that ``fit`` (a layout of
+    ``request``) is shaped for: the given page, or with ``page=None`` the paper one size
+    smaller than ``fit``'s, where the chart may just become readable (A0 when it is not
+    readable even there; None when it is readable on A4). None also for a chart of more than
+    :data:`SHAPE_MAX_STEPS` steps."""
     if len(request.chain.steps) > SHAPE_MAX_STEPS:
-        return fitted
-    placement = fitted.fit.placement
-    target = _target_page(request, fitted.fit)
+        return None
+    target = _target_page(request, fit)
     if target is None:
-        return fitted
-    width, height = chart_room(place_chart(fitted.fit.layout, request.chain, target,
+        return None
+    placement = fit.placement
+    width, height = chart_room(place_chart(fit.layout, request.chain, target,
                                            placement.landscape, None))
     options: dict[str, Any] = {**request.options, "aspect": width / height}
     landscape = placement.landscape if request.page is not None else request.landscape
-    shaped = Request(request.chain, request.factory, options, request.page, landscape,
-                     request.qr)
+    return Request(request.chain, request.factory, options, request.page, landscape,
+                   request.qr)
+
+
+def shape_for_page(request: Request, fitted: Fitted, qr_size: float | None, *,
+                   directory: bool) -> Fitted:
+    """``fitted`` or the chart laid out for the shape of its page (:func:`shaped_request`),
+    whichever prints better: QR codes that print large enough first, then (``page=None``)
+    the smaller paper, then the larger text; on a tie, ``fitted``."""
+    shaped = shaped_request(request, fitted.fit)
+    if shaped is None:
+        return fitted
     candidate = fit_qr_codes(shaped, qr_size, directory=directory)
     return candidate if _rank(candidate) < _rank(fitted) else fitted
 
