@@ -61,7 +61,7 @@ def test_footer_lies_in_the_bottom_margin_clear_of_the_printers_edge(page: str) 
     assert furniture.footer_baseline - descent(size) >= PRINTER_EDGE_MM * MM - 1e-6
     assert furniture.footer_baseline + ascent(size) + furniture.gap <= furniture.bottom + 1e-6
     assert PRINTER_EDGE_MM * MM < furniture.margin <= 10.5 * MM
-    assert furniture.bottom <= 13 * MM
+    assert furniture.bottom <= 14.5 * MM
 
 
 def test_furniture_takes_less_than_six_percent_of_an_a2_page(ausbildung: Chain) -> None:
@@ -108,11 +108,13 @@ def test_shaped_chart_prints_no_smaller_than_the_screens(ausbildung: Chain, arbe
 
 
 def test_stendal_ausbildung_prints_larger_on_a2_when_shaped(ausbildung: Chain) -> None:
-    """Measured: 6.00 pt as the screen's drawing, 6.28 pt shaped for A2 (one branch of each
-    decision folded down its lane, boxes narrowed to about 0.75 of their width)."""
+    """Measured as the screen's drawing → shaped for A2 (one branch of each decision folded
+    down its lane, boxes narrowed): 6.00 → 6.09 pt; with the tighter spacing of 5 December
+    6.18 → 6.65 pt. (Which drawing prints largest after the QR codes have grown is a close
+    call: 1 mm less footer gap gave 6.28 pt here.)"""
     shaped = _pdf(ausbildung, "A2")
     screen = _pdf(ausbildung, "A2", layout_factory=layout_chain)
-    assert shaped.text_size >= 1.02 * screen.text_size
+    assert shaped.text_size >= 1.01 * screen.text_size
 
 
 def test_shaped_pdf_is_deterministic(ausbildung: Chain) -> None:

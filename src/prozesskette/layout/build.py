@@ -313,11 +313,13 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     drawing has the area's shape (:func:`_narrowed_to`); more folds only for a gain of
     :data:`FOLD_GAIN`. The screen's drawing narrows its boxes in steps of :data:`NARROWING`
     towards an estimated aspect and judges folds as on A paper. Measured in the PDF (QR
-    codes grown to print), screen's → shaped: Stendal Ausbildung on A2 6.00 → 6.28 pt
-    (branches folded: 4 crossings instead of 1), Arbeit 6.58 pt either way, the
-    Gesamtübersicht on A0 7.95 → 8.14 pt, the 40-step cross-lane chain on A3 5.04 → 5.07 pt,
-    a 30-step one 6.48 → 7.00 pt. The page's shape itself is best: shaped for areas 5 %
-    wider or taller, the four charts printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
+    codes grown to print), screen's → shaped: Stendal Ausbildung on A2 6.00 → 6.09 pt,
+    Arbeit 6.58 pt either way, the Gesamtübersicht on A0 7.95 → 8.12 pt, the 40-step
+    cross-lane chain on A3 5.02 → 5.03 pt, a 30-step one 6.48 → 7.00 pt; with the tighter
+    spacing of 5 December: 6.18 → 6.65, 6.65 → 7.12 (runs folded: 4 crossings instead of 2),
+    8.15 → 8.27, 5.20 → 5.39 pt. Which drawing prints largest once the QR codes have grown
+    is a close call (±3 %). The page's shape itself is best: shaped for areas 5 % wider or
+    taller, the four charts printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
     order = list(start.grid.lanes)
 
     def side(drawing: _Geometry) -> float:  # (smaller prints larger)

@@ -71,11 +71,12 @@ class Furniture:
 
     The margins stay near 10 mm at every size (printers need about 5 mm), and the footer line
     sits inside the bottom margin, :data:`PRINTER_EDGE_MM` above the paper's edge: on A2 the
-    chart area grows from 1604 × 1080 to 1627 × 1130 pt (before: margins of 14.1 mm, and the
+    chart area grows from 1604 × 1080 to 1627 × 1127 pt (before: margins of 14.1 mm, and the
     footer line and a 5.6 mm gap above the bottom margin), and the Stendal Ausbildung chart
     prints at 5.94 pt instead of 5.86 pt, Arbeit at 6.51 instead of 6.36. The footer grows a
     little with the paper (7 pt on A4, 8.3 pt on A2, 9.9 pt on A0), for a poster read from a
-    step away."""
+    step away; 3 mm (× the same growth) keep it apart from the chart, whose lowest lane
+    border may run right above it."""
 
     margin: float  # left, right and top; the title block starts below the top one
     title_size: float
@@ -91,7 +92,7 @@ class Furniture:
         k = min(width, height) / page_size("A4", False)[0]
         root = math.sqrt(k)
         footer = 7 * math.sqrt(root)
-        gap = 2 * MM * math.sqrt(root)
+        gap = 3 * MM * math.sqrt(root)
         baseline = PRINTER_EDGE_MM * MM + descent(footer)
         margin = 10 * MM
         return cls(margin=margin, title_size=14 * k, subtitle_size=8.5 * k,
