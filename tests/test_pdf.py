@@ -427,8 +427,9 @@ def test_qr_codes_shrink_back_when_the_chart_moved_to_a_larger_page(ausbildung: 
     assert result.page == "A1"
     assert result.module_mm is not None
     # codes shrunk back towards the least module (printing._tighter); it stops where smaller
-    # codes would make the chart print smaller
-    assert MIN_MODULE_MM <= result.module_mm < MIN_MODULE_MM * 1.1
+    # codes would make the chart print smaller (here 0.49 mm instead of 0.52: with smaller
+    # codes the chart fits A2, where they print too small)
+    assert MIN_MODULE_MM <= result.module_mm < MIN_MODULE_MM * 1.25
     assert [note for note in result.notes if "enlarged" in note] == [
         "QR modules would print at 0.12 mm on A2 landscape (less than 0.4 mm): QR codes "
         f"enlarged in the layout from 34 pt to {result.qr_size:.0f} pt, modules now "

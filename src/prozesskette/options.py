@@ -107,6 +107,11 @@ class _ChartOptions(TypedDict, total=False):
     """Draw the title block above the chart (default True)."""
     legend: bool
     """Draw the legend (default True)."""
+    aspect: Points | None
+    """Shape the drawing for an area this many times as wide as tall (a page's chart area,
+    e.g. 1.44 for A2 landscape): of each way of folding runs of steps, with boxes narrowed
+    until the drawing has that shape, the one that fills the area largest. Default (None):
+    the drawing for the screen. The PDF tries its page's shape by itself too."""
     mirror: bool | None
     """Let time run from right to left; default (None): for right-to-left languages."""
     focus: str | None

@@ -58,7 +58,15 @@ from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock
 from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
 from prozesskette.layout.mirror import mirror
-from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
+from prozesskette.layout.options import (
+    CHANNEL_MIN,
+    CHANNEL_NARROW,
+    MARGIN,
+    PRINT_ASPECT,
+    Canvas,
+    Frame,
+    Options,
+)
 from prozesskette.layout.paths import AxisPoint, route_points
 from prozesskette.layout.ports import end_ports, side_ports
 from prozesskette.layout.routes import Route, plan_routes
@@ -66,6 +74,7 @@ from prozesskette.layout.sizes import (
     Sizing,
     column_widths,
     lane_header_sizes,
+    node_text,
     phase_band,
     size_steps,
 )
@@ -73,7 +82,7 @@ from prozesskette.layout.tracks import ChannelPlan, column_channels, gap_channel
 from prozesskette.model import Chain, StepKind
 from prozesskette.words import words_for
 
-__all__ = ["Options", "lay_out", "layout_chain"]
+__all__ = ["Drafts", "Options", "lay_out", "layout_chain"]
 
 
 def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None,
@@ -101,23 +110,51 @@ class _Geometry(NamedTuple):
     points: tuple[tuple[AxisPoint, ...], ...]
 
 
+class Drafts:
+    """What the layouts of one chain share whatever their QR size, ``aspect`` and box widths
+    (:class:`Options`): the grids (topology only; 70 ms each for the Gesamtübersicht) and the
+    lane order the trials chose (they lay out with the default QR size anyway). Call it as
+    :func:`layout_chain`: the PDF lays one chain out up to about eight times (QR codes grown,
+    then the drawing shaped for the page), and with these drafts the Gesamtübersicht's A0 PDF
+    takes 0.7 s instead of 2.5 s (Stendal Ausbildung on A2: 0.4 s instead of 0.8 s). Layouts
+    of other chains are made as without it."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.grids: dict[tuple[object, ...], Grid] = {}
+        self.orders: dict[Options, list[str]] = {}
+
+    def __call__(self, chain: Chain, **options: object) -> Layout:
+        with paused_cycle_collection():
+            return _layout_chain(chain, self if chain is self.chain else None, **options)
+
+
 def _grid(chain: Chain, options: Options, lanes: list[str] | None,
-          fold: FoldMode = "off") -> Grid:
-    return make_grid(ChainGraph(chain), options.lane_order or chain.lane_order.value,
-                     options.compact, lanes, fold)
+          fold: FoldMode = "off", drafts: Drafts | None = None) -> Grid:
+    mode = options.lane_order or chain.lane_order.value
+    key = (mode, options.compact, None if lanes is None else tuple(lanes), fold)
+    if drafts is not None and key in drafts.grids:
+        return drafts.grids[key]
+    grid = make_grid(ChainGraph(chain), mode, options.compact, lanes, fold)
+    if drafts is not None:
+        drafts.grids[key] = grid
+    return grid
 
 
 def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
-              fold: FoldMode = "off", grid: Grid | None = None) -> _Geometry:
+              fold: FoldMode = "off", grid: Grid | None = None,
+              narrow: float | None = None) -> _Geometry:
     """The stages from the grid (``grid``, if made already) to the points of every
-    route. Every stage wraps text in the chart's language (its words break at that
-    language's syllables): ``options.language``, else the chain's."""
+    route, boxes narrowed by ``narrow`` (None: as the sizes stage chooses). Every stage wraps
+    text in the chart's language (its words break at that language's syllables):
+    ``options.language``, else the chain's."""
     options = replace(options, language=options.language or chain.language)
     grid = grid or _grid(chain, options, lanes, fold)
     graph = grid.graph
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
-    sizing = size_steps(graph, options, frame, grid, headers)
+    sizing = size_steps(graph, options, frame, grid, headers) if narrow is None \
+        else _narrowed(graph, options, frame, grid, narrow)
     routes = plan_routes(graph, grid)
     gaps = gap_channels(routes)
     widths = column_widths(chain, options, frame, grid, sizing)
@@ -136,6 +173,22 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
                           lane_axis.gap_l)
     return _Geometry(graph, options, frame, grid, sizing, routes, lane_axis, time_axis,
                      channels, boxes, points)
+
+
+def _narrowed(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+              narrow: float) -> Sizing:
+    """The sizes stage's result with every box narrowed by ``narrow`` (× ``box_width``), as
+    :func:`~.sizes.size_steps` makes it for the one of :data:`~.options.NARROWING` it
+    chooses."""
+    language = options.language or graph.chain.language
+    texts = {step.id: node_text(step, options, narrow, language)
+             for step in graph.steps.values()}
+    t_ext: dict[str, float] = {}
+    l_ext: dict[str, float] = {}
+    for key, item in grid.items.items():
+        t_ext[key], l_ext[key] = frame.ext(texts[key].w, texts[key].h) if item.real \
+            else (0.0, 0.0)
+    return Sizing(texts, CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW, t_ext, l_ext)
 
 
 class _Outline(NamedTuple):
@@ -196,23 +249,27 @@ def layout_chain(chain: Chain, **options: object) -> Layout:
     qr (bool), qr_size (pt),
     contacts, font_size, small_size, box_width, title, legend, language, compact (hand-offs
     past a step in between stay in their column, drawn beside it: narrower, more crossings),
+    aspect (width : height of an area to fill, such as a page's: the drawing shaped for it,
+    see :func:`_best_for_page`; None, the default: the screen's drawing),
     mirror (default: for right-to-left languages; time then runs from right to left).
     """
     with paused_cycle_collection():
-        return _layout_chain(chain, **options)
+        return _layout_chain(chain, None, **options)
 
 
-def _layout_chain(chain: Chain, **options: object) -> Layout:
+def _layout_chain(chain: Chain, drafts: Drafts | None, **options: object) -> Layout:
     mirrored = options.pop("mirror", None)  # None: mirror for right-to-left languages
     opts = Options(**options)  # type: ignore[arg-type]
     trials = min(LANE_TRIALS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
     if (opts.lane_order or chain.lane_order.value) == "auto" and trials > 1:
-        geometry = _best_of_lane_orders(chain, opts, trials)
+        geometry = _best_of_lane_orders(chain, opts, trials, drafts)
     else:
-        geometry = _geometry(chain, opts, None)
+        geometry = _geometry(chain, opts, None, grid=_grid(chain, opts, None, "off", drafts))
     analysis = analyse(geometry.graph)
-    if len(chain.steps) <= FOLD_MAX_STEPS:
-        geometry = _best_fold(chain, geometry, analysis)
+    if opts.aspect is not None:  # (each fold mode is drawn for the page)
+        geometry = _best_for_page(chain, geometry, analysis, opts.aspect, drafts)
+    elif len(chain.steps) <= FOLD_MAX_STEPS:
+        geometry = _best_fold(chain, geometry, analysis, drafts)
     layout = _finish(chain, geometry, analysis)
     if mirrored is None:
         mirrored = is_rtl(layout.language)
@@ -221,7 +278,8 @@ def _layout_chain(chain: Chain, **options: object) -> Layout:
     return layout
 
 
-def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis) -> _Geometry:
+def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
+               drafts: Drafts | None = None) -> _Geometry:
     """The drawing (not folded, folded as ``runs`` or as ``branches``; lanes as in
     ``unfolded``) that prints largest on A paper, either way round; the fewer folds on a tie.
     (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
@@ -230,7 +288,7 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis) -> _Geomet
     drawings = [unfolded]
     columns = [_columns(unfolded.grid)]
     for mode in ("runs", "branches"):
-        grid = _grid(chain, unfolded.options, order, mode)
+        grid = _grid(chain, unfolded.options, order, mode, drafts)
         if _columns(grid) not in columns:  # (else the drawing is one of those before)
             columns.append(_columns(grid))
             drawings.append(_geometry(chain, unfolded.options, order, mode, grid))
@@ -247,6 +305,79 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis) -> _Geomet
         if drawn * FOLD_GAIN < best_side:
             best, best_side = drawing, drawn
     return best
+
+
+def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: float,
+                   drafts: Drafts | None = None) -> _Geometry:
+    """The drawing that prints largest on a chart area ``aspect`` wide for its height, of
+    ``start`` (the screen's choice, kept on a tie) and, for each fold mode (none, runs,
+    branches; only none beyond :data:`FOLD_MAX_STEPS` steps), its boxes narrowed until the
+    drawing has the area's shape (:func:`_narrowed_to`); more folds only for a gain of
+    :data:`FOLD_GAIN`. The screen's drawing narrows its boxes in steps of :data:`NARROWING`
+    towards an estimated aspect and judges folds as on A paper. Measured in the PDF (QR
+    codes grown to print), screen's → shaped: Stendal Ausbildung on A2 6.00 → 6.09 pt,
+    Arbeit 6.58 pt either way, the Gesamtübersicht on A0 7.95 → 8.12 pt, the 40-step
+    cross-lane chain on A3 5.02 → 5.03 pt, a 30-step one 6.48 → 7.00 pt; with the tighter
+    spacing of 5 December: 6.18 → 6.65, 6.65 → 7.12 (runs folded: 4 crossings instead of 2),
+    8.15 → 8.27, 5.20 → 5.39 pt. Which drawing prints largest once the QR codes have grown
+    is a close call (±3 %). The page's shape itself is best: shaped for areas 5 % wider or
+    taller, the four charts printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
+    order = list(start.grid.lanes)
+
+    def side(drawing: _Geometry) -> float:  # (smaller prints larger)
+        outline = _outline(chain, drawing, analysis)  # (the margins lie in the page's)
+        return max(outline.width / aspect, outline.height)
+
+    modes: tuple[FoldMode, ...] = ("off", "runs", "branches") \
+        if len(chain.steps) <= FOLD_MAX_STEPS else ("off",)
+    best, best_side = start, side(start)
+    grids: list[Grid] = []
+    for mode in modes:  # (the start's grid is made already)
+        grid = start.grid if start.grid.fold == mode else _grid(chain, start.options, order,
+                                                                 mode, drafts)
+        if _columns(grid) not in [_columns(made) for made in grids]:
+            grids.append(grid)
+    for grid in grids:
+        # more folds, more bends (and crossings): only for a clear gain, as in _best_fold
+        gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) else 1.0
+        for drawing in _narrowed_to(chain, start.options, order, grid, aspect, analysis):
+            drawn = side(drawing)
+            if drawn * gain < best_side - 1e-6:
+                best, best_side = drawing, drawn
+                gain = 1.0
+    return best
+
+
+NARROWEST = 0.45  # the narrowest boxes tried for a page (× Options.box_width)
+NARROWING_HALVINGS = 4  # halvings of the box width between two drawings of the other shape
+
+
+def _narrowed_to(chain: Chain, options: Options, order: list[str], grid: Grid, aspect: float,
+                 analysis: Analysis) -> Iterator[_Geometry]:
+    """Drawings of ``grid`` with boxes narrowed until the drawing is ``aspect`` wide for its
+    height: full width, :data:`NARROWEST`, then halving the interval between a drawing too
+    wide and one too tall, :data:`NARROWING_HALVINGS` times (boxes narrower make a drawing
+    narrower and taller, about). Six drawings at most, a few milliseconds each."""
+
+    def drawing(narrow: float) -> tuple[_Geometry, bool]:
+        geometry = _geometry(chain, options, order, grid.fold, grid, narrow)
+        outline = _outline(chain, geometry, analysis)
+        return geometry, outline.width > aspect * outline.height
+
+    wide, too_wide = drawing(1.0)
+    yield wide
+    if not too_wide:
+        return  # too tall already at full width: narrower boxes make it taller
+    narrow, still_wide = drawing(NARROWEST)
+    yield narrow
+    if still_wide:
+        return
+    lo, hi = NARROWEST, 1.0
+    for _halving in range(NARROWING_HALVINGS):
+        middle = (lo + hi) / 2
+        geometry, too_wide = drawing(middle)
+        yield geometry
+        lo, hi = (lo, middle) if too_wide else (middle, hi)
 
 
 def _columns(grid: Grid) -> tuple[object, ...]:
@@ -289,7 +420,8 @@ def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iter
                 yield moved
 
 
-def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
+def _best_of_lane_orders(chain: Chain, opts: Options, count: int,
+                         drafts: Drafts | None = None) -> _Geometry:
     """The geometry with the fewest crossings for the best few lane orders of
     :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), then
     for the best one with one lane moved (:func:`_lane_moves`) while that helps and the
@@ -305,7 +437,10 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
     or folded chart takes the lane order of the full, unfolded one, and a print with
     enlarged QR codes that of the chart with codes of the default size (trials use it), so
     that the PDF and the SVG keep one lane order."""
-    plain = replace(opts, compact=False, qr_size=Options.qr_size)
+    plain = replace(opts, compact=False, qr_size=Options.qr_size, aspect=None)
+    if drafts is not None and plain in drafts.orders:  # (chosen for another QR size)
+        order = drafts.orders[plain]
+        return _geometry(chain, opts, order, grid=_grid(chain, opts, order, "off", drafts))
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
@@ -314,7 +449,7 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
 
     def trial(order: list[str], rank: int, split: int) -> Trial:
         seen.add(tuple(order))
-        geometry = _geometry(chain, plain, order)
+        geometry = _geometry(chain, plain, order, grid=_grid(chain, plain, order, "off", drafts))
         return ((split, route_crossings(geometry.points), geometry.grid.columns,
                  order != file_order, rank), geometry, order)
 
@@ -343,4 +478,7 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int) -> _Geometry:
                 best, improved = tried, True
                 break
     _, geometry, order = best
-    return geometry if plain == opts else _geometry(chain, opts, order)
+    if drafts is not None:
+        drafts.orders[plain] = order
+    return geometry if plain == opts else _geometry(
+        chain, opts, order, grid=_grid(chain, opts, order, "off", drafts))

@@ -33,6 +33,8 @@ class Options:
     legend: bool = True
     language: str | None = None
     compact: bool = False  # hand-offs past a step in between stay in their column (detours)
+    aspect: float | None = None  # width : height of the paper's chart area to fill; None: the
+                                 # screen's drawing (boxes narrowed towards TARGET_ASPECT)
 
 
 # spacing, in points

@@ -457,12 +457,13 @@ def lane_header_sizes(chain: Chain, options: Options, frame: Frame, lanes: list[
     rest = columns * (options.box_width + CHANNEL_MIN)
     steps = _step_heights(chain, options, grid) if grid is not None else {}
     steps = {a: max(steps.get(a, 0.0), ROW_ESTIMATE) for a in lanes}
+    paper = options.aspect or SQRT2  # the page's chart area, else A paper
 
     def printed(width: float, need: dict[str, float]) -> float:  # the larger side, as on A
         area = (width + rest) * sum(max(need[a], steps[a]) for a in lanes)  # paper (√2 : 1)
         # narrowing keeps the area and makes the sides √2 : 1, as far as the boxes narrow
-        wide = min(width + rest, max(width + rest * NARROWING[-1], math.sqrt(SQRT2 * area)))
-        return max(wide / SQRT2, area / wide)
+        wide = min(width + rest, max(width + rest * NARROWING[-1], math.sqrt(paper * area)))
+        return max(wide / paper, area / wide)
 
     tried = [(width, needs(width)) for width in widths]
     scores = [printed(width, need) for width, need in tried]
@@ -499,7 +500,7 @@ def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         channel = CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW
         w, h = frame.xy(*_estimate(graph.chain, options, frame, grid, headers, texts,
                                    channel))
-        return w <= TARGET_ASPECT * h, texts, channel
+        return w <= (options.aspect or TARGET_ASPECT) * h, texts, channel
 
     # the widest boxes first; then the narrowest, and only if that is wide enough the ones
     # in between (sizing every step's text costs time in a long chart)

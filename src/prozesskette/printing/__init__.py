@@ -26,11 +26,12 @@ from datetime import datetime
 from typing import Any
 
 from prozesskette.changes import ChainDiff
-from prozesskette.layout import layout_chain
+from prozesskette.layout.build import Drafts
 from prozesskette.layout.diff_marks import mark_layout
 from prozesskette.layout.geometry import Layout
 from prozesskette.layout.pages import SplitMode
 from prozesskette.model import Chain
+from prozesskette.printing.page_fit import shape_for_page, shaped_request
 from prozesskette.printing.page_set import (
     MAP_SHARE,
     SPLIT_PAPER,
@@ -93,9 +94,13 @@ def build_pdf(
     ``page=None`` chooses the smallest landscape size from A4 to A0 at which body text prints
     at 7 pt or more, never enlarging the chart. A given ``page`` is filled: the chart is
     scaled up or down to fit, in the orientation given by ``landscape`` (``None``: whichever
-    fits better). ``appendix`` adds the Schnittstellenpapier pages (A4 portrait): the contact
-    directory (``contacts``), the responsibility matrix (``matrix``) and the hand-offs and
-    overlaps (``interfaces``). ``qr=False`` leaves out every QR code.
+    fits better). Without a ``layout_factory``, the chart is laid out twice: as for the
+    screen, and shaped for the page (the layout option ``aspect``, see :mod:`.page_fit`);
+    the one that prints larger is kept (``page=None``: the one on smaller paper, shaped for
+    the paper one size smaller). ``appendix`` adds the Schnittstellenpapier pages (A4
+    portrait): the contact directory (``contacts``), the responsibility matrix
+    (``matrix``) and the hand-offs and overlaps (``interfaces``). ``qr=False`` leaves out
+    every QR code.
 
     ``focus`` names the focused actors when ``chain`` is a focus view (made by
     :func:`prozesskette.focus.focus_chain`): the Schnittstellenpapier then lists their
@@ -106,8 +111,9 @@ def build_pdf(
     the Schnittstellenpapier; ``compared`` names the old version there.
 
     ``split`` spreads a chart over a page set (see :mod:`.layout.pages`): ``"auto"`` when
-    its step titles would print below 7 pt on the page (with ``page=None``: even on A0; the
-    page set is then on :data:`SPLIT_PAPER`), ``"phases"`` always, a page or more per
+    its step titles would print below 7 pt on the page, shaped for it too (with
+    ``page=None``: even on A0; the page set is then on :data:`SPLIT_PAPER`), ``"phases"``
+    always, a page or more per
     phase; ``"none"`` never. A diff's chart is never split, nor is (with ``"auto"``) the
     chart of a ``layout_factory`` of the caller's: the pages are laid out with
     ``lane_order="file"``, ``title=False`` and ``legend`` on page 1 only, which such a
@@ -124,19 +130,26 @@ def build_pdf(
     if appendix and chain_rtl(chain):
         appendix = False
         problems.append(_RTL_APPENDIX_NOTE)
-    factory = layout_factory or layout_chain
+    factory = layout_factory or Drafts(chain)  # (layout_chain, grids and lane order kept)
     if diff is not None:  # marked in every layout tried: the marks may grow the chart
         factory = _marking(factory, diff)
     request = Request(chain, factory, options, page, landscape, qr)
     first = lay_out_request(request, qr_size)
     if split == "auto" and layout_factory is not None:
         split = "none"  # a factory of its own need not take the pages' layout options
+    shapes = layout_factory is None  # (the default factory takes the option ``aspect``)
     if split != "none" and diff is None and (split == "phases" or not readable(first)):
-        return build_page_set(request, first.layout, split, qr_size, problems,
-                               Paper(appendix=appendix, contacts=contacts, matrix=matrix,
-                                      interfaces=interfaces, creation_date=creation_date,
-                                      focus=focus))
+        shaped = shaped_request(request, first) if split == "auto" and shapes else None
+        shaped_first = lay_out_request(shaped, qr_size) if shaped is not None else None
+        if shaped is None or shaped_first is None or not readable(shaped_first):
+            return build_page_set(request, first.layout, split, qr_size, problems,
+                                   Paper(appendix=appendix, contacts=contacts, matrix=matrix,
+                                          interfaces=interfaces, creation_date=creation_date,
+                                          focus=focus))
+        request, first, shapes = shaped, shaped_first, False  # shaped for the page: readable
     fitted = fit_qr_codes(request, qr_size, directory=appendix and contacts, first=first)
+    if shapes:
+        fitted = shape_for_page(request, fitted, qr_size, directory=appendix and contacts)
     problems.extend(fitted.warnings)
     layout, placement = fitted.fit.layout, fitted.fit.placement
     if diff is not None:

@@ -66,7 +66,7 @@ def _chart_area(placement: Placement, top: float = 0.0) -> Rect:
         last = placement.header[-1]
         start = last.y + descent(last.size, last.bold) + furniture.gap
     start = max(start, top)
-    bottom = placement.height - furniture.margin - furniture.footer_size * 1.6 - furniture.gap
+    bottom = placement.height - furniture.bottom
     return Rect(furniture.margin, start, placement.width - 2 * furniture.margin,
                 max(1.0, bottom - start))
 

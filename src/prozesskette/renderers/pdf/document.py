@@ -146,10 +146,11 @@ def _draw_footer(canvas: Any, number: int, total: int, *, chain: Chain,
     if chart_page:
         furniture = Furniture.for_page(width, height)
         margin, size = furniture.margin, furniture.footer_size
+        baseline = furniture.footer_baseline  # inside the bottom margin
     else:
         margin, size = 18 * MM, 7.5
+        baseline = margin * 0.75
     label = page_words(chain)["page"].format(number, total)
-    baseline = margin if chart_page else margin * 0.75
     canvas.saveState()
     canvas.setFillColor(pdf_color(NOTE))
     rtl = chain_rtl(chain)

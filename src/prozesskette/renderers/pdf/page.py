@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from prozesskette.i18n import is_rtl
-from prozesskette.layout.geometry import ContactSpot, Layout, TextLine
+from prozesskette.layout.geometry import ContactSpot, Layout, Point, Rect, TextLine, map_geometry
 from prozesskette.messages import _, decimal
 from prozesskette.model import Chain
 from prozesskette.qr import qr_matrix
 from prozesskette.text import ascent, descent, line_height, wrap
 from prozesskette.words import words_for
 
-__all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "Furniture",
-           "PageChoice", "Placement", "chain_rtl", "choose_page", "page_label", "page_size",
-           "page_words", "place_chart", "qr_side_for_min_module", "qr_spots",
-           "smallest_module_mm"]
+__all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "PRINTER_EDGE_MM", "Furniture",
+           "PageChoice", "Placement", "chain_rtl", "chart_room", "choose_page", "drawn_box",
+           "page_label", "page_size", "page_words", "place_chart", "qr_side_for_min_module",
+           "qr_spots", "smallest_module_mm"]
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -61,23 +61,43 @@ def page_size(name: str, landscape: bool = True) -> tuple[float, float]:
     return (long, short) if landscape else (short, long)
 
 
+PRINTER_EDGE_MM = 5.0
+"""The strip along the paper's edge that office and poster printers may not print (3–5 mm)."""
+
+
 @dataclass(frozen=True)
 class Furniture:
-    """Sizes of the page furniture (margins, title block, footer) for one paper size."""
+    """Sizes of the page furniture (margins, title block, footer) for one paper size.
 
-    margin: float
+    The margins stay near 10 mm at every size (printers need about 5 mm), and the footer line
+    sits inside the bottom margin, :data:`PRINTER_EDGE_MM` above the paper's edge: on A2 the
+    chart area grows from 1604 × 1080 to 1627 × 1127 pt (before: margins of 14.1 mm, and the
+    footer line and a 5.6 mm gap above the bottom margin), and the Stendal Ausbildung chart
+    prints at 5.94 pt instead of 5.86 pt, Arbeit at 6.51 instead of 6.36. The footer grows a
+    little with the paper (7 pt on A4, 8.3 pt on A2, 9.9 pt on A0), for a poster read from a
+    step away; 3 mm (× the same growth) keep it apart from the chart, whose lowest lane
+    border may run right above it."""
+
+    margin: float  # left, right and top; the title block starts below the top one
     title_size: float
     subtitle_size: float
     footer_size: float
-    gap: float
+    gap: float  # between the title block and the chart, and between the chart and the footer
+    footer_baseline: float  # the footer line's baseline, above the paper's bottom edge
+    bottom: float  # the room below the chart: the footer line and its gap
 
     @classmethod
     def for_page(cls, width: float, height: float) -> Furniture:
         # grows with the paper: 1 on A4, about 1.41 per size step up to 4 on A0
         k = min(width, height) / page_size("A4", False)[0]
         root = math.sqrt(k)
-        return cls(margin=10 * MM * root, title_size=14 * k, subtitle_size=8.5 * k,
-                   footer_size=7 * root, gap=4 * MM * root)
+        footer = 7 * math.sqrt(root)
+        gap = 3 * MM * math.sqrt(root)
+        baseline = PRINTER_EDGE_MM * MM + descent(footer)
+        margin = 10 * MM
+        return cls(margin=margin, title_size=14 * k, subtitle_size=8.5 * k,
+                   footer_size=footer, gap=gap, footer_baseline=baseline,
+                   bottom=max(margin, baseline + ascent(footer) + gap))
 
 
 @dataclass(frozen=True)
@@ -133,24 +153,70 @@ def _subtitle(chain: Chain) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def _chart_top(furniture: Furniture, header: tuple[TextLine, ...]) -> float:
+    """Where the chart may begin: below the top margin, or below the title block."""
+    if not header:
+        return furniture.margin
+    last = header[-1]
+    return last.y + descent(last.size, last.bold) + furniture.gap
+
+
+def chart_room(placement: Placement) -> tuple[float, float]:
+    """Width and height of the room the chart may fill on the placement's page: inside the
+    margins, below the title block (if the page has one), above the footer."""
+    furniture = placement.furniture
+    top = _chart_top(furniture, placement.header)
+    return (placement.width - 2 * furniture.margin,
+            max(1.0, placement.height - furniture.bottom - top))
+
+
+def drawn_box(layout: Layout) -> Rect:
+    """What the layout draws: the box around its rectangles, route points and text anchors.
+    The layout keeps white space around it (12 pt at the sides and the top, 16 pt below the
+    legend); on paper the page's margins are that space."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def rect(box: Rect) -> Rect:
+        xs.extend((box.x, box.x + box.w))
+        ys.extend((box.y, box.y + box.h))
+        return box
+
+    def line(text: TextLine) -> TextLine:
+        xs.append(text.x)
+        ys.append(text.y)
+        return text
+
+    def point(at: Point) -> Point:
+        xs.append(at[0])
+        ys.append(at[1])
+        return at
+
+    map_geometry(layout, rect, line, point)
+    if not xs:
+        return Rect(0.0, 0.0, layout.width, layout.height)
+    left, top = max(0.0, min(xs)), max(0.0, min(ys))
+    return Rect(left, top, max(1e-9, min(layout.width, max(xs)) - left),
+                max(1e-9, min(layout.height, max(ys)) - top))
+
+
 def place_chart(layout: Layout, chain: Chain | None, page: str, landscape: bool,
                 max_scale: float | None) -> Placement:
-    """The layout on ``page``, as large as fits (never above ``max_scale``), centred."""
+    """The layout on ``page``, as large as fits (never above ``max_scale``), centred: what it
+    draws (:func:`drawn_box`) inside the margins, its own white space in them. (Measured:
+    Stendal Arbeit on A2 6.51 → 6.58 pt, the Gesamtübersicht on A0 8.04 → 8.14 pt.)"""
     width, height = page_size(page, landscape)
     furniture = Furniture.for_page(width, height)
     header = _header_lines(chain, layout, width, furniture)
-    top = furniture.margin
-    if header:
-        last = header[-1]
-        top = last.y + descent(last.size, last.bold) + furniture.gap
-    bottom = height - furniture.margin - furniture.footer_size * 1.6 - furniture.gap
+    top = _chart_top(furniture, header)
     available_w = width - 2 * furniture.margin
-    available_h = max(1.0, bottom - top)
-    scale = min(available_w / max(layout.width, 1e-9), available_h / max(layout.height, 1e-9))
+    available_h = max(1.0, height - furniture.bottom - top)
+    drawn = drawn_box(layout)
+    scale = min(available_w / drawn.w, available_h / drawn.h)
     if max_scale is not None:
         scale = min(scale, max_scale)
-    x = furniture.margin + (available_w - layout.width * scale) / 2
-    y = top + (available_h - layout.height * scale) / 2
+    x = furniture.margin + (available_w - drawn.w * scale) / 2 - drawn.x * scale
+    y = top + (available_h - drawn.h * scale) / 2 - drawn.y * scale
     return Placement(page, landscape, width, height, scale, x, y, furniture, header)
 
 
