@@ -146,7 +146,7 @@ def title_block(chain: Chain, words: Mapping[str, str],
                              Rect(0.0, top, max(tx.text_width(t, sub) for t in sub_lines),
                                   y - top + 2.0))
         y += 2.0
-    return TitleBlock(Rect(0.0, 0.0, width, y + 8.0), title, subtitle), y + 14.0
+    return TitleBlock(Rect(0.0, 0.0, width, y + 4.0), title, subtitle), y + 8.0
 
 
 LEGEND_INSET = 8.0  # the items stand this far inside the legend's frame
