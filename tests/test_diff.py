@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from paths import CHAINS
+from paths import AUSBILDUNG, CHAINS, EXAMPLE
 from prozesskette import api
 from prozesskette.changes import (
     ChainDiff,
@@ -481,3 +481,23 @@ def test_file_at_revision_is_split_unless_the_file_exists(tmp_path: Path) -> Non
     odd = tmp_path / "kette@2024.yaml"
     odd.write_text("", encoding="utf-8")
     assert split_revision(str(odd)) == (str(odd), None)
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+@pytest.mark.parametrize("example", ["example", "stendal-ausbildung"])
+def test_diff_keys_stand_on_the_side_the_chart_reads_from(mirror: bool, example: str) -> None:
+    """The marks' keys and the ghosts go right in a mirrored chart, left otherwise, whether
+    the chart's legend is one row beside the title (Stendal) or wraps into rows below a
+    narrow chart (the example: its last row holds one item, under the first)."""
+    path = EXAMPLE if example == "example" else AUSBILDUNG
+    old = load(path)
+    data = old.to_dict()
+    data["steps"][3]["title"] = "Ein neuer Titel für diesen Schritt"
+    diff = diff_chains(old, api.load(data))
+    layout = mark_layout(layout_chain(api.load(data), mirror=mirror), diff)
+    assert layout.legend is not None
+    rows = {round(item.swatch.y) for item in layout.legend.items}
+    assert (len(rows) > 1) == (example == "example")
+    keys = layout.marks.keys_rect
+    assert keys is not None
+    assert (keys.cx > layout.width / 2) == mirror

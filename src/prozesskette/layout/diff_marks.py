@@ -279,11 +279,11 @@ class _GhostPlace:
 
 def _mirrored(layout: Layout) -> bool:
     """Whether the chart was mirrored (for right-to-left languages, unless the layout was
-    told otherwise): its legend then runs from the right, and in rows time runs leftwards."""
+    told otherwise): its legend's texts then stand left of their swatches, and in rows time
+    runs leftwards."""
     if layout.legend is not None and layout.legend.items:
-        first, last = layout.legend.items[0].swatch, layout.legend.items[-1].swatch
-        if first is not last:  # (beside the title, the legend stands right in either case)
-            return first.cx > last.cx
+        item = layout.legend.items[0]  # mirrored, its text stands left of its swatch
+        return item.text.rect.cx < item.swatch.cx
     lanes = list(layout.lanes.values())
     if layout.direction == "lr" and lanes:
         return lanes[0].header.x > lanes[0].band.cx
