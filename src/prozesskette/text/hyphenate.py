@@ -25,7 +25,11 @@ either side), but the patterns are read here rather than by ``pyphen.HyphDict``:
   ("Be-din-gun-gen", which libhyphen writes "Bedin-gun-gen"). A word without a joint
   breaks where the syllable level alone breaks it: where pyphen breaks it, or where only
   an even value of the compound level held pyphen back ("ei-nen", "un-cle-ar"). The first
-  level also tells the joints, which :func:`~.wrap.wrap` prefers.
+  level also tells the joints, which :func:`~.wrap.wrap` prefers;
+* two corrections for German, where the dictionary (and libhyphen with it) errs: a lone
+  letter joins the part after it ("Pro-be-a-r-beit" becomes "Pro-be-ar-beit"), and word
+  endings that the compound level splits wrongly are read from a list (``_ENDINGS``:
+  "Aufenthaltser-laubnis" becomes "Aufenthalts-erlaubnis").
 
 Languages without a dictionary get no positions: their words break only at explicit soft
 hyphens, zero-width spaces and hyphens (see :mod:`.wrap`).
@@ -114,10 +118,11 @@ class _Patterns:
 # syllable level breaks "Gesamtü-ber-sicht"; a word that ends in one of these is read as
 # its beginning (hyphenated by the dictionary) and this ending, with a joint between.
 _ENDINGS: dict[str, tuple[str, ...]] = {
-    "de": ("er-laub-nis", "er-laub-nis-se", "su-che", "su-chen", "su-chend", "su-chen-de",
-           "su-chen-den", "über-sicht", "in-te-gra-ti-ons=kurs", "in-te-gra-ti-ons=kur-se",
-           "mi-gra-ti-ons=dienst", "mi-gra-ti-ons=diens-te", "ab-schluss", "ab-schlüs-se",
-           "auf-nah-me"),
+    "de": ("er-laub-nis", "er-laub-nis-se", "er-laub-nis-sen", "su-che", "su-chen",
+           "su-chend", "su-chen-de", "su-chen-den", "über-sicht", "über-sich-ten",
+           "in-te-gra-ti-ons=kurs", "in-te-gra-ti-ons=kur-se", "in-te-gra-ti-ons=kur-sen",
+           "mi-gra-ti-ons=dienst", "mi-gra-ti-ons=diens-te", "mi-gra-ti-ons=diens-ten",
+           "ab-schluss", "ab-schlüs-se", "ab-schlüs-sen", "auf-nah-me", "auf-nah-men"),
 }
 
 
@@ -145,7 +150,7 @@ _JOIN_SINGLE_LETTERS = frozenset({"de"})  # languages whose lone letters join th
                                            # (English ones stay: "ad-apt-a-tion" is pyphen's)
 
 
-def _no_single_letters(cuts: tuple[int, ...], length: int) -> tuple[int, ...]:
+def _no_single_letters(cuts: tuple[int, ...]) -> tuple[int, ...]:
     """The cuts without those that leave one letter alone: such a letter joins the part
     after it. Only breaks are dropped, none added. The German syllable level, read alone,
     gives "Pro-be-a-r-beit", "Auf-ent-halts-s-ta-tus", "Po-ten-zi-a-l-ana-ly-se",
@@ -153,13 +158,11 @@ def _no_single_letters(cuts: tuple[int, ...], length: int) -> tuple[int, ...]:
     "Auf-ent-halts-sta-tus", "Po-ten-zi-al-ana-ly-se", "Über-gang"."""
     kept: list[int] = []
     start = 0
-    for index, cut in enumerate(cuts):
-        if cut - start == 1 and index > 0:  # one letter since the last cut: join the next
+    for cut in cuts:  # (no cut leaves the first or last letter alone: _MIN_LEFT, _MIN_RIGHT)
+        if cut - start == 1:  # one letter since the last cut: it joins the next part
             continue
         kept.append(cut)
         start = cut
-    if kept and length - kept[-1] == 1:
-        kept.pop()
     return tuple(kept)
 
 
@@ -187,7 +190,7 @@ class _Dictionary:
 
     def _dictionary_cuts(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         cuts, joints = self._level_cuts(word)
-        kept = _no_single_letters(cuts, len(word)) if self.join_single else cuts
+        kept = _no_single_letters(cuts) if self.join_single else cuts
         return kept, tuple(k for k in joints if k in kept)
 
     def _level_cuts(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
