@@ -357,7 +357,7 @@ def scaling(repeat: int) -> list[str]:
     all in this one run, and the ratio 5000/1000 (target: ≤ 3 s and ≤ 6×). Each figure is
     the best of ``repeat`` fresh processes (:func:`_fresh_time`; the machine's other work
     only ever adds time). Repeating the layout in one process instead measures the caches:
-    the step texts (``sizes.node_text``) of 1000 steps stay cached from one run to the
+    the step texts (``step_text.node_text``) of 1000 steps stay cached from one run to the
     next; with 8192 entries those of 5000 steps (10,000) did not, which made 5000 steps
     look 7.7× as slow as 1000 where the first layout of each was 5.7× (now 32,768)."""
     layout_s: dict[int, float] = {}

@@ -24,12 +24,11 @@ from prozesskette.layout import layout_chain, verify
 from prozesskette.layout.geometry import Layout, Rect
 from prozesskette.layout.options import Frame, Options
 from prozesskette.layout.sizes import (
-    MAX_LINES,
     QR_PAD,
     header_content,
     lane_header_sizes,
-    node_text,
 )
+from prozesskette.layout.step_text import MAX_LINES, node_text
 from prozesskette.model import Actor, Chain, Contact, Step, StepKind
 from prozesskette.qr import qr_matrix
 from prozesskette.theme import (

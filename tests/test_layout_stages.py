@@ -44,10 +44,10 @@ from prozesskette.layout.sizes import (
     Sizing,
     column_widths,
     lane_header_sizes,
-    node_text,
     phase_band,
     size_steps,
 )
+from prozesskette.layout.step_text import node_text
 from prozesskette.layout.tracks import (
     Channel,
     ChannelPlan,

@@ -59,8 +59,6 @@ from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import (
-    CHANNEL_MIN,
-    CHANNEL_NARROW,
     MARGIN,
     PRINT_ASPECT,
     Canvas,
@@ -74,9 +72,9 @@ from prozesskette.layout.sizes import (
     Sizing,
     column_widths,
     lane_header_sizes,
-    node_text,
     phase_band,
     size_steps,
+    sized_at,
 )
 from prozesskette.layout.tracks import ChannelPlan, column_channels, gap_channels
 from prozesskette.model import Chain, StepKind
@@ -154,7 +152,7 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
     sizing = size_steps(graph, options, frame, grid, headers) if narrow is None \
-        else _narrowed(graph, options, frame, grid, narrow)
+        else sized_at(graph, options, frame, grid, narrow)
     routes = plan_routes(graph, grid)
     gaps = gap_channels(routes)
     widths = column_widths(chain, options, frame, grid, sizing)
@@ -173,22 +171,6 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
                           lane_axis.gap_l)
     return _Geometry(graph, options, frame, grid, sizing, routes, lane_axis, time_axis,
                      channels, boxes, points)
-
-
-def _narrowed(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
-              narrow: float) -> Sizing:
-    """The sizes stage's result with every box narrowed by ``narrow`` (× ``box_width``), as
-    :func:`~.sizes.size_steps` makes it for the one of :data:`~.options.NARROWING` it
-    chooses."""
-    language = options.language or graph.chain.language
-    texts = {step.id: node_text(step, options, narrow, language)
-             for step in graph.steps.values()}
-    t_ext: dict[str, float] = {}
-    l_ext: dict[str, float] = {}
-    for key, item in grid.items.items():
-        t_ext[key], l_ext[key] = frame.ext(texts[key].w, texts[key].h) if item.real \
-            else (0.0, 0.0)
-    return Sizing(texts, CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW, t_ext, l_ext)
 
 
 class _Outline(NamedTuple):

@@ -8,7 +8,7 @@ hand-off in one column, :func:`~prozesskette.layout.routes.below`). The lane get
 chart loses columns where the pair lies on its longest paths. Measured (A3 / A2 landscape,
 step titles): the 40-step, 9-lane cross-lane chart 21 → 15 grid columns, 3.93 → 4.65 pt on A3;
 the Stendal Arbeit chart 5.74 → 6.13 pt on A2 (with the syllable floor of
-:func:`~prozesskette.layout.sizes.node_text` and narrow empty channels)."""
+:func:`~prozesskette.layout.step_text.node_text` and narrow empty channels)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
 from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
 from prozesskette.layout.routes import GapKey, Route, below
-from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, label_size, qr_sides
+from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, qr_sides
+from prozesskette.layout.step_text import label_size
 from prozesskette.layout.tracks import Channel, ChannelPlan
 from prozesskette.model import StepKind
 

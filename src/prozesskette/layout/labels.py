@@ -19,7 +19,7 @@ from prozesskette.layout.geometry import (
     TextLine,
     shape_overlaps,
 )
-from prozesskette.layout.sizes import NodeText, label_size
+from prozesskette.layout.step_text import NodeText, label_size
 
 EdgeRun = tuple[int, Point, Point]  # (edge index, start, end) of one straight run of a route
 

@@ -1,0 +1,107 @@
+"""Stage: sizes, for one step. A step's title wrapped in the chart's language and the box it
+needs: widened rather than wrapped to a fifth line, narrowed when the chart is to be narrower
+(``narrow``), a diamond never below :data:`~.options.DECISION_NARROWING`; and the size of a
+branch label's box. Measured with :mod:`prozesskette.text`, the measurer the renderers use, so
+that text drawn later fits."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from prozesskette import text as tx
+from prozesskette.layout.options import DECISION_NARROWING, PAD_X, PAD_Y, Options
+from prozesskette.model import Step, StepKind
+
+LABEL_WRAP = 56.0  # branch labels wrap at this width (72 before: a long label widened its channel)
+MAX_LINES = 4  # a title that would wrap to more lines widens its box first …
+WIDEN_STEP = 1.15  # … in steps of this factor …
+WIDEN_MAX = 260.0  # … up to this text width (a box's is 90 pt by default) …
+WIDEN_MAX_DECISION = 200.0  # … or this one in a diamond
+SPLIT_SHARE = 0.6  # a box's text is at least this share of its longest word wide (and its
+                   # widest syllable): measured on the Stendal, Gesamtübersicht and 40 × 9
+                   # charts, 0.6 prints as large as 0 (syllables only) with fewer breaks
+
+
+class NodeText(NamedTuple):
+    """A step's wrapped text and the box that holds it."""
+
+    lines: tuple[str, ...]
+    note: tuple[str, ...]  # the legal basis, in the small size
+    w: float
+    h: float
+    text_w: float  # width of the text area
+    text_h: float  # height of the text block
+
+
+def _keep_together(citation: str) -> str:
+    """No line breaks inside '§ 44', 'Abs. 1' or 'SGB III'."""
+    text = re.sub(r"(§§?|Abs\.|Nr\.|Satz|S\.|Art\.) ", "\\1\u00a0", citation)
+    return re.sub(r"\b([A-ZÄÖÜ][A-Za-zÄÖÜäöüß]{1,7}) ([IVX]{1,4})\b", "\\1\u00a0\\2", text)
+
+
+def _block_height(lines: int, notes: int, size: float, small: float) -> float:
+    height = lines * tx.line_height(size)
+    if notes:
+        height += 2.0 + notes * tx.line_height(small)
+    return height
+
+
+@lru_cache(maxsize=32768)  # lane-order trials size the same steps again: 45 % of their time
+def node_text(step: Step, options: Options, narrow: float = 1.0,
+              language: str | None = None) -> NodeText:
+    """Wrap a step's title (and legal basis) and choose its box size. ``narrow`` < 1 makes
+    boxes and diamonds narrower (titles wrap to more lines, boxes grow taller). Words break
+    at the syllables of ``language`` (see :mod:`prozesskette.text.hyphenate`)."""
+    size, small = options.font_size, options.small_size
+    if step.kind is StepKind.decision:
+        narrow = max(narrow, DECISION_NARROWING)
+    title = step.title
+    word = tx.longest_word_width(title, size)
+    # words break at syllables only: the widest syllable (or SPLIT_SHARE of the widest word)
+    # is the least text width, not the widest word (badges sit on the corner)
+    box_width = options.box_width * narrow
+    least = min(word, 190.0)
+    nominal = 96.0 * narrow if step.kind is StepKind.decision else box_width - 2 * PAD_X - (
+        10.0 if step.kind in (StepKind.start, StepKind.end) else 0.0)
+    if SPLIT_SHARE < 1.0 and word > nominal:  # (the syllables cost time: only if they count)
+        least = min(least, max(SPLIT_SHARE * word,
+                               tx.longest_syllable_width(title, size, language=language)))
+    if step.kind is StepKind.decision:
+        text_w = min(max(96.0 * narrow, min(least, 150.0)), 150.0)
+    else:
+        text_w = min(max(box_width - 2 * PAD_X, least), 190.0)
+        if step.kind in (StepKind.start, StepKind.end):
+            text_w -= 10.0
+    text_w = max(text_w, least)
+    lines = tuple(tx.wrap(title, text_w, size, language=language))
+    widest_text = WIDEN_MAX_DECISION if step.kind is StepKind.decision else WIDEN_MAX
+    while len(lines) > MAX_LINES and text_w < widest_text:  # wider, before a fifth line
+        text_w = min(widest_text, text_w * WIDEN_STEP)
+        lines = tuple(tx.wrap(title, text_w, size, language=language))
+    legal = _keep_together(step.legal_basis) if step.legal_basis else None
+    note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
+                         small, language=language)) if legal else ()
+    block_h = _block_height(len(lines), len(note), size, small)
+    widest = max([tx.text_width(line, size) for line in lines]
+                 + [tx.text_width(line, small) for line in note] + [1.0])
+    if step.kind is StepKind.decision:
+        used_w = max(widest, 40.0)
+        # text of width u and height h fits a diamond W × H where u/W + h/H <= 1: a narrow
+        # chart trades width for height
+        spread = 1.7 if narrow >= 1.0 else 1.5
+        w = max(box_width, used_w * spread + 8.0)
+        h = max(44.0, block_h / (1.0 - (used_w + 4.0) / w) + 6.0)
+        return NodeText(lines, note, w, h, used_w + 4.0, block_h)
+    w = max(box_width, widest + 2 * PAD_X + (10.0 if step.kind in (
+        StepKind.start, StepKind.end) else 0.0))
+    h = max(38.0, block_h + 2 * PAD_Y + (6.0 if step.kind is StepKind.document else 0.0))
+    return NodeText(lines, note, w, h, w - 2 * PAD_X, block_h)
+
+
+def label_size(text: str, size: float, language: str | None = None) -> tuple[float, float]:
+    """Width and height of a branch label's box (wrapped at :data:`LABEL_WRAP`)."""
+    lines = tx.wrap(text, LABEL_WRAP, size, language=language)
+    return (max(tx.text_width(line, size) for line in lines) + 6.0,
+            len(lines) * tx.line_height(size) + 2.0)
