@@ -76,6 +76,8 @@ OutputFormat = Literal["svg", "pdf", "png", "json", "html"]
 """The file formats :func:`prozesskette.render` writes."""
 Points = Annotated[float, Above(0)]
 """A length in points (1/72 inch), more than 0."""
+Ratio = Annotated[float, Above(0)]
+"""A ratio of two lengths (width : height), more than 0."""
 
 
 class _ChartOptions(TypedDict, total=False):
@@ -107,7 +109,7 @@ class _ChartOptions(TypedDict, total=False):
     """Draw the title block above the chart (default True)."""
     legend: bool
     """Draw the legend (default True)."""
-    aspect: Points | None
+    aspect: Ratio | None
     """Shape the drawing for an area this many times as wide as tall (a page's chart area,
     e.g. 1.44 for A2 landscape): of each way of folding runs of steps, with boxes narrowed
     until the drawing has that shape, the one that fills the area largest. Default (None):

@@ -355,7 +355,6 @@ class _ChannelAt(NamedTuple):
 class _Obstacle(NamedTuple):
     """What keeps a label from a place, and whether more room before the tracks helps."""
 
-    what: str  # for a reader tracing why a channel is as wide as it is
     short: float | None  # how far it lies too close along t (None: it moves with the label)
 
 
@@ -404,49 +403,47 @@ def _in_the_way(spot: _LabelSpot, band: tuple[float, float], reach: tuple[float,
     t0, t1 = reach
     middle = near.next_start + width[k + 1] / 2 - 3.0  # the lines down a column's middle
     if t1 > middle:
-        return _Obstacle("the middle of the next column", t1 - middle)
+        return _Obstacle(t1 - middle)  # the middle of the next column
     channel = plan.channels.get(k)
     for index, run in enumerate(channel.runs if channel is not None else ()):
         clear = LABEL_CLEAR if run.edge != spot.edge else -LABEL_CLEAR  # its own turn
         if min(run.a, run.b) <= hi - LABEL_CLEAR + clear \
                 and lo + LABEL_CLEAR - clear <= max(run.a, run.b) \
                 and t0 <= near.tracks[index] <= t1 + LABEL_CLEAR:
-            return _Obstacle(f"the track of edge {run.edge}",
-                             t1 + LABEL_CLEAR - near.tracks[index])
+            return _Obstacle(t1 + LABEL_CLEAR - near.tracks[index])  # a track
     if any(lo <= gap <= hi for gap in near.gap_runs.get(k, ())):
-        return _Obstacle("a run along a row gap", None)
+        return _Obstacle(None)  # a run along a row gap
     for col, start, towards in ((k, near.col_start, "R"), (k + 1, near.next_start, "L")):
         for edge, side_of, port_l in near.columns[col].ports:
             own = edge == spot.edge and abs(port_l - spot.port_l) < 0.5  # the run beside
             if side_of != towards or not lo <= port_l <= hi or own:
                 continue
             if col == k or (edge, k) not in plan.jogs:  # on along t from column k
-                return _Obstacle(f"the side port of edge {edge}", None)
+                return _Obstacle(None)  # another edge's side port
             # from a track of channel k: that track's run lies in the band too
         middle = start + width[col] / 2
         for top, bottom, aside in near.columns[col].hanging:
             if top <= hi and lo <= bottom:
                 if col == k and middle + aside > t0:
-                    return _Obstacle("a label down the column's middle", None)
+                    return _Obstacle(None)  # a label down the column's middle
                 if col == k + 1 and middle - aside < t1:
-                    return _Obstacle("a label down the next column's middle",
-                                     t1 - middle + aside)
+                    return _Obstacle(t1 - middle + aside)  # a label down the next column's middle
         for key, real, top, bottom, tagged, owner in near.columns[col].items:
             if top - BADGE_REACH > hi or lo > bottom + BADGE_REACH:
                 continue
             if not real and owner == spot.edge and abs((top + bottom) / 2 - spot.port_l) < 0.5:
                 continue  # this edge's own, straight on
             if not real:
-                return _Obstacle(f"the long edge through {key}", None)
+                return _Obstacle(None)  # a long edge's line
             if col == k and key != spot.source \
                     and start + (width[col] + sizing.t_ext[key]) / 2 + BADGE_REACH > t0:
-                return _Obstacle(f"step {key} (or its corner badge)", None)
+                return _Obstacle(None)  # a step (or its corner badge)
             if key == spot.source and any(edge_l - BADGE_REACH <= hi and lo <= edge_l
                                           + BADGE_REACH for edge_l in spot.badge_l):
-                return _Obstacle("the source's badge", None)
+                return _Obstacle(None)  # the source's badge
             side = start + (width[col] - sizing.t_ext[key]) / 2 - (TAG_REACH if tagged else 2.0)
             if col == k + 1 and side < t1:
-                return _Obstacle(f"step {key} in the next column", t1 - side)
+                return _Obstacle(t1 - side)  # a step in the next column
     return None
 
 

@@ -47,9 +47,11 @@ NARROWING = (1.0, 0.88, 0.77, 0.68, 0.55)  # box widths tried (× Options.box_wi
 DECISION_NARROWING = 0.77  # diamonds narrow with the boxes only down to this share: a
     # diamond's height grows as 1 / (1 - text width / diamond width), a box's with its lines;
     # its whole lane grows with it
-TARGET_ASPECT = 1.45  # width : height wanted (A paper in landscape: 1.41, its printable area ~1.48)
-PRINT_ASPECT = 1.5  # of the chart's area on landscape A paper (A3 1.50, A2 1.49, A0 1.46):
-                    # what decides between drawings, whose QR codes grow in print as they shrink
+TARGET_ASPECT = 1.45  # width : height wanted on screen (A paper in landscape: 1.41; the chart
+    # area of a landscape page, margins and footer taken off: A3 1.45, A2 1.44, A0 1.43)
+PRINT_ASPECT = 1.5  # what decides between the screen's folds, whose QR codes grow in print as
+    # they shrink (the chart areas before the smaller page furniture: A3 1.50, A2 1.49, A0
+    # 1.46); the PDF shapes its own drawing for its page (printing/page_fit.py)
 TRACK = 7.0
 TRACK_MARGIN = 7.0
 PORT_GAP = 8.0

@@ -3,7 +3,7 @@ area, kept when its text prints larger (:func:`shape_for_page`).
 
 The screen's drawing is made without a page: the layout narrows its boxes in steps towards an
 estimated aspect and judges its folds as on A paper. A given page has one shape (its chart
-area, the furniture taken off: 1627 × 1130 pt on A2 landscape, 1.44 : 1), and the layout can
+area, the furniture taken off: 1627 × 1127 pt on A2 landscape, 1.44 : 1), and the layout can
 aim at it (the layout option ``aspect``: each fold mode, boxes narrowed until the drawing has
 that shape; see :func:`prozesskette.layout.build.layout_chain`). Which of the two prints
 larger is measured, not assumed: the shaped drawing is the larger one on the Stendal charts

@@ -29,9 +29,9 @@ from prozesskette.renderers.pdf import (
     qr_spots,
     smallest_module_mm,
 )
-from prozesskette.renderers.pdf.page import chain_rtl, place_chart
+from prozesskette.renderers.pdf.page import chain_rtl, chart_top, place_chart
 from prozesskette.renderers.pdf.split_pages import write_split_pdf
-from prozesskette.text import descent, text_width
+from prozesskette.text import text_width
 
 __all__ = ["MAP_SHARE", "SPLIT_PAPER", "Paper", "build_page_set", "readable"]
 
@@ -61,11 +61,7 @@ def _chart_area(placement: Placement, top: float = 0.0) -> Rect:
     """Where a chart may go on its page (points from the top left): below the header (and
     ``top``), above the footer, inside the margins."""
     furniture = placement.furniture
-    start = furniture.margin
-    if placement.header:
-        last = placement.header[-1]
-        start = last.y + descent(last.size, last.bold) + furniture.gap
-    start = max(start, top)
+    start = max(chart_top(furniture, placement.header), top)
     bottom = placement.height - furniture.bottom
     return Rect(furniture.margin, start, placement.width - 2 * furniture.margin,
                 max(1.0, bottom - start))

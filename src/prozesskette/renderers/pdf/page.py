@@ -153,7 +153,7 @@ def _subtitle(chain: Chain) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _chart_top(furniture: Furniture, header: tuple[TextLine, ...]) -> float:
+def chart_top(furniture: Furniture, header: tuple[TextLine, ...]) -> float:
     """Where the chart may begin: below the top margin, or below the title block."""
     if not header:
         return furniture.margin
@@ -165,7 +165,7 @@ def chart_room(placement: Placement) -> tuple[float, float]:
     """Width and height of the room the chart may fill on the placement's page: inside the
     margins, below the title block (if the page has one), above the footer."""
     furniture = placement.furniture
-    top = _chart_top(furniture, placement.header)
+    top = chart_top(furniture, placement.header)
     return (placement.width - 2 * furniture.margin,
             max(1.0, placement.height - furniture.bottom - top))
 
@@ -208,7 +208,7 @@ def place_chart(layout: Layout, chain: Chain | None, page: str, landscape: bool,
     width, height = page_size(page, landscape)
     furniture = Furniture.for_page(width, height)
     header = _header_lines(chain, layout, width, furniture)
-    top = _chart_top(furniture, header)
+    top = chart_top(furniture, header)
     available_w = width - 2 * furniture.margin
     available_h = max(1.0, height - furniture.bottom - top)
     drawn = drawn_box(layout)
