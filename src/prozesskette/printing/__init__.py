@@ -42,6 +42,7 @@ from prozesskette.printing.page_set import (
 from prozesskette.printing.qr_fit import (
     MAX_QR_GROWTH,
     QR_ATTEMPTS,
+    Fitted,
     Request,
     fit_qr_codes,
     lay_out_request,
@@ -138,27 +139,34 @@ def build_pdf(
     if split == "auto" and layout_factory is not None:
         split = "none"  # a factory of its own need not take the pages' layout options
     shapes = layout_factory is None  # (the default factory takes the option ``aspect``)
+    paper = Paper(appendix=appendix, contacts=contacts, matrix=matrix, interfaces=interfaces,
+                  creation_date=creation_date, focus=focus)
     if split != "none" and diff is None and (split == "phases" or not readable(first)):
         shaped = shaped_request(request, first) if split == "auto" and shapes else None
         shaped_first = lay_out_request(shaped, qr_size) if shaped is not None else None
         if shaped is None or shaped_first is None or not readable(shaped_first):
-            return build_page_set(request, first.layout, split, qr_size, problems,
-                                   Paper(appendix=appendix, contacts=contacts, matrix=matrix,
-                                          interfaces=interfaces, creation_date=creation_date,
-                                          focus=focus))
+            return build_page_set(request, first.layout, split, qr_size, problems, paper)
         request, first, shapes = shaped, shaped_first, False  # shaped for the page: readable
     fitted = fit_qr_codes(request, qr_size, directory=appendix and contacts, first=first)
     if shapes:
         fitted = shape_for_page(request, fitted, qr_size, directory=appendix and contacts)
     problems.extend(fitted.warnings)
+    return _written(chain, fitted, paper, qr, diff, compared, problems)
+
+
+def _written(chain: Chain, fitted: Fitted, paper: Paper, qr: bool, diff: ChainDiff | None,
+             compared: str | None, problems: list[str]) -> PdfResult:
+    """The PDF of the fitted chart: with the Schnittstellenpapier, or the list of a diff's
+    changes."""
     layout, placement = fitted.fit.layout, fitted.fit.placement
     if diff is not None:
         document = write_diff_pdf(chain, layout, placement, diff, compared=compared,
-                                  creation_date=creation_date)
+                                  creation_date=paper.creation_date)
     else:
-        document = write_pdf(chain, layout, placement, appendix=appendix, contacts=contacts,
-                             matrix=matrix, interfaces=interfaces, qr=qr,
-                             creation_date=creation_date, focus=focus)
+        document = write_pdf(chain, layout, placement, appendix=paper.appendix,
+                             contacts=paper.contacts, matrix=paper.matrix,
+                             interfaces=paper.interfaces, qr=qr,
+                             creation_date=paper.creation_date, focus=paper.focus)
     return PdfResult(data=document.data, page=placement.page, landscape=placement.landscape,
                      page_size=(placement.width, placement.height), scale=placement.scale,
                      origin=(placement.x, placement.y),
