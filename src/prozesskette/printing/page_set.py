@@ -29,7 +29,7 @@ from prozesskette.renderers.pdf import (
     qr_spots,
     smallest_module_mm,
 )
-from prozesskette.renderers.pdf.page import chain_rtl, chart_top, place_chart
+from prozesskette.renderers.pdf.page import chain_rtl, chart_top, drawn_box, place_chart
 from prozesskette.renderers.pdf.split_pages import write_split_pdf
 from prozesskette.text import text_width
 
@@ -124,16 +124,18 @@ class _Pages:
 
     def measure(self, layout: Layout, first: bool) -> Overflow:
         area, _placement, _frame = self.area(layout, first)
-        wide, tall = layout.width * self.need / area.w, layout.height * self.need / area.h
+        drawn = drawn_box(layout)  # (its own white space goes into the page's margins)
+        wide, tall = drawn.w * self.need / area.w, drawn.h * self.need / area.h
         return Overflow(wide, tall) if layout.direction == "lr" else Overflow(tall, wide)
 
     def sheet(self, layout: Layout, first: bool, target: float) -> tuple[Sheet, Rect | None]:
         area, placement, frame = self.area(layout, first)
-        scale = min(target, area.w / layout.width, area.h / layout.height)
-        x = area.x + (area.w - layout.width * scale) / 2
+        drawn = drawn_box(layout)
+        scale = min(target, area.w / drawn.w, area.h / drawn.h)
+        x = area.x + (area.w - drawn.w * scale) / 2 - drawn.x * scale
         placed = Placement(placement.page, placement.landscape, placement.width,
-                           placement.height, scale, x, area.y, placement.furniture,
-                           placement.header)
+                           placement.height, scale, x, area.y - drawn.y * scale,
+                           placement.furniture, placement.header)
         module = smallest_module_mm(layout, scale) if self.request.qr else None
         return Sheet(layout, placed, layout.style.font_size * scale, module), frame
 
