@@ -58,13 +58,7 @@ from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock
 from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
 from prozesskette.layout.mirror import mirror
-from prozesskette.layout.options import (
-    MARGIN,
-    PRINT_ASPECT,
-    Canvas,
-    Frame,
-    Options,
-)
+from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import AxisPoint, route_points
 from prozesskette.layout.ports import end_ports, side_ports
 from prozesskette.layout.routes import Route, plan_routes

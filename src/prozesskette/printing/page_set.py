@@ -29,7 +29,7 @@ from prozesskette.renderers.pdf import (
     qr_spots,
     smallest_module_mm,
 )
-from prozesskette.renderers.pdf.page import chain_rtl, chart_top, drawn_box, place_chart
+from prozesskette.renderers.pdf.page import chain_rtl, chart_area, drawn_box, place_chart
 from prozesskette.renderers.pdf.split_pages import write_split_pdf
 from prozesskette.text import text_width
 
@@ -57,16 +57,6 @@ def readable(fit: Fit) -> bool:
     return fit.layout.style.font_size * fit.placement.scale >= MIN_TEXT_PT - 1e-6
 
 
-def _chart_area(placement: Placement, top: float = 0.0) -> Rect:
-    """Where a chart may go on its page (points from the top left): below the header (and
-    ``top``), above the footer, inside the margins."""
-    furniture = placement.furniture
-    start = max(chart_top(furniture, placement.header), top)
-    bottom = placement.height - furniture.bottom
-    return Rect(furniture.margin, start, placement.width - 2 * furniture.margin,
-                max(1.0, bottom - start))
-
-
 def _map_frame(placement: Placement, whole: Layout, rtl: bool) -> Rect:
     """Where page 1's overview map goes: in the top corner opposite the header's start (top
     right; top left for right-to-left languages), below the header where that has no
@@ -82,7 +72,7 @@ def _map_frame(placement: Placement, whole: Layout, rtl: bool) -> Rect:
     spans = [_span(line) for line in placement.header]
     if any(left < frame.right + furniture.gap and right > frame.x - furniture.gap
            for left, right in spans):
-        frame = Rect(x, _chart_area(placement).y, width, height)
+        frame = Rect(x, chart_area(placement).y, width, height)
     return frame
 
 
@@ -118,9 +108,9 @@ class _Pages:
         """The chart's room on its page, the page's placement and (page 1) the map frame."""
         placement = place_chart(layout, layout.chain, self.paper, self.landscape, None)
         if not first:
-            return _chart_area(placement), placement, None
+            return chart_area(placement), placement, None
         frame = _map_frame(placement, self.whole, chain_rtl(self.request.chain))
-        return _chart_area(placement, frame.bottom + placement.furniture.gap), placement, frame
+        return chart_area(placement, frame.bottom + placement.furniture.gap), placement, frame
 
     def measure(self, layout: Layout, first: bool) -> Overflow:
         area, _placement, _frame = self.area(layout, first)

@@ -24,9 +24,9 @@ from prozesskette.text import ascent, descent, line_height, wrap
 from prozesskette.words import words_for
 
 __all__ = ["MIN_MODULE_MM", "MIN_TEXT_PT", "MM", "PAGE_ORDER", "PRINTER_EDGE_MM", "Furniture",
-           "PageChoice", "Placement", "chain_rtl", "chart_room", "choose_page", "drawn_box",
-           "page_label", "page_size", "page_words", "place_chart", "qr_side_for_min_module",
-           "qr_spots", "smallest_module_mm"]
+           "PageChoice", "Placement", "chain_rtl", "chart_area", "chart_room", "choose_page",
+           "drawn_box", "page_label", "page_size", "page_words", "place_chart",
+           "qr_side_for_min_module", "qr_spots", "smallest_module_mm"]
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -153,21 +153,30 @@ def _subtitle(chain: Chain) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def chart_top(furniture: Furniture, header: tuple[TextLine, ...]) -> float:
-    """Where the chart may begin: below the top margin, or below the title block."""
-    if not header:
-        return furniture.margin
-    last = header[-1]
-    return last.y + descent(last.size, last.bold) + furniture.gap
+def _area(furniture: Furniture, header: tuple[TextLine, ...], width: float, height: float,
+          below: float = 0.0) -> Rect:
+    """The room a chart may fill on a page ``width`` × ``height``: inside the margins, below
+    the title block (if the page has one) and ``below``, above the footer."""
+    top = furniture.margin
+    if header:
+        last = header[-1]
+        top = last.y + descent(last.size, last.bold) + furniture.gap
+    top = max(top, below)
+    return Rect(furniture.margin, top, width - 2 * furniture.margin,
+                max(1.0, height - furniture.bottom - top))
+
+
+def chart_area(placement: Placement, below: float = 0.0) -> Rect:
+    """Where a chart may go on the placement's page (points from the top left): inside the
+    margins, below the title block and ``below``, above the footer."""
+    return _area(placement.furniture, placement.header, placement.width, placement.height,
+                 below)
 
 
 def chart_room(placement: Placement) -> tuple[float, float]:
-    """Width and height of the room the chart may fill on the placement's page: inside the
-    margins, below the title block (if the page has one), above the footer."""
-    furniture = placement.furniture
-    top = chart_top(furniture, placement.header)
-    return (placement.width - 2 * furniture.margin,
-            max(1.0, placement.height - furniture.bottom - top))
+    """Width and height of :func:`chart_area`."""
+    area = chart_area(placement)
+    return area.w, area.h
 
 
 def drawn_box(layout: Layout) -> Rect:
@@ -208,15 +217,13 @@ def place_chart(layout: Layout, chain: Chain | None, page: str, landscape: bool,
     width, height = page_size(page, landscape)
     furniture = Furniture.for_page(width, height)
     header = _header_lines(chain, layout, width, furniture)
-    top = chart_top(furniture, header)
-    available_w = width - 2 * furniture.margin
-    available_h = max(1.0, height - furniture.bottom - top)
+    area = _area(furniture, header, width, height)
     drawn = drawn_box(layout)
-    scale = min(available_w / drawn.w, available_h / drawn.h)
+    scale = min(area.w / drawn.w, area.h / drawn.h)
     if max_scale is not None:
         scale = min(scale, max_scale)
-    x = furniture.margin + (available_w - drawn.w * scale) / 2 - drawn.x * scale
-    y = top + (available_h - drawn.h * scale) / 2 - drawn.y * scale
+    x = area.x + (area.w - drawn.w * scale) / 2 - drawn.x * scale
+    y = area.y + (area.h - drawn.h * scale) / 2 - drawn.y * scale
     return Placement(page, landscape, width, height, scale, x, y, furniture, header)
 
 
