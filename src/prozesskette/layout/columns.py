@@ -348,7 +348,8 @@ def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
     """Edges a → b that may become a short arrow down one lane, in one column: both plain
     one-lane steps of the same lane and phase, b a's only successor and a b's only
     predecessor, a no decision. Pairs only (a lane gets at most two rows for them), taken
-    along each run in file order: a → b folds, b → c not, c → d again."""
+    along each run in file order: a → b folds, b → c not, c → d again. None in the grid's
+    ``unfolded`` lanes."""
     graph = grid.graph
     outs: dict[str, int] = dict.fromkeys(graph.steps, 0)
     ins: dict[str, int] = dict.fromkeys(graph.steps, 0)
@@ -363,12 +364,24 @@ def fold_pairs(grid: Grid, back: set[int]) -> list[int]:
         one_way = outs[a.id] == 1 or (grid.fold != "runs" and a.kind is StepKind.decision)
         if index in back or a.id in used or b.id in used or not one_way \
                 or ins[b.id] != 1 or span[0] != span[1] or grid.span[b.id] != span \
-                or a.phase != b.phase \
+                or a.phase != b.phase or grid.lanes[span[0]] in grid.unfolded \
                 or a.id in grid.badge_shared or b.id in grid.badge_shared:
             continue
         used.update((a.id, b.id))
         folds.append(index)
     return folds
+
+
+def folded_lanes(grid: Grid) -> list[str]:
+    """The lanes (actor ids, in drawing order) where the grid folded a run: a pair of
+    :func:`fold_pairs` in one column."""
+    lanes: set[int] = set()
+    if grid.fold != "off":
+        for index in fold_pairs(grid, set(grid.back)):
+            edge = grid.graph.edges[index]
+            if grid.col[edge.source] == grid.col[edge.target]:
+                lanes.add(grid.span[edge.source][0])
+    return [grid.lanes[lane] for lane in sorted(lanes)]
 
 
 def _lane_rows(grid: Grid) -> list[int]:

@@ -35,8 +35,8 @@ from prozesskette.layout.options import (
     Frame,
     Options,
 )
-from prozesskette.layout.step_text import NodeText, node_text
-from prozesskette.model import Actor, Chain
+from prozesskette.layout.step_text import NodeText, decision_in_room, node_text
+from prozesskette.model import Actor, Chain, StepKind
 from prozesskette.qr import fits_in_qr, qr_matrix
 from prozesskette.vcard import QrFormat, contact_payload
 
@@ -402,6 +402,7 @@ def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         texts = full if narrow >= 1.0 else {
             step.id: node_text(step, options, narrow, language) for step in steps}
         channel = CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW
+        texts = _diamonds_in_room(graph, options, frame, grid, headers, texts, narrow)
         w, h = frame.xy(*_estimate(graph.chain, options, frame, grid, headers, texts,
                                    channel))
         return w <= (options.aspect or TARGET_ASPECT) * h, texts, channel
@@ -421,14 +422,50 @@ def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
 
 
 def sized_at(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
-             narrow: float) -> Sizing:
+             headers: HeaderSizes, narrow: float) -> Sizing:
     """The sizes stage's result with every box narrowed by ``narrow`` (× ``box_width``), as
     :func:`size_steps` makes it for the one of :data:`~.options.NARROWING` it chooses (the
     PDF's drawing shaped for its page narrows by other steps)."""
     language = options.language or graph.chain.language
     texts = {step.id: node_text(step, options, narrow, language)
              for step in graph.steps.values()}
+    texts = _diamonds_in_room(graph, options, frame, grid, headers, texts, narrow)
     return _sizing(frame, grid, texts, CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW)
+
+
+def _diamonds_in_room(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
+                      headers: HeaderSizes, texts: dict[str, NodeText],
+                      narrow: float) -> dict[str, NodeText]:
+    """``texts`` with the diamonds of a narrowed chart (``narrow`` < 1, lanes as rows) as
+    narrow as the height their lane has anyway allows (:func:`.step_text.decision_in_room`):
+    beside a QR code, or beside a taller box in their row."""
+    if narrow >= 1.0 or frame.direction != "lr":
+        return texts
+    rows = [[0.0] * count for count in grid.rows]
+    decisions = []
+    for item in grid.items.values():
+        if not item.real:
+            continue
+        height = texts[item.key].h
+        if item.hi > item.lo:
+            half = max(height / 2, 24.0)
+            rows[item.lo][item.row] = max(rows[item.lo][item.row], half)
+            rows[item.hi][item.row_hi] = max(rows[item.hi][item.row_hi], half)
+        elif graph.steps[item.key].kind is StepKind.decision:
+            decisions.append(item)
+        else:
+            rows[item.lo][item.row] = max(rows[item.lo][item.row], height)
+    texts = dict(texts)
+    language = options.language or graph.chain.language
+    for item in decisions:
+        lane = rows[item.lo]
+        gaps = 2 * LANE_PAD + ROW_GAP * (len(lane) - 1)
+        height = max(headers.need[grid.lanes[item.lo]], sum(lane) + gaps)
+        room = height - gaps - (sum(lane) - lane[item.row])
+        text = decision_in_room(graph.steps[item.key], options, narrow, language, room)
+        texts[item.key] = text
+        lane[item.row] = max(lane[item.row], text.h)
+    return texts
 
 
 def _sizing(frame: Frame, grid: Grid, texts: Mapping[str, NodeText],

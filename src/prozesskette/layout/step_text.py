@@ -105,3 +105,54 @@ def label_size(text: str, size: float, language: str | None = None) -> tuple[flo
     lines = tx.wrap(text, LABEL_WRAP, size, language=language)
     return (max(tx.text_width(line, size) for line in lines) + 6.0,
             len(lines) * tx.line_height(size) + 2.0)
+
+
+DIAMOND_TALLEST = 1.0  # a diamond at most as tall as it is wide (a square on its corner)
+DIAMOND_LEAST_H = 44.0  # … and at least this tall
+_WRAP_STEP = 1.1  # text widths tried for a diamond in its room: from the least, by this factor
+
+
+@lru_cache(maxsize=8192)
+def decision_in_room(step: Step, options: Options, narrow: float, language: str | None,
+                     room: float) -> NodeText:
+    """The narrowest diamond for a decision that is at most ``room`` tall (the height its
+    lane has for it anyway, beside its QR code or its other rows), at most as tall as wide
+    (:data:`DIAMOND_TALLEST`), and never wider than :func:`node_text` makes it at ``narrow``.
+    Text of width u and height h fits a diamond W × H where u/W + h/H <= 1: where the lane
+    is tall anyway, a diamond can give up width for height at no cost, and a narrow chart's
+    diamonds were its widest columns (Stendal Ausbildung on A2: 8 of 20 columns, 81–119 pt
+    against 52–71 for the boxes)."""
+    plain = node_text(step, options, narrow, language)
+    room = max(room, plain.h)  # (as tall as it is anyway)
+    size, small = options.font_size, options.small_size
+    title = step.title
+    word = tx.longest_word_width(title, size)
+    least = min(word, 190.0)
+    if word > 40.0:
+        least = min(least, max(SPLIT_SHARE * word,
+                               tx.longest_syllable_width(title, size, language=language)))
+    least = max(least, 40.0)
+    legal = _keep_together(step.legal_basis) if step.legal_basis else None
+    best = plain
+    text_w = least
+    while text_w < plain.text_w + 1.0:
+        lines = tuple(tx.wrap(title, text_w, size, language=language))
+        note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small),
+                                                       190.0)), small, language=language)) \
+            if legal else ()
+        text_w *= _WRAP_STEP
+        if len(lines) > MAX_LINES:
+            continue
+        block_h = _block_height(len(lines), len(note), size, small)
+        used = max([tx.text_width(line, size) for line in lines]
+                   + [tx.text_width(line, small) for line in note] + [40.0]) + 4.0
+        if block_h + 6.0 >= room:
+            continue
+        w = max(used / (1.0 - block_h / (room - 6.0)), used + 8.0)
+        h = max(DIAMOND_LEAST_H, block_h / (1.0 - used / w) + 6.0)
+        while h > DIAMOND_TALLEST * w:  # (a few steps: the height falls as the width grows)
+            w *= 1.03
+            h = max(DIAMOND_LEAST_H, block_h / (1.0 - used / w) + 6.0)
+        if w < best.w - 0.5:
+            best = NodeText(lines, note, w, h, used, block_h)
+    return best
