@@ -1,0 +1,146 @@
+"""Diamonds as narrow as their lane's height allows, and folds dropped lane by lane where they
+cost a crossing (issue 14, item 3: compact like a designer's chart)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paths import AUSBILDUNG, ROOT
+from prozesskette.graph import ChainGraph
+from prozesskette.layout import layout_chain, verify
+from prozesskette.layout.build import Drafts, _geometry, _grid, _without_costly_folds
+from prozesskette.layout.columns import folded_lanes
+from prozesskette.layout.crossing import route_crossings
+from prozesskette.layout.engine import make_grid
+from prozesskette.layout.options import Options
+from prozesskette.layout.step_text import (
+    DIAMOND_LEAST_H,
+    DIAMOND_TALLEST,
+    MAX_LINES,
+    decision_in_room,
+    node_text,
+)
+from prozesskette.loader import load
+from prozesskette.model import Chain, Step, StepKind
+from prozesskette.text import line_height
+
+CHAINS = [AUSBILDUNG, ROOT / "chains" / "stendal-arbeit.yaml",
+          ROOT / "chains" / "arbeitstisch-gesamtuebersicht.yaml"]
+
+
+def _chain(path: object) -> Chain:
+    chain = load(path)  # type: ignore[arg-type]
+    assert isinstance(chain, Chain)
+    return chain
+
+
+DECISIONS: list[Step] = [step for path in CHAINS for step in _chain(path).steps
+                         if step.kind is StepKind.decision]
+
+
+def test_there_are_decisions_to_try() -> None:
+    assert len(DECISIONS) >= 15
+
+
+@settings(max_examples=300, deadline=None)
+@given(step=st.sampled_from(DECISIONS), narrow=st.floats(0.3, 0.99),
+       room=st.floats(20.0, 200.0))
+def test_a_diamond_in_its_room_holds_its_text_and_is_never_wider(step: Step, narrow: float,
+                                                                 room: float) -> None:
+    """Narrower than the plain diamond only within the lane's room, at most as tall as wide,
+    its text inside the diamond (u/W + h/H <= 1 for the text block u × h)."""
+    options = Options()
+    plain = node_text(step, options, narrow, "de")
+    fitted = decision_in_room(step, options, narrow, "de", room)
+    assert fitted.w <= plain.w + 1e-9
+    assert len(fitted.lines) <= MAX_LINES
+    if fitted != plain:
+        assert fitted.h <= max(room, plain.h) + 1e-6
+        assert fitted.h <= DIAMOND_TALLEST * fitted.w + 1e-6
+        assert fitted.h >= DIAMOND_LEAST_H
+        block = len(fitted.lines) * line_height(options.font_size)
+        assert fitted.text_h >= block - 1e-6
+        assert fitted.text_w / fitted.w + fitted.text_h / (fitted.h - 6.0) <= 1.0 + 1e-6
+
+
+def test_a_tall_lane_gets_a_narrower_diamond() -> None:
+    """'Person geduldet?' beside a QR code: 119 pt wide on one line at the least narrowing of
+    diamonds, 71 pt on two lines in a lane 103 pt tall."""
+    step = next(step for step in _chain(AUSBILDUNG).steps if step.id == "geduldet")
+    plain = node_text(step, Options(), 0.45, "de")
+    fitted = decision_in_room(step, Options(), 0.45, "de", 103.0)
+    assert len(plain.lines) == 1 and len(fitted.lines) == 2
+    assert fitted.w < 0.65 * plain.w
+    low = decision_in_room(step, Options(), 0.45, "de", 40.0)  # no room: as tall as it was
+    assert low.lines == plain.lines and low.h <= plain.h + 1e-6 and low.w <= plain.w
+
+
+def test_diamonds_of_a_narrowed_chart_grow_no_lane() -> None:
+    """In the Stendal Ausbildung chart laid out for A2 (boxes narrowed), every one-lane diamond
+    lies in its lane with the lane's padding, and the drawing verifies."""
+    chain = _chain(AUSBILDUNG)
+    layout = layout_chain(chain, aspect=1.444, qr_size=92.0)
+    assert verify(layout) == []
+    diamonds = [node for node in layout.nodes.values() if node.kind == "decision"
+                and len(node.actors) == 1]
+    assert len(diamonds) >= 6
+    for node in diamonds:
+        band = layout.lanes[node.actors[0]].band
+        assert band.y + 9.9 <= node.rect.y and node.rect.bottom <= band.bottom - 9.9
+    assert sum(node.rect.w for node in diamonds) < 0.9 * sum(
+        node_text(chain.step(node.id), Options(), 0.45, "de").w for node in diamonds)
+
+
+# --- folds, lane by lane ----------------------------------------------------------------------
+
+def test_folds_that_cost_a_crossing_are_dropped_lane_by_lane() -> None:
+    """Stendal Ausbildung on A2: the branches fold of every lane crosses more than unfolded; the
+    grid kept has no more crossings than unfolded and still folds some lanes (the language
+    school's runs stay unfolded)."""
+    chain = _chain(AUSBILDUNG)
+    options = Options(aspect=1.444, qr_size=92.0)
+    order = list(layout_chain(chain).lanes)
+    drafts = Drafts(chain)
+    unfolded = _geometry(chain, options, order, "off", _grid(chain, options, order, "off"))
+    crossings = route_crossings(unfolded.points)
+    every = _grid(chain, options, order, "branches", drafts)
+    assert route_crossings(_geometry(chain, options, order, "branches", every).points) \
+        > crossings
+    kept = _without_costly_folds(chain, options, order, every, crossings, drafts)
+    assert kept.unfolded and set(kept.unfolded) <= set(folded_lanes(every))
+    assert folded_lanes(kept)  # some lanes still fold
+    assert route_crossings(_geometry(chain, options, order, "branches", kept).points) \
+        <= crossings
+    assert kept.columns < unfolded.grid.columns
+    # the choice is kept for the PDF's next layouts (other QR sizes)
+    assert _without_costly_folds(chain, options, order, every, crossings, drafts) is kept
+
+
+def test_unfolded_lanes_fold_nothing() -> None:
+    chain = _chain(AUSBILDUNG)
+    graph = ChainGraph(chain)
+    lanes = [actor.id for actor in chain.actors]
+    every = make_grid(graph, "file", True, lanes, "branches")
+    folded = folded_lanes(every)
+    assert folded
+    fewer = make_grid(graph, "file", True, lanes, "branches", frozenset(folded[:1]))
+    assert folded[0] not in folded_lanes(fewer)
+    assert folded_lanes(make_grid(graph, "file", True, lanes, "branches",
+                                  frozenset(folded))) == []
+
+
+@pytest.mark.parametrize("path", CHAINS, ids=lambda p: p.stem)
+def test_print_layouts_cross_no_more_than_unfolded(path: object) -> None:
+    """Whatever folds the drawing shaped for a page keeps, it crosses no more than the
+    unfolded drawing in the same lane order."""
+    chain = _chain(path)
+    order = list(layout_chain(chain).lanes)
+    for aspect in (1.2, 1.444, 1.7):
+        options = Options(aspect=aspect)
+        shaped = layout_chain(chain, aspect=aspect)
+        assert list(shaped.lanes) == order
+        plain = _geometry(chain, options, order, "off", _grid(chain, options, order, "off"))
+        drawn = route_crossings([edge.points for edge in shaped.edges])
+        assert drawn <= route_crossings(plain.points)
