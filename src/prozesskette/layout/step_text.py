@@ -110,6 +110,15 @@ def label_size(text: str, size: float, language: str | None = None) -> tuple[flo
 DIAMOND_TALLEST = 1.0  # a diamond at most as tall as it is wide (a square on its corner)
 DIAMOND_LEAST_H = 44.0  # … and at least this tall
 _WRAP_STEP = 1.1  # text widths tried for a diamond in its room: from the least, by this factor
+HYPHEN_COST = 0.12  # a word broken inside a diamond must save this share of its width per
+    # break: the Gesamtübersicht's 'Zuständige/Stelle?' is 77 pt wide, 'Zuständi-/ge Stelle?'
+    # 70 pt; with 0.06 the broken word won (Stendal Ausbildung on A2: 7.19 pt, not 7.26)
+
+
+def _wrap_cost(text: NodeText) -> float:
+    """A diamond's width, counted wider by :data:`HYPHEN_COST` for each line that ends in a
+    hyphen."""
+    return text.w * (1.0 + HYPHEN_COST * sum(line.endswith("-") for line in text.lines))
 
 
 @lru_cache(maxsize=8192)
@@ -133,7 +142,7 @@ def decision_in_room(step: Step, options: Options, narrow: float, language: str 
                                tx.longest_syllable_width(title, size, language=language)))
     least = max(least, 40.0)
     legal = _keep_together(step.legal_basis) if step.legal_basis else None
-    best = plain
+    best, best_cost = plain, _wrap_cost(plain)
     text_w = least
     while text_w < plain.text_w + 1.0:
         lines = tuple(tx.wrap(title, text_w, size, language=language))
@@ -153,6 +162,7 @@ def decision_in_room(step: Step, options: Options, narrow: float, language: str 
         while h > DIAMOND_TALLEST * w:  # (a few steps: the height falls as the width grows)
             w *= 1.03
             h = max(DIAMOND_LEAST_H, block_h / (1.0 - used / w) + 6.0)
-        if w < best.w - 0.5:
-            best = NodeText(lines, note, w, h, used, block_h)
+        fitted = NodeText(lines, note, w, h, used, block_h)
+        if w < plain.w - 0.5 and _wrap_cost(fitted) < best_cost - 0.5:
+            best, best_cost = fitted, _wrap_cost(fitted)
     return best
