@@ -262,17 +262,8 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
     ``unfolded``) that prints largest on A paper, either way round; the fewer folds on a tie.
     (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
     the drawings' sizes, title and legend included, and finishes only the one chosen.)"""
-    order = list(unfolded.grid.lanes)
-    drawings = [unfolded]
-    columns = [_columns(unfolded.grid)]
+    options, order = unfolded.options, list(unfolded.grid.lanes)
     crossings = route_crossings(unfolded.points)
-    for mode in ("runs", "branches"):
-        grid = _without_costly_folds(chain, unfolded.options, order,
-                                     _grid(chain, unfolded.options, order, mode, drafts),
-                                     crossings, drafts)
-        if _columns(grid) not in columns:  # (else the drawing is one of those before)
-            columns.append(_columns(grid))
-            drawings.append(_geometry(chain, unfolded.options, order, mode, grid))
 
     def side(drawing: _Geometry) -> float:  # the larger side, measured as on A paper
         outline = _outline(chain, drawing, analysis)
@@ -280,15 +271,31 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
         w, h = outline.width + MARGIN + MARGIN, outline.height + MARGIN + MARGIN
         return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
 
-    best, best_side = drawings[0], side(drawings[0])
-    # a fold must not cost a crossing: the lane order was chosen for the fewest crossings
-    # unfolded, and the file order (among the orders tried) could otherwise end with fewer
-    # (a generated 36-step chain: 1 crossing in the chosen order folded, 0 in the file
-    # order); Stendal Ausbildung: 1 crossing instead of 4
-    for drawing in drawings[1:]:  # more folds, more bends: only for a clear gain
-        drawn = side(drawing)
-        if drawn * FOLD_GAIN < best_side and route_crossings(drawing.points) <= crossings:
-            best, best_side = drawing, drawn
+    best, best_side = unfolded, side(unfolded)
+    seen = [_columns(unfolded.grid)]  # (the same columns make the same drawing)
+    for mode in ("runs", "branches"):  # more folds, more bends: only for a clear gain
+        grid = _grid(chain, options, order, mode, drafts)
+        if _columns(grid) in seen:
+            continue
+        seen.append(_columns(grid))
+        drawing = _geometry(chain, options, order, mode, grid)
+        if side(drawing) * FOLD_GAIN >= best_side:
+            continue  # no clear gain with all its folds: fewer folds gain less (about)
+        # a fold must not cost a crossing: the lane order was chosen for the fewest
+        # crossings unfolded, and the file order (among the orders tried) could otherwise
+        # end with fewer (a generated 36-step chain: 1 crossing in the chosen order folded,
+        # 0 in the file order); so the lanes whose folds cost one stay unfolded
+        if route_crossings(drawing.points) > crossings:
+            fewer = _without_costly_folds(chain, options, order, grid, crossings, drafts,
+                                          drawing)
+            if fewer is grid or _columns(fewer) in seen:
+                continue
+            seen.append(_columns(fewer))
+            drawing = _geometry(chain, options, order, mode, fewer)
+            if route_crossings(drawing.points) > crossings:
+                continue
+        if side(drawing) * FOLD_GAIN < best_side:
+            best, best_side = drawing, side(drawing)
     return best
 
 
@@ -339,13 +346,16 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
 
 
 def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid: Grid,
-                          crossings: int, drafts: Drafts | None) -> Grid:
+                          crossings: int, drafts: Drafts | None,
+                          drawing: _Geometry | None = None) -> Grid:
     """``grid``, or the same fold mode without the folds of the fewest lanes whose drawing
-    crosses no more than ``crossings`` (greedy: the lane whose folds cost the most crossings
-    first; on a tie, the fewer columns). A fold may not add a crossing, but one lane's folds
-    can cost the crossings and the others' none: Stendal Ausbildung on A2 folded all but its
-    language school's runs prints at 6.96 pt instead of 6.59 unfolded, with 1 crossing either
-    way."""
+    crosses no more than ``crossings``. Greedy: the folded lanes at the ends of crossing edges
+    first (the most crossings first, :func:`_costly_first`); the first whose drawing crosses
+    no more is taken, else the one that crosses least, and the search goes on from there. A
+    fold may not add a crossing, but one lane's folds can cost the crossings and the others'
+    none: Stendal Ausbildung on A2 folded all but its language school's runs printed at
+    6.96 pt instead of 6.59 unfolded, with 1 crossing either way. ``drawing``: ``grid``'s,
+    if drawn already."""
     if grid.fold == "off":
         return grid
     key = (grid.fold, tuple(order), crossings)
@@ -353,20 +363,38 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
         return _grid(chain, options, order, grid.fold, drafts, drafts.unfolded[key])
     unfolded: frozenset[str] = frozenset()
     current = grid
-    drawn = route_crossings(_geometry(chain, options, order, grid.fold, grid).points)
-    while drawn > crossings:
-        tried = []
-        for lane in folded_lanes(current):
+    drawing = drawing or _geometry(chain, options, order, grid.fold, grid)
+    while route_crossings(drawing.points) > crossings:
+        best: tuple[int, str, Grid, _Geometry] | None = None
+        for lane in _costly_first(drawing):
             fewer = _grid(chain, options, order, grid.fold, drafts, unfolded | {lane})
             geometry = _geometry(chain, options, order, grid.fold, fewer)
-            tried.append((route_crossings(geometry.points), fewer.columns, lane, fewer))
-        if not tried:
+            count = route_crossings(geometry.points)
+            if best is None or count < best[0]:
+                best = (count, lane, fewer, geometry)
+            if count <= crossings:
+                break
+        if best is None:
             break
-        drawn, _, lane, current = min(tried, key=lambda t: t[:3])
+        _, lane, current, drawing = best
         unfolded |= {lane}
     if drafts is not None:
         drafts.unfolded[key] = unfolded
     return current
+
+
+def _costly_first(drawing: _Geometry) -> list[str]:
+    """The lanes where ``drawing`` folds runs, those at the ends of the most crossing edges
+    first, then in drawing order."""
+    grid = drawing.grid
+    touched: dict[int, int] = {}
+    for pair in crossing_pairs(drawing.points):
+        for number in pair:
+            items = drawing.routes[number].items
+            for lane in {items[0].lo, items[-1].lo}:
+                touched[lane] = touched.get(lane, 0) + 1
+    return sorted(folded_lanes(grid), key=lambda actor: (-touched.get(grid.rank[actor], 0),
+                                                        grid.rank[actor]))
 
 
 NARROWEST = 0.45  # the narrowest boxes tried for a page (× Options.box_width)
