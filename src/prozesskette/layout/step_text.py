@@ -15,6 +15,7 @@ from prozesskette.layout.options import DECISION_NARROWING, PAD_X, PAD_Y, Option
 from prozesskette.model import Step, StepKind
 
 LABEL_WRAP = 56.0  # branch labels wrap at this width (72 before: a long label widened its channel)
+DIAMOND_LEAST_H = 44.0  # a diamond is at least this tall
 MAX_LINES = 4  # a title that would wrap to more lines widens its box first …
 WIDEN_STEP = 1.15  # … in steps of this factor …
 WIDEN_MAX = 260.0  # … up to this text width (a box's is 90 pt by default) …
@@ -48,56 +49,81 @@ def _block_height(lines: int, notes: int, size: float, small: float) -> float:
     return height
 
 
+def _least_width(title: str, size: float, language: str | None, nominal: float) -> float:
+    """The least text width for a title: its widest word, or where that is wider than
+    ``nominal``, its widest syllable (at least :data:`SPLIT_SHARE` of the widest word): words
+    break at syllables only. (The syllables cost time: they are looked up only if they
+    count.)"""
+    word = tx.longest_word_width(title, size)
+    least = min(word, 190.0)
+    if SPLIT_SHARE < 1.0 and word > nominal:
+        least = min(least, max(SPLIT_SHARE * word,
+                               tx.longest_syllable_width(title, size, language=language)))
+    return least
+
+
+class _Wrapped(NamedTuple):
+    lines: tuple[str, ...]
+    note: tuple[str, ...]
+    block_h: float
+    widest: float  # the widest line, title or note
+
+
+def _wrapped(step: Step, text_w: float, options: Options, language: str | None) -> _Wrapped:
+    """The title wrapped at ``text_w`` and the legal basis below it, in the small size (at
+    least as wide as its longest word, up to 190 pt)."""
+    size, small = options.font_size, options.small_size
+    lines = tuple(tx.wrap(step.title, text_w, size, language=language))
+    legal = _keep_together(step.legal_basis) if step.legal_basis else None
+    note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
+                         small, language=language)) if legal else ()
+    widest = max([tx.text_width(line, size) for line in lines]
+                 + [tx.text_width(line, small) for line in note] + [1.0])
+    return _Wrapped(lines, note, _block_height(len(lines), len(note), size, small), widest)
+
+
+def _diamond_h(block_h: float, used: float, w: float) -> float:
+    """The height of a diamond ``w`` wide around a text block ``used`` × ``block_h``: text of
+    width u and height h fits a diamond W × H where u/W + h/H <= 1 (6 pt to spare)."""
+    return max(DIAMOND_LEAST_H, block_h / (1.0 - used / w) + 6.0)
+
+
 @lru_cache(maxsize=32768)  # lane-order trials size the same steps again: 45 % of their time
 def node_text(step: Step, options: Options, narrow: float = 1.0,
               language: str | None = None) -> NodeText:
     """Wrap a step's title (and legal basis) and choose its box size. ``narrow`` < 1 makes
     boxes and diamonds narrower (titles wrap to more lines, boxes grow taller). Words break
     at the syllables of ``language`` (see :mod:`prozesskette.text.hyphenate`)."""
-    size, small = options.font_size, options.small_size
-    if step.kind is StepKind.decision:
+    size = options.font_size
+    decision = step.kind is StepKind.decision
+    if decision:
         narrow = max(narrow, DECISION_NARROWING)
-    title = step.title
-    word = tx.longest_word_width(title, size)
-    # words break at syllables only: the widest syllable (or SPLIT_SHARE of the widest word)
-    # is the least text width, not the widest word (badges sit on the corner)
+    ends = 10.0 if step.kind in (StepKind.start, StepKind.end) else 0.0  # (rounder shapes)
     box_width = options.box_width * narrow
-    least = min(word, 190.0)
-    nominal = 96.0 * narrow if step.kind is StepKind.decision else box_width - 2 * PAD_X - (
-        10.0 if step.kind in (StepKind.start, StepKind.end) else 0.0)
-    if SPLIT_SHARE < 1.0 and word > nominal:  # (the syllables cost time: only if they count)
-        least = min(least, max(SPLIT_SHARE * word,
-                               tx.longest_syllable_width(title, size, language=language)))
-    if step.kind is StepKind.decision:
+    nominal = 96.0 * narrow if decision else box_width - 2 * PAD_X - ends
+    least = _least_width(step.title, size, language, nominal)  # (badges sit on the corner)
+    if decision:
         text_w = min(max(96.0 * narrow, min(least, 150.0)), 150.0)
     else:
-        text_w = min(max(box_width - 2 * PAD_X, least), 190.0)
-        if step.kind in (StepKind.start, StepKind.end):
-            text_w -= 10.0
+        text_w = min(max(box_width - 2 * PAD_X, least), 190.0) - ends
     text_w = max(text_w, least)
-    lines = tuple(tx.wrap(title, text_w, size, language=language))
-    widest_text = WIDEN_MAX_DECISION if step.kind is StepKind.decision else WIDEN_MAX
+    lines = tuple(tx.wrap(step.title, text_w, size, language=language))
+    widest_text = WIDEN_MAX_DECISION if decision else WIDEN_MAX
     while len(lines) > MAX_LINES and text_w < widest_text:  # wider, before a fifth line
         text_w = min(widest_text, text_w * WIDEN_STEP)
-        lines = tuple(tx.wrap(title, text_w, size, language=language))
-    legal = _keep_together(step.legal_basis) if step.legal_basis else None
-    note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
-                         small, language=language)) if legal else ()
-    block_h = _block_height(len(lines), len(note), size, small)
-    widest = max([tx.text_width(line, size) for line in lines]
-                 + [tx.text_width(line, small) for line in note] + [1.0])
-    if step.kind is StepKind.decision:
-        used_w = max(widest, 40.0)
-        # text of width u and height h fits a diamond W × H where u/W + h/H <= 1: a narrow
-        # chart trades width for height
+        lines = tuple(tx.wrap(step.title, text_w, size, language=language))
+    wrapped = _wrapped(step, text_w, options, language)
+    if decision:
+        used = max(wrapped.widest, 40.0) + 4.0
+        # a narrow chart trades width for height
         spread = 1.7 if narrow >= 1.0 else 1.5
-        w = max(box_width, used_w * spread + 8.0)
-        h = max(44.0, block_h / (1.0 - (used_w + 4.0) / w) + 6.0)
-        return NodeText(lines, note, w, h, used_w + 4.0, block_h)
-    w = max(box_width, widest + 2 * PAD_X + (10.0 if step.kind in (
-        StepKind.start, StepKind.end) else 0.0))
-    h = max(38.0, block_h + 2 * PAD_Y + (6.0 if step.kind is StepKind.document else 0.0))
-    return NodeText(lines, note, w, h, w - 2 * PAD_X, block_h)
+        w = max(box_width, (used - 4.0) * spread + 8.0)
+        return NodeText(wrapped.lines, wrapped.note, w, _diamond_h(wrapped.block_h, used, w),
+                        used, wrapped.block_h)
+    w = max(box_width, wrapped.widest + 2 * PAD_X + ends)
+    h = max(38.0, wrapped.block_h + 2 * PAD_Y
+            + (6.0 if step.kind is StepKind.document else 0.0))
+    return NodeText(wrapped.lines, wrapped.note, w, h, w - 2 * PAD_X, wrapped.block_h)
 
 
 def label_size(text: str, size: float, language: str | None = None) -> tuple[float, float]:
@@ -108,17 +134,19 @@ def label_size(text: str, size: float, language: str | None = None) -> tuple[flo
 
 
 DIAMOND_TALLEST = 1.0  # a diamond at most as tall as it is wide (a square on its corner)
-DIAMOND_LEAST_H = 44.0  # … and at least this tall
 _WRAP_STEP = 1.1  # text widths tried for a diamond in its room: from the least, by this factor
 HYPHEN_COST = 0.12  # a word broken inside a diamond must save this share of its width per
-    # break: the Gesamtübersicht's 'Zuständige/Stelle?' is 77 pt wide, 'Zuständi-/ge Stelle?'
-    # 70 pt; with 0.06 the broken word won (Stendal Ausbildung on A2: 7.19 pt, not 7.26)
+    # break: the Gesamtübersicht's 'Zuständige/Stelle?' is 76 pt wide, 'Zuständi-/ge Stelle?'
+    # 69 pt; HYPHEN_COST 0.06 kept the broken word (and Stendal Ausbildung on A2 at 7.26 pt,
+    # against 7.19 with 0.12)
 
 
-def _wrap_cost(text: NodeText) -> float:
+def _wrap_cost(text: NodeText, title: str) -> float:
     """A diamond's width, counted wider by :data:`HYPHEN_COST` for each line that ends in a
-    hyphen."""
-    return text.w * (1.0 + HYPHEN_COST * sum(line.endswith("-") for line in text.lines))
+    word broken at a syllable (not at a hyphen of the title: 'Jobcenter-')."""
+    breaks = sum(1 for line in text.lines
+                 if line.endswith("-") and line.rsplit(" ", 1)[-1] not in title)
+    return text.w * (1.0 + HYPHEN_COST * breaks)
 
 
 @lru_cache(maxsize=8192)
@@ -127,42 +155,27 @@ def decision_in_room(step: Step, options: Options, narrow: float, language: str 
     """The narrowest diamond for a decision that is at most ``room`` tall (the height its
     lane has for it anyway, beside its QR code or its other rows), at most as tall as wide
     (:data:`DIAMOND_TALLEST`), and never wider than :func:`node_text` makes it at ``narrow``.
-    Text of width u and height h fits a diamond W × H where u/W + h/H <= 1: where the lane
-    is tall anyway, a diamond can give up width for height at no cost, and a narrow chart's
-    diamonds were its widest columns (Stendal Ausbildung on A2: 8 of 20 columns, 81–119 pt
-    against 52–71 for the boxes)."""
+    Where the lane is tall anyway, a diamond can give up width for height at no cost, and a
+    narrow chart's diamonds were its widest columns (Stendal Ausbildung on A2: 8 of 20
+    columns, 81–119 pt against 52–71 for the boxes). The text widths tried go from the
+    least (:func:`_least_width`) up by :data:`_WRAP_STEP`."""
     plain = node_text(step, options, narrow, language)
     room = max(room, plain.h)  # (as tall as it is anyway)
-    size, small = options.font_size, options.small_size
-    title = step.title
-    word = tx.longest_word_width(title, size)
-    least = min(word, 190.0)
-    if word > 40.0:
-        least = min(least, max(SPLIT_SHARE * word,
-                               tx.longest_syllable_width(title, size, language=language)))
-    least = max(least, 40.0)
-    legal = _keep_together(step.legal_basis) if step.legal_basis else None
-    best, best_cost = plain, _wrap_cost(plain)
-    text_w = least
+    best, best_cost = plain, _wrap_cost(plain, step.title)
+    text_w = max(_least_width(step.title, options.font_size, language, 40.0), 40.0)
     while text_w < plain.text_w + 1.0:
-        lines = tuple(tx.wrap(title, text_w, size, language=language))
-        note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small),
-                                                       190.0)), small, language=language)) \
-            if legal else ()
+        wrapped = _wrapped(step, text_w, options, language)
         text_w *= _WRAP_STEP
-        if len(lines) > MAX_LINES:
+        block_h = wrapped.block_h
+        if len(wrapped.lines) > MAX_LINES or block_h + 6.0 >= room:
             continue
-        block_h = _block_height(len(lines), len(note), size, small)
-        used = max([tx.text_width(line, size) for line in lines]
-                   + [tx.text_width(line, small) for line in note] + [40.0]) + 4.0
-        if block_h + 6.0 >= room:
-            continue
+        used = max(wrapped.widest, 40.0) + 4.0
         w = max(used / (1.0 - block_h / (room - 6.0)), used + 8.0)
-        h = max(DIAMOND_LEAST_H, block_h / (1.0 - used / w) + 6.0)
-        while h > DIAMOND_TALLEST * w:  # (a few steps: the height falls as the width grows)
-            w *= 1.03
-            h = max(DIAMOND_LEAST_H, block_h / (1.0 - used / w) + 6.0)
-        fitted = NodeText(lines, note, w, h, used, block_h)
-        if w < plain.w - 0.5 and _wrap_cost(fitted) < best_cost - 0.5:
-            best, best_cost = fitted, _wrap_cost(fitted)
+        while _diamond_h(block_h, used, w) > DIAMOND_TALLEST * w:  # (a few steps: the
+            w *= 1.03                                               # height falls as w grows)
+        fitted = NodeText(wrapped.lines, wrapped.note, w, _diamond_h(block_h, used, w), used,
+                          block_h)
+        cost = _wrap_cost(fitted, step.title)
+        if w < plain.w - 0.5 and cost < best_cost - 0.5:
+            best, best_cost = fitted, cost
     return best
