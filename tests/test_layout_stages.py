@@ -28,6 +28,7 @@ from prozesskette.layout.engine import Grid, make_grid
 from prozesskette.layout.furniture import legend, title_block
 from prozesskette.layout.geometry import NodeBox, Rect, RectIndex, TextBlock
 from prozesskette.layout.labels import place_label
+from prozesskette.layout.lane_rows import gap_sizes
 from prozesskette.layout.options import (
     CHANNEL_MIN,
     CHANNEL_NARROW,
@@ -87,9 +88,10 @@ def run_stages(chain: Chain, **options: Any) -> Stages:
     frame = Frame(opts.direction or chain.direction.value)  # type: ignore[arg-type]
     grid = make_grid(graph, opts.lane_order, opts.compact)
     headers = lane_header_sizes(chain, opts, frame, grid.lanes)
-    sizing = size_steps(graph, opts, frame, grid, headers)
     routes = plan_routes(graph, grid)
     gaps = gap_channels(routes)
+    sizing = size_steps(graph, opts, frame, grid, headers,
+                        gap_sizes(graph, opts, frame, grid, routes, gaps))
     widths = column_widths(chain, opts, frame, grid, sizing)
     band = phase_band(chain, opts, frame, grid, widths, sizing.channel_min)
     lanes = place_lanes(graph, opts, frame, grid, sizing, headers, routes, gaps, band)

@@ -57,6 +57,7 @@ from prozesskette.layout.furniture import (
 from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock, translate
 from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
+from prozesskette.layout.lane_rows import gap_sizes
 from prozesskette.layout.mirror import mirror
 from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
 from prozesskette.layout.paths import AxisPoint, route_points
@@ -147,10 +148,11 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
     graph = grid.graph
     frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
     headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
-    sizing = size_steps(graph, options, frame, grid, headers) if narrow is None \
-        else sized_at(graph, options, frame, grid, headers, narrow)
-    routes = plan_routes(graph, grid)
+    routes = plan_routes(graph, grid)  # (topology only: the routes need no sizes)
     gaps = gap_channels(routes)
+    gap_size = gap_sizes(graph, options, frame, grid, routes, gaps)
+    sizing = size_steps(graph, options, frame, grid, headers, gap_size) if narrow is None \
+        else sized_at(graph, options, frame, grid, headers, gap_size, narrow)
     widths = column_widths(chain, options, frame, grid, sizing)
     band = phase_band(chain, options, frame, grid, widths, sizing.channel_min)
     lane_axis = place_lanes(graph, options, frame, grid, sizing, headers, routes, gaps, band)
@@ -279,12 +281,12 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
             continue
         seen.append(_columns(grid))
         drawing = _geometry(chain, options, order, mode, grid)
-        if side(drawing) * FOLD_GAIN >= best_side:
-            continue  # no clear gain with all its folds: fewer folds gain less (about)
         # a fold must not cost a crossing: the lane order was chosen for the fewest
         # crossings unfolded, and the file order (among the orders tried) could otherwise
         # end with fewer (a generated 36-step chain: 1 crossing in the chosen order folded,
-        # 0 in the file order); so the lanes whose folds cost one stay unfolded
+        # 0 in the file order); so the lanes whose folds cost one stay unfolded (which can
+        # also make it smaller: Stendal Ausbildung, all branches folded, 1469 pt against
+        # 1449 unfolded, without its language school's folds 1417 pt)
         if route_crossings(drawing.points) > crossings:
             fewer = _without_costly_folds(chain, options, order, grid, crossings, drafts,
                                           drawing)
@@ -334,8 +336,7 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
              for grid in grids]
     for grid in grids:
         # more folds, more bends: only for a clear gain, and never more crossings (as in
-        # _best_fold: Stendal Ausbildung on A2 prints at 6.59 pt with 1 crossing, not at
-        # 6.91 pt with 4)
+        # _best_fold; the lanes whose folds cost a crossing stay unfolded)
         gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) else 1.0
         for drawing in _narrowed_to(chain, start.options, order, grid, aspect, analysis):
             drawn = side(drawing)
@@ -353,12 +354,13 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
     first (the most crossings first, :func:`_costly_first`); the first whose drawing crosses
     no more is taken, else the one that crosses least, and the search goes on from there. A
     fold may not add a crossing, but one lane's folds can cost the crossings and the others'
-    none: Stendal Ausbildung on A2 folded all but its language school's runs printed at
-    6.96 pt instead of 6.59 unfolded, with 1 crossing either way. ``drawing``: ``grid``'s,
-    if drawn already."""
+    none: Stendal Ausbildung on A2, its branches folded in every lane but the language
+    school's, prints at 7.19 pt with 1 crossing, as many as unfolded (with every lane folded:
+    4 crossings; before the diamonds in their room, 6.96 pt against 6.59 unfolded).
+    ``drawing``: ``grid``'s, if drawn already."""
     if grid.fold == "off":
         return grid
-    key = (grid.fold, tuple(order), crossings)
+    key = (grid.fold, tuple(order), crossings, options.compact, options.direction)
     if drafts is not None and key in drafts.unfolded:
         return _grid(chain, options, order, grid.fold, drafts, drafts.unfolded[key])
     unfolded: frozenset[str] = frozenset()
@@ -387,12 +389,7 @@ def _costly_first(drawing: _Geometry) -> list[str]:
     """The lanes where ``drawing`` folds runs, those at the ends of the most crossing edges
     first, then in drawing order."""
     grid = drawing.grid
-    touched: dict[int, int] = {}
-    for pair in crossing_pairs(drawing.points):
-        for number in pair:
-            items = drawing.routes[number].items
-            for lane in {items[0].lo, items[-1].lo}:
-                touched[lane] = touched.get(lane, 0) + 1
+    touched = _crossing_lanes(drawing)
     return sorted(folded_lanes(grid), key=lambda actor: (-touched.get(grid.rank[actor], 0),
                                                         grid.rank[actor]))
 
@@ -450,16 +447,23 @@ LANE_TRIAL_WORK = 600  # drawings in all; fewer as the chart grows: drawings · 
                        # of 0.18 s of layout (for 1 crossing less); 400 gave 1/1/0 again.
 
 
-def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
-    """The order with one lane moved to another place in positions lo…hi-1: first the lanes
-    at the ends of crossing edges, the most crossings first, each to the nearest places
-    first; then the other lanes."""
-    touched: dict[int, int] = {}  # lane index in ``order`` -> crossings at its edges
+def _crossing_lanes(geometry: _Geometry) -> dict[int, int]:
+    """Lane (its index in the drawing's order) -> how many crossings there are at the edges
+    that start or end in it."""
+    touched: dict[int, int] = {}
     for pair in crossing_pairs(geometry.points):
         for number in pair:
             items = geometry.routes[number].items
             for lane in {items[0].lo, items[-1].lo}:
                 touched[lane] = touched.get(lane, 0) + 1
+    return touched
+
+
+def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
+    """The order with one lane moved to another place in positions lo…hi-1: first the lanes
+    at the ends of crossing edges, the most crossings first, each to the nearest places
+    first; then the other lanes."""
+    touched = _crossing_lanes(geometry)
     lanes = sorted(range(lo, hi), key=lambda lane: (-touched.get(lane, 0), lane))
     for lane in lanes:
         for place in sorted(range(lo, hi), key=lambda at: (abs(at - lane), at)):

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
-from prozesskette import text as tx
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
-from prozesskette.layout.options import LANE_PAD, ROW_GAP, TRACK, TRACK_MARGIN, Frame, Options
-from prozesskette.layout.routes import GapKey, Route, below
+from prozesskette.layout.lane_rows import gap_sizes, row_extents
+from prozesskette.layout.options import TRACK, TRACK_MARGIN, Frame, Options
+from prozesskette.layout.routes import GapKey, Route
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, qr_sides
 from prozesskette.layout.step_text import label_size
 from prozesskette.layout.tracks import Channel, ChannelPlan
@@ -37,55 +37,13 @@ class LaneAxis(NamedTuple):
     gap_l: Mapping[int, float]  # edge -> l of its run along a row gap (loops, detours)
 
 
-def _row_extents(grid: Grid, sizing: Sizing) -> list[list[float]]:
-    row_ext: list[list[float]] = [[0.0] * rows for rows in grid.rows]
-    for item in grid.items.values():
-        l_ext = sizing.l_ext[item.key]
-        if item.real and item.lo == item.hi:
-            row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], l_ext)
-        elif not item.real:
-            row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], 12.0)
-        elif item.hi > item.lo:  # half of a shared step lies in its first and last lane
-            half = max(l_ext / 2, 24.0)
-            row_ext[item.lo][item.row] = max(row_ext[item.lo][item.row], half)
-            row_ext[item.hi][item.row_hi] = max(row_ext[item.hi][item.row_hi], half)
-    return row_ext
-
-
-def _label_pads(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
-                routes: tuple[Route, ...]) -> dict[GapKey, float]:
-    """A labelled hand-off straight across a lane boundary needs room for its label there."""
-    pad_need: dict[GapKey, float] = {}
-    for route in routes:
-        label = graph.edges[route.edge].label
-        if route.kind != "vert" or not label:
-            continue
-        a, b = route.items[0], route.items[-1]
-        _, label_l = frame.ext(*label_size(label, options.small_size, options.language))
-        upper, lower = (a, b) if below(a, b) else (b, a)
-        half = (label_l + 10.0) / 2
-        keys = ((upper.hi, grid.rows[upper.hi]), (lower.lo, 0)) if lower.lo > upper.hi \
-            else ((lower.lo, lower.row),)  # down a lane: the row gap between them
-        for key in keys:
-            pad_need[key] = max(pad_need.get(key, 0.0), half)
-    return pad_need
-
-
 def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, sizing: Sizing,
                 headers: HeaderSizes, routes: tuple[Route, ...],
                 gaps: Mapping[GapKey, Channel], band: float) -> LaneAxis:
     """Stack the lanes after the phase band (``band``): each lane's rows and row gaps."""
-    row_ext = _row_extents(grid, sizing)
+    row_ext = row_extents(grid, sizing.l_ext)
     reach = _straight_reach(routes)
-    label_room = tx.line_height(options.small_size) + 6.0
-    pad_need = _label_pads(graph, options, frame, grid, routes)
-
-    def gap_size(lane: int, gap: int) -> float:
-        base = LANE_PAD if gap in (0, grid.rows[lane]) else ROW_GAP
-        base = max(base, label_room + 4.0) if gap not in (0, grid.rows[lane]) else base
-        base = max(base, pad_need.get((lane, gap), 0.0))
-        tracks = gaps[(lane, gap)].tracks if (lane, gap) in gaps else 0
-        return max(base, 2 * 6.0 + (tracks - 1) * TRACK + 2.0) if tracks else base
+    gap_size = gap_sizes(graph, options, frame, grid, routes, gaps)
 
     lane_top: list[float] = []
     lane_ext: list[float] = []
@@ -93,7 +51,7 @@ def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, s
     gap_pos: dict[GapKey, tuple[float, float]] = {}
     cursor = band
     for lane, actor in enumerate(grid.lanes):
-        sizes = [gap_size(lane, g) for g in range(grid.rows[lane] + 1)]
+        sizes = [gap_size[(lane, g)] for g in range(grid.rows[lane] + 1)]
         content = sum(sizes) + sum(row_ext[lane])
         extra = max(0.0, headers.need[actor] - content)
         sizes[0] += extra / 2

@@ -413,7 +413,7 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
               unfolded: frozenset[str] = frozenset()) -> Grid:
     """Stages 1–5: lanes (``lanes``, or as ``lane_order`` says), columns, dummies, order,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
-    ``coords``), so no size can sway an order. Runs fold as ``fold`` says, but in the lanes
+    ``coords``), so no size can sway an order. Runs fold as ``fold`` says, except in the lanes
     ``unfolded``."""
     if lanes is None:
         lanes = order_lanes(graph, lane_order)

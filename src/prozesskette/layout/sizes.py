@@ -23,6 +23,7 @@ from typing import NamedTuple
 from prozesskette import text as tx
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid
+from prozesskette.layout.lane_rows import row_extents
 from prozesskette.layout.options import (
     CHANNEL_MIN,
     CHANNEL_NARROW,
@@ -35,6 +36,7 @@ from prozesskette.layout.options import (
     Frame,
     Options,
 )
+from prozesskette.layout.routes import GapKey
 from prozesskette.layout.step_text import NodeText, decision_in_room, node_text
 from prozesskette.model import Actor, Chain, StepKind
 from prozesskette.qr import fits_in_qr, qr_matrix
@@ -389,7 +391,7 @@ class Sizing(NamedTuple):
 
 
 def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
-               headers: HeaderSizes) -> Sizing:
+               headers: HeaderSizes, gap_size: Mapping[GapKey, float]) -> Sizing:
     """A chart much wider than tall gets narrower boxes and channels: titles wrap to more
     lines and boxes grow taller, which costs little height where lane headers (contacts)
     make the lanes tall anyway. The widest step of :data:`NARROWING` whose estimated
@@ -402,7 +404,8 @@ def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
         texts = full if narrow >= 1.0 else {
             step.id: node_text(step, options, narrow, language) for step in steps}
         channel = CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW
-        texts = _diamonds_in_room(graph, options, frame, grid, headers, texts, narrow)
+        texts = _diamonds_in_room(graph, options, frame, grid, headers, texts, narrow,
+                                  gap_size)
         w, h = frame.xy(*_estimate(graph.chain, options, frame, grid, headers, texts,
                                    channel))
         return w <= (options.aspect or TARGET_ASPECT) * h, texts, channel
@@ -422,44 +425,40 @@ def size_steps(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
 
 
 def sized_at(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
-             headers: HeaderSizes, narrow: float) -> Sizing:
+             headers: HeaderSizes, gap_size: Mapping[GapKey, float], narrow: float) -> Sizing:
     """The sizes stage's result with every box narrowed by ``narrow`` (× ``box_width``), as
     :func:`size_steps` makes it for the one of :data:`~.options.NARROWING` it chooses (the
     PDF's drawing shaped for its page narrows by other steps)."""
     language = options.language or graph.chain.language
     texts = {step.id: node_text(step, options, narrow, language)
              for step in graph.steps.values()}
-    texts = _diamonds_in_room(graph, options, frame, grid, headers, texts, narrow)
+    texts = _diamonds_in_room(graph, options, frame, grid, headers, texts, narrow, gap_size)
     return _sizing(frame, grid, texts, CHANNEL_MIN if narrow >= 1.0 else CHANNEL_NARROW)
 
 
 def _diamonds_in_room(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
-                      headers: HeaderSizes, texts: dict[str, NodeText],
-                      narrow: float) -> dict[str, NodeText]:
+                      headers: HeaderSizes, texts: dict[str, NodeText], narrow: float,
+                      gap_size: Mapping[GapKey, float]) -> dict[str, NodeText]:
     """``texts`` with the diamonds of a narrowed chart (``narrow`` < 1, lanes as rows) as
     narrow as the height their lane has anyway allows (:func:`.step_text.decision_in_room`):
-    beside a QR code, or beside a taller box in their row."""
+    beside a QR code, or beside a taller box in their row. The lane's rows and gaps are
+    measured as the lane axis will stack them (:mod:`.lane_rows`, ``gap_size`` of
+    :func:`.lane_rows.gap_sizes`), so that no diamond makes its lane taller."""
     if narrow >= 1.0 or frame.direction != "lr":
         return texts
-    rows = [[0.0] * count for count in grid.rows]
-    decisions = []
-    for item in grid.items.values():
-        if not item.real:
-            continue
-        height = texts[item.key].h
-        if item.hi > item.lo:
-            half = max(height / 2, 24.0)
-            rows[item.lo][item.row] = max(rows[item.lo][item.row], half)
-            rows[item.hi][item.row_hi] = max(rows[item.hi][item.row_hi], half)
-        elif graph.steps[item.key].kind is StepKind.decision:
-            decisions.append(item)
-        else:
-            rows[item.lo][item.row] = max(rows[item.lo][item.row], height)
+    decisions = [item for item in grid.items.values() if item.real and item.lo == item.hi
+                 and graph.steps[item.key].kind is StepKind.decision]
+    if not decisions:
+        return texts
+    # (every diamond left out at first: each then takes what room its row leaves)
+    extents = {key: 0.0 if key in {item.key for item in decisions} else text.h
+               for key, text in texts.items()}
+    rows = row_extents(grid, extents)
     texts = dict(texts)
     language = options.language or graph.chain.language
     for item in decisions:
         lane = rows[item.lo]
-        gaps = 2 * LANE_PAD + ROW_GAP * (len(lane) - 1)
+        gaps = sum(gap_size[(item.lo, gap)] for gap in range(len(lane) + 1))
         height = max(headers.need[grid.lanes[item.lo]], sum(lane) + gaps)
         room = height - gaps - (sum(lane) - lane[item.row])
         text = decision_in_room(graph.steps[item.key], options, narrow, language, room)
