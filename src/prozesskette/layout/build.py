@@ -6,9 +6,10 @@ Each stage is a function of the results before it and returns a typed, immutable
 stage              function                                 result
 =================  =======================================  ================================
 columns, order     :func:`.engine.make_grid`                :class:`.engine.Grid`
-sizes              :func:`.sizes.size_steps`                :class:`.sizes.Sizing`
 routes             :func:`.routes.plan_routes`              :class:`.routes.Route` s
 tracks (row gaps)  :func:`.tracks.gap_channels`             :class:`.tracks.Channel` s
+gaps of each lane  :func:`.lane_rows.gap_sizes`             points per (lane, gap)
+sizes              :func:`.sizes.size_steps`                :class:`.sizes.Sizing`
 lane axis          :func:`.coords.place_lanes`              :class:`.coords.LaneAxis`
 side ports         :func:`.ports.side_ports`                :class:`.ports.Port` s
 tracks (columns)   :func:`.tracks.column_channels`          :class:`.tracks.ChannelPlan`
