@@ -209,18 +209,26 @@ def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None)
     outline = _outline(chain, geometry, analysis)
     canvas = Canvas(frame, outline.top)  # the chart below its title
     lane_geometry = lane_boxes(chain, options, frame, canvas, grid, lane_axis, time_axis)
-    phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels)
     runs = drawn_runs(canvas, routes, points)  # (for the shared steps' tags and the labels)
     nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
                        words, runs)
     edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
                         lane_geometry, runs)
+    labels = [_along_t(canvas, edge.label.rect) for edge in edges if edge.label is not None]
+    phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels, labels)
     layout = Layout(width=outline.width, height=outline.height, direction=frame.direction,
                     nodes=nodes, lanes=lane_geometry, phases=phases, edges=edges,
                     title=outline.title, legend=outline.legend,
                     style=Style(font_size=options.font_size, small_font_size=options.small_size),
                     language=language, chain=chain)
     return translate(layout, MARGIN, MARGIN, MARGIN)
+
+
+def _along_t(canvas: Canvas, rect: Rect) -> tuple[float, float]:
+    """A rectangle of the drawing (below the title) as its extent along t."""
+    if canvas.frame.direction == "lr":
+        return rect.x, rect.right
+    return rect.y - canvas.dy, rect.bottom - canvas.dy
 
 
 def layout_chain(chain: Chain, **options: object) -> Layout:
