@@ -69,11 +69,13 @@ class _Wrapped(NamedTuple):
     widest: float  # the widest line, title or note
 
 
-def _wrapped(step: Step, text_w: float, options: Options, language: str | None) -> _Wrapped:
-    """The title wrapped at ``text_w`` and the legal basis below it, in the small size (at
-    least as wide as its longest word, up to 190 pt)."""
+def _wrapped(step: Step, text_w: float, options: Options, language: str | None,
+             lines: tuple[str, ...] | None = None) -> _Wrapped:
+    """The title wrapped at ``text_w`` (``lines``, if wrapped already) and the legal basis
+    below it, in the small size (at least as wide as its longest word, up to 190 pt)."""
     size, small = options.font_size, options.small_size
-    lines = tuple(tx.wrap(step.title, text_w, size, language=language))
+    if lines is None:
+        lines = tuple(tx.wrap(step.title, text_w, size, language=language))
     legal = _keep_together(step.legal_basis) if step.legal_basis else None
     note = tuple(tx.wrap(legal, max(text_w, min(tx.longest_word_width(legal, small), 190.0)),
                          small, language=language)) if legal else ()
@@ -112,7 +114,7 @@ def node_text(step: Step, options: Options, narrow: float = 1.0,
     while len(lines) > MAX_LINES and text_w < widest_text:  # wider, before a fifth line
         text_w = min(widest_text, text_w * WIDEN_STEP)
         lines = tuple(tx.wrap(step.title, text_w, size, language=language))
-    wrapped = _wrapped(step, text_w, options, language)
+    wrapped = _wrapped(step, text_w, options, language, lines)
     if decision:
         used = max(wrapped.widest, 40.0) + 4.0
         # a narrow chart trades width for height
