@@ -451,8 +451,8 @@ def _diamonds_in_room(graph: ChainGraph, options: Options, frame: Frame, grid: G
     if not decisions:
         return texts
     # (every diamond left out at first: each then takes what room its row leaves)
-    extents = {key: 0.0 if key in {item.key for item in decisions} else text.h
-               for key, text in texts.items()}
+    left_out = {item.key for item in decisions}
+    extents = {key: 0.0 if key in left_out else text.h for key, text in texts.items()}
     rows = row_extents(grid, extents)
     texts = dict(texts)
     language = options.language or graph.chain.language
