@@ -106,8 +106,7 @@ def test_diamonds_in_their_room_make_no_lane_taller(path: object, qr_size: float
                                   for step in chain.steps}, roomy.channel_min)
 
     def lane_heights(sizing: Sizing) -> tuple[float, ...]:
-        return place_lanes(graph, options, frame, grid, sizing, headers, routes, gaps,
-                           0.0).lane_ext
+        return place_lanes(grid, sizing, headers, routes, gaps, gap_size, 0.0).lane_ext
 
     assert all(a <= b + 1e-6 for a, b in zip(lane_heights(roomy), lane_heights(plain),
                                               strict=True))

@@ -115,7 +115,7 @@ def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
     swapped, and keeps the drawing with the fewest crossings (no shared step split more
     often than in the file order); the same result every time."""
     from prozesskette.graph import ChainGraph
-    from prozesskette.layout.lane_order import lane_trials, split_shared
+    from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
 
     steps, lanes = size
     chain = generate_chain(steps, lanes, seed, contacts=True)
@@ -127,7 +127,8 @@ def test_lane_order_auto_tries_orders_and_keeps_the_best_drawing(
     chosen = layout_chain(chain)
     assert verify(chosen) == []
     assert sorted(chosen.lanes) == sorted(file_order)
-    assert split_shared(graph, list(chosen.lanes)) <= split_shared(graph, file_order)
+    groups = shared_groups(graph)
+    assert lanes_split(groups, list(chosen.lanes)) <= lanes_split(groups, file_order)
     assert metrics(chosen).crossings <= metrics(layout_chain(chain, lane_order="file")).crossings
     assert layout_chain(chain) == chosen
 
@@ -144,15 +145,15 @@ def test_auto_order_never_crosses_more_than_file_order(steps: int, lanes: int, s
     file order splits: such a step is drawn in one lane with a badge), and breaks no
     invariant."""
     from prozesskette.graph import ChainGraph
-    from prozesskette.layout.lane_order import split_shared
+    from prozesskette.layout.lane_order import lanes_split, shared_groups
 
     make = generate_chain if family == "samples" else cross_lane_chain
     chain = make(steps, lanes, seed, contacts=True)
     auto, plain = layout_chain(chain), layout_chain(chain, lane_order="file")
     assert verify(auto) == []
-    graph = ChainGraph(chain)
-    assert (split_shared(graph, list(auto.lanes)), metrics(auto).crossings) <= \
-        (split_shared(graph, list(plain.lanes)), metrics(plain).crossings)
+    groups = shared_groups(ChainGraph(chain))
+    assert (lanes_split(groups, list(auto.lanes)), metrics(auto).crossings) <= \
+        (lanes_split(groups, list(plain.lanes)), metrics(plain).crossings)
 
 
 @pytest.mark.parametrize("family", ["samples", "cross-lane"])

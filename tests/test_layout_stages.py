@@ -90,11 +90,11 @@ def run_stages(chain: Chain, **options: Any) -> Stages:
     headers = lane_header_sizes(chain, opts, frame, grid.lanes)
     routes = plan_routes(graph, grid)
     gaps = gap_channels(routes)
-    sizing = size_steps(graph, opts, frame, grid, headers,
-                        gap_sizes(graph, opts, frame, grid, routes, gaps))
+    gap_size = gap_sizes(graph, opts, frame, grid, routes, gaps)
+    sizing = size_steps(graph, opts, frame, grid, headers, gap_size)
     widths = column_widths(chain, opts, frame, grid, sizing)
     band = phase_band(chain, opts, frame, grid, widths, sizing.channel_min)
-    lanes = place_lanes(graph, opts, frame, grid, sizing, headers, routes, gaps, band)
+    lanes = place_lanes(grid, sizing, headers, routes, gaps, gap_size, band)
     sides = side_ports(routes, lanes.centre, lanes.extent, lanes.gap_l)
     channels = column_channels(routes, sides, lanes.centre, lanes.gap_l)
     times = place_columns(graph, opts, frame, grid, sizing, headers, lanes, widths, routes,
@@ -327,8 +327,8 @@ def test_a_label_avoids_steps_and_other_labels() -> None:
     shape_index = RectIndex()
     shape_index.add(blocker.rect)
     labels = RectIndex()
-    first = place_label("ja", points, 0, shapes, shape_index, labels, [], RectIndex(), 7.0)
-    second = place_label("nein", points, 0, shapes, shape_index, labels, [], RectIndex(), 7.0)
+    first = place_label("ja", points, shapes, shape_index, labels, [], RectIndex(), 7.0)
+    second = place_label("nein", points, shapes, shape_index, labels, [], RectIndex(), 7.0)
     assert first is not None and second is not None
     for label in (first, second):
         assert not label.rect.overlaps(blocker.rect)

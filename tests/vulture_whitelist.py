@@ -33,4 +33,3 @@ compile_mo  # messages.py: called by the build hook hatch_build.py (the wheel's 
 source_page  # layout/pages.py: Link fields, the pages of a hand-off across pages (tests,
 target_page  # api users through PdfResult.page_set)
 ARGPARSE_WORDS  # cli/base.py: argparse's words we translate (checked by tests/test_messages.py)
-split_shared  # layout/lane_order.py: the lane-order properties of tests/test_layout.py

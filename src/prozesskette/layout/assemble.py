@@ -181,7 +181,7 @@ def edge_routes(graph: ChainGraph, analysis: Analysis, options: Options, canvas:
         edge = graph.edges[route.edge]
         label = None
         if edge.label:
-            label = place_label(edge.label, drawn, route.edge, shapes, shape_index, labels, runs,
+            label = place_label(edge.label, drawn, shapes, shape_index, labels, runs,
                                 run_index, options.small_size, options.language)
         edges.append(EdgeRoute(edge.source, edge.target, drawn, label,
                                (edge.source, edge.target) in handoffs, route.edge in back,

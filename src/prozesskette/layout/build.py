@@ -156,7 +156,7 @@ def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
         else sized_at(graph, options, frame, grid, headers, gap_size, narrow)
     widths = column_widths(chain, options, frame, grid, sizing)
     band = phase_band(chain, options, frame, grid, widths, sizing.channel_min)
-    lane_axis = place_lanes(graph, options, frame, grid, sizing, headers, routes, gaps, band)
+    lane_axis = place_lanes(grid, sizing, headers, routes, gaps, gap_size, band)
     pointed = {key for key in grid.items if key in graph.steps
                and graph.steps[key].kind is StepKind.decision}
     ports = side_ports(routes, lane_axis.centre, lane_axis.extent, lane_axis.gap_l,
@@ -305,8 +305,9 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
             drawing = _geometry(chain, options, order, mode, fewer)
             if route_crossings(drawing.points) > crossings:
                 continue
-        if side(drawing) * FOLD_GAIN < best_side:
-            best, best_side = drawing, side(drawing)
+        drawn = side(drawing)
+        if drawn * FOLD_GAIN < best_side:
+            best, best_side = drawing, drawn
     return best
 
 
@@ -341,9 +342,12 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
         if _columns(grid) not in [_columns(made) for made in grids]:
             grids.append(grid)
     crossings = route_crossings(start.points)
-    grids = [_without_costly_folds(chain, start.options, order, grid, crossings, drafts)
-             for grid in grids]
-    for grid in grids:
+    kept: list[Grid] = []  # (a grid without its costly folds can be another's: each
+    for grid in grids:     # drawing is narrowed once)
+        fewer = _without_costly_folds(chain, start.options, order, grid, crossings, drafts)
+        if _columns(fewer) not in [_columns(made) for made in kept]:
+            kept.append(fewer)
+    for grid in kept:
         # more folds, more bends: only for a clear gain, and never more crossings (as in
         # _best_fold; the lanes whose folds cost a crossing stay unfolded)
         gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) else 1.0
@@ -375,7 +379,8 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
     unfolded: frozenset[str] = frozenset()
     current = grid
     drawing = drawing or _geometry(chain, options, order, grid.fold, grid)
-    while route_crossings(drawing.points) > crossings:
+    drawn = route_crossings(drawing.points)
+    while drawn > crossings:
         best: tuple[int, str, Grid, _Geometry] | None = None
         for lane in _costly_first(drawing):
             fewer = _grid(chain, options, order, grid.fold, drafts, unfolded | {lane})
@@ -387,7 +392,7 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
                 break
         if best is None:
             break
-        _, lane, current, drawing = best
+        drawn, lane, current, drawing = best
         unfolded |= {lane}
     if drafts is not None:
         drafts.unfolded[key] = unfolded

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from prozesskette.graph import ChainGraph
 from prozesskette.layout.grid import Grid, Item
-from prozesskette.layout.lane_rows import gap_sizes, row_extents
+from prozesskette.layout.lane_rows import row_extents
 from prozesskette.layout.options import TRACK, TRACK_MARGIN, Frame, Options
 from prozesskette.layout.routes import GapKey, Route
 from prozesskette.layout.sizes import HeaderSizes, Sizing, header_content, qr_sides
@@ -37,13 +37,13 @@ class LaneAxis(NamedTuple):
     gap_l: Mapping[int, float]  # edge -> l of its run along a row gap (loops, detours)
 
 
-def place_lanes(graph: ChainGraph, options: Options, frame: Frame, grid: Grid, sizing: Sizing,
-                headers: HeaderSizes, routes: tuple[Route, ...],
-                gaps: Mapping[GapKey, Channel], band: float) -> LaneAxis:
-    """Stack the lanes after the phase band (``band``): each lane's rows and row gaps."""
+def place_lanes(grid: Grid, sizing: Sizing, headers: HeaderSizes, routes: tuple[Route, ...],
+                gaps: Mapping[GapKey, Channel], gap_size: Mapping[GapKey, float],
+                band: float) -> LaneAxis:
+    """Stack the lanes after the phase band (``band``): each lane's rows and its gaps
+    (``gap_size``, of :func:`~prozesskette.layout.lane_rows.gap_sizes`)."""
     row_ext = row_extents(grid, sizing.l_ext)
     reach = _straight_reach(routes)
-    gap_size = gap_sizes(graph, options, frame, grid, routes, gaps)
 
     lane_top: list[float] = []
     lane_ext: list[float] = []

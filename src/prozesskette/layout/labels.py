@@ -174,15 +174,16 @@ def _aways(w: float, h: float) -> list[tuple[float, float]]:
                                                      for k in (1, 2)]
 
 
-def place_label(text: str, points: tuple[Point, ...], edge: int, shapes: list[NodeBox],
+def place_label(text: str, points: tuple[Point, ...], shapes: list[NodeBox],
                 shape_index: RectIndex, labels: RectIndex, runs: list[EdgeRun],
                 run_index: RectIndex, size: float,
                 language: str | None = None) -> EdgeLabel | None:
     """A branch label beside a run of its edge, near the start, where it hides no step, no
     other label and no badge (``labels`` holds those placed so far; the new one is added),
-    and crosses as few other edges as possible. Right beside the edge first; only if every
-    place there is taken, further out (:data:`LABEL_STEPS`). Deterministic: the candidates
-    come in a fixed order and the first best one wins."""
+    and crosses as few runs of edges as possible (its own edge's other runs included). Right
+    beside the edge first; only if every place there is taken, further out
+    (:data:`LABEL_STEPS`). Deterministic: the candidates come in a fixed order and the first
+    best one wins."""
     w, h = label_size(text, size, language)
     chosen: Rect | None = None
     first: Rect | None = None

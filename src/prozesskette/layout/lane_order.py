@@ -119,12 +119,6 @@ def lane_orders(graph: ChainGraph) -> list[list[str]]:
     return ranked
 
 
-def split_shared(graph: ChainGraph, order: list[str]) -> int:
-    """How many shared steps have lanes that are not adjacent in this order (each is drawn in
-    one lane, with a badge)."""
-    return lanes_split(shared_groups(graph), order)
-
-
 def shared_groups(graph: ChainGraph) -> list[tuple[str, ...]]:
     """The lanes of each shared step."""
     return [step.responsible for step in graph.steps.values() if len(step.responsible) > 1]
