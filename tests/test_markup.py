@@ -156,6 +156,7 @@ def test_language_attribute_strips_and_defaults() -> None:
     assert language_attribute(None) == "und"
     assert language_problem(3) == "'3' is not a language tag"
     assert primary_subtag("AR-sy") == "ar" and primary_subtag("de-x-ls") == "de"
+    assert primary_subtag("de_DE") == "de"  # a dictionary's name (text.hyphenate)
 
 
 # ----------------------------------------------------------------------------- ids

@@ -199,5 +199,5 @@ def language_attribute(value: str | None) -> str:
 
 
 def primary_subtag(language: str) -> str:
-    """'ar-SY' → 'ar'; 'de-x-ls' → 'de'."""
-    return language.split("-", 1)[0].lower()
+    """'ar-SY' → 'ar'; 'de-x-ls' → 'de'; also a locale or dictionary name: 'de_DE' → 'de'."""
+    return language.replace("_", "-").split("-", 1)[0].lower()

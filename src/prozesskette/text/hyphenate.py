@@ -44,6 +44,8 @@ import operator
 import unicodedata
 from typing import Any, NamedTuple
 
+from prozesskette.markup import primary_subtag
+
 _MIN_LEFT = _MIN_RIGHT = 2  # letters kept on either side of a break (pyphen's default)
 _IGNORED = ("%", "#", "lefthyphenmin", "righthyphenmin", "compoundlefthyphenmin",
             "compoundrighthyphenmin", "nohyphen")  # lines that are no patterns (lower case)
@@ -263,13 +265,8 @@ def _dictionary(language: str) -> _Dictionary | None:
     return _Dictionary([_Patterns(level) for level in levels if any(level)],
                        (_setting(lines, "compoundlefthyphenmin"),
                         _setting(lines, "compoundrighthyphenmin")),
-                       _ENDINGS.get(_primary(language), ()),
-                       _primary(language) in _JOIN_SINGLE_LETTERS)
-
-
-def _primary(language: str) -> str:
-    """The primary subtag of a language tag: "de" of "de-AT", "de_DE"."""
-    return language.replace("_", "-").split("-")[0].lower()
+                       _ENDINGS.get(primary_subtag(language), ()),
+                       primary_subtag(language) in _JOIN_SINGLE_LETTERS)
 
 
 def _setting(lines: list[str], name: str, default: int = 2) -> int:
