@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paths import CHAINS, EXAMPLE, examples
+from paths import CHAINS, EXAMPLE, ROOT, examples
 from prozesskette import text as tx
 from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
@@ -408,3 +408,36 @@ def test_long_edges_run_along_the_lane_that_crosses_less(family: str, seed: int)
         worse += cost.get(run, 0) > min(cost.values())
         engine._add_pieces(gaps, index, start, end, a, b, run, 1)
     assert worse <= len(chosen) // 20  # a local optimum, up to edges moved by later ones
+
+
+def _rows_of_steps(grid: Grid) -> dict[str, int]:
+    """Per lane (actor id): how many rows hold a step of that lane alone."""
+    rows: dict[str, set[int]] = {}
+    for item in grid.items.values():
+        if item.real and item.lo == item.hi:
+            rows.setdefault(grid.lanes[item.lo], set()).add(item.row)
+    return {actor: len(used) for actor, used in rows.items()}
+
+
+def test_a_lane_loses_a_row_of_boxes_for_a_jog() -> None:
+    """Stage 5b: where a bypass keeps a lone step in a row of its own and no move keeps
+    every straight run, up to JOG_MOVES steps still move into one row; the bypass takes a
+    jog into the thin row. Stendal Arbeit's Bildungsträger lane: its three steps in one row
+    (two rows before, 174 pt tall against 132); no other lane holds more rows of steps, and
+    no row loses the dummies it holds."""
+    from prozesskette.layout import rows
+
+    graph = ChainGraph(load(ROOT / "chains" / "stendal-arbeit.yaml"))
+    grid = make_grid(graph, "auto", False)
+    assert _rows_of_steps(grid)["bildungstraeger"] == 1
+    dummies = {key: item.row for key, item in grid.items.items() if not item.real}
+    jogs = rows.JOG_MOVES
+    try:
+        rows.JOG_MOVES = 0  # only the moves that keep every straight run
+        kept = make_grid(graph, "auto", False, list(grid.lanes))
+    finally:
+        rows.JOG_MOVES = jogs
+    assert _rows_of_steps(kept)["bildungstraeger"] == 2
+    assert all(count <= _rows_of_steps(kept)[actor]
+               for actor, count in _rows_of_steps(grid).items())
+    assert dummies == {key: item.row for key, item in kept.items.items() if not item.real}

@@ -10,8 +10,13 @@ lane held 'Betriebspraktikum' and 'Übernahme durch den Betrieb?' in the bypass'
 224 pt tall; with them in the row of the other steps it is 165 pt.
 
 This pass moves the steps that are alone in their cells to one row of the lane where that
-leaves a row without steps, and only where no edge along the lane loses its straight run
-(the dummies stay where they are).
+leaves a row without steps, where it can without an edge along the lane losing its straight
+run (the dummies stay where they are). Where it cannot, up to :data:`JOG_MOVES` steps move
+anyway, and a line along the lane takes a jog into the thin row: a lane a whole row of boxes
+shorter is worth two bends, as a designer would draw it. Measured on Stendal Arbeit: the
+Bildungsträger lane held 'Anpassungsqualifizierung' in a row of its own above the bypass
+of 'Teilqualifizierung'; with all three in one row and the bypass below, the lane is 132 pt
+tall instead of 174, and the chart prints on A2 at 7.35 pt instead of 7.19.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from prozesskette.layout.grid import Grid, Item
 
 PASSES = 3  # a move can straighten a neighbour's edge for the next pass
+JOG_MOVES = 3  # at most this many steps move where an edge along the lane loses its run
 
 
 def _along(grid: Grid) -> dict[str, list[Item]]:
@@ -66,14 +72,16 @@ def _movable(members: list[Item], lane: int, target: int) -> Item | None:
 
 
 def _gather(cells: dict[int, list[Item]], lane: int, target: int,
-            along: dict[str, list[Item]]) -> list[tuple[Item, int]]:
-    """Move the lone steps that can go to row ``target`` there; returns (step, old row)."""
+            along: dict[str, list[Item]], *, keep_runs: bool = True) -> list[tuple[Item, int]]:
+    """Move the lone steps that can go to row ``target`` there (``keep_runs``: only those
+    whose edges along the lane keep their straight runs); returns (step, old row)."""
     moved: list[tuple[Item, int]] = []
     for _ in range(PASSES):
         changed = False
         for column in sorted(cells):
             step = _movable(cells[column], lane, target)
-            if step is None or any(other.row == step.row for other in along[step.key]):
+            if step is None or (keep_runs
+                                and any(other.row == step.row for other in along[step.key])):
                 continue  # it would lose a straight run along the lane
             moved.append((step, step.row))
             step.row = target
@@ -88,24 +96,35 @@ def _undo(moved: list[tuple[Item, int]]) -> None:
         step.row = row
 
 
+def _best_target(cells: dict[int, list[Item]], lane: int, rows: int,
+                 along: dict[str, list[Item]], keep_runs: bool) -> int | None:
+    """The row to gather the lane's lone steps in that empties a row of steps: the one
+    that leaves the fewest rows with steps, then the fewest moves, then the upper one
+    (without ``keep_runs``: of at most :data:`JOG_MOVES` moves). None: no row does."""
+    before = len(_real_rows(cells, lane))
+    best: tuple[int, int, int] | None = None
+    for target in range(rows):
+        moved = _gather(cells, lane, target, along, keep_runs=keep_runs)
+        score = (len(_real_rows(cells, lane)), len(moved), target)
+        _undo(moved)
+        if score[0] < before and (keep_runs or score[1] <= JOG_MOVES) \
+                and (best is None or score < best):
+            best = score
+    return None if best is None else best[2]
+
+
 def compact_rows(grid: Grid) -> None:
-    """Move lone steps into one row of their lane where that empties a row of steps: of
-    the rows, the one that leaves the fewest rows with steps, then the fewest moves, then
-    the upper one."""
+    """Move lone steps into one row of their lane where that empties a row of steps,
+    keeping the straight runs along the lane where that can, else with jogs."""
     along = _along(grid)
     for lane, rows in enumerate(grid.rows):
         if rows < 2:
             continue
         cells = _lane_cells(grid, lane)
-        before = len(_real_rows(cells, lane))
-        if before < 2:
+        if len(_real_rows(cells, lane)) < 2:
             continue
-        best: tuple[int, int, int] | None = None
-        for target in range(rows):
-            moved = _gather(cells, lane, target, along)
-            score = (len(_real_rows(cells, lane)), len(moved), target)
-            _undo(moved)
-            if score[0] < before and (best is None or score < best):
-                best = score
-        if best is not None:
-            _gather(cells, lane, best[2], along)
+        for keep_runs in (True, False):
+            target = _best_target(cells, lane, rows, along, keep_runs)
+            if target is not None:
+                _gather(cells, lane, target, along, keep_runs=keep_runs)
+                break
