@@ -3,6 +3,8 @@ cost a crossing (issue 14, item 3: compact like a designer's chart)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,13 @@ from hypothesis import strategies as st
 from paths import AUSBILDUNG, ROOT
 from prozesskette.graph import ChainGraph
 from prozesskette.layout import layout_chain, verify
-from prozesskette.layout.build import Drafts, _geometry, _grid, _without_costly_folds
+from prozesskette.layout.build import (
+    Drafts,
+    _geometry,
+    _grid,
+    _without_costly_detours,
+    _without_costly_folds,
+)
 from prozesskette.layout.columns import folded_lanes
 from prozesskette.layout.coords import place_lanes
 from prozesskette.layout.crossing import route_crossings
@@ -29,6 +37,7 @@ from prozesskette.layout.step_text import (
 from prozesskette.layout.tracks import gap_channels
 from prozesskette.loader import load
 from prozesskette.model import Chain, Step, StepKind
+from prozesskette.samples import cross_lane_chain
 from prozesskette.text import line_height
 
 CHAINS = [AUSBILDUNG, ROOT / "chains" / "stendal-arbeit.yaml",
@@ -166,3 +175,33 @@ def test_print_layouts_cross_no_more_than_unfolded(path: object) -> None:
         plain = _geometry(chain, options, order, "off", _grid(chain, options, order, "off"))
         drawn = route_crossings([edge.points for edge in shaped.edges])
         assert drawn <= route_crossings(plain.points)
+
+
+def test_detours_that_cost_a_crossing_are_refused() -> None:
+    """The 40-step cross-lane chart shaped for A3: with every hand-off past a step kept in
+    its column (detours, as ``compact``) it crosses 8 times and the plain drawing not at all;
+    the detours refused one by one leave a grid that crosses no more than the plain one, keeps
+    some detours, and has fewer columns (18 against 19)."""
+    chain = cross_lane_chain(40, 9, 1, contacts=True)
+    options = Options(aspect=1.454)
+    detoured = replace(options, compact=True)
+    order = list(layout_chain(chain).lanes)
+    plain = _geometry(chain, options, order, "runs", _grid(chain, options, order, "runs"))
+    crossings = route_crossings(plain.points)
+    every = _grid(chain, detoured, order, "runs")
+    assert route_crossings(_geometry(chain, detoured, order, "runs", every).points) > crossings
+    kept = _without_costly_detours(chain, detoured, order, every, crossings, None)
+    assert kept.undetoured and kept.detours
+    assert route_crossings(_geometry(chain, detoured, order, "runs", kept).points) <= crossings
+    assert kept.columns < plain.grid.columns
+
+
+def test_an_undetoured_edge_takes_no_detour_that_others_could_cross() -> None:
+    graph = ChainGraph(cross_lane_chain(40, 9, 1, contacts=True))
+    lanes = [actor.id for actor in graph.chain.actors]
+    every = make_grid(graph, "file", True, lanes, "runs")
+    free = make_grid(graph, "file", False, lanes, "runs").detours  # (no edge could cross)
+    costly = sorted(every.detours - free)
+    assert costly
+    fewer = make_grid(graph, "file", True, lanes, "runs", undetoured=frozenset(costly[:1]))
+    assert costly[0] not in fewer.detours

@@ -126,12 +126,15 @@ class Drafts:
 
 def _grid(chain: Chain, options: Options, lanes: list[str] | None,
           fold: FoldMode = "off", drafts: Drafts | None = None,
-          unfolded: frozenset[str] = frozenset()) -> Grid:
+          unfolded: frozenset[str] = frozenset(),
+          undetoured: frozenset[int] = frozenset()) -> Grid:
     mode = options.lane_order or chain.lane_order.value
-    key = (mode, options.compact, None if lanes is None else tuple(lanes), fold, unfolded)
+    key = (mode, options.compact, None if lanes is None else tuple(lanes), fold, unfolded,
+           undetoured)
     if drafts is not None and key in drafts.grids:
         return drafts.grids[key]
-    grid = make_grid(ChainGraph(chain), mode, options.compact, lanes, fold, unfolded)
+    grid = make_grid(ChainGraph(chain), mode, options.compact, lanes, fold, unfolded,
+                     undetoured)
     if drafts is not None:
         drafts.grids[key] = grid
     return grid
@@ -316,25 +319,20 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     """The drawing that prints largest on a chart area ``aspect`` wide for its height, of
     ``start`` (the screen's choice, kept on a tie) and, for each fold mode (none, runs,
     branches; only none beyond :data:`FOLD_MAX_STEPS` steps), its boxes narrowed until the
-    drawing has the area's shape (:func:`_narrowed_to`); more folds only for a gain of
-    :data:`FOLD_GAIN`. The screen's drawing narrows its boxes in steps of :data:`NARROWING`
-    towards an estimated aspect and judges folds as on A paper. Measured in the PDF (QR
-    codes grown to print), screen's → shaped: Stendal Ausbildung on A2 6.00 → 6.09 pt,
-    Arbeit 6.58 pt either way, the Gesamtübersicht on A0 7.95 → 8.12 pt, the 40-step
-    cross-lane chain on A3 5.02 → 5.03 pt, a 30-step one 6.48 → 7.00 pt; with the tighter
-    spacing of 5 December: 6.18 → 6.65, 6.65 → 7.12 (runs folded: 4 crossings instead of 2),
-    8.15 → 8.27, 5.20 → 5.39 pt. Which drawing prints largest once the QR codes have grown
-    is a close call (±3 %). The page's shape itself is best: shaped for areas 5 % wider or
-    taller, the four charts printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
+    drawing has the area's shape (:func:`_narrowed_to`). Then the best one's grid with the
+    hand-offs past a step kept in their column, as ``compact`` draws them, but without the
+    detours that cost a crossing (:func:`_without_costly_detours`): the 40-step cross-lane
+    chart on A3 5.67 → 5.88 pt (18 columns instead of 19), Stendal Ausbildung on A2 7.19 →
+    7.35 pt (with every detour: 8 crossings each, instead of 0 and 1). The screen's drawing
+    narrows its boxes in steps of :data:`NARROWING` towards an estimated aspect and judges
+    folds as on A paper; shaped for the page, Stendal Ausbildung printed on A2 at 6.18 →
+    6.65 pt, Arbeit 6.65 → 7.12, the Gesamtübersicht on A0 8.15 → 8.27 (on 5 December).
+    Which drawing prints largest once the QR codes have grown is a close call (±3 %). The
+    page's shape itself is best: shaped for areas 5 % wider or taller, the four charts
+    printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
     order = list(start.grid.lanes)
-
-    def side(drawing: _Geometry) -> float:  # (smaller prints larger)
-        outline = _outline(chain, drawing, analysis)  # (the margins lie in the page's)
-        return max(outline.width / aspect, outline.height)
-
     modes: tuple[FoldMode, ...] = ("off", "runs", "branches") \
         if len(chain.steps) <= FOLD_MAX_STEPS else ("off",)
-    best, best_side = start, side(start)
     grids: list[Grid] = []
     for mode in modes:  # (the start's grid is made already)
         grid = start.grid if start.grid.fold == mode else _grid(chain, start.options, order,
@@ -347,11 +345,33 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
         fewer = _without_costly_folds(chain, start.options, order, grid, crossings, drafts)
         if _columns(fewer) not in [_columns(made) for made in kept]:
             kept.append(fewer)
-    for grid in kept:
-        # more folds, more bends: only for a clear gain, and never more crossings (as in
-        # _best_fold; the lanes whose folds cost a crossing stay unfolded)
-        gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) else 1.0
-        for drawing in _narrowed_to(chain, start.options, order, grid, aspect, analysis):
+    best = _largest_shaped(chain, start.options, start, kept, aspect, analysis, crossings)
+    if start.options.compact or len(chain.steps) > FOLD_MAX_STEPS:
+        return best
+    detoured = replace(start.options, compact=True)
+    grid = _grid(chain, detoured, order, best.grid.fold, drafts, best.grid.unfolded)
+    grid = _without_costly_detours(chain, detoured, order, grid, crossings, drafts)
+    return _largest_shaped(chain, start.options, best, [grid], aspect, analysis, crossings)
+
+
+def _largest_shaped(chain: Chain, options: Options, best: _Geometry, grids: list[Grid],
+                    aspect: float, analysis: Analysis, crossings: int) -> _Geometry:
+    """``best``, or the drawing of one of ``grids``, narrowed to ``aspect``, that prints
+    larger on that area and crosses no more than ``crossings``. More folds or detours, more
+    bends: they count only for a gain of :data:`FOLD_GAIN` (the lanes whose folds cost a
+    crossing stay unfolded, the detours that cost one are refused)."""
+    modes: tuple[FoldMode, ...] = ("off", "runs", "branches")
+    order = list(best.grid.lanes)
+
+    def side(drawing: _Geometry) -> float:  # (smaller prints larger)
+        outline = _outline(chain, drawing, analysis)  # (the margins lie in the page's)
+        return max(outline.width / aspect, outline.height)
+
+    best_side = side(best)
+    for grid in grids:
+        gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) \
+            or len(grid.detours) > len(best.grid.detours) else 1.0
+        for drawing in _narrowed_to(chain, options, order, grid, aspect, analysis):
             drawn = side(drawing)
             if drawn * gain < best_side - 1e-6 and route_crossings(drawing.points) <= crossings:
                 best, best_side = drawing, drawn
@@ -396,6 +416,39 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
         unfolded |= {lane}
     if drafts is not None:
         drafts.unfolded[key] = unfolded
+    return current
+
+
+DETOUR_TRIALS = 3  # refusals tried per round: the detours in the most crossings
+
+
+def _without_costly_detours(chain: Chain, options: Options, order: list[str], grid: Grid,
+                            crossings: int, drafts: Drafts | None) -> Grid:
+    """``grid`` (hand-offs past a step drawn beside their column), or the same grid with
+    detours refused until its drawing crosses no more than ``crossings``. Greedy: of the
+    :data:`DETOUR_TRIALS` detours in the most crossings, the one refused whose drawing
+    crosses least (then has the fewest columns), round after round."""
+    current = grid
+    drawing = _geometry(chain, options, order, grid.fold, grid)
+    drawn = route_crossings(drawing.points)
+    while drawn > crossings:
+        count: dict[int, int] = {}
+        for pair in crossing_pairs(drawing.points):
+            for number in pair:
+                edge = drawing.routes[number].edge
+                if edge in current.detours:
+                    count[edge] = count.get(edge, 0) + 1
+        best: tuple[int, int, Grid, _Geometry] | None = None
+        for edge in sorted(count, key=lambda edge: (-count[edge], edge))[:DETOUR_TRIALS]:
+            fewer = _grid(chain, options, order, grid.fold, drafts, grid.unfolded,
+                          current.undetoured | {edge})
+            geometry = _geometry(chain, options, order, grid.fold, fewer)
+            trial = (route_crossings(geometry.points), fewer.columns, fewer, geometry)
+            if best is None or trial[:2] < best[:2]:
+                best = trial
+        if best is None:
+            break
+        drawn, _, current, drawing = best
     return current
 
 

@@ -159,7 +159,8 @@ def _vertical_conflicts(grid: Grid, back: set[int], minlen: dict[int, int]) -> l
             continue
         if any(occupied.get((column, lane)) for lane in between):
             # blocked: a detour beside the column keeps the column, if both are plain steps
-            if s_lo != s_hi or t_lo != t_hi or not (grid.detours_allowed or (
+            allowed = grid.detours_allowed and index not in grid.undetoured
+            if s_lo != s_hi or t_lo != t_hi or not (allowed or (
                     grid.free_detours and _detour_free(grid, index, back))):
                 bad.append(index)
                 continue

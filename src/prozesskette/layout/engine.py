@@ -410,18 +410,20 @@ def assign_rows(grid: Grid) -> None:
 
 def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
               lanes: list[str] | None = None, fold: FoldMode = "off",
-              unfolded: frozenset[str] = frozenset()) -> Grid:
+              unfolded: frozenset[str] = frozenset(),
+              undetoured: frozenset[int] = frozenset()) -> Grid:
     """Stages 1–5: lanes (``lanes``, or as ``lane_order`` says), columns, dummies, order,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
     ``coords``), so no size can sway an order. Runs fold as ``fold`` says, except in the lanes
-    ``unfolded``."""
+    ``unfolded``; with ``detours``, hand-offs past a step stay in their column, except the
+    edges ``undetoured``."""
     if lanes is None:
         lanes = order_lanes(graph, lane_order)
     rank = {actor: i for i, actor in enumerate(lanes)}
     spans, badge = lane_spans(graph, rank)
     grid = Grid(graph, lanes, rank, spans, badge, detours_allowed=detours,
                 free_detours=len(graph.steps) <= CAREFUL_LAYERING,
-                fold=fold, unfolded=unfolded)
+                fold=fold, unfolded=unfolded, undetoured=undetoured)
     layer(grid)
     build_items(grid)
     reduce_crossings(grid)

@@ -67,12 +67,13 @@ class Grid:
 
     __slots__ = ("back", "badge_shared", "col", "columns", "detours", "detours_allowed",
                  "fold", "free_detours", "graph", "items", "lanes", "links",
-                 "phase_cols", "rank", "rows", "span", "unfolded")
+                 "phase_cols", "rank", "rows", "span", "undetoured", "unfolded")
 
     def __init__(self, graph: ChainGraph, lanes: list[str], rank: dict[str, int],
                  span: dict[str, tuple[int, int]], badge_shared: set[str], *,
                  detours_allowed: bool = True, free_detours: bool = False,
-                 fold: FoldMode = "off", unfolded: frozenset[str] = frozenset()) -> None:
+                 fold: FoldMode = "off", unfolded: frozenset[str] = frozenset(),
+                 undetoured: frozenset[int] = frozenset()) -> None:
         self.graph = graph
         self.lanes = lanes  # actor ids in drawing order
         self.rank = rank  # actor id -> lane rank
@@ -87,6 +88,7 @@ class Grid:
         self.rows: list[int] = []  # sub-rows per lane
         self.detours_allowed = detours_allowed
         self.free_detours = free_detours  # … or only those that no other edge could cross
+        self.undetoured = undetoured  # edges (indices) refused a detour that no edge crosses
         self.detours: set[int] = set()  # same-column hand-offs drawn beside
         self.fold = fold  # which runs of steps may go down their lane in one column …
         self.unfolded = unfolded  # … except in these lanes (actor ids)
