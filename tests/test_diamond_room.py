@@ -37,7 +37,7 @@ from prozesskette.layout.step_text import (
 from prozesskette.layout.tracks import gap_channels
 from prozesskette.loader import load
 from prozesskette.model import Chain, Step, StepKind
-from prozesskette.samples import cross_lane_chain
+from prozesskette.samples import cross_lane_chain, generate_chain
 from prozesskette.text import line_height
 
 CHAINS = [AUSBILDUNG, ROOT / "chains" / "stendal-arbeit.yaml",
@@ -190,8 +190,9 @@ def test_detours_that_cost_a_crossing_are_refused() -> None:
     crossings = route_crossings(plain.points)
     every = _grid(chain, detoured, order, "runs")
     assert route_crossings(_geometry(chain, detoured, order, "runs", every).points) > crossings
-    kept = _without_costly_detours(chain, detoured, order, every, crossings, None)
-    assert kept.undetoured and kept.detours
+    kept = _without_costly_detours(chain, detoured, order, every, crossings, None,
+                                   plain.grid.columns)
+    assert kept is not None and kept.undetoured and kept.detours
     assert route_crossings(_geometry(chain, detoured, order, "runs", kept).points) <= crossings
     assert kept.columns < plain.grid.columns
 
@@ -205,3 +206,30 @@ def test_an_undetoured_edge_takes_no_detour_that_others_could_cross() -> None:
     assert costly
     fewer = make_grid(graph, "file", True, lanes, "runs", undetoured=frozenset(costly[:1]))
     assert costly[0] not in fewer.detours
+
+
+def test_the_detour_search_ends() -> None:
+    """A generated chart whose refused detour is still drawn (nothing could cross it) and
+    takes part in a crossing: refusing it again changed nothing, and the search went round
+    for ever (found by review). It ends, and the drawing crosses no more than the screen's."""
+    chain = generate_chain(51, 4, 36, contacts=True)
+    screen = layout_chain(chain)
+    shaped = layout_chain(chain, aspect=1.414)
+    assert route_crossings([edge.points for edge in shaped.edges]) \
+        <= route_crossings([edge.points for edge in screen.edges])
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from(["samples", "cross-lane"]), st.integers(12, 48), st.integers(1, 50),
+       st.sampled_from([1.2, 1.414, 1.7]))
+def test_shaped_generated_charts_verify_and_cross_no_more(family: str, steps: int, seed: int,
+                                                          aspect: float) -> None:
+    """The drawing shaped for a page (folds, detours, narrowed boxes) of a generated chart:
+    no layout rule broken, and no more crossings than the screen's drawing."""
+    make = generate_chain if family == "samples" else cross_lane_chain
+    chain = make(steps, 3 + steps // 8, seed, contacts=True)
+    screen = layout_chain(chain)
+    shaped = layout_chain(chain, aspect=aspect)
+    assert verify(shaped) == []
+    assert route_crossings([edge.points for edge in shaped.edges]) \
+        <= route_crossings([edge.points for edge in screen.edges])

@@ -15,6 +15,7 @@ from paths import CHAINS, EXAMPLE, ROOT, examples
 from prozesskette import text as tx
 from prozesskette.analysis import analyse
 from prozesskette.graph import ChainGraph
+from prozesskette.layout import rows
 from prozesskette.layout.assemble import reading_order
 from prozesskette.layout.coords import (
     Box,
@@ -419,24 +420,18 @@ def _rows_of_steps(grid: Grid) -> dict[str, int]:
     return {actor: len(used) for actor, used in rows.items()}
 
 
-def test_a_lane_loses_a_row_of_boxes_for_a_jog() -> None:
+def test_a_lane_loses_a_row_of_boxes_for_a_jog(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stage 5b: where a bypass keeps a lone step in a row of its own and no move keeps
     every straight run, up to JOG_MOVES steps still move into one row; the bypass takes a
     jog into the thin row. Stendal Arbeit's Bildungsträger lane: its three steps in one row
     (two rows before, 174 pt tall against 132); no other lane holds more rows of steps, and
     no row loses the dummies it holds."""
-    from prozesskette.layout import rows
-
     graph = ChainGraph(load(ROOT / "chains" / "stendal-arbeit.yaml"))
     grid = make_grid(graph, "auto", False)
     assert _rows_of_steps(grid)["bildungstraeger"] == 1
     dummies = {key: item.row for key, item in grid.items.items() if not item.real}
-    jogs = rows.JOG_MOVES
-    try:
-        rows.JOG_MOVES = 0  # only the moves that keep every straight run
-        kept = make_grid(graph, "auto", False, list(grid.lanes))
-    finally:
-        rows.JOG_MOVES = jogs
+    monkeypatch.setattr(rows, "JOG_MOVES", 0)  # only the moves that keep every straight run
+    kept = make_grid(graph, "auto", False, list(grid.lanes))
     assert _rows_of_steps(kept)["bildungstraeger"] == 2
     assert all(count <= _rows_of_steps(kept)[actor]
                for actor, count in _rows_of_steps(grid).items())

@@ -29,9 +29,10 @@ finish only the best.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import NamedTuple
+from functools import partial
+from typing import NamedTuple, TypeVar
 
 from prozesskette.analysis import Analysis, analyse
 from prozesskette.graph import ChainGraph
@@ -118,6 +119,7 @@ class Drafts:
         self.grids: dict[tuple[object, ...], Grid] = {}
         self.orders: dict[Options, list[str]] = {}
         self.unfolded: dict[tuple[object, ...], frozenset[str]] = {}  # lanes kept unfolded
+        self.undetoured: dict[tuple[object, ...], frozenset[int] | None] = {}  # detours refused
 
     def __call__(self, chain: Chain, **options: object) -> Layout:
         with paused_cycle_collection():
@@ -319,11 +321,13 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     """The drawing that prints largest on a chart area ``aspect`` wide for its height, of
     ``start`` (the screen's choice, kept on a tie) and, for each fold mode (none, runs,
     branches; only none beyond :data:`FOLD_MAX_STEPS` steps), its boxes narrowed until the
-    drawing has the area's shape (:func:`_narrowed_to`). Then the best one's grid with the
-    hand-offs past a step kept in their column, as ``compact`` draws them, but without the
-    detours that cost a crossing (:func:`_without_costly_detours`): the 40-step cross-lane
-    chart on A3 5.67 → 5.88 pt (18 columns instead of 19), Stendal Ausbildung on A2 7.19 →
-    7.35 pt (with every detour: 8 crossings each, instead of 0 and 1). The screen's drawing
+    drawing has the area's shape (:func:`_narrowed_to`). Then, up to
+    :data:`DETOUR_MAX_STEPS` steps, the best one's grid with the hand-offs past a step kept
+    in their column, as ``compact`` draws them, but without the detours that cost a crossing
+    and only if that saves a column (:func:`_without_costly_detours`): the 40-step
+    cross-lane chart on A3 5.67 → 5.88 pt (18 columns instead of 19), Stendal Ausbildung on
+    A2 7.19 → 7.35 pt (their PDFs with ``compact=True``: 8 crossings each, against 0 and 1).
+    The screen's drawing
     narrows its boxes in steps of :data:`NARROWING` towards an estimated aspect and judges
     folds as on A paper; shaped for the page, Stendal Ausbildung printed on A2 at 6.18 →
     6.65 pt, Arbeit 6.65 → 7.12, the Gesamtübersicht on A0 8.15 → 8.27 (on 5 December).
@@ -331,8 +335,7 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     page's shape itself is best: shaped for areas 5 % wider or taller, the four charts
     printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
     order = list(start.grid.lanes)
-    modes: tuple[FoldMode, ...] = ("off", "runs", "branches") \
-        if len(chain.steps) <= FOLD_MAX_STEPS else ("off",)
+    modes = FOLD_MODES if len(chain.steps) <= FOLD_MAX_STEPS else FOLD_MODES[:1]
     grids: list[Grid] = []
     for mode in modes:  # (the start's grid is made already)
         grid = start.grid if start.grid.fold == mode else _grid(chain, start.options, order,
@@ -345,23 +348,24 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
         fewer = _without_costly_folds(chain, start.options, order, grid, crossings, drafts)
         if _columns(fewer) not in [_columns(made) for made in kept]:
             kept.append(fewer)
-    best = _largest_shaped(chain, start.options, start, kept, aspect, analysis, crossings)
-    if start.options.compact or len(chain.steps) > FOLD_MAX_STEPS:
+    best = _largest_shaped(chain, start, kept, aspect, analysis, crossings)
+    if start.options.compact or len(chain.steps) > DETOUR_MAX_STEPS:
         return best
     detoured = replace(start.options, compact=True)
-    grid = _grid(chain, detoured, order, best.grid.fold, drafts, best.grid.unfolded)
-    grid = _without_costly_detours(chain, detoured, order, grid, crossings, drafts)
-    return _largest_shaped(chain, start.options, best, [grid], aspect, analysis, crossings)
+    narrower = _without_costly_detours(chain, detoured, order, _grid(
+        chain, detoured, order, best.grid.fold, drafts, best.grid.unfolded), crossings,
+        drafts, best.grid.columns)  # (detours that save no column save no width)
+    return best if narrower is None else _largest_shaped(chain, best, [narrower], aspect,
+                                                         analysis, crossings)
 
 
-def _largest_shaped(chain: Chain, options: Options, best: _Geometry, grids: list[Grid],
-                    aspect: float, analysis: Analysis, crossings: int) -> _Geometry:
+def _largest_shaped(chain: Chain, best: _Geometry, grids: list[Grid], aspect: float,
+                    analysis: Analysis, crossings: int) -> _Geometry:
     """``best``, or the drawing of one of ``grids``, narrowed to ``aspect``, that prints
     larger on that area and crosses no more than ``crossings``. More folds or detours, more
     bends: they count only for a gain of :data:`FOLD_GAIN` (the lanes whose folds cost a
     crossing stay unfolded, the detours that cost one are refused)."""
-    modes: tuple[FoldMode, ...] = ("off", "runs", "branches")
-    order = list(best.grid.lanes)
+    options, order = best.options, list(best.grid.lanes)
 
     def side(drawing: _Geometry) -> float:  # (smaller prints larger)
         outline = _outline(chain, drawing, analysis)  # (the margins lie in the page's)
@@ -369,7 +373,7 @@ def _largest_shaped(chain: Chain, options: Options, best: _Geometry, grids: list
 
     best_side = side(best)
     for grid in grids:
-        gain = FOLD_GAIN if modes.index(grid.fold) > modes.index(best.grid.fold) \
+        gain = FOLD_GAIN if FOLD_MODES.index(grid.fold) > FOLD_MODES.index(best.grid.fold) \
             or len(grid.detours) > len(best.grid.detours) else 1.0
         for drawing in _narrowed_to(chain, options, order, grid, aspect, analysis):
             drawn = side(drawing)
@@ -419,25 +423,37 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
     return current
 
 
-DETOUR_TRIALS = 3  # refusals tried per round: the detours in the most crossings
+DETOUR_MAX_STEPS = 60  # larger charts keep their hand-offs out of the columns in print:
+    # the search costs a layering per trial (70 steps: +0.3 to 0.5 s, 2.5 times the shaped
+    # layout) and found nothing for the 64-step Gesamtübersicht
+DETOUR_TRIALS = 3  # refusals tried per round: the detours in the most crossings …
+DETOUR_ROUNDS = 4  # … in at most this many rounds (measured: Stendal Ausbildung needs 2,
+                   # the 40-step cross-lane chart 3; the Gesamtübersicht ran 7 rounds,
+                   # 0.4 s, to no drawing with fewer columns)
 
 
 def _without_costly_detours(chain: Chain, options: Options, order: list[str], grid: Grid,
-                            crossings: int, drafts: Drafts | None) -> Grid:
+                            crossings: int, drafts: Drafts | None, columns: int) -> Grid | None:
     """``grid`` (hand-offs past a step drawn beside their column), or the same grid with
-    detours refused until its drawing crosses no more than ``crossings``. Greedy: of the
-    :data:`DETOUR_TRIALS` detours in the most crossings, the one refused whose drawing
-    crosses least (then has the fewest columns), round after round."""
+    detours refused, whose drawing crosses no more than ``crossings`` and has fewer than
+    ``columns`` columns; None if there is none. Greedy: of the :data:`DETOUR_TRIALS` detours
+    in the most crossings, the one refused whose drawing crosses least (then has the fewest
+    columns), for up to :data:`DETOUR_ROUNDS` rounds. (A refused detour that nothing can
+    cross is still drawn, ``columns._detour_free``: it is no candidate.) The choice is kept
+    in ``drafts``."""
+    key = (grid.fold, grid.unfolded, tuple(order), crossings, columns, options.direction)
+    if drafts is not None and key in drafts.undetoured:
+        refused = drafts.undetoured[key]
+        return None if refused is None else _grid(chain, options, order, grid.fold, drafts,
+                                                  grid.unfolded, refused)
     current = grid
     drawing = _geometry(chain, options, order, grid.fold, grid)
     drawn = route_crossings(drawing.points)
-    while drawn > crossings:
-        count: dict[int, int] = {}
-        for pair in crossing_pairs(drawing.points):
-            for number in pair:
-                edge = drawing.routes[number].edge
-                if edge in current.detours:
-                    count[edge] = count.get(edge, 0) + 1
+    for _ in range(DETOUR_ROUNDS):
+        if drawn <= crossings or current.columns >= columns:
+            break
+        refusable = current.detours - current.undetoured
+        count = _crossings_at(drawing, partial(_edge_among, refusable))
         best: tuple[int, int, Grid, _Geometry] | None = None
         for edge in sorted(count, key=lambda edge: (-count[edge], edge))[:DETOUR_TRIALS]:
             fewer = _grid(chain, options, order, grid.fold, drafts, grid.unfolded,
@@ -449,7 +465,14 @@ def _without_costly_detours(chain: Chain, options: Options, order: list[str], gr
         if best is None:
             break
         drawn, _, current, drawing = best
-    return current
+    found = current if drawn <= crossings and current.columns < columns else None
+    if drafts is not None:
+        drafts.undetoured[key] = None if found is None else found.undetoured
+    return found
+
+
+def _edge_among(edges: set[int], route: Route) -> set[int]:
+    return {route.edge} & edges
 
 
 def _costly_first(drawing: _Geometry) -> list[str]:
@@ -500,7 +523,9 @@ def _columns(grid: Grid) -> tuple[object, ...]:
     return (grid.col, grid.columns, grid.phase_cols, grid.back, grid.detours)
 
 
-FOLD_GAIN = 1.02  # a folded drawing must print this much larger than one with fewer folds
+FOLD_GAIN = 1.02  # a drawing with more folds or detours (more bends) must print this much
+                  # larger than one with fewer
+FOLD_MODES: tuple[FoldMode, ...] = ("off", "runs", "branches")  # fewer folds first
 
 
 LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane orders …
@@ -514,16 +539,24 @@ LANE_TRIAL_WORK = 600  # drawings in all; fewer as the chart grows: drawings · 
                        # of 0.18 s of layout (for 1 crossing less); 400 gave 1/1/0 again.
 
 
+_Key = TypeVar("_Key")
+
+
+def _crossings_at(geometry: _Geometry,
+                  keys: Callable[[Route], Iterable[_Key]]) -> dict[_Key, int]:
+    """How many crossings there are at the edges of each key (``keys``: a route's keys)."""
+    touched: dict[_Key, int] = {}
+    for pair in crossing_pairs(geometry.points):
+        for number in pair:
+            for key in keys(geometry.routes[number]):
+                touched[key] = touched.get(key, 0) + 1
+    return touched
+
+
 def _crossing_lanes(geometry: _Geometry) -> dict[int, int]:
     """Lane (its index in the drawing's order) -> how many crossings there are at the edges
     that start or end in it."""
-    touched: dict[int, int] = {}
-    for pair in crossing_pairs(geometry.points):
-        for number in pair:
-            items = geometry.routes[number].items
-            for lane in {items[0].lo, items[-1].lo}:
-                touched[lane] = touched.get(lane, 0) + 1
-    return touched
+    return _crossings_at(geometry, lambda route: {route.items[0].lo, route.items[-1].lo})
 
 
 def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:

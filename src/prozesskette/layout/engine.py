@@ -416,7 +416,8 @@ def make_grid(graph: ChainGraph, lane_order: LaneOrder, detours: bool = True,
     rows. The grid is topology only: sizes and coordinates are later stages (``sizes``,
     ``coords``), so no size can sway an order. Runs fold as ``fold`` says, except in the lanes
     ``unfolded``; with ``detours``, hand-offs past a step stay in their column, except the
-    edges ``undetoured``."""
+    edges ``undetoured`` (as without ``detours``: where nothing could cross the detour, it
+    is still drawn)."""
     if lanes is None:
         lanes = order_lanes(graph, lane_order)
     rank = {actor: i for i, actor in enumerate(lanes)}

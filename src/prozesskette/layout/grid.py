@@ -88,7 +88,8 @@ class Grid:
         self.rows: list[int] = []  # sub-rows per lane
         self.detours_allowed = detours_allowed
         self.free_detours = free_detours  # … or only those that no other edge could cross
-        self.undetoured = undetoured  # edges (indices) refused a detour that no edge crosses
+        self.undetoured = undetoured  # edges (indices) refused a detour (one that nothing
+                                      # could cross, columns._detour_free, is still drawn)
         self.detours: set[int] = set()  # same-column hand-offs drawn beside
         self.fold = fold  # which runs of steps may go down their lane in one column …
         self.unfolded = unfolded  # … except in these lanes (actor ids)

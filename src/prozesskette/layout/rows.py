@@ -24,7 +24,9 @@ from __future__ import annotations
 from prozesskette.layout.grid import Grid, Item
 
 PASSES = 3  # a move can straighten a neighbour's edge for the next pass
-JOG_MOVES = 3  # at most this many steps move where an edge along the lane loses its run
+JOG_MOVES = 3  # where a row can be emptied only with jogs: at most this many steps move
+               # (all the lane's lone steps that can take the row, whether or not their
+               # edges keep their runs)
 
 
 def _along(grid: Grid) -> dict[str, list[Item]]:

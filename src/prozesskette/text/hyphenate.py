@@ -262,11 +262,11 @@ def _dictionary(language: str) -> _Dictionary | None:
             break
         levels.append(lines[start:end])
         start = end + 1
+    primary = primary_subtag(language)
     return _Dictionary([_Patterns(level) for level in levels if any(level)],
                        (_setting(lines, "compoundlefthyphenmin"),
                         _setting(lines, "compoundrighthyphenmin")),
-                       _ENDINGS.get(primary_subtag(language), ()),
-                       primary_subtag(language) in _JOIN_SINGLE_LETTERS)
+                       _ENDINGS.get(primary, ()), primary in _JOIN_SINGLE_LETTERS)
 
 
 def _setting(lines: list[str], name: str, default: int = 2) -> int:
