@@ -12,16 +12,11 @@ from hypothesis import strategies as st
 from paths import AUSBILDUNG, ROOT
 from prozesskette.graph import ChainGraph
 from prozesskette.layout import layout_chain, verify
-from prozesskette.layout.build import (
-    Drafts,
-    _geometry,
-    _grid,
-    _without_costly_detours,
-    _without_costly_folds,
-)
+from prozesskette.layout.build import Drafts, _without_costly_detours, _without_costly_folds
 from prozesskette.layout.columns import folded_lanes
 from prozesskette.layout.coords import place_lanes
 from prozesskette.layout.crossing import route_crossings
+from prozesskette.layout.drawing import draw, grid_for
 from prozesskette.layout.engine import make_grid
 from prozesskette.layout.lane_rows import gap_sizes
 from prozesskette.layout.options import Frame, Options
@@ -104,7 +99,7 @@ def test_diamonds_in_their_room_make_no_lane_taller(path: object, qr_size: float
     chain = _chain(path)
     options = Options(qr_size=qr_size, language=chain.language)
     order = list(layout_chain(chain).lanes)
-    grid = _grid(chain, options, order, "off")
+    grid = grid_for(chain, options, order, "off")
     graph, frame = grid.graph, Frame("lr")
     headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
     routes = plan_routes(graph, grid)
@@ -134,15 +129,15 @@ def test_folds_that_cost_a_crossing_are_dropped_lane_by_lane() -> None:
     options = Options(aspect=1.444, qr_size=92.0)
     order = list(layout_chain(chain).lanes)
     drafts = Drafts(chain)
-    unfolded = _geometry(chain, options, order, "off", _grid(chain, options, order, "off"))
+    unfolded = draw(chain, options, order, "off", grid_for(chain, options, order, "off"))
     crossings = route_crossings(unfolded.points)
-    every = _grid(chain, options, order, "branches", drafts)
-    assert route_crossings(_geometry(chain, options, order, "branches", every).points) \
+    every = grid_for(chain, options, order, "branches", drafts)
+    assert route_crossings(draw(chain, options, order, "branches", every).points) \
         > crossings
     kept = _without_costly_folds(chain, options, order, every, crossings, drafts)
     assert kept.unfolded == {"sprachkurs"}
     assert folded_lanes(kept)  # the other lanes still fold
-    assert route_crossings(_geometry(chain, options, order, "branches", kept).points) \
+    assert route_crossings(draw(chain, options, order, "branches", kept).points) \
         <= crossings
     assert kept.columns < unfolded.grid.columns
     # the choice is kept for the PDF's next layouts (other QR sizes)
@@ -172,7 +167,7 @@ def test_print_layouts_cross_no_more_than_unfolded(path: object) -> None:
         options = Options(aspect=aspect)
         shaped = layout_chain(chain, aspect=aspect)
         assert list(shaped.lanes) == order
-        plain = _geometry(chain, options, order, "off", _grid(chain, options, order, "off"))
+        plain = draw(chain, options, order, "off", grid_for(chain, options, order, "off"))
         drawn = route_crossings([edge.points for edge in shaped.edges])
         assert drawn <= route_crossings(plain.points)
 
@@ -186,14 +181,14 @@ def test_detours_that_cost_a_crossing_are_refused() -> None:
     options = Options(aspect=1.454)
     detoured = replace(options, compact=True)
     order = list(layout_chain(chain).lanes)
-    plain = _geometry(chain, options, order, "runs", _grid(chain, options, order, "runs"))
+    plain = draw(chain, options, order, "runs", grid_for(chain, options, order, "runs"))
     crossings = route_crossings(plain.points)
-    every = _grid(chain, detoured, order, "runs")
-    assert route_crossings(_geometry(chain, detoured, order, "runs", every).points) > crossings
+    every = grid_for(chain, detoured, order, "runs")
+    assert route_crossings(draw(chain, detoured, order, "runs", every).points) > crossings
     kept = _without_costly_detours(chain, detoured, order, every, crossings, None,
                                    plain.grid.columns)
     assert kept is not None and kept.undetoured and kept.detours
-    assert route_crossings(_geometry(chain, detoured, order, "runs", kept).points) <= crossings
+    assert route_crossings(draw(chain, detoured, order, "runs", kept).points) <= crossings
     assert kept.columns < plain.grid.columns
 
 

@@ -335,14 +335,14 @@ def test_trials_count_the_crossings_of_the_finished_drawing(direction: str, seed
     """Issue 14: lane-order trials are compared on their route points alone
     (:func:`prozesskette.layout.crossing.route_crossings`), before shapes, labels and
     furniture; those move no line, so the count is the finished drawing's."""
-    from prozesskette.layout import build
     from prozesskette.layout.crossing import route_crossings
+    from prozesskette.layout.drawing import draw, finish
     from prozesskette.layout.options import Options
 
     for make in (generate_chain, cross_lane_chain):
         chain = make(120, 8, seed, contacts=True)
-        geometry = build._geometry(chain, Options(direction=direction), None)
-        drawn = build._finish(chain, geometry)
+        geometry = draw(chain, Options(direction=direction), None)
+        drawn = finish(chain, geometry)
         assert route_crossings(geometry.points) == metrics(drawn).crossings
         assert verify(drawn) == []
 
@@ -356,11 +356,12 @@ def test_lane_moves_find_a_drawing_without_crossings_at_50_steps(seed: int) -> N
     from prozesskette.graph import ChainGraph
     from prozesskette.layout import build
     from prozesskette.layout.crossing import route_crossings
+    from prozesskette.layout.drawing import draw
     from prozesskette.layout.lane_order import lane_trials
     from prozesskette.layout.options import Options
 
     chain = cross_lane_chain(50, 8, seed, contacts=True)
-    first = min(route_crossings(build._geometry(chain, Options(), order).points)
+    first = min(route_crossings(draw(chain, Options(), order).points)
                 for order in lane_trials(ChainGraph(chain), build.LANE_TRIALS))
     chosen = layout_chain(chain)
     assert metrics(chosen).crossings <= first

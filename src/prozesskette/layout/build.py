@@ -1,239 +1,47 @@
-"""From a checked chain to final geometry, as a list of stages (:func:`lay_out`).
-
-Each stage is a function of the results before it and returns a typed, immutable result:
-
-=================  =======================================  ================================
-stage              function                                 result
-=================  =======================================  ================================
-columns, order     :func:`.engine.make_grid`                :class:`.engine.Grid`
-routes             :func:`.routes.plan_routes`              :class:`.routes.Route` s
-tracks (row gaps)  :func:`.tracks.gap_channels`             :class:`.tracks.Channel` s
-gaps of each lane  :func:`.lane_rows.gap_sizes`             points per (lane, gap)
-sizes              :func:`.sizes.size_steps`                :class:`.sizes.Sizing`
-lane axis          :func:`.coords.place_lanes`              :class:`.coords.LaneAxis`
-side ports         :func:`.ports.side_ports`                :class:`.ports.Port` s
-tracks (columns)   :func:`.tracks.column_channels`          :class:`.tracks.ChannelPlan`
-time axis          :func:`.coords.place_columns`            :class:`.coords.TimeAxis`
-end ports          :func:`.ports.end_ports`                 :class:`.ports.Port` s
-points             :func:`.paths.route_points`              points per route (t, l)
-furniture, shapes  :mod:`.furniture`, :mod:`.assemble`      :class:`.geometry.Layout`
-=================  =======================================  ================================
-
-The axes interleave because each needs the other: a column channel is as wide as its tracks,
-and which runs share a track depends on where the ports lie along the lanes.
-
-The stages up to the points are :func:`_geometry`; the rest, :func:`_finish`, moves no line.
-Lane-order trials therefore compare geometries (their crossings counted on the points) and
-finish only the best.
-"""
+"""From a checked chain to its layout: the drawing the options ask for, of the lane
+orders, folds (and, for a page, the detours and box widths) tried, the one that crosses least
+and prints largest. One drawing's stages are :mod:`.drawing`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from prozesskette.analysis import Analysis, analyse
 from prozesskette.graph import ChainGraph
 from prozesskette.i18n import is_rtl
-from prozesskette.layout.assemble import drawn_runs, edge_routes, node_boxes
 from prozesskette.layout.columns import FOLD_MAX_STEPS, folded_lanes
-from prozesskette.layout.coords import (
-    Box,
-    LaneAxis,
-    TimeAxis,
-    item_boxes,
-    place_columns,
-    place_lanes,
-)
 from prozesskette.layout.crossing import crossing_pairs, route_crossings
 from prozesskette.layout.cycles import paused_cycle_collection
-from prozesskette.layout.engine import make_grid
-from prozesskette.layout.furniture import (
-    lane_boxes,
-    legend,
-    phase_boxes,
-    title_block,
+from prozesskette.layout.drawing import (
+    Draft,
+    DraftCache,
+    draw,
+    finish,
+    grid_for,
+    lay_out,
+    outline_of,
 )
-from prozesskette.layout.geometry import Layout, Legend, Rect, Style, TitleBlock, translate
+from prozesskette.layout.geometry import Layout
 from prozesskette.layout.grid import FoldMode, Grid
 from prozesskette.layout.lane_order import lane_trials, lanes_split, shared_groups
-from prozesskette.layout.lane_rows import gap_sizes
 from prozesskette.layout.mirror import mirror
-from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Canvas, Frame, Options
-from prozesskette.layout.paths import AxisPoint, route_points
-from prozesskette.layout.ports import end_ports, side_ports
-from prozesskette.layout.routes import Route, plan_routes
-from prozesskette.layout.sizes import (
-    Sizing,
-    column_widths,
-    lane_header_sizes,
-    phase_band,
-    size_steps,
-    sized_at,
-)
-from prozesskette.layout.tracks import ChannelPlan, column_channels, gap_channels
-from prozesskette.model import Chain, StepKind
-from prozesskette.words import words_for
+from prozesskette.layout.options import MARGIN, PRINT_ASPECT, Options
+from prozesskette.layout.routes import Route
+from prozesskette.model import Chain
 
 __all__ = ["Drafts", "Options", "lay_out", "layout_chain"]
 
 
-def lay_out(chain: Chain, options: Options, lanes: list[str] | None = None,
-            fold: FoldMode = "off") -> Layout:
-    """One drawing of the chain, lanes in the order ``lanes`` (None: as the options say),
-    runs of steps folded down their lanes as ``fold`` says, not yet mirrored for
-    right-to-left languages."""
-    return _finish(chain, _geometry(chain, options, lanes, fold))
-
-
-class _Geometry(NamedTuple):
-    """The stages up to the points of every route: enough to count crossings (the
-    furniture, shapes and labels that :func:`_finish` adds move no line)."""
-
-    graph: ChainGraph
-    options: Options
-    frame: Frame
-    grid: Grid
-    sizing: Sizing
-    routes: tuple[Route, ...]
-    lane_axis: LaneAxis
-    time_axis: TimeAxis
-    channels: ChannelPlan
-    boxes: Mapping[str, Box]
-    points: tuple[tuple[AxisPoint, ...], ...]
-
-
-class Drafts:
-    """What the layouts of one chain share whatever their QR size, ``aspect`` and box widths
-    (:class:`Options`): the grids (topology only; 70 ms each for the Gesamtübersicht) and the
-    lane order the trials chose (they lay out with the default QR size anyway). Call it as
-    :func:`layout_chain`: the PDF lays one chain out up to about eight times (QR codes grown,
-    then the drawing shaped for the page), and with these drafts the Gesamtübersicht's A0 PDF
-    takes 0.7 s instead of 2.5 s (Stendal Ausbildung on A2: 0.4 s instead of 0.8 s). Layouts
-    of other chains are made as without it."""
-
-    def __init__(self, chain: Chain) -> None:
-        self.chain = chain
-        self.grids: dict[tuple[object, ...], Grid] = {}
-        self.orders: dict[Options, list[str]] = {}
-        self.unfolded: dict[tuple[object, ...], frozenset[str]] = {}  # lanes kept unfolded
-        self.undetoured: dict[tuple[object, ...], frozenset[int] | None] = {}  # detours refused
+class Drafts(DraftCache):
+    """The layouts of one chain, sharing what they can (:class:`~.drawing.DraftCache`).
+    Call it as :func:`layout_chain`; layouts of other chains are made as without it."""
 
     def __call__(self, chain: Chain, **options: object) -> Layout:
         with paused_cycle_collection():
             return _layout_chain(chain, self if chain is self.chain else None, **options)
-
-
-def _grid(chain: Chain, options: Options, lanes: list[str] | None,
-          fold: FoldMode = "off", drafts: Drafts | None = None,
-          unfolded: frozenset[str] = frozenset(),
-          undetoured: frozenset[int] = frozenset()) -> Grid:
-    mode = options.lane_order or chain.lane_order.value
-    key = (mode, options.compact, None if lanes is None else tuple(lanes), fold, unfolded,
-           undetoured)
-    if drafts is not None and key in drafts.grids:
-        return drafts.grids[key]
-    grid = make_grid(ChainGraph(chain), mode, options.compact, lanes, fold, unfolded,
-                     undetoured)
-    if drafts is not None:
-        drafts.grids[key] = grid
-    return grid
-
-
-def _geometry(chain: Chain, options: Options, lanes: list[str] | None,
-              fold: FoldMode = "off", grid: Grid | None = None,
-              narrow: float | None = None) -> _Geometry:
-    """The stages from the grid (``grid``, if made already) to the points of every
-    route, boxes narrowed by ``narrow`` (None: as the sizes stage chooses). Every stage wraps
-    text in the chart's language (its words break at that language's syllables):
-    ``options.language``, else the chain's."""
-    options = replace(options, language=options.language or chain.language)
-    grid = grid or _grid(chain, options, lanes, fold)
-    graph = grid.graph
-    frame = Frame("tb" if (options.direction or chain.direction.value) == "tb" else "lr")
-    headers = lane_header_sizes(chain, options, frame, grid.lanes, grid)
-    routes = plan_routes(graph, grid)  # (topology only: the routes need no sizes)
-    gaps = gap_channels(routes)
-    gap_size = gap_sizes(graph, options, frame, grid, routes, gaps)
-    sizing = size_steps(graph, options, frame, grid, headers, gap_size) if narrow is None \
-        else sized_at(graph, options, frame, grid, headers, gap_size, narrow)
-    widths = column_widths(chain, options, frame, grid, sizing)
-    band = phase_band(chain, options, frame, grid, widths, sizing.channel_min)
-    lane_axis = place_lanes(grid, sizing, headers, routes, gaps, gap_size, band)
-    pointed = {key for key in grid.items if key in graph.steps
-               and graph.steps[key].kind is StepKind.decision}
-    ports = side_ports(routes, lane_axis.centre, lane_axis.extent, lane_axis.gap_l,
-                       lane_axis.lane_top, pointed)
-    channels = column_channels(routes, ports, lane_axis.centre, lane_axis.gap_l)
-    time_axis = place_columns(graph, options, frame, grid, sizing, headers, lane_axis, widths,
-                              routes, channels)
-    boxes = item_boxes(grid, sizing, lane_axis, time_axis)
-    all_ports = end_ports(routes, time_axis.centre, sizing.t_ext, channels.ports)
-    points = route_points(graph, routes, boxes, all_ports, channels.jogs, time_axis.run_t,
-                          lane_axis.gap_l)
-    return _Geometry(graph, options, frame, grid, sizing, routes, lane_axis, time_axis,
-                     channels, boxes, points)
-
-
-class _Outline(NamedTuple):
-    """What lies around the chart (title, legend) and the drawing's size before its margins:
-    enough to compare the sizes of drawings without finishing them (:func:`_best_fold`)."""
-
-    title: TitleBlock | None
-    top: float  # how far the chart lies below the title
-    legend: Legend | None
-    width: float
-    height: float
-
-
-def _outline(chain: Chain, geometry: _Geometry, analysis: Analysis) -> _Outline:
-    options, frame = geometry.options, geometry.frame
-    words = words_for("legend", options.language or chain.language)
-    width, height = frame.xy(geometry.time_axis.t_total, geometry.lane_axis.l_total)
-    title, top = title_block(chain, words, width) if options.title else (None, 0.0)
-    if title is not None:  # a long title may need more than the chart's width
-        width = max(width, title.title.rect.right,
-                    title.subtitle.rect.right if title.subtitle else 0.0)
-        title = TitleBlock(Rect(0.0, 0.0, width, title.rect.h), title.title, title.subtitle)
-    key = legend(geometry.graph, analysis, options, words, width, height + top, title) \
-        if options.legend else None
-    if key is not None and key.rect.y > top:  # below the chart, not beside the title
-        return _Outline(title, top, key, width, key.rect.bottom + 4.0)
-    return _Outline(title, top, key, width, height + top)
-
-
-def _finish(chain: Chain, geometry: _Geometry, analysis: Analysis | None = None) -> Layout:
-    """The drawing from its geometry: title, lanes, phases, shapes, edges and legend."""
-    graph, options, frame, grid, sizing, routes, lane_axis, time_axis, channels, boxes, \
-        points = geometry
-    analysis = analyse(graph) if analysis is None else analysis
-    language = options.language or chain.language
-    words = words_for("legend", language)
-    outline = _outline(chain, geometry, analysis)
-    canvas = Canvas(frame, outline.top)  # the chart below its title
-    lane_geometry = lane_boxes(chain, options, frame, canvas, grid, lane_axis, time_axis)
-    runs = drawn_runs(canvas, routes, points)  # (for the shared steps' tags and the labels)
-    nodes = node_boxes(graph, analysis, options, canvas, grid, sizing, boxes, lane_geometry,
-                       words, runs)
-    edges = edge_routes(graph, analysis, options, canvas, grid, routes, points, nodes,
-                        lane_geometry, runs)
-    labels = [_along_t(canvas, edge.label.rect) for edge in edges if edge.label is not None]
-    phases = phase_boxes(chain, options, canvas, grid, lane_axis, time_axis, channels, labels)
-    layout = Layout(width=outline.width, height=outline.height, direction=frame.direction,
-                    nodes=nodes, lanes=lane_geometry, phases=phases, edges=edges,
-                    title=outline.title, legend=outline.legend,
-                    style=Style(font_size=options.font_size, small_font_size=options.small_size),
-                    language=language, chain=chain)
-    return translate(layout, MARGIN, MARGIN, MARGIN)
-
-
-def _along_t(canvas: Canvas, rect: Rect) -> tuple[float, float]:
-    """A rectangle of the drawing (below the title) as its extent along t."""
-    if canvas.frame.direction == "lr":
-        return rect.x, rect.right
-    return rect.y - canvas.dy, rect.bottom - canvas.dy
 
 
 def layout_chain(chain: Chain, **options: object) -> Layout:
@@ -258,13 +66,13 @@ def _layout_chain(chain: Chain, drafts: Drafts | None, **options: object) -> Lay
     if (opts.lane_order or chain.lane_order.value) == "auto" and trials > 1:
         geometry = _best_of_lane_orders(chain, opts, trials, drafts)
     else:
-        geometry = _geometry(chain, opts, None, grid=_grid(chain, opts, None, "off", drafts))
+        geometry = draw(chain, opts, None, grid=grid_for(chain, opts, None, "off", drafts))
     analysis = analyse(geometry.graph)
     if opts.aspect is not None:  # (each fold mode is drawn for the page)
         geometry = _best_for_page(chain, geometry, analysis, opts.aspect, drafts)
     elif len(chain.steps) <= FOLD_MAX_STEPS:
         geometry = _best_fold(chain, geometry, analysis, drafts)
-    layout = _finish(chain, geometry, analysis)
+    layout = finish(chain, geometry, analysis)
     if mirrored is None:
         mirrored = is_rtl(layout.language)
     if mirrored:
@@ -272,8 +80,8 @@ def _layout_chain(chain: Chain, drafts: Drafts | None, **options: object) -> Lay
     return layout
 
 
-def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
-               drafts: Drafts | None = None) -> _Geometry:
+def _best_fold(chain: Chain, unfolded: Draft, analysis: Analysis,
+               drafts: Drafts | None = None) -> Draft:
     """The drawing (not folded, folded as ``runs`` or as ``branches``; lanes as in
     ``unfolded``) that prints largest on A paper, either way round; the fewer folds on a tie.
     (Which folds pay is estimated on the grid, where the chart is too wide; this decides on
@@ -281,20 +89,20 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
     options, order = unfolded.options, list(unfolded.grid.lanes)
     crossings = route_crossings(unfolded.points)
 
-    def side(drawing: _Geometry) -> float:  # the larger side, measured as on A paper
-        outline = _outline(chain, drawing, analysis)
-        # the drawing's size as :func:`_finish` gives it, margins included
+    def side(drawing: Draft) -> float:  # the larger side, measured as on A paper
+        outline = outline_of(chain, drawing, analysis)
+        # the drawing's size as :func:`finish` gives it, margins included
         w, h = outline.width + MARGIN + MARGIN, outline.height + MARGIN + MARGIN
         return min(max(w / PRINT_ASPECT, h), max(h / PRINT_ASPECT, w))
 
     best, best_side = unfolded, side(unfolded)
     seen = [_columns(unfolded.grid)]  # (the same columns make the same drawing)
     for mode in ("runs", "branches"):  # more folds, more bends: only for a clear gain
-        grid = _grid(chain, options, order, mode, drafts)
+        grid = grid_for(chain, options, order, mode, drafts)
         if _columns(grid) in seen:
             continue
         seen.append(_columns(grid))
-        drawing = _geometry(chain, options, order, mode, grid)
+        drawing = draw(chain, options, order, mode, grid)
         # a fold must not cost a crossing: the lane order was chosen for the fewest
         # crossings unfolded, and the file order (among the orders tried) could otherwise
         # end with fewer (a generated 36-step chain: 1 crossing in the chosen order folded,
@@ -307,7 +115,7 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
             if fewer is grid or _columns(fewer) in seen:
                 continue
             seen.append(_columns(fewer))
-            drawing = _geometry(chain, options, order, mode, fewer)
+            drawing = draw(chain, options, order, mode, fewer)
             if route_crossings(drawing.points) > crossings:
                 continue
         drawn = side(drawing)
@@ -316,8 +124,8 @@ def _best_fold(chain: Chain, unfolded: _Geometry, analysis: Analysis,
     return best
 
 
-def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: float,
-                   drafts: Drafts | None = None) -> _Geometry:
+def _best_for_page(chain: Chain, start: Draft, analysis: Analysis, aspect: float,
+                   drafts: Drafts | None = None) -> Draft:
     """The drawing that prints largest on a chart area ``aspect`` wide for its height, of
     ``start`` (the screen's choice, kept on a tie) and, for each fold mode (none, runs,
     branches; only none beyond :data:`FOLD_MAX_STEPS` steps), its boxes narrowed until the
@@ -338,7 +146,7 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     modes = FOLD_MODES if len(chain.steps) <= FOLD_MAX_STEPS else FOLD_MODES[:1]
     grids: list[Grid] = []
     for mode in modes:  # (the start's grid is made already)
-        grid = start.grid if start.grid.fold == mode else _grid(chain, start.options, order,
+        grid = start.grid if start.grid.fold == mode else grid_for(chain, start.options, order,
                                                                  mode, drafts)
         if _columns(grid) not in [_columns(made) for made in grids]:
             grids.append(grid)
@@ -352,23 +160,23 @@ def _best_for_page(chain: Chain, start: _Geometry, analysis: Analysis, aspect: f
     if start.options.compact or len(chain.steps) > DETOUR_MAX_STEPS:
         return best
     detoured = replace(start.options, compact=True)
-    narrower = _without_costly_detours(chain, detoured, order, _grid(
+    narrower = _without_costly_detours(chain, detoured, order, grid_for(
         chain, detoured, order, best.grid.fold, drafts, best.grid.unfolded), crossings,
         drafts, best.grid.columns)  # (detours that save no column save no width)
     return best if narrower is None else _largest_shaped(chain, best, [narrower], aspect,
                                                          analysis, crossings)
 
 
-def _largest_shaped(chain: Chain, best: _Geometry, grids: list[Grid], aspect: float,
-                    analysis: Analysis, crossings: int) -> _Geometry:
+def _largest_shaped(chain: Chain, best: Draft, grids: list[Grid], aspect: float,
+                    analysis: Analysis, crossings: int) -> Draft:
     """``best``, or the drawing of one of ``grids``, narrowed to ``aspect``, that prints
     larger on that area and crosses no more than ``crossings``. More folds or detours, more
     bends: they count only for a gain of :data:`FOLD_GAIN` (the lanes whose folds cost a
     crossing stay unfolded, the detours that cost one are refused)."""
     options, order = best.options, list(best.grid.lanes)
 
-    def side(drawing: _Geometry) -> float:  # (smaller prints larger)
-        outline = _outline(chain, drawing, analysis)  # (the margins lie in the page's)
+    def side(drawing: Draft) -> float:  # (smaller prints larger)
+        outline = outline_of(chain, drawing, analysis)  # (the margins lie in the page's)
         return max(outline.width / aspect, outline.height)
 
     best_side = side(best)
@@ -385,7 +193,7 @@ def _largest_shaped(chain: Chain, best: _Geometry, grids: list[Grid], aspect: fl
 
 def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid: Grid,
                           crossings: int, drafts: Drafts | None,
-                          drawing: _Geometry | None = None) -> Grid:
+                          drawing: Draft | None = None) -> Grid:
     """``grid``, or the same fold mode without the folds of the fewest lanes whose drawing
     crosses no more than ``crossings``. Greedy: the folded lanes at the ends of crossing edges
     first (the most crossings first, :func:`_costly_first`); the first whose drawing crosses
@@ -399,16 +207,16 @@ def _without_costly_folds(chain: Chain, options: Options, order: list[str], grid
         return grid
     key = (grid.fold, tuple(order), crossings, options.compact, options.direction)
     if drafts is not None and key in drafts.unfolded:
-        return _grid(chain, options, order, grid.fold, drafts, drafts.unfolded[key])
+        return grid_for(chain, options, order, grid.fold, drafts, drafts.unfolded[key])
     unfolded: frozenset[str] = frozenset()
     current = grid
-    drawing = drawing or _geometry(chain, options, order, grid.fold, grid)
+    drawing = drawing or draw(chain, options, order, grid.fold, grid)
     drawn = route_crossings(drawing.points)
     while drawn > crossings:
-        best: tuple[int, str, Grid, _Geometry] | None = None
+        best: tuple[int, str, Grid, Draft] | None = None
         for lane in _costly_first(drawing):
-            fewer = _grid(chain, options, order, grid.fold, drafts, unfolded | {lane})
-            geometry = _geometry(chain, options, order, grid.fold, fewer)
+            fewer = grid_for(chain, options, order, grid.fold, drafts, unfolded | {lane})
+            geometry = draw(chain, options, order, grid.fold, fewer)
             count = route_crossings(geometry.points)
             if best is None or count < best[0]:
                 best = (count, lane, fewer, geometry)
@@ -444,21 +252,21 @@ def _without_costly_detours(chain: Chain, options: Options, order: list[str], gr
     key = (grid.fold, grid.unfolded, tuple(order), crossings, columns, options.direction)
     if drafts is not None and key in drafts.undetoured:
         refused = drafts.undetoured[key]
-        return None if refused is None else _grid(chain, options, order, grid.fold, drafts,
+        return None if refused is None else grid_for(chain, options, order, grid.fold, drafts,
                                                   grid.unfolded, refused)
     current = grid
-    drawing = _geometry(chain, options, order, grid.fold, grid)
+    drawing = draw(chain, options, order, grid.fold, grid)
     drawn = route_crossings(drawing.points)
     for _ in range(DETOUR_ROUNDS):
         if drawn <= crossings or current.columns >= columns:
             break
         refusable = current.detours - current.undetoured
         count = _crossings_at(drawing, partial(_edge_among, refusable))
-        best: tuple[int, int, Grid, _Geometry] | None = None
+        best: tuple[int, int, Grid, Draft] | None = None
         for edge in sorted(count, key=lambda edge: (-count[edge], edge))[:DETOUR_TRIALS]:
-            fewer = _grid(chain, options, order, grid.fold, drafts, grid.unfolded,
+            fewer = grid_for(chain, options, order, grid.fold, drafts, grid.unfolded,
                           current.undetoured | {edge})
-            geometry = _geometry(chain, options, order, grid.fold, fewer)
+            geometry = draw(chain, options, order, grid.fold, fewer)
             trial = (route_crossings(geometry.points), fewer.columns, fewer, geometry)
             if best is None or trial[:2] < best[:2]:
                 best = trial
@@ -475,7 +283,7 @@ def _edge_among(edges: set[int], route: Route) -> set[int]:
     return {route.edge} & edges
 
 
-def _costly_first(drawing: _Geometry) -> list[str]:
+def _costly_first(drawing: Draft) -> list[str]:
     """The lanes where ``drawing`` folds runs, those at the ends of the most crossing edges
     first, then in drawing order."""
     grid = drawing.grid
@@ -489,15 +297,15 @@ NARROWING_HALVINGS = 4  # halvings of the box width between two drawings of the 
 
 
 def _narrowed_to(chain: Chain, options: Options, order: list[str], grid: Grid, aspect: float,
-                 analysis: Analysis) -> Iterator[_Geometry]:
+                 analysis: Analysis) -> Iterator[Draft]:
     """Drawings of ``grid`` with boxes narrowed until the drawing is ``aspect`` wide for its
     height: full width, :data:`NARROWEST`, then halving the interval between a drawing too
     wide and one too tall, :data:`NARROWING_HALVINGS` times (boxes narrower make a drawing
     narrower and taller, about). Six drawings at most, a few milliseconds each."""
 
-    def drawing(narrow: float) -> tuple[_Geometry, bool]:
-        geometry = _geometry(chain, options, order, grid.fold, grid, narrow)
-        outline = _outline(chain, geometry, analysis)
+    def drawing(narrow: float) -> tuple[Draft, bool]:
+        geometry = draw(chain, options, order, grid.fold, grid, narrow)
+        outline = outline_of(chain, geometry, analysis)
         return geometry, outline.width > aspect * outline.height
 
     wide, too_wide = drawing(1.0)
@@ -532,7 +340,7 @@ LANE_TRIALS = 4  # 'auto' lays the chart out in up to this many of the best lane
 LANE_DRAWINGS = 24  # … and, after them, in orders with one lane moved, up to this many
 LANE_TRIAL_WORK = 600  # drawings in all; fewer as the chart grows: drawings · steps up to
                        # this many (50 steps: 12; 200 steps: 3 orders; 500: one).
-                       # A trial costs the routing only (:func:`_geometry`, about 60 % of a
+                       # A trial costs the routing only (drawing.draw, about 60 % of a
                        # drawing); the best is finished. Measured on the cross-lane family,
                        # 50 steps, seeds 1–3: 1/1/0 → 0/0/0 crossings (moves of one lane).
                        # 900 gave the same there and cost Stendal Ausbildung 0.31 s instead
@@ -542,7 +350,7 @@ LANE_TRIAL_WORK = 600  # drawings in all; fewer as the chart grows: drawings · 
 _Key = TypeVar("_Key")
 
 
-def _crossings_at(geometry: _Geometry,
+def _crossings_at(geometry: Draft,
                   keys: Callable[[Route], Iterable[_Key]]) -> dict[_Key, int]:
     """How many crossings there are at the edges of each key (``keys``: a route's keys)."""
     touched: dict[_Key, int] = {}
@@ -553,13 +361,13 @@ def _crossings_at(geometry: _Geometry,
     return touched
 
 
-def _crossing_lanes(geometry: _Geometry) -> dict[int, int]:
+def _crossing_lanes(geometry: Draft) -> dict[int, int]:
     """Lane (its index in the drawing's order) -> how many crossings there are at the edges
     that start or end in it."""
     return _crossings_at(geometry, lambda route: {route.items[0].lo, route.items[-1].lo})
 
 
-def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
+def _lane_moves(geometry: Draft, order: list[str], lo: int, hi: int) -> Iterator[list[str]]:
     """The order with one lane moved to another place in positions lo…hi-1: first the lanes
     at the ends of crossing edges, the most crossings first, each to the nearest places
     first; then the other lanes."""
@@ -574,7 +382,7 @@ def _lane_moves(geometry: _Geometry, order: list[str], lo: int, hi: int) -> Iter
 
 
 def _best_of_lane_orders(chain: Chain, opts: Options, count: int,
-                         drafts: Drafts | None = None) -> _Geometry:
+                         drafts: Drafts | None = None) -> Draft:
     """The geometry with the fewest crossings for the best few lane orders of
     :func:`~prozesskette.layout.lane_order.lane_trials` (the file order among them), then
     for the best one with one lane moved (:func:`_lane_moves`) while that helps and the
@@ -593,16 +401,16 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int,
     plain = replace(opts, compact=False, qr_size=Options.qr_size, aspect=None)
     if drafts is not None and plain in drafts.orders:  # (chosen for another QR size)
         order = drafts.orders[plain]
-        return _geometry(chain, opts, order, grid=_grid(chain, opts, order, "off", drafts))
+        return draw(chain, opts, order, grid=grid_for(chain, opts, order, "off", drafts))
     graph = ChainGraph(chain)
     file_order = [actor.id for actor in chain.actors]
     budget = min(LANE_DRAWINGS, LANE_TRIAL_WORK // max(1, len(chain.steps)))
     seen: set[tuple[str, ...]] = set()
-    Trial = tuple[tuple[int, int, int, bool, int], _Geometry, list[str]]
+    Trial = tuple[tuple[int, int, int, bool, int], Draft, list[str]]
 
     def trial(order: list[str], rank: int, split: int) -> Trial:
         seen.add(tuple(order))
-        geometry = _geometry(chain, plain, order, grid=_grid(chain, plain, order, "off", drafts))
+        geometry = draw(chain, plain, order, grid=grid_for(chain, plain, order, "off", drafts))
         return ((split, route_crossings(geometry.points), geometry.grid.columns,
                  order != file_order, rank), geometry, order)
 
@@ -633,5 +441,5 @@ def _best_of_lane_orders(chain: Chain, opts: Options, count: int,
     _, geometry, order = best
     if drafts is not None:
         drafts.orders[plain] = order
-    return geometry if plain == opts else _geometry(
-        chain, opts, order, grid=_grid(chain, opts, order, "off", drafts))
+    return geometry if plain == opts else draw(
+        chain, opts, order, grid=grid_for(chain, opts, order, "off", drafts))
