@@ -159,10 +159,14 @@ def _best_for_page(chain: Chain, start: Draft, analysis: Analysis, aspect: float
     best = _largest_shaped(chain, start, kept, aspect, analysis, crossings)
     if start.options.compact or len(chain.steps) > DETOUR_MAX_STEPS:
         return best
+    # the detours may cross no more than the best drawing, not the start (a generated
+    # 45-step chart crossed twice at the start, 0 times folded, once with detours); detours
+    # that save no column save no width
     detoured = replace(start.options, compact=True)
+    crossings = route_crossings(best.points)
     narrower = _without_costly_detours(chain, detoured, order, grid_for(
         chain, detoured, order, best.grid.fold, drafts, best.grid.unfolded), crossings,
-        drafts, best.grid.columns)  # (detours that save no column save no width)
+        drafts, best.grid.columns)
     return best if narrower is None else _largest_shaped(chain, best, [narrower], aspect,
                                                          analysis, crossings)
 
