@@ -135,10 +135,10 @@ def _best_for_page(chain: Chain, start: Draft, analysis: Analysis, aspect: float
     and only if that saves a column (:func:`_without_costly_detours`): the 40-step
     cross-lane chart on A3 5.67 → 5.88 pt (18 columns instead of 19), Stendal Ausbildung on
     A2 7.19 → 7.35 pt (their PDFs with ``compact=True``: 8 crossings each, against 0 and 1).
-    The screen's drawing
-    narrows its boxes in steps of :data:`NARROWING` towards an estimated aspect and judges
-    folds as on A paper; shaped for the page, Stendal Ausbildung printed on A2 at 6.18 →
-    6.65 pt, Arbeit 6.65 → 7.12, the Gesamtübersicht on A0 8.15 → 8.27 (on 5 December).
+    The screen's drawing narrows its boxes in steps of :data:`NARROWING` towards an estimated
+    aspect and judges folds as on A paper; shaped for the page, Stendal Ausbildung printed on
+    A2 at 6.18 → 6.65 pt, Arbeit 6.65 → 7.12, the Gesamtübersicht on A0 8.15 → 8.27 (on 5
+    December).
     Which drawing prints largest once the QR codes have grown is a close call (±3 %). The
     page's shape itself is best: shaped for areas 5 % wider or taller, the four charts
     printed 0.5–3 % smaller, but for Arbeit (6.66 pt)."""
@@ -146,8 +146,8 @@ def _best_for_page(chain: Chain, start: Draft, analysis: Analysis, aspect: float
     modes = FOLD_MODES if len(chain.steps) <= FOLD_MAX_STEPS else FOLD_MODES[:1]
     grids: list[Grid] = []
     for mode in modes:  # (the start's grid is made already)
-        grid = start.grid if start.grid.fold == mode else grid_for(chain, start.options, order,
-                                                                 mode, drafts)
+        grid = start.grid if start.grid.fold == mode \
+            else grid_for(chain, start.options, order, mode, drafts)
         if _columns(grid) not in [_columns(made) for made in grids]:
             grids.append(grid)
     crossings = route_crossings(start.points)
@@ -257,7 +257,7 @@ def _without_costly_detours(chain: Chain, options: Options, order: list[str], gr
     if drafts is not None and key in drafts.undetoured:
         refused = drafts.undetoured[key]
         return None if refused is None else grid_for(chain, options, order, grid.fold, drafts,
-                                                  grid.unfolded, refused)
+                                                     grid.unfolded, refused)
     current = grid
     drawing = draw(chain, options, order, grid.fold, grid)
     drawn = route_crossings(drawing.points)
@@ -269,7 +269,7 @@ def _without_costly_detours(chain: Chain, options: Options, order: list[str], gr
         best: tuple[int, int, Grid, Draft] | None = None
         for edge in sorted(count, key=lambda edge: (-count[edge], edge))[:DETOUR_TRIALS]:
             fewer = grid_for(chain, options, order, grid.fold, drafts, grid.unfolded,
-                          current.undetoured | {edge})
+                             current.undetoured | {edge})
             geometry = draw(chain, options, order, grid.fold, fewer)
             trial = (route_crossings(geometry.points), fewer.columns, fewer, geometry)
             if best is None or trial[:2] < best[:2]:
