@@ -90,6 +90,32 @@ def test_an_email_breaks_before_its_at_sign() -> None:
     assert mail == ["j.mueller-luedenscheidt", "@example.org"]
 
 
+def test_a_contacts_text_beside_its_code_is_as_wide_as_its_longest_line() -> None:
+    """The header offers a text column as wide as the contacts' longest unbroken line (a
+    phone number here), not a fixed 80 pt; the text stays beside the code there, and goes
+    below it only in a column where its phone number would break."""
+    from prozesskette.layout.sizes import _header_widths
+    from prozesskette.model import Chain, Step
+    from prozesskette.text import text_width
+
+    person = Contact("Erika Beispiel", phone="+49 3931 0000-08", email="e8@example.org")
+    actor = Actor("a", "Stelle 9", contacts=(person,))
+    chain = Chain(title="t", actors=(actor,), steps=(Step("s", "Schritt", actor="a"),))
+    options = Options()
+    qr = options.qr_size
+    phone = text_width(person.phone or "", options.small_size)
+    _one, widths = _header_widths(chain, options, ["a"], qr_sides(chain, options))
+    tight = 2 * 8.0 + qr + QR_TEXT_GAP + phone + 1.0
+    assert tight < 2 * 8.0 + qr + QR_TEXT_GAP + 70.0
+    assert any(abs(width - tight) < 0.01 for width in widths)
+    beside = header_content(actor, options, tight, (qr,))
+    assert beside.contacts[0].text_left > beside.contacts[0].qr_left + qr  # beside the code
+    assert person.phone in [line.text for line in beside.contacts[0].lines]  # unbroken
+    below = header_content(actor, options, tight - 4.0, (qr,))
+    assert below.contacts[0].text_top > below.contacts[0].qr_top + qr  # below the code
+    assert person.phone in [line.text for line in below.contacts[0].lines]
+
+
 @pytest.fixture(scope="module")
 def ausbildung_a2() -> PdfResult:
     with warnings.catch_warnings():

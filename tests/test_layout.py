@@ -224,7 +224,7 @@ def test_wide_charts_get_narrower_boxes() -> None:
     widths = [node.rect.w for node in layout.nodes.values() if node.kind == "task"]
     assert max(widths) < 104.0
     assert any(len(node.title.lines) >= 3 for node in layout.nodes.values())
-    tall = layout_chain(generate_chain(6, 8, 1))  # eight lanes, few columns
+    tall = layout_chain(generate_chain(6, 10, 1))  # ten lanes, few columns
     assert tall.width < 1.6 * tall.height
     assert min(node.rect.w for node in tall.nodes.values() if node.kind == "task") >= 104.0
 

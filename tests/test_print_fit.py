@@ -113,17 +113,17 @@ def test_shaped_chart_prints_no_smaller_than_the_screens(ausbildung: Chain, arbe
 def test_the_shaped_drawing_prints_no_smaller(name: str, page: str,
                                              request: pytest.FixtureRequest) -> None:
     """The PDF keeps the screen's drawing unless the one shaped for its page prints larger.
-    Measured, screen's → shaped: Ausbildung on A2 7.13 → 7.35 pt (7.19 without the detours
-    of build._without_costly_detours), Arbeit on A2 7.15 → 7.35, on A3 4.66 → 4.67 pt (with
-    lanes a row shorter for a jog, rows.JOG_MOVES; before them: 7.14 → 7.19 and 4.47 →
-    4.55; before the diamonds in their room and the folds dropped lane by lane: 6.55 →
-    6.59, 7.10 either way, 4.39 → 4.51 pt)."""
+    Measured, screen's → shaped: Ausbildung on A2 7.16 → 7.57 pt, Arbeit on A2 7.54 either
+    way, on A3 4.80 → 4.80 pt (with lanes 6 pt from their boxes; before: 7.13 → 7.35, 7.15
+    → 7.35 and 4.66 → 4.67, where the screen's Arbeit had a lane a row taller; before the
+    diamonds in their room and the folds dropped lane by lane: 6.55 → 6.59, 7.10 either
+    way, 4.39 → 4.51 pt)."""
     chain = request.getfixturevalue(name)
     shaped = _pdf(chain, page)
     screen = _pdf(chain, page, layout_factory=layout_chain)
     assert shaped.text_size >= screen.text_size - 1e-9
-    if page == "A2":  # (the detours pay on Ausbildung, the folds on Arbeit)
-        assert shaped.text_size >= 1.015 * screen.text_size
+    if name == "ausbildung":  # (the detours and folds pay there)
+        assert shaped.text_size >= 1.03 * screen.text_size
 
 
 def test_shaped_pdf_is_deterministic(ausbildung: Chain) -> None:
@@ -222,14 +222,18 @@ def _printed_title_sizes(result: PdfResult) -> list[float]:
 
 
 @pytest.mark.parametrize(("path", "page", "target"), [
-    (AUSBILDUNG, "A2", 7.0), (ARBEIT, "A2", 7.0),
+    (AUSBILDUNG, "A2", 7.0), (ARBEIT, "A2", 7.0), (None, "A3", 6.0),
     pytest.param(ROOT / "chains" / "arbeitstisch-gesamtuebersicht.yaml", "A0", 9.0,
-                 marks=pytest.mark.slow)], ids=["ausbildung-A2", "arbeit-A2", "gesamt-A0"])
-def test_the_print_targets_hold(path: Path, page: str, target: float) -> None:
-    """Every step title prints at the target size or larger, on one landscape page. Measured
-    (5 December): Ausbildung on A2 7.19 pt, Arbeit on A2 7.19, the Gesamtübersicht on A0 9.34.
-    (The 40-step, 9-lane cross-lane chart on A3 prints at 5.69 pt, short of its 6.)"""
-    chain = load(path)
+                 marks=pytest.mark.slow)],
+    ids=["ausbildung-A2", "arbeit-A2", "cross-lane-40x9-A3", "gesamt-A0"])
+def test_the_print_targets_hold(path: Path | None, page: str, target: float) -> None:
+    """Every step title prints at the target size or larger, on one landscape page (the
+    issue's targets; None: the 40-step, 9-lane chart of the cross-lane family, seed 1).
+    Measured: Ausbildung on A2 7.57 pt, Arbeit on A2 7.54, cross-lane on A3 6.05, the
+    Gesamtübersicht on A0 9.40 (with lanes 6 pt from their boxes, contact texts as wide as
+    their longest line, the end channels narrowed and boxes down to 0.40 of their width in
+    print; before: 7.35, 7.35, 5.88 and 9.34)."""
+    chain = cross_lane_chain(40, 9, 1, contacts=True) if path is None else load(path)
     assert isinstance(chain, Chain)
     result = _pdf(chain, page)
     sizes = _printed_title_sizes(result)

@@ -456,7 +456,7 @@ def place_columns(graph: ChainGraph, options: Options, frame: Frame, grid: Grid,
     for k in range(-1, grid.columns):
         channel = plan.channels.get(k)
         tracks = channel.tracks if channel is not None else 0
-        least = sizing.channel_min if 0 <= k < grid.columns - 1 else 18.0
+        least = sizing.channel_min  # (the ends too: 18 pt, narrowed 14)
         plain = not (tracks or k in dividers or not 0 <= k < grid.columns - 1)
         lead = 0.0
         if k in spots:

@@ -38,7 +38,7 @@ from prozesskette.layout.options import (
 )
 from prozesskette.layout.routes import GapKey
 from prozesskette.layout.step_text import NodeText, decision_in_room, node_text
-from prozesskette.model import Actor, Chain, StepKind
+from prozesskette.model import Actor, Chain, Contact, StepKind
 from prozesskette.qr import fits_in_qr, qr_matrix
 from prozesskette.vcard import QrFormat, contact_payload
 
@@ -80,11 +80,9 @@ class HeaderContent(NamedTuple):
 
 CONTACT_GAP = 6.0  # between contact cells, and between the name and the first contact
 QR_TEXT_GAP = 5.0  # between a QR code and its text
-# a contact's text beside its code is never narrower (96 pt before: the 40 × 9 chart's header
-# 16 pt wider, the Gesamtübersicht on A0 at 7.69 pt, not 7.76; 64 pt tipped the 40 × 9 chart
-# into narrower boxes) …
+# contacts stand side by side in a header only with this much room for each one's text …
 CONTACT_TEXT_MIN = 80.0
-CONTACT_TEXT_BELOW = 72.0  # … nor below it, where the code's width is free anyway
+CONTACT_TEXT_BELOW = 72.0  # … and below its code, where the code's width is free anyway
 CONTACT_COLUMNS_MAX = 3  # QR codes side by side in a header, at most
 QR_PAD = 0.0  # above and below a row of QR codes: none, their quiet zone (4 modules) is white
 TEXT_PAD = 4.0  # above and below a text taller than the codes beside it
@@ -170,7 +168,8 @@ def header_content(actor: Actor, options: Options, width: float,
     The contacts stand side by side in rows (as many cells as the width holds), so that a
     lane with several contacts is one QR code tall, not one code per contact. Each cell has
     its text beside its code, or below it when that makes the header lower (two codes side
-    by side in a header one code and its text wide: Jobcenter Stendal on A2, 266 → 193 pt). With
+    by side in a header one code and its text wide: Jobcenter Stendal on A2, 266 → 193 pt)
+    or when beside it a phone number, an e-mail's part or a word would break. With
     QR codes beside their text, the actor's name heads the text beside the first code: a
     lane with one contact is then as tall as the code, about as tall as a row of steps."""
     size = options.font_size + 0.5
@@ -184,12 +183,24 @@ def header_content(actor: Actor, options: Options, width: float,
         sides = (0.0,) * len(people)
     beside = _cells_beside(actor, options, inner, sides)
     # one contact: below its code the text can only add to the code's height
-    if max(sides) > 0.0 and (len(people) > 1 or beside.text_w < CONTACT_TEXT_BELOW):
+    whole = all(_unbroken(person, beside.text_w, options.small_size) for person in people)
+    if max(sides) > 0.0 and (len(people) > 1 or not whole):
         below = _cells_below(actor, options, inner, sides)
-        if below is not None and (below.height < beside.height - 1e-6
-                                  or beside.text_w < CONTACT_TEXT_BELOW):
+        if below is not None and (below.height < beside.height - 1e-6 or not whole):
             return HeaderContent(*below)
     return HeaderContent(*beside)
+
+
+def _unbroken(contact: Contact, width: float, small: float) -> bool:
+    """Whether a contact's text stands beside its code without breaking a word of its name
+    or role, its phone number, or the parts of its e-mail address before and from the
+    ``@`` (:func:`_email_lines`)."""
+    pieces = [(contact.phone or "", False)]
+    email = contact.email or ""
+    pieces += [(part, False) for part in (email.rsplit("@", 1) if "@" in email else [email])]
+    return all(tx.text_width(piece, small, bold) <= width for piece, bold in pieces) \
+        and tx.longest_word_width(contact.name, small, True) <= width \
+        and tx.longest_word_width(contact.role or "", small, False) <= width
 
 
 def _cells_beside(actor: Actor, options: Options, inner: float,
@@ -306,12 +317,13 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
 
     most = max([len(chain.actor(a).contacts) for a in lanes] + [1])
     one = max(130.0, 2 * HEADER_PAD + (qr + QR_TEXT_GAP if qr else 0.0)
-              + min(max(CONTACT_TEXT_MIN, longest(False) + 1.0), 160.0))
+              + min(longest(False) + 1.0, 160.0))
     code = qr + QR_TEXT_GAP if qr else 0.0
     widths: set[float] = set()
-    for text_w in {min(max(CONTACT_TEXT_MIN, line + 1.0), 160.0)
-                   for line in (longest(False), longest(True))}:
-        widths |= {max(130.0, 2 * HEADER_PAD + k * (code + text_w) + (k - 1) * CONTACT_GAP)
+    for text_w in {min(line + 1.0, 160.0) for line in (longest(False), longest(True))}:
+        # (cells side by side only with CONTACT_TEXT_MIN each: contact_columns)
+        widths |= {max(130.0, 2 * HEADER_PAD + k * (code + (text_w if k == 1 else max(
+            text_w, CONTACT_TEXT_MIN))) + (k - 1) * CONTACT_GAP)
                    for k in range(1, min(most, CONTACT_COLUMNS_MAX) + 1)}
     if qr:
         cell = max(qr, CONTACT_TEXT_BELOW)
@@ -500,7 +512,7 @@ def _estimate(chain: Chain, options: Options, frame: Frame, grid: Grid, headers:
     header_t = headers.width if frame.direction == "lr" else max(
         header_content(chain.actor(actor), options, lanes[lane], sides[actor]).height
         for lane, actor in enumerate(grid.lanes))
-    t_total = header_t + sum(width) + channel * max(0, grid.columns - 1) + 36.0
+    t_total = header_t + sum(width) + channel * (grid.columns + 1)  # (both ends too)
     l_total = sum(lanes) + 30.0
     if frame.direction == "lr":
         return t_total, l_total + 70.0  # title and legend lie along l here, along t in tb
