@@ -90,30 +90,56 @@ def test_an_email_breaks_before_its_at_sign() -> None:
     assert mail == ["j.mueller-luedenscheidt", "@example.org"]
 
 
-def test_a_contacts_text_beside_its_code_is_as_wide_as_its_longest_line() -> None:
-    """The header offers a text column as wide as the contacts' longest unbroken line (a
-    phone number here), not a fixed 80 pt; the text stays beside the code there, and goes
-    below it only in a column where its phone number would break."""
+@pytest.mark.parametrize(("person", "longest"), [
+    (Contact("Erika Beispiel", phone="+49 3931 0000-08", email="e8@example.org"),
+     "+49 3931 0000-08"),
+    (Contact("Erika Beispiel", role="Integrationsfachkraft U25", phone="+49 3931 0000-08",
+             email="e8@example.org"), "Integrationsfachkraft"),
+    (Contact("Erika Beispiel", phone="+49 3931 0000-08", email="info@jobcenter-stendal.de"),
+     "@jobcenter-stendal.de")], ids=["phone", "role", "e-mail"])
+def test_a_contacts_text_beside_its_code_is_as_wide_as_its_longest_line(
+        person: Contact, longest: str) -> None:
+    """The header offers a text column as wide as the piece of the contact's text that must
+    not break (a phone number, a word of the role, the e-mail from its ``@``), not a fixed
+    80 pt; the text stays beside the code there, and goes below it only in a column where
+    that piece would break beside the code but not below it."""
     from prozesskette.layout.sizes import _header_widths
     from prozesskette.model import Chain, Step
     from prozesskette.text import text_width
 
-    person = Contact("Erika Beispiel", phone="+49 3931 0000-08", email="e8@example.org")
     actor = Actor("a", "Stelle 9", contacts=(person,))
     chain = Chain(title="t", actors=(actor,), steps=(Step("s", "Schritt", actor="a"),))
     options = Options()
     qr = options.qr_size
-    phone = text_width(person.phone or "", options.small_size)
+    piece = text_width(longest, options.small_size)
     _one, widths = _header_widths(chain, options, ["a"], qr_sides(chain, options))
-    tight = 2 * 8.0 + qr + QR_TEXT_GAP + phone + 1.0
-    assert tight < 2 * 8.0 + qr + QR_TEXT_GAP + 70.0
+    tight = 2 * 8.0 + qr + QR_TEXT_GAP + piece + 1.0
+    assert piece < 80.0
     assert any(abs(width - tight) < 0.01 for width in widths)
     beside = header_content(actor, options, tight, (qr,))
     assert beside.contacts[0].text_left > beside.contacts[0].qr_left + qr  # beside the code
-    assert person.phone in [line.text for line in beside.contacts[0].lines]  # unbroken
+    lines = [line.text for line in beside.contacts[0].lines]
+    assert any(longest in line for line in lines), lines  # unbroken
     below = header_content(actor, options, tight - 4.0, (qr,))
     assert below.contacts[0].text_top > below.contacts[0].qr_top + qr  # below the code
-    assert person.phone in [line.text for line in below.contacts[0].lines]
+    assert any(longest in line.text for line in below.contacts[0].lines)
+
+
+def test_a_contact_breaking_below_its_code_too_stays_beside_it() -> None:
+    """An e-mail address too long for any header breaks either way: its text stays beside
+    the code, where the lane stays lower."""
+    from prozesskette.text import text_width
+
+    person = Contact("Erika Beispiel", phone="+49 3931 0000-08",
+                     email="erika.beispiel.mustermann.integrationsfachkraft.u25"
+                           ".abteilung.nord.fachbereich.leistungen.sgb2@jobcenter.de")
+    options = Options()
+    qr = options.qr_size
+    content = header_content(Actor("a", "Stelle 9", contacts=(person,)), options, 253.0, (qr,))
+    assert text_width((person.email or "").split("@")[0], options.small_size) > 253.0
+    cell = content.contacts[0]
+    assert cell.text_left > cell.qr_left + qr
+    assert content.height < qr + 60.0
 
 
 @pytest.fixture(scope="module")

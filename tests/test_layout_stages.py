@@ -166,7 +166,7 @@ def test_wide_charts_get_narrower_boxes_and_channels() -> None:
     assert wide.sizing.channel_min == CHANNEL_NARROW
     assert max(t.w for t in wide.sizing.texts.values()) < Options().box_width * 1.5
     assert min(t.w for t in wide.sizing.texts.values()) < Options().box_width
-    tall = run_stages(generate_chain(6, 10, 1))  # (ten lanes, few columns)
+    tall = run_stages(generate_chain(6, 10, 1))  # (6 × 8 narrows now: test_layout.py)
     assert tall.sizing.channel_min == CHANNEL_MIN
     assert min(t.w for t in tall.sizing.texts.values()) >= Options().box_width
 

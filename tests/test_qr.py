@@ -207,6 +207,10 @@ def test_vcard_is_deterministic_and_utf8() -> None:
         ("Prof. Dr. Erika Beispiel", "Beispiel", "Erika", "Prof. Dr.", ""),
         ("Frau Beispiel", "Beispiel", "", "Frau", ""),
         ("Erika Beispiel, M.A.", "Beispiel", "Erika", "", "M.A."),
+        ("Erika Beispiel 0", "Beispiel", "Erika", "", "0"),  # (the generated contacts)
+        ("Karl Beispiel III", "Beispiel", "Karl", "", "III"),
+        ("Hans Meier Jr.", "Meier", "Hans", "", "Jr."),
+        ("Erika 2", "2", "Erika", "", ""),  # (two words: no room for a suffix)
         ("Иван Петров", "Петров", "Иван", "", ""),
     ],
 )

@@ -57,6 +57,9 @@ _PARTICLES = frozenset(
 _PREFIXES = frozenset({"Herr", "Frau", "Mr", "Mrs", "Ms", "Dr", "Prof"})
 # A degree after a comma: "Erika Beispiel, M.A." / "Erika Beispiel, MBA".
 _SUFFIX_RE = re.compile(r"^(?:[^\s,]*\.[^,]*|[A-Z]{2,5}|Jr|Sr|I{1,3}|IV)$")
+# … and a number or generation after the family name without a comma: "Erika Beispiel 2"
+# (the generated sample contacts), "Karl Beispiel III", "Hans Meier Jr."
+_TRAILING_SUFFIX_RE = re.compile(r"^(?:\d+|Jr\.?|Sr\.?|I{2,3}|IV)$")
 
 # "39576 Stendal", "D-39576 Stendal", "1010 Wien", "CH-8001 Zürich".
 _POSTCODE_CITY_RE = re.compile(r"^(?:[A-Z]{1,2}-\s?)?(?P<code>\d{4,5})\s+(?P<city>\S.*)$")
@@ -99,7 +102,8 @@ def split_name(name: str) -> NameParts:
 
     Also understood: leading titles ("Dr. Erika Beispiel", "Prof. Dr. …"), lower-case
     particles that belong to the family name ("Anna von Beispiel"), a degree after a comma
-    ("Erika Beispiel, M.A.") and the inverted form "Beispiel, Erika". A single word becomes
+    ("Erika Beispiel, M.A.") or a number or generation after the name ("Erika Beispiel 2",
+    "Karl Beispiel III"), and the inverted form "Beispiel, Erika". A single word becomes
     the family name.
     """
     name = _WS_RE.sub(" ", name).strip()
@@ -117,6 +121,8 @@ def split_name(name: str) -> NameParts:
         prefixes.append(words.pop(0))
     if not words:
         return NameParts(prefixes=" ".join(prefixes), suffixes=suffixes)
+    if len(words) > 2 and _TRAILING_SUFFIX_RE.match(words[-1]) and not suffixes:
+        suffixes = words.pop()
     start = len(words) - 1
     while start > 1 and words[start - 1] in _PARTICLES:
         start -= 1

@@ -93,8 +93,15 @@ def _email_lines(email: str, width: float, small: float) -> list[str]:
     of the address would read as a hyphenation)."""
     if tx.text_width(email, small) <= width or "@" not in email:
         return tx.wrap(email, width, small)
+    return [line for piece in _email_pieces(email) for line in tx.wrap(piece, width, small)]
+
+
+def _email_pieces(email: str) -> list[str]:
+    """The lines of an e-mail address broken before its ``@``: what must not break further."""
+    if "@" not in email:
+        return [email]
     local, domain = email.rsplit("@", 1)
-    return tx.wrap(local, width, small) + tx.wrap("@" + domain, width, small)
+    return [local, "@" + domain]
 
 
 def _contact_lines(contact_name: str, role: str | None, phone: str | None, email: str | None,
@@ -182,25 +189,32 @@ def header_content(actor: Actor, options: Options, width: float,
     if not options.qr:
         sides = (0.0,) * len(people)
     beside = _cells_beside(actor, options, inner, sides)
-    # one contact: below its code the text can only add to the code's height
+    # one contact: below its code the text can only add to the code's height, so it goes
+    # there only where it would break beside the code and not below it
     whole = all(_unbroken(person, beside.text_w, options.small_size) for person in people)
     if max(sides) > 0.0 and (len(people) > 1 or not whole):
         below = _cells_below(actor, options, inner, sides)
-        if below is not None and (below.height < beside.height - 1e-6 or not whole):
+        unbroken_below = below is not None and all(
+            _unbroken(person, below.text_w, options.small_size) for person in people)
+        if below is not None and (below.height < beside.height - 1e-6
+                                  or (not whole and unbroken_below)):
             return HeaderContent(*below)
     return HeaderContent(*beside)
 
 
 def _unbroken(contact: Contact, width: float, small: float) -> bool:
-    """Whether a contact's text stands beside its code without breaking a word of its name
-    or role, its phone number, or the parts of its e-mail address before and from the
-    ``@`` (:func:`_email_lines`)."""
-    pieces = [(contact.phone or "", False)]
-    email = contact.email or ""
-    pieces += [(part, False) for part in (email.rsplit("@", 1) if "@" in email else [email])]
-    return all(tx.text_width(piece, small, bold) <= width for piece, bold in pieces) \
-        and tx.longest_word_width(contact.name, small, True) <= width \
-        and tx.longest_word_width(contact.role or "", small, False) <= width
+    """Whether a contact's text ``width`` wide breaks no word of its name or role, not its
+    phone number, and not the parts of its e-mail address before and from the ``@``
+    (:func:`_email_lines`)."""
+    return _least_text_width(contact, small) <= width
+
+
+def _least_text_width(contact: Contact, small: float) -> float:
+    """The width of the longest piece of a contact's text that must not break."""
+    return max([tx.text_width(piece, small) for piece in
+                [contact.phone or "", *_email_pieces(contact.email or "")]]
+               + [tx.longest_word_width(contact.name, small, True),
+                  tx.longest_word_width(contact.role or "", small)])
 
 
 def _cells_beside(actor: Actor, options: Options, inner: float,
@@ -297,9 +311,10 @@ COLUMN_SHARE = 0.6  # columns per step, about (measured: 0.55–0.59 on the Sten
 def _header_widths(chain: Chain, options: Options, lanes: list[str],
                    sides: Mapping[str, tuple[float, ...]]) -> tuple[float, list[float]]:
     """One cell's width, and the header widths worth trying: one to three cells of a code
-    and its text beside it (the text as wide as the longest unbreakable contact line, or
-    narrower, the e-mail broken before its ``@``), and one to three codes side by side with
-    the text below. (Wider texts, 115–160 pt, gave the Gesamtübersicht's names fewer lines
+    and its text beside it (the text as wide as its longest line, each name and e-mail on
+    one line, or with the e-mails broken before their ``@``, never narrower than a piece
+    that must not break: :func:`_least_text_width`), and one to three codes side by side
+    with the text below. (Wider texts, 115–160 pt, gave the Gesamtübersicht's names fewer lines
     but printed it no larger: 7.69 → 7.72 pt, at 25 ms a layout.)"""
     small = options.small_size
     contacts = [c for a in chain.actors for c in a.contacts] if options.contacts else []
@@ -307,13 +322,12 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
         return 130.0, [130.0]
     qr = max([side for values in sides.values() for side in values] + [0.0])
 
-    def longest(split_email: bool) -> float:
-        parts = [(c.phone or "", False) for c in contacts] + [(c.name, True) for c in contacts]
-        for c in contacts:
-            email = c.email or ""
-            parts += [(p, False) for p in (email.rsplit("@", 1) if split_email and "@" in email
-                                           else [email])]
-        return max(tx.text_width(value, small, bold) for value, bold in parts)
+    def longest(split_email: bool) -> float:  # (names on one line, a role's words whole)
+        least = max(_least_text_width(c, small) for c in contacts)
+        lines = [tx.text_width(c.name, small, True) for c in contacts]
+        if not split_email:
+            lines += [tx.text_width(c.email or "", small) for c in contacts]
+        return max([least, *lines])
 
     most = max([len(chain.actor(a).contacts) for a in lanes] + [1])
     one = max(130.0, 2 * HEADER_PAD + (qr + QR_TEXT_GAP if qr else 0.0)
