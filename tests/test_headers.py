@@ -142,6 +142,20 @@ def test_a_contact_breaking_below_its_code_too_stays_beside_it() -> None:
     assert content.height < qr + 60.0
 
 
+def test_an_email_too_long_for_its_column_gets_no_hyphen() -> None:
+    """An address breaks where it must, but every line is a piece of it: no hyphen is added
+    that a reader would type (the part before the ``@`` broke as a word before)."""
+    email = "integrationsfachkraft.jugendberufsagentur@example.org"
+    contact = Contact("Erika Beispiel", phone="+49 3931 0000-21", email=email)
+    content = header_content(Actor("jc", "Jobcenter", contacts=(contact,)), Options(),
+                             8.0 * 2 + Options().qr_size + QR_TEXT_GAP + 60.0,
+                             (Options().qr_size,))
+    mail = [line.text for line in content.contacts[0].lines if line.href
+            and line.href.startswith("mailto:")]
+    assert len(mail) >= 3
+    assert "".join(mail) == email
+
+
 @pytest.fixture(scope="module")
 def ausbildung_a2() -> PdfResult:
     with warnings.catch_warnings():

@@ -93,7 +93,12 @@ def _email_lines(email: str, width: float, small: float) -> list[str]:
     of the address would read as a hyphenation)."""
     if tx.text_width(email, small) <= width or "@" not in email:
         return tx.wrap(email, width, small)
-    return [line for piece in _email_pieces(email) for line in tx.wrap(piece, width, small)]
+    local, domain = _email_pieces(email)
+    # the part before the @ wrapped with it, so that it breaks as an address does (after a
+    # dot, never with a hyphen that a reader would type), the @ then taken off its end
+    head = tx.wrap(local + "@", width, small)
+    head[-1] = head[-1].removesuffix("@")
+    return [line for line in head if line] + tx.wrap(domain, width, small)
 
 
 def _email_pieces(email: str) -> list[str]:
