@@ -196,26 +196,20 @@ def header_content(actor: Actor, options: Options, width: float,
     beside = _cells_beside(actor, options, inner, sides)
     # one contact: below its code the text can only add to the code's height, so it goes
     # there only where it would break beside the code and not below it
-    whole = all(_unbroken(person, beside.text_w, options.small_size) for person in people)
+    least = max(_least_text_width(person, options.small_size) for person in people)
+    whole = least <= beside.text_w
     if max(sides) > 0.0 and (len(people) > 1 or not whole):
         below = _cells_below(actor, options, inner, sides)
-        unbroken_below = below is not None and all(
-            _unbroken(person, below.text_w, options.small_size) for person in people)
         if below is not None and (below.height < beside.height - 1e-6
-                                  or (not whole and unbroken_below)):
+                                  or (not whole and least <= below.text_w)):
             return HeaderContent(*below)
     return HeaderContent(*beside)
 
 
-def _unbroken(contact: Contact, width: float, small: float) -> bool:
-    """Whether a contact's text ``width`` wide breaks no word of its name or role, not its
-    phone number, and not the parts of its e-mail address before and from the ``@``
-    (:func:`_email_lines`)."""
-    return _least_text_width(contact, small) <= width
-
-
 def _least_text_width(contact: Contact, small: float) -> float:
-    """The width of the longest piece of a contact's text that must not break."""
+    """The width of the longest piece of a contact's text that must not break: its phone
+    number, a word of its name or role, the parts of its e-mail address before and from
+    the ``@`` (:func:`_email_lines`). A text narrower breaks one of them."""
     return max([tx.text_width(piece, small) for piece in
                 [contact.phone or "", *_email_pieces(contact.email or "")]]
                + [tx.longest_word_width(contact.name, small, True),
@@ -327,19 +321,17 @@ def _header_widths(chain: Chain, options: Options, lanes: list[str],
         return 130.0, [130.0]
     qr = max([side for values in sides.values() for side in values] + [0.0])
 
-    def longest(split_email: bool) -> float:  # (names on one line, a role's words whole)
-        least = max(_least_text_width(c, small) for c in contacts)
-        lines = [tx.text_width(c.name, small, True) for c in contacts]
-        if not split_email:
-            lines += [tx.text_width(c.email or "", small) for c in contacts]
-        return max([least, *lines])
+    # the longest line: names on one line, a role's words whole, e-mails whole or split
+    split = max([tx.text_width(c.name, small, True) for c in contacts]
+                + [_least_text_width(c, small) for c in contacts])
+    whole = max([split] + [tx.text_width(c.email or "", small) for c in contacts])
 
     most = max([len(chain.actor(a).contacts) for a in lanes] + [1])
     one = max(130.0, 2 * HEADER_PAD + (qr + QR_TEXT_GAP if qr else 0.0)
-              + min(longest(False) + 1.0, 160.0))
+              + min(whole + 1.0, 160.0))
     code = qr + QR_TEXT_GAP if qr else 0.0
     widths: set[float] = set()
-    for text_w in {min(line + 1.0, 160.0) for line in (longest(False), longest(True))}:
+    for text_w in {min(line + 1.0, 160.0) for line in (whole, split)}:
         # (cells side by side only with CONTACT_TEXT_MIN each: contact_columns)
         widths |= {max(130.0, 2 * HEADER_PAD + k * (code + (text_w if k == 1 else max(
             text_w, CONTACT_TEXT_MIN))) + (k - 1) * CONTACT_GAP)
